@@ -1,0 +1,216 @@
+"""What is wrong or doubtful in a form, as data.
+
+:func:`check` returns a list of :class:`Finding`; the CLI prints them, the TUI
+shows them beside the field or row they concern, exports carry the status. A
+form with any ``error`` is *incomplete*; ``warning``\\s are worth a look but do
+not stop a form from being filed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from perftui import money, taxonomy
+from perftui.i18n import gettext as _
+from perftui.model import Form, Funding
+
+ERROR = "error"
+WARNING = "warning"
+
+#: A 满意度 target below this percentage is unusually low for a filed form.
+SATISFACTION_FLOOR = Decimal(80)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    severity: str  # ERROR or WARNING
+    code: str  # stable, for tests and filters: "required", "sum", ...
+    field: str  # a key of model.FIELD_LABELS, or "indicators"
+    message: str  # for the operator, in the process's language
+    row: int | None = None  # 1-based indicator row, when the finding is about one
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def where(self) -> str:
+        from perftui.model import FIELD_LABELS
+
+        if self.row is not None:
+            return _("第{row}行指标").format(row=self.row)
+        return _(FIELD_LABELS.get(self.field, self.field))
+
+
+def check(form: Form) -> list[Finding]:
+    """Every finding for ``form``, errors first, in the paper form's reading order."""
+    found = [
+        *_required(form),
+        *_funding(form),
+        *_indicators(form),
+        *_period_covers_year(form),
+    ]
+    return sorted(found, key=lambda f: f.severity != ERROR)
+
+
+def is_complete(findings: Iterable[Finding]) -> bool:
+    return not any(f.is_error for f in findings)
+
+
+def counts(findings: Iterable[Finding]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    errors = warnings = 0
+    for finding in findings:
+        if finding.is_error:
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings
+
+
+def _error(code: str, field: str, message: str, row: int | None = None) -> Finding:
+    return Finding(ERROR, code, field, message, row)
+
+
+def _warning(code: str, field: str, message: str, row: int | None = None) -> Finding:
+    return Finding(WARNING, code, field, message, row)
+
+
+def _required(form: Form):
+    text_fields = (
+        ("name", form.name, _("项目名称未填写")),
+        ("period", form.period_text, _("项目实施期未填写")),
+        ("department", form.department, _("主管部门未填写")),
+        ("unit", form.unit, _("实施单位未填写")),
+    )
+    if form.year is None:
+        yield _error("required", "year", _("年度未填写"))
+    for key, value, message in text_fields:
+        if not value.strip():
+            yield _error("required", key, message)
+    if form.annual_funding.total is None:
+        yield _error("required", "funding.annual.total", _("年度金额未填写"))
+    if form.annual_funding.fiscal is None:
+        yield _error("required", "funding.annual.fiscal", _("年度财政拨款未填写"))
+    if not form.annual_goal.strip():
+        yield _error("required", "goals.annual", _("年度目标未填写"))
+
+
+def _sum_mismatch(scope: str, funding: Funding):
+    implied = funding.implied_total
+    if funding.total is None or implied is None or implied == funding.total:
+        return
+    yield _error(
+        "sum",
+        f"funding.{scope}.total",
+        _("财政拨款 {fiscal} + 其他资金 {other} = {implied}，与金额 {total} 不符").format(
+            fiscal=money.format_amount(funding.fiscal or Decimal(0)),
+            other=money.format_amount(funding.other or Decimal(0)),
+            implied=money.format_amount(implied),
+            total=money.format_amount(funding.total),
+        ),
+    )
+
+
+def _funding(form: Form):
+    yield from _sum_mismatch("period", form.period_funding)
+    yield from _sum_mismatch("annual", form.annual_funding)
+    annual, period = form.annual_funding.total, form.period_funding.total
+    if annual is not None and period is not None and annual > period:
+        yield _error(
+            "annual-above-period",
+            "funding.annual.total",
+            _("年度金额 {annual} 大于实施期金额 {period}").format(
+                annual=money.format_amount(annual), period=money.format_amount(period)
+            ),
+        )
+
+
+def _indicators(form: Form):
+    layout = form.layout
+    present = {row.level1 for row in form.indicators if row.name.strip() or row.value.strip()}
+    for level1 in taxonomy.REQUIRED_LEVEL1:
+        if level1 not in present:
+            yield _error("missing-level1", "indicators", _("缺少{level1}").format(level1=level1))
+    allowed = taxonomy.TAXONOMY[layout]
+    for number, row in enumerate(form.indicators, start=1):
+        if row.level1 not in allowed:
+            yield _error(
+                "level1",
+                "indicators",
+                _("一级指标“{level1}”不在{layout}的指标体系中").format(
+                    level1=row.level1 or _("（空）"), layout=_(taxonomy.LAYOUT_NAMES[layout])
+                ),
+                number,
+            )
+        elif row.level2 not in allowed[row.level1]:
+            yield _error(
+                "level2",
+                "indicators",
+                _("二级指标“{level2}”不能列在“{level1}”之下").format(
+                    level2=row.level2 or _("（空）"), level1=row.level1
+                ),
+                number,
+            )
+        if not row.name.strip():
+            yield _error("indicator-name", "indicators", _("三级指标未填写"), number)
+        if not row.value.strip():
+            yield _error("indicator-value", "indicators", _("指标值未填写"), number)
+            continue
+        yield from _target_checks(form, number, row)
+
+
+def _target_checks(form: Form, number: int, row):
+    target = row.target
+    if target.is_percentage and target.number is not None and target.number > 100:
+        yield _error(
+            "percent",
+            "indicators",
+            _("百分比指标值 {value} 超过100%").format(value=row.value),
+            number,
+        )
+    if (
+        row.level1 == taxonomy.SATISFACTION
+        and target.is_percentage
+        and target.number is not None
+        and target.number < SATISFACTION_FLOOR
+    ):
+        yield _warning(
+            "satisfaction-low",
+            "indicators",
+            _("满意度指标值 {value} 低于80%").format(value=row.value),
+            number,
+        )
+    annual = form.annual_funding.total
+    ceiling = target.in_wan_yuan()
+    if (
+        annual is not None
+        and ceiling is not None
+        and target.is_ceiling
+        and taxonomy.is_cost(form.layout, row.level1, row.level2)
+        and ceiling > annual
+    ):
+        yield _warning(
+            "cost-above-annual",
+            "indicators",
+            _("成本指标 {value} 高于年度金额 {annual} 万元").format(
+                value=row.value, annual=money.format_amount(annual)
+            ),
+            number,
+        )
+
+
+def _period_covers_year(form: Form):
+    period = form.period
+    if form.year is None or not form.period_text.strip():
+        return
+    if not period.parsed:
+        yield _warning("period-unparsed", "period", _("无法识别项目实施期“{text}”").format(text=form.period_text))
+    elif not period.covers_year(form.year):
+        yield _warning(
+            "period-year",
+            "period",
+            _("项目实施期 {text} 不含{year}年度").format(text=form.period_text, year=form.year),
+        )

@@ -1,0 +1,232 @@
+"""The 本级预算项目绩效目标表 as plain immutable records.
+
+Records hold data only; checks live in :mod:`perftui.findings`, sums in
+:mod:`perftui.summary`. Amounts are :class:`~decimal.Decimal` in 万元 and are
+stored as the strings the operator entered (see :mod:`perftui.money`).
+
+A form's identity is its own ``id`` (never TinyDB's doc_id). ``revision`` is the
+stored revision the record was read at (0: never saved); the store refuses a save
+whose revision is stale.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, Iterable
+
+from perftui import money
+from perftui.i18n import N_
+from perftui.period import Period, parse_period
+from perftui.target import Target, parse_target
+from perftui.taxonomy import LAYOUTS, LEGACY
+
+
+@dataclass(frozen=True, slots=True)
+class Funding:
+    """资金投入 for the 实施期 or the 年度: 金额, of which 财政拨款 and 其他资金."""
+
+    total: Decimal | None = None
+    fiscal: Decimal | None = None
+    other: Decimal | None = None
+
+    @property
+    def implied_total(self) -> Decimal | None:
+        """财政拨款 + 其他资金 (a blank 其他资金 counts as zero)."""
+        if self.fiscal is None and self.other is None:
+            return None
+        return money.total((self.fiscal, self.other))
+
+    def to_doc(self) -> dict[str, str]:
+        return {
+            "total": money.canonical(self.total),
+            "fiscal": money.canonical(self.fiscal),
+            "other": money.canonical(self.other),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, str] | None) -> Funding:
+        doc = doc or {}
+        return cls(
+            money.from_stored(doc.get("total")),
+            money.from_stored(doc.get("fiscal")),
+            money.from_stored(doc.get("other")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One row of the indicator table: 一级 / 二级 / 三级 / 指标值 (as written)."""
+
+    level1: str = ""
+    level2: str = ""
+    name: str = ""
+    value: str = ""
+
+    @property
+    def target(self) -> Target:
+        return parse_target(self.value)
+
+    def to_doc(self) -> list[str]:
+        return [self.level1, self.level2, self.name, self.value]
+
+    @classmethod
+    def from_doc(cls, row: list[str]) -> Indicator:
+        return cls(*row)
+
+
+def new_id() -> str:
+    """A form id: 12 hex digits, short enough to type, unique in practice (48 bits)."""
+    return secrets.token_hex(6)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One 本级预算项目绩效目标表."""
+
+    id: str = field(default_factory=new_id)
+    revision: int = 0
+    year: int | None = None  # 年度: the fiscal year the form is filed for
+    name: str = ""  # 项目名称
+    period_text: str = ""  # 项目实施期, as written
+    department: str = ""  # 主管部门
+    unit: str = ""  # 实施单位
+    period_funding: Funding = Funding()  # 实施期资金
+    annual_funding: Funding = Funding()  # 年度资金
+    period_goal: str = ""  # 实施期目标
+    annual_goal: str = ""  # 年度目标
+    indicators: tuple[Indicator, ...] = ()
+    layout: str = LEGACY
+    updated_at: str = ""  # ISO time of the last save, set by the repository
+    updated_by: str = ""
+
+    @property
+    def period(self) -> Period:
+        return _period(self.period_text)
+
+    @property
+    def identity(self) -> tuple[int | None, str, str]:
+        """What makes two forms "the same form" on import: 年度, 项目名称, 实施单位."""
+        return (self.year, " ".join(self.name.split()), " ".join(self.unit.split()))
+
+    def evolve(self, **changes: Any) -> Form:
+        return replace(self, **changes)
+
+    def to_doc(self) -> dict[str, Any]:
+        """The stored document: JSON types only, amounts as canonical strings."""
+        return {
+            "id": self.id,
+            "revision": self.revision,
+            "year": self.year,
+            "name": self.name,
+            "period": self.period_text,
+            "department": self.department,
+            "unit": self.unit,
+            "funding": {
+                "period": self.period_funding.to_doc(),
+                "annual": self.annual_funding.to_doc(),
+            },
+            "goals": {"period": self.period_goal, "annual": self.annual_goal},
+            "layout": self.layout,
+            "indicators": [row.to_doc() for row in self.indicators],
+            "updated_at": self.updated_at,
+            "updated_by": self.updated_by,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Form:
+        funding = doc.get("funding") or {}
+        goals = doc.get("goals") or {}
+        layout = doc.get("layout") or LEGACY
+        return cls(
+            id=doc["id"],
+            revision=int(doc.get("revision") or 0),
+            year=doc.get("year"),
+            name=doc.get("name", ""),
+            period_text=doc.get("period", ""),
+            department=doc.get("department", ""),
+            unit=doc.get("unit", ""),
+            period_funding=Funding.from_doc(funding.get("period")),
+            annual_funding=Funding.from_doc(funding.get("annual")),
+            period_goal=goals.get("period", ""),
+            annual_goal=goals.get("annual", ""),
+            indicators=tuple(Indicator(*row) for row in doc.get("indicators") or ()),
+            layout=layout if layout in LAYOUTS else LEGACY,
+            updated_at=doc.get("updated_at", ""),
+            updated_by=doc.get("updated_by", ""),
+        )
+
+
+#: The label of each stored field, as the paper form names it (translated at display).
+FIELD_LABELS = {
+    "year": N_("年度"),
+    "name": N_("项目名称"),
+    "period": N_("项目实施期"),
+    "department": N_("主管部门"),
+    "unit": N_("实施单位"),
+    "layout": N_("指标体系"),
+    "funding.period.total": N_("实施期金额"),
+    "funding.period.fiscal": N_("实施期财政拨款"),
+    "funding.period.other": N_("实施期其他资金"),
+    "funding.annual.total": N_("年度金额"),
+    "funding.annual.fiscal": N_("年度财政拨款"),
+    "funding.annual.other": N_("年度其他资金"),
+    "goals.period": N_("实施期目标"),
+    "goals.annual": N_("年度目标"),
+    "indicators": N_("绩效指标"),
+}
+
+
+def _period(text: str, _cache: dict[str, Period] = {}) -> Period:
+    # Parsed periods are shared: thousands of forms spell it the same few ways.
+    period = _cache.get(text)
+    if period is None:
+        if len(_cache) > 4096:
+            _cache.clear()
+        period = _cache[text] = parse_period(text)
+    return period
+
+
+def sort_key(form: Form) -> tuple:
+    """The order lists show forms in: newest year first, then by name."""
+    return (-(form.year or 0), form.name, form.unit, form.id)
+
+
+def matches(form: Form, needle: str) -> bool:
+    """Does free text occur in the form's name, units or indicator text?"""
+    needle = needle.strip().casefold()
+    if not needle:
+        return True
+    if needle in form.id:
+        return True
+    haystack = [form.name, form.department, form.unit]
+    haystack.extend(text for row in form.indicators for text in (row.name, row.value))
+    return any(needle in text.casefold() for text in haystack)
+
+
+def fields_changed(old: Form, new: Form) -> list[tuple[str, Any, Any]]:
+    """(field, old, new) for every stored field that differs; indicators row by row."""
+    changes: list[tuple[str, Any, Any]] = []
+    before, after = old.to_doc(), new.to_doc()
+    for key in ("year", "name", "period", "department", "unit", "layout"):
+        if before[key] != after[key]:
+            changes.append((key, before[key], after[key]))
+    for scope in ("period", "annual"):
+        for part in ("total", "fiscal", "other"):
+            a, b = before["funding"][scope][part], after["funding"][scope][part]
+            if a != b:
+                changes.append((f"funding.{scope}.{part}", a, b))
+        if before["goals"][scope] != after["goals"][scope]:
+            changes.append((f"goals.{scope}", before["goals"][scope], after["goals"][scope]))
+    rows_a, rows_b = before["indicators"], after["indicators"]
+    for index in range(max(len(rows_a), len(rows_b))):
+        a = rows_a[index] if index < len(rows_a) else None
+        b = rows_b[index] if index < len(rows_b) else None
+        if a != b:
+            changes.append((f"indicators[{index + 1}]", a, b))
+    return changes
+
+
+def forms_of(docs: Iterable[dict[str, Any]]) -> list[Form]:
+    return [Form.from_doc(doc) for doc in docs]

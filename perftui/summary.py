@@ -1,0 +1,80 @@
+"""Totals over forms: the figures the operators re-added by hand in spreadsheets.
+
+All sums are Decimal sums of stored amounts, so the printed figure is exact.
+:class:`Totals` is a value that can be added to and subtracted from, so a view
+can keep totals current when one form changes without re-summing every form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from perftui import findings as _findings
+from perftui.model import Form
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Annual funding summed over a set of forms, and how many of them are incomplete."""
+
+    forms: int = 0
+    indicators: int = 0
+    fiscal: Decimal = ZERO  # 年度财政拨款
+    other: Decimal = ZERO  # 年度其他资金
+    total: Decimal = ZERO  # 年度金额
+    incomplete: int = 0
+
+    @classmethod
+    def of(cls, form: Form, incomplete: bool | None = None) -> Totals:
+        annual = form.annual_funding
+        if incomplete is None:
+            incomplete = not _findings.is_complete(_findings.check(form))
+        return cls(
+            1,
+            len(form.indicators),
+            annual.fiscal or ZERO,
+            annual.other or ZERO,
+            annual.total or ZERO,
+            int(incomplete),
+        )
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(
+            self.forms + other.forms,
+            self.indicators + other.indicators,
+            self.fiscal + other.fiscal,
+            self.other + other.other,
+            self.total + other.total,
+            self.incomplete + other.incomplete,
+        )
+
+    def __sub__(self, other: Totals) -> Totals:
+        return Totals(
+            self.forms - other.forms,
+            self.indicators - other.indicators,
+            self.fiscal - other.fiscal,
+            self.other - other.other,
+            self.total - other.total,
+            self.incomplete - other.incomplete,
+        )
+
+
+def totals(forms: Iterable[Form], *, checked: bool = False) -> Totals:
+    """Sum of the annual funding of ``forms``; with ``checked``, also count incomplete ones."""
+    result = Totals()
+    for form in forms:
+        result += Totals.of(form, None if checked else False)
+    return result
+
+
+def group_totals(forms: Iterable[Form], key: Callable[[Form], object]) -> dict[object, Totals]:
+    """Totals per group (年度, 主管部门, 实施单位...), in first-seen order."""
+    groups: dict[object, Totals] = {}
+    for form in forms:
+        k = key(form)
+        groups[k] = groups.get(k, Totals()) + Totals.of(form, False)
+    return groups

@@ -1,0 +1,100 @@
+"""Keep the message catalogs in step with the code.
+
+    python scripts/catalog.py update    # extract messages, merge them into every .po
+    python scripts/catalog.py compile   # .po -> .mo (the .mo files are committed and shipped)
+    python scripts/catalog.py check     # exit 1 if a message is untranslated or a .mo is stale
+
+The .mo files are committed because an editable install (the README's set-up)
+runs no build step; tests/test_i18n.py fails when they drift from the .po files.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "perftui" / "locale"
+KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
+
+
+def po_files() -> list[Path]:
+    return sorted(LOCALE.glob("*/LC_MESSAGES/perftui.po"))
+
+
+def extract() -> Catalog:
+    template = Catalog(project="perftui")
+    for filename, lineno, message, comments, context in extract_from_dir(
+        ROOT / "perftui", method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
+        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return template
+
+
+def update() -> None:
+    template = extract()
+    for po in po_files():
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        catalog.update(template, no_fuzzy_matching=True)
+        with po.open("wb") as handle:
+            write_po(handle, catalog, omit_header=False, no_location=True, sort_output=True, ignore_obsolete=True)
+        print(f"{po}: {sum(1 for m in catalog if m.id and not m.string)} untranslated")
+
+
+def mo_bytes(po: Path) -> bytes:
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def compile_all() -> None:
+    for po in po_files():
+        po.with_suffix(".mo").write_bytes(mo_bytes(po))
+        print(f"compiled {po.with_suffix('.mo')}")
+
+
+def problems() -> list[str]:
+    found = []
+    template_ids = {m.id for m in extract() if m.id}
+    for po in po_files():
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        ids = {m.id for m in catalog if m.id}
+        for missing in sorted(template_ids - ids, key=str):
+            found.append(f"{po}: not in catalog: {missing!r}")
+        for message in catalog:
+            if message.id and not message.string:
+                found.append(f"{po}: untranslated: {message.id!r}")
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.read_bytes() != mo_bytes(po):
+            found.append(f"{mo}: stale; run python scripts/catalog.py compile")
+    return found
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "check"
+    if command == "update":
+        update()
+    elif command == "compile":
+        compile_all()
+    elif command == "check":
+        issues = problems()
+        print("\n".join(issues) or "catalogs complete")
+        return 1 if issues else 0
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

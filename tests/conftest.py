@@ -1,0 +1,53 @@
+"""Shared fixtures: the eight real seed forms, and fresh databases."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from perftui.demo import SEED
+
+SEED_FORMS = 8
+SEED_INDICATORS = 66
+SEED_FISCAL_TOTAL = Decimal("3127.56")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path):
+    """No test reads the developer's real database, config or locale."""
+    monkeypatch.setenv("PERFTUI_DB", str(tmp_path / "default-db.json"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    for var in ("PERFTUI_LOCALE", "PERFTUI_READ_ONLY", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    from perftui import i18n
+
+    i18n.set_locale("zh_CN")
+    yield
+    i18n.set_locale("zh_CN")
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def seed_forms():
+    from perftui.importer import read_file
+
+    return read_file(SEED)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "forms.json"
