@@ -1,0 +1,5 @@
+import sys
+
+from perftui.cli import main
+
+sys.exit(main())

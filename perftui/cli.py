@@ -1,0 +1,308 @@
+"""The ``perftui`` command: quick lookups, checks, imports and exports; no subcommand opens the TUI.
+
+Lookups must answer fast, so this module imports nothing heavy at the top:
+textual is imported only when the TUI opens, tabulate only when a table prints.
+
+Exit codes: 0 fine; 1 ``check`` found incomplete forms (or, with ``--strict``,
+any finding), or an import file was refused; 2 usage errors and ambiguous
+names; 3 the database or a file could not be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from perftui import i18n
+from perftui.i18n import gettext as _
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+
+class CommandError(Exception):
+    """A one-line message for stderr and an exit code; never a traceback."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.code = code
+
+
+# -- opening the database ---------------------------------------------------
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    from perftui import config
+
+    if args.demo:
+        return config.demo_db_path()
+    return config.resolve_db_path(args.db)
+
+
+def read_only(args: argparse.Namespace) -> bool:
+    from perftui.config import env_flag
+
+    return bool(args.read_only) or env_flag("PERFTUI_READ_ONLY")
+
+
+def open_repository(args: argparse.Namespace):
+    from perftui.repository import Repository
+
+    path = db_path(args)
+    repository = Repository.open(path, read_only=read_only(args))
+    if args.demo:
+        ensure_demo(repository)
+    return repository
+
+
+def ensure_demo(repository) -> None:
+    """The demo database holds the bundled forms; it is created on first use."""
+    if repository.forms() or repository.deleted_forms() or repository.read_only:
+        return
+    from perftui.demo import SEED
+    from perftui.importer import read_file
+
+    repository.import_forms(read_file(SEED))
+
+
+def select(repository, args: argparse.Namespace):
+    forms = repository.forms(getattr(args, "year", None))
+    return forms
+
+
+# -- commands ---------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from perftui import views
+
+    forms = select(open_repository(args), args)
+    if not forms:
+        print(_("没有表。用 perftui import 文件 导入。"))
+        return EXIT_OK
+    print(views.list_table(forms))
+    return EXIT_OK
+
+
+def resolve_one(repository, query: str):
+    matches = repository.lookup(query)
+    if not matches:
+        raise CommandError(_("没有名称或编号含“{query}”的表").format(query=query), EXIT_FINDINGS)
+    if len(matches) > 1:
+        lines = [_("有 {n} 张表符合“{query}”，请说得更具体些（或用编号）：").format(n=len(matches), query=query)]
+        lines += [f"  {form.id}  {form.year or ''}  {form.name}" for form in matches]
+        raise CommandError("\n".join(lines), EXIT_USAGE)
+    return matches[0]
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from perftui import views
+
+    form = resolve_one(open_repository(args), " ".join(args.name))
+    print(views.form_text(form, line_width=terminal_width()))
+    return EXIT_OK
+
+
+def cmd_total(args: argparse.Namespace) -> int:
+    from perftui import views
+    from perftui.summary import group_totals, totals
+
+    forms = select(open_repository(args), args)
+    years = sorted({f.year for f in forms if f.year is not None}, reverse=True)
+    several_years = len(years) > 1 and args.year is None
+    if args.by:
+        key_of = (lambda f: f.department) if args.by in ("主管部门", "department") else (lambda f: f.unit)
+        first = _("主管部门") if args.by in ("主管部门", "department") else _("实施单位")
+        if several_years:
+            groups = group_totals(forms, lambda f: (f.year, key_of(f)))
+            rows = [views.totals_row(f"{year or '-'} {name}", t) for (year, name), t in groups.items()]
+        else:
+            groups = group_totals(forms, key_of)
+            rows = [views.totals_row(str(name), t) for name, t in groups.items()]
+    else:
+        first = _("年度")
+        groups = group_totals(forms, lambda f: f.year)
+        rows = [views.totals_row(str(year or "-"), t) for year, t in groups.items()]
+    if len(rows) != 1 or args.by:
+        rows.append(views.totals_row(_("合计"), totals(forms)))
+    print(views.totals_table(rows, first))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from perftui import findings, views
+
+    forms = select(open_repository(args), args)
+    incomplete = with_findings = 0
+    for form in forms:
+        found = findings.check(form)
+        if not found:
+            continue
+        with_findings += 1
+        incomplete += not findings.is_complete(found)
+        print(f"{form.name}  [{form.year or ''}, {form.id}]  {views.status_text(found)}")
+        print("\n".join(views.finding_lines(found)))
+    print(
+        _("共 {forms} 张表：{incomplete} 张不完整，{flagged} 张有检查结果").format(
+            forms=len(forms), incomplete=incomplete, flagged=with_findings
+        )
+    )
+    if incomplete or (args.strict and with_findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from perftui import findings, views
+    from perftui.importer import FormatError, read_file
+
+    parsed, failed = [], 0
+    for name in args.files:
+        try:
+            parsed.extend(read_file(name))
+        except FormatError as error:
+            failed += 1
+            print(f"perftui: {error}", file=sys.stderr)
+    report = open_repository(args).import_forms(parsed) if parsed else None
+    if report is not None:
+        states = {id(f): _("新增") for f in report.added}
+        states |= {id(f): _("更新") for f in report.updated}
+        states |= {id(f): _("无变化") for f in report.unchanged}
+        for form in report.forms:
+            found = findings.check(form)
+            print(f"{states[id(form)]}  {form.name}  [{form.year or ''}]  {views.status_text(found)}")
+            print("\n".join(views.finding_lines(found)) or "", end="\n" if found else "")
+        print(
+            _("导入 {forms} 张表，{indicators} 条指标（新增 {added}，更新 {updated}，无变化 {unchanged}）").format(
+                forms=len(report.forms),
+                indicators=report.indicators,
+                added=len(report.added),
+                updated=len(report.updated),
+                unchanged=len(report.unchanged),
+            )
+        )
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def cmd_export_summary(args: argparse.Namespace) -> int:
+    from perftui import findings, views
+    from perftui.summary import totals
+    from perftui.tables import LEFT, RIGHT, render
+
+    forms = select(open_repository(args), args)
+    headers = [_("项目名称"), _("年度"), _("主管部门"), _("实施单位"), _("年度金额"), _("年度财政拨款"), _("其他资金"), _("状态")]
+    rows = [
+        [
+            f.name,
+            f.year or "",
+            f.department,
+            f.unit,
+            views.amount(f.annual_funding.total),
+            views.amount(f.annual_funding.fiscal),
+            views.amount(f.annual_funding.other),
+            views.status_text(findings.check(f)),
+        ]
+        for f in forms
+    ]
+    t = totals(forms)
+    rows.append([_("合计"), "", "", "", views.amount(t.total), views.amount(t.fiscal), views.amount(t.other), ""])
+    print(render(headers, rows, [LEFT, RIGHT, LEFT, LEFT, RIGHT, RIGHT, RIGHT, LEFT]))
+    return EXIT_OK
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from perftui.tui import run
+
+    return run(db_path(args), read_only=read_only(args), demo=args.demo)
+
+
+# -- the parser -------------------------------------------------------------
+
+
+def terminal_width() -> int:
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return 100
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", help=_("数据库文件（默认：$PERFTUI_DB，或用户数据目录下的 forms.json）"))
+    common.add_argument("--demo", action="store_true", help=_("使用自带的示例表（2024年的8张表）"))
+    common.add_argument("--locale", metavar="LOCALE", help=_("界面语言：zh_CN（默认）或 en"))
+    common.add_argument("--read-only", action="store_true", help=_("只读：拒绝一切修改（也可设 PERFTUI_READ_ONLY=1）"))
+
+    parser = argparse.ArgumentParser(
+        prog="perftui",
+        description=_("本级预算项目绩效目标表：查询、检查、导入、导出；不带子命令时打开终端界面。"),
+        parents=[common],
+    )
+    from perftui import __version__
+
+    parser.add_argument("--version", action="version", version=f"perftui {__version__}")
+    parser.set_defaults(handler=cmd_tui)
+    commands = parser.add_subparsers(title=_("子命令"), metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[common])
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = add("list", cmd_list, _("列出所有表"))
+    sub.add_argument("--year", type=int, help=_("只看这一年度"))
+    sub = add("show", cmd_show, _("显示一张表的全部内容和检查结果"))
+    sub.add_argument("name", nargs="+", metavar="NAME|ID", help=_("项目名称的一部分，或表的编号"))
+    sub = add("total", cmd_total, _("年度财政拨款合计（及其他资金、年度金额）"))
+    sub.add_argument("--year", type=int, help=_("只算这一年度"))
+    sub.add_argument("--by", choices=["主管部门", "实施单位", "department", "unit"], help=_("按主管部门或实施单位分组"))
+    sub = add("check", cmd_check, _("检查所有表；有不完整的表时退出码为1"))
+    sub.add_argument("--year", type=int, help=_("只查这一年度"))
+    sub.add_argument("--strict", action="store_true", help=_("有任何检查结果（含提醒）时退出码为1"))
+    sub = add("import", cmd_import, _("从文本文件导入表（同年度、同名称、同实施单位的表会被更新）"))
+    sub.add_argument("files", nargs="+", metavar="FILE")
+    export = add("export", lambda a: export.print_help() or EXIT_USAGE, _("导出为纯文本表格"))
+    what = export.add_subparsers(title=_("导出内容"), metavar="WHAT")
+    sub = what.add_parser("summary", help=_("每张表一行，末行合计"), parents=[common])
+    sub.set_defaults(handler=cmd_export_summary)
+    sub.add_argument("--year", type=int, help=_("只导出这一年度"))
+    return parser
+
+
+def _error_types() -> tuple[type[BaseException], ...]:
+    import storage
+    from perftui.config import ConfigError
+    from perftui.importer import FormatError
+    from perftui.repository import Conflict
+
+    return (storage.StorageError, FormatError, ConfigError, Conflict, CommandError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--locale")
+    known, _rest = early.parse_known_args(argv)
+    try:
+        i18n.set_locale(known.locale or i18n.locale_from_environment())
+    except OSError as error:  # the English catalog is missing from the install
+        print(f"perftui: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except _error_types() as error:
+        code = getattr(error, "code", EXIT_ERROR)
+        print(f"perftui: {error}", file=sys.stderr)
+        return code if isinstance(code, int) else EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `perftui list | head`
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

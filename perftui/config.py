@@ -1,0 +1,110 @@
+"""Where things live, and who is at the keyboard.
+
+The database is ``--db PATH``, else ``$PERFTUI_DB``, else ``forms.json`` in the
+platform's user data folder. Settings (key bindings, backup count) come from
+``config.toml`` in the user config folder; ``$PERFTUI_CONFIG`` overrides.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+APP = "perftui"
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP, appauthor=False) / "forms.json"
+
+
+def demo_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP, appauthor=False) / "demo.json"
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("PERFTUI_DB")
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()
+
+
+def config_path() -> Path:
+    env = os.environ.get("PERFTUI_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP, appauthor=False) / "config.toml"
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What an operator may set in ``config.toml``; every key is optional.
+
+    ::
+
+        [keys]              # action id = "key[,key]"  (ids are listed by `?` in the app)
+        "list.filter" = "slash,ctrl+f"
+        [backups]
+        keep = 14
+    """
+
+    keys: dict[str, str] = field(default_factory=dict)
+    backups_keep: int = 14
+    source: Path | None = None
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; str() is one line naming the file."""
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or config_path()
+    try:
+        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    keys = raw.get("keys", {})
+    backups = raw.get("backups", {})
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise ConfigError(f"{path}: [keys] maps action ids to key names, e.g. \"list.filter\" = \"slash\"")
+    keep = backups.get("keep", 14) if isinstance(backups, dict) else 14
+    if not isinstance(keep, int) or keep < 1:
+        raise ConfigError(f"{path}: [backups] keep must be a positive whole number")
+    return Settings(keys=dict(keys), backups_keep=keep, source=path)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who makes a change: the OS user and, over SSH, the client's address."""
+
+    user: str
+    client: str = ""
+
+    def describe(self) -> str:
+        return f"{self.user}@{self.client}" if self.client else self.user
+
+
+def current_actor() -> Actor:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        user = f"uid{os.getuid()}"
+    ssh = os.environ.get("SSH_CONNECTION", "").split()
+    return Actor(user, ssh[0] if ssh else "")
