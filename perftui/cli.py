@@ -110,20 +110,19 @@ def cmd_total(args: argparse.Namespace) -> int:
     from perftui.summary import group_totals, totals
 
     forms = select(open_repository(args), args)
-    years = sorted({f.year for f in forms if f.year is not None}, reverse=True)
-    several_years = len(years) > 1 and args.year is None
+    several_years = len({f.year for f in forms}) > 1
     if args.by:
         key_of = (lambda f: f.department) if args.by in ("主管部门", "department") else (lambda f: f.unit)
         first = _("主管部门") if args.by in ("主管部门", "department") else _("实施单位")
         if several_years:
-            groups = group_totals(forms, lambda f: (f.year, key_of(f)))
+            groups = group_totals(sorted(forms, key=lambda f: f.year or 0), lambda f: (f.year, key_of(f)))
             rows = [views.totals_row(f"{year or '-'} {name}", t) for (year, name), t in groups.items()]
         else:
             groups = group_totals(forms, key_of)
             rows = [views.totals_row(str(name), t) for name, t in groups.items()]
     else:
         first = _("年度")
-        groups = group_totals(forms, lambda f: f.year)
+        groups = group_totals(sorted(forms, key=lambda f: f.year or 0), lambda f: f.year)
         rows = [views.totals_row(str(year or "-"), t) for year, t in groups.items()]
     if len(rows) != 1 or args.by:
         rows.append(views.totals_row(_("合计"), totals(forms)))
@@ -228,17 +227,28 @@ def terminal_width() -> int:
         return 100
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options(suppress: bool) -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand.
+
+    A subcommand's parser would otherwise reset what was given before it
+    (``perftui --db X list`` would lose X), so there they default to SUPPRESS.
+    """
+    default = argparse.SUPPRESS if suppress else None
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", help=_("数据库文件（默认：$PERFTUI_DB，或用户数据目录下的 forms.json）"))
-    common.add_argument("--demo", action="store_true", help=_("使用自带的示例表（2024年的8张表）"))
-    common.add_argument("--locale", metavar="LOCALE", help=_("界面语言：zh_CN（默认）或 en"))
-    common.add_argument("--read-only", action="store_true", help=_("只读：拒绝一切修改（也可设 PERFTUI_READ_ONLY=1）"))
+    common.add_argument("--db", metavar="PATH", default=default, help=_("数据库文件（默认：$PERFTUI_DB，或用户数据目录下的 forms.json）"))
+    common.add_argument("--demo", action="store_true", default=default or False, help=_("使用自带的示例表（2024年的8张表）"))
+    common.add_argument("--locale", metavar="LOCALE", default=default, help=_("界面语言：zh_CN（默认）或 en"))
+    common.add_argument("--read-only", action="store_true", default=default or False, help=_("只读：拒绝一切修改（也可设 PERFTUI_READ_ONLY=1）"))
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options(suppress=True)
 
     parser = argparse.ArgumentParser(
         prog="perftui",
         description=_("本级预算项目绩效目标表：查询、检查、导入、导出；不带子命令时打开终端界面。"),
-        parents=[common],
+        parents=[_common_options(suppress=False)],
     )
     from perftui import __version__
 
@@ -294,9 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except _error_types() as error:
-        code = getattr(error, "code", EXIT_ERROR)
-        print(f"perftui: {error}", file=sys.stderr)
-        return code if isinstance(code, int) else EXIT_ERROR
+        from perftui.messages import describe
+
+        print(f"perftui: {describe(error)}", file=sys.stderr)
+        return error.code if isinstance(error, CommandError) else EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `perftui list | head`

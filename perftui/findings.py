@@ -207,10 +207,10 @@ def _period_covers_year(form: Form):
     if form.year is None or not form.period_text.strip():
         return
     if not period.parsed:
-        yield _warning("period-unparsed", "period", _("无法识别项目实施期“{text}”").format(text=form.period_text))
+        yield _warning("period-unparsed", "period", _("无法识别的日期范围“{text}”").format(text=form.period_text))
     elif not period.covers_year(form.year):
         yield _warning(
             "period-year",
             "period",
-            _("项目实施期 {text} 不含{year}年度").format(text=form.period_text, year=form.year),
+            _("{text} 不含{year}年度").format(text=form.period_text, year=form.year),
         )

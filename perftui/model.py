@@ -188,9 +188,14 @@ def _period(text: str, _cache: dict[str, Period] = {}) -> Period:
     return period
 
 
-def sort_key(form: Form) -> tuple:
-    """The order lists show forms in: newest year first, then by name."""
-    return (-(form.year or 0), form.name, form.unit, form.id)
+def sort_key(form: Form) -> int:
+    """The order lists show forms in: newest year first, then as entered.
+
+    Sorting Chinese names by code point orders them by nothing a person would
+    recognise; the order forms were entered in is the order they were filed in.
+    Used with a stable sort over the store's (insertion-ordered) documents.
+    """
+    return -(form.year or 0)
 
 
 def matches(form: Form, needle: str) -> bool:

@@ -1,0 +1,39 @@
+"""One line, in the operator's language, for every error the operator can meet.
+
+The storage layer raises typed errors with English text (it knows nothing of
+perftui's catalogs); the CLI and the TUI show them through :func:`describe`.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+
+import storage
+from perftui.i18n import gettext as _
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, storage.NewerSchemaError):
+        return _(
+            "数据库文件 {path} 由更新版本的 perftui 写入（格式 {found}，本版本只认 {supported}），未作任何修改。"
+            "请升级 perftui，或用 perftui backups 恢复旧副本。"
+        ).format(path=error.path, found=error.found, supported=error.supported)
+    if isinstance(error, storage.DamagedFileError):
+        return _("数据库文件 {path} 已损坏（{reason}），未作任何修改。可用 perftui backups 查看并恢复备份。").format(
+            path=error.path, reason=error.reason
+        )
+    if isinstance(error, storage.LockTimeoutError):
+        return _("等了 {timeout:g} 秒仍无法写入 {path}：另一个 perftui 正在保存。请稍后再试。").format(
+            path=error.path, timeout=error.timeout
+        )
+    if isinstance(error, storage.ReadOnlyError):
+        return _("只读模式，未保存任何修改（{path}）。").format(path=error.path)
+    if isinstance(error, storage.StorageWriteError):
+        if error.errno == _errno.ENOSPC:
+            reason = _("磁盘已满")
+        elif error.errno in (_errno.EROFS, _errno.EACCES, _errno.EPERM):
+            reason = _("没有写入权限")
+        else:
+            reason = str(error)
+        return _("无法写入 {path}：{reason}；原文件未改动。").format(path=error.path, reason=reason)
+    return " ".join(str(error).split())
