@@ -248,8 +248,9 @@ class JsonTransaction:
     """Transaction over one :class:`_WorkingCopy`, through fresh TinyDB tables.
 
     A new TinyDB instance per transaction, with query caching off, because
-    TinyDB tables cache query results and the next free doc_id: both go stale
-    as soon as another process writes.
+    TinyDB tables cache query results and the next free doc_id, and both go
+    stale as soon as another process writes. Inside one transaction nobody
+    else can write (we hold the lock), so the tables may remember both.
     """
 
     def __init__(self, path: str, data: Data | None, revisioned: frozenset[str]) -> None:
