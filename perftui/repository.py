@@ -134,7 +134,9 @@ class Repository:
         snapshot = self.store.read()
         if snapshot.token != self._cache_token:
             live, deleted = [], []
-            for doc in snapshot.documents(FORMS):
+            # view(), not documents(): Form.from_doc copies what it keeps into
+            # immutable records, so the store's copy would be wasted work.
+            for doc in snapshot.view(FORMS):
                 (live if _is_live(doc) else deleted).append(Form.from_doc(doc))
             live.sort(key=sort_key)
             deleted.sort(key=sort_key)
@@ -181,7 +183,7 @@ class Repository:
         return [f for f in pool if needle in f.name.casefold()]
 
     def history(self, form_id: str | None = None) -> list[HistoryEntry]:
-        entries = [HistoryEntry.from_doc(doc) for doc in self.store.read().documents(HISTORY)]
+        entries = [HistoryEntry.from_doc(doc) for doc in self.store.read().view(HISTORY)]
         if form_id is not None:
             entries = [e for e in entries if e.form_id == form_id]
         return sorted(entries, key=lambda e: e.at)
