@@ -131,7 +131,7 @@ def render(kind: str, forms: Sequence[Form], options: Options = Options()) -> st
     if kind == FORM:
         return text.forms(forms, fmt, options.width) + "\n"
     table = contents.summary(forms) if kind == SUMMARY else contents.indicators(forms)
-    return text.table(table, fmt) + "\n"
+    return text.table(table, fmt, options.width) + "\n"
 
 
 def encode(output: str | bytes, options: Options) -> bytes:

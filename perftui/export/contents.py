@@ -46,6 +46,9 @@ class Table:
     total: list[Cell] | None = None
     span_columns: tuple[int, ...] = ()
     group_starts: frozenset[int] = frozenset()  # rows where a new form begins: no span crosses them
+    #: Columns of long text that plain-text exports may wrap, first to last, to keep within a width.
+    #: A summary has none: it is read across, one line per form.
+    wrap_columns: tuple[int, ...] = ()
     keys: list[str] = field(default_factory=list)  # stable names of the columns, for JSON
     row_ids: list[str] = field(default_factory=list)  # the id of each row's form, for JSON
 
@@ -135,9 +138,19 @@ def indicators(forms: Sequence[Form]) -> Table:
         ids.extend([form.id] * len(form.indicators))
     span_columns = (0, 1, 2, 3) if several else (0, 1)
     return Table(
-        headers, rows, [LEFT] * len(headers), span_columns=span_columns, group_starts=frozenset(starts), keys=keys,
+        headers,
+        rows,
+        [LEFT] * len(headers),
+        span_columns=span_columns,
+        group_starts=frozenset(starts),
+        wrap_columns=(0, 4, 5, 3) if several else _INDICATOR_WRAP,
+        keys=keys,
         row_ids=ids,
     )
+
+
+#: 三级, 指标值 and 二级 may wrap; 一级 names are short.
+_INDICATOR_WRAP = (2, 3, 1)
 
 
 # -- one form -------------------------------------------------------------------
@@ -186,4 +199,4 @@ def goal_headers() -> list[str]:
 def form_indicators(form: Form) -> Table:
     """The indicator table of one form: 一级 and 二级 span their rows."""
     rows: list[list[Cell]] = [[row.level1, row.level2, row.name, row.value] for row in form.indicators]
-    return Table(views.indicator_headers(), rows, [LEFT] * 4, span_columns=(0, 1))
+    return Table(views.indicator_headers(), rows, [LEFT] * 4, span_columns=(0, 1), wrap_columns=_INDICATOR_WRAP)

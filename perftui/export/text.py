@@ -26,7 +26,7 @@ from perftui import views
 from perftui.export import boxes, contents
 from perftui.export.contents import Amount, Cell, Table
 from perftui.model import Form
-from perftui.tables import CENTER, LEFT, RIGHT
+from perftui.tables import LEFT
 from perftui.textwidth import pad, width, wrap
 
 #: Formats whose cells may hold several lines.
@@ -67,7 +67,9 @@ class Block:
         if table.total is not None:
             rows.append(list(table.total))
         spanned = table.spanned if spanning else []
-        return cls(list(table.headers), rows, list(table.aligns), stretch=stretch, spanned=spanned)
+        return cls(
+            list(table.headers), rows, list(table.aligns), stretch=stretch, wrap=table.wrap_columns, spanned=spanned
+        )
 
 
 def draw(block: Block, fmt: str, min_width: int = 0) -> str:
@@ -98,7 +100,7 @@ def draw(block: Block, fmt: str, min_width: int = 0) -> str:
         for _attempt in range(4):
             for column in columns:
                 first, *rest = original[column].split("\n")
-                padded = pad(first, natural[column] + extra[column] - bonus, _align(block.aligns[column]))
+                padded = pad(first, natural[column] + extra[column] - bonus, block.aligns[column])
                 target[column] = "\n".join([padded, *rest])
             text = _tabulate(headers, rows, block.aligns, fmt)
             short = min_width - measure(text)
@@ -116,10 +118,6 @@ def draw(block: Block, fmt: str, min_width: int = 0) -> str:
 
 
 _HTML_PADDING = re.compile(r"(<t[dh](?:\s[^>]*)?>)\s*(.*?)\s*(</t[dh]>)", re.DOTALL)
-
-
-def _align(align: str) -> str:
-    return {RIGHT: "right", CENTER: "center"}.get(align, "left")
 
 
 def _tabulate(headers: Sequence[str], rows: Sequence[Sequence[str]], aligns: Sequence[str], fmt: str) -> str:
@@ -144,9 +142,9 @@ def measure(text: str) -> int:
 # -- tables -----------------------------------------------------------------------
 
 
-def table(table: Table, fmt: str) -> str:
-    """A summary or indicator table in ``fmt``."""
-    text = draw(Block.of(table, fmt), fmt)
+def table(table: Table, fmt: str, limit: int) -> str:
+    """A summary or indicator table in ``fmt``; long text wraps to keep it within ``limit`` where it can."""
+    text = draw(fit(Block.of(table, fmt), fmt, limit), fmt)
     return _html_document(text, None) if fmt == "html" else text
 
 
@@ -162,26 +160,34 @@ MIN_WRAPPED_COLUMN = 12
 
 
 def fit(block: Block, fmt: str, limit: int) -> Block:
-    """Wrap the block's ``wrap`` columns (by display width) until it is at most ``limit`` wide.
+    """Wrap the block's ``wrap`` columns (by display width) so it is at most ``limit`` wide.
 
-    Each column gives up what it can, down to :data:`MIN_WRAPPED_COLUMN`; a
-    block that still does not fit is left wider rather than made unreadable.
+    The widest of them gives up a column at a time, so long texts share the
+    narrowing; none goes below :data:`MIN_WRAPPED_COLUMN`, and a block that
+    still does not fit is left wider rather than made unreadable.
     """
     if fmt not in WRAPPING or not block.wrap:
         return block
     over = measure(draw(block, fmt)) - limit
+    if over <= 0:
+        return block
     rows = [list(row) for row in block.rows]
-    for column in block.wrap:
-        if over <= 0:
+    texts = {column: [cell_text(row[column], fmt) for row in rows] for column in block.wrap}
+    widths = {
+        column: max((width(line) for text in cells for line in text.splitlines()), default=0)
+        for column, cells in texts.items()
+    }
+    target = dict(widths)
+    while over > 0:
+        column = max(target, key=lambda c: target[c])
+        if target[column] <= MIN_WRAPPED_COLUMN:
             break
-        texts = [cell_text(row[column], fmt) for row in rows]
-        current = max((width(line) for text in texts for line in text.splitlines()), default=0)
-        room = max(MIN_WRAPPED_COLUMN, current - over)
-        if room >= current:
-            continue
-        for row, text in zip(rows, texts):
-            row[column] = "\n".join(wrap(text, room))
-        over -= current - room
+        target[column] -= 1
+        over -= 1
+    for column, cells in texts.items():
+        if target[column] < widths[column]:
+            for row, text in zip(rows, cells):
+                row[column] = "\n".join(wrap(text, target[column]))
     return dataclasses.replace(block, rows=rows)
 
 
@@ -189,7 +195,6 @@ def _blocks(form: Form, fmt: str, goal_width: int, limit: int) -> list[Block]:
     header = Block([], contents.header_rows(form), [LEFT] * 4, stretch=(1, 3), wrap=(1, 3))
     funding = Block.of(contents.funding_table(form), fmt, stretch=(0, 1, 2))
     indicators = Block.of(contents.form_indicators(form), fmt, stretch=(2,))
-    indicators.wrap = (2, 3)
     if fmt in WRAPPING:
         column = max(8, (goal_width - _overhead(fmt, 2)) // 2)
         goals = ["\n".join(wrap(text, column)) for text in (form.period_goal, form.annual_goal)]

@@ -162,12 +162,21 @@ def test_html_is_escaped_and_declares_utf8(sample_forms):
 
 
 def test_indicators_of_several_forms_name_their_form_once(sample_forms):
-    out = render("indicators", sample_forms, "simple")
+    out = render("indicators", sample_forms, "simple", 300)
     lines = out.splitlines()
     assert lines[0].split()[:2] == ["项目名称", "年度"]
     assert len(lines) == 2 + SEED_INDICATORS
     for form in sample_forms:
         assert sum(line.startswith(form.name + " ") for line in lines) == 1
+
+
+@pytest.mark.parametrize("fmt", ["simple", *BOXES])
+def test_long_indicator_text_wraps_to_the_width(sample_forms, fmt):
+    wide = render("indicators", sample_forms, fmt, 300)
+    assert max(width(line) for line in wide.splitlines()) > 120
+    narrow = render("indicators", sample_forms, fmt, 120)
+    assert max(width(line) for line in narrow.splitlines()) <= 120
+    assert narrow.count("\n") > wide.count("\n")  # wrapped, not cut: rows grew lines
 
 
 def test_indicators_of_one_form_have_no_name_column(sample_forms):
