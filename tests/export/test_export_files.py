@@ -295,3 +295,20 @@ def test_write_errors_are_storage_write_errors_that_name_the_file(tmp_path):
     assert "missing-folder" in describe(raised.value)
     with pytest.raises(storage.StorageWriteError):
         files.write(tmp_path, b"x")  # a folder
+
+
+def test_a_json_form_matching_a_text_imported_form_updates_it_under_its_own_id(sample_forms, seed_forms, tmp_path):
+    repository = Repository.open(tmp_path / "db.json")
+    repository.import_forms(seed_forms)  # as from the text file: ids of this database
+    own_id = repository.forms()[0].id
+    changed = sample_forms[0].evolve(annual_goal="改过的年度目标")  # another database's id
+    report = repository.import_forms([changed, *sample_forms[1:]], keep_ids=True)
+    assert [f.id for f in report.updated] == [own_id] and len(report.unchanged) == SEED_FORMS - 1
+    assert repository.get(own_id).annual_goal == "改过的年度目标"
+    assert repository.get(sample_forms[0].id) is None
+
+
+def test_a_kept_form_without_a_stamp_is_stamped_on_import(sample_forms, tmp_path):
+    repository = Repository.open(tmp_path / "db.json")
+    report = repository.import_forms([sample_forms[0].evolve(updated_at="", updated_by="")], keep_ids=True)
+    assert report.added[0].updated_at and report.added[0].id == sample_forms[0].id
