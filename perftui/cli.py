@@ -154,17 +154,31 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Text files, and our own JSON and CSV exports (JSON keeps ids and revisions)."""
     from perftui import findings, views
-    from perftui.importer import FormatError, read_file
+    from perftui.export.readback import read_file
+    from perftui.importer import FormatError
+    from perftui.repository import ImportReport
 
-    parsed, failed = [], 0
+    parsed, kept, failed = [], [], 0
     for name in args.files:
         try:
-            parsed.extend(read_file(name))
+            imported = read_file(name)
         except FormatError as error:
             failed += 1
             print(f"perftui: {error}", file=sys.stderr)
-    report = open_repository(args).import_forms(parsed) if parsed else None
+            continue
+        (kept if imported.keep_ids else parsed).extend(imported.forms)
+    report = None
+    if parsed or kept:
+        repository = open_repository(args)
+        report = ImportReport()
+        for forms, keep_ids in ((parsed, False), (kept, True)):
+            if forms:
+                part = repository.import_forms(forms, keep_ids=keep_ids)
+                report.added += part.added
+                report.updated += part.updated
+                report.unchanged += part.unchanged
     if report is not None:
         states = {id(f): _("新增") for f in report.added}
         states |= {id(f): _("更新") for f in report.updated}
@@ -185,30 +199,112 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def cmd_export_summary(args: argparse.Namespace) -> int:
-    from perftui import findings, views
-    from perftui.summary import totals
-    from perftui.tables import LEFT, RIGHT, render
+# -- export -----------------------------------------------------------------
 
-    forms = select(open_repository(args), args)
-    headers = [_("项目名称"), _("年度"), _("主管部门"), _("实施单位"), _("年度金额"), _("年度财政拨款"), _("其他资金"), _("状态")]
-    rows = [
-        [
-            f.name,
-            f.year or "",
-            f.department,
-            f.unit,
-            views.amount(f.annual_funding.total),
-            views.amount(f.annual_funding.fiscal),
-            views.amount(f.annual_funding.other),
-            views.status_text(findings.check(f)),
-        ]
-        for f in forms
+
+def export_forms(repository, args: argparse.Namespace):
+    """The forms an export is about: one named form, or all that pass the filters."""
+    from perftui import findings
+    from perftui.normalize import fold
+
+    query = " ".join(getattr(args, "names", None) or []).strip()
+    every = getattr(args, "all", False)
+    filtered = args.year is not None or args.unit or args.name or args.incomplete
+    if query and every:
+        raise CommandError(_("不能同时给出表名和 --all"), EXIT_USAGE)
+    if query:
+        forms = [resolve_one(repository, query)]
+    elif args.what == "form" and not (every or filtered):
+        raise CommandError(_("请说明导出哪些表：表名或编号，或 --all，或 --year/--unit/--name/--incomplete"), EXIT_USAGE)
+    else:
+        forms = repository.forms()
+
+    def contains(text: str, needle: str | None) -> bool:
+        return not needle or fold(needle).strip().casefold() in fold(text).casefold()
+
+    forms = [
+        form
+        for form in forms
+        if (args.year is None or form.year == args.year)
+        and contains(form.unit, args.unit)
+        and contains(form.name, args.name)
+        and (not args.incomplete or not findings.is_complete(findings.check(form)))
     ]
-    t = totals(forms)
-    rows.append([_("合计"), "", "", "", views.amount(t.total), views.amount(t.fiscal), views.amount(t.other), ""])
-    print(render(headers, rows, [LEFT, RIGHT, LEFT, LEFT, RIGHT, RIGHT, RIGHT, LEFT]))
+    if not forms:
+        raise CommandError(_("没有符合条件的表"), EXIT_FINDINGS)
+    return forms
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from perftui import export
+
+    try:
+        if args.width is not None:
+            width = export.parse_width(args.width)
+        elif args.output is None and sys.stdout.isatty():
+            width = max(export.MIN_WIDTH, min(export.MAX_WIDTH, terminal_width()))
+        else:
+            width = export.DEFAULT_WIDTH  # a file or a pipe is not this terminal
+        options = export.Options(args.format.strip().lower(), width, args.bom).check()
+    except export.ExportError as error:
+        raise CommandError(str(error), EXIT_USAGE) from None
+    if options.format in export.BINARY_FORMATS and args.output is None and sys.stdout.isatty():
+        raise CommandError(_("{format} 是二进制文件，不能显示在终端上；请用 -o 文件名").format(format=options.format), EXIT_USAGE)
+    forms = export_forms(open_repository(args), args)
+    try:
+        output = export.render(args.what, forms, options)
+    except export.ExportError as error:
+        raise CommandError(str(error), EXIT_USAGE) from None
+    if args.output is None:
+        if isinstance(output, str) and not options.bom:
+            sys.stdout.write(output)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(export.encode(output, options))
+        sys.stdout.flush()
+        return EXIT_OK
+    from perftui.export.files import TargetExists, write
+
+    try:
+        path = write(args.output, export.encode(output, options), force=args.force)
+    except TargetExists as error:
+        raise CommandError(_("{path} 已存在，未覆盖；要覆盖请加 --force").format(path=error.path)) from None
+    print(_("已导出 {forms} 张表到 {path}").format(forms=len(forms), path=path))
     return EXIT_OK
+
+
+def _add_export_commands(add, common: argparse.ArgumentParser) -> None:
+    from perftui.export import DEFAULT_FORMAT, FORMATS, MAX_WIDTH, MIN_WIDTH
+
+    export = add("export", lambda a: export.print_help() or EXIT_USAGE, _("导出为纯文本表格，或 CSV、JSON、xlsx 文件"))
+    what = export.add_subparsers(title=_("导出内容"), metavar="WHAT")
+
+    def command(name: str, help_text: str, names: bool) -> argparse.ArgumentParser:
+        sub = what.add_parser(name, help=help_text, description=help_text, parents=[common])
+        sub.set_defaults(handler=cmd_export, what=name)
+        if names:
+            sub.add_argument("names", nargs="*", metavar="NAME|ID", help=_("项目名称的一部分，或表的编号"))
+            sub.add_argument("--all", action="store_true", help=_("所有的表"))
+        sub.add_argument("--year", type=int, help=_("只导出这一年度"))
+        sub.add_argument("--unit", metavar="TEXT", help=_("只导出实施单位含此文字的表"))
+        sub.add_argument("--name", metavar="TEXT", help=_("只导出项目名称含此文字的表"))
+        sub.add_argument("--incomplete", action="store_true", help=_("只导出不完整的表"))
+        sub.add_argument(
+            "--format", "-f", default=DEFAULT_FORMAT, metavar="FORMAT",
+            help=_("格式（默认 {default}）：{formats}").format(default=DEFAULT_FORMAT, formats=", ".join(FORMATS)),
+        )
+        sub.add_argument("-o", "--output", metavar="FILE", help=_("写入文件（默认输出到屏幕）"))
+        sub.add_argument("--force", action="store_true", help=_("覆盖已有的文件"))
+        sub.add_argument("--bom", action="store_true", help=_("在文件开头加 UTF-8 BOM，让 Excel 认出中文"))
+        sub.add_argument(
+            "--width", metavar="N",
+            help=_("折行宽度（{low}–{high}，默认为终端宽度，否则 100）").format(low=MIN_WIDTH, high=MAX_WIDTH),
+        )
+        return sub
+
+    command("summary", _("每张表一行，末行合计"), names=False)
+    command("form", _("整张表，按官方表格的版式"), names=True)
+    command("indicators", _("绩效指标，多张表时带项目名称"), names=True)
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -271,13 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add("check", cmd_check, _("检查所有表；有不完整的表时退出码为1"))
     sub.add_argument("--year", type=int, help=_("只查这一年度"))
     sub.add_argument("--strict", action="store_true", help=_("有任何检查结果（含提醒）时退出码为1"))
-    sub = add("import", cmd_import, _("从文本文件导入表（同年度、同名称、同实施单位的表会被更新）"))
+    sub = add("import", cmd_import, _("从文本文件或 perftui 导出的 json、csv 文件导入表（同年度、同名称、同实施单位的表会被更新）"))
     sub.add_argument("files", nargs="+", metavar="FILE")
-    export = add("export", lambda a: export.print_help() or EXIT_USAGE, _("导出为纯文本表格"))
-    what = export.add_subparsers(title=_("导出内容"), metavar="WHAT")
-    sub = what.add_parser("summary", help=_("每张表一行，末行合计"), parents=[common])
-    sub.set_defaults(handler=cmd_export_summary)
-    sub.add_argument("--year", type=int, help=_("只导出这一年度"))
+    _add_export_commands(add, common)
     return parser
 
 

@@ -193,7 +193,9 @@ class Repository:
     def _stamp(self, form: Form) -> Form:
         return form.evolve(updated_at=_now(), updated_by=self.actor.describe())
 
-    def _record(self, tx: storage.Transaction, action: str, old: Form | None, new: Form, revision: int) -> None:
+    def _record(
+        self, tx: storage.Transaction, action: str, old: Form | None, new: Form, revision: int, at: str | None = None
+    ) -> None:
         changes = fields_changed(old or Form(id=new.id, layout=new.layout), new) if action != DELETED else []
         tx.append(
             HISTORY,
@@ -201,7 +203,7 @@ class Repository:
                 "form_id": new.id,
                 "form_name": new.name,
                 "action": action,
-                "at": new.updated_at or _now(),
+                "at": at or new.updated_at or _now(),
                 "by": self.actor.user,
                 "client": self.actor.client,
                 "revision": revision,
@@ -262,23 +264,38 @@ class Repository:
             self._record(tx, RESTORED, old, restored, restored.revision)
             return restored
 
-    def import_forms(self, forms: Iterable[Form]) -> ImportReport:
+    def import_forms(self, forms: Iterable[Form], *, keep_ids: bool = False) -> ImportReport:
         """Add new forms, update changed ones, leave identical ones alone, in one write.
 
         A form is "the same form" when its 年度, 项目名称 and 实施单位 are; a deleted
         form imported again comes back. Nothing is written when nothing changed.
+
+        ``keep_ids`` is for forms read back from our own JSON export: a form is
+        then first matched by its id, and a new one keeps its id, revision and
+        last-change stamp, so that importing an export into an empty database
+        and exporting again gives the same file. (The history still records the
+        import, at the time it happened.)
         """
         report = ImportReport()
         with self.store.transaction() as tx:
             existing: dict[tuple, dict[str, Any]] = {}
+            by_id: dict[str, dict[str, Any]] = {}
             for doc in tx.documents(FORMS):
                 existing.setdefault(Form.from_doc(doc).identity, doc)
+                by_id[doc["id"]] = doc
             for incoming in forms:
-                doc = existing.get(incoming.identity)
+                doc = by_id.get(incoming.id) if keep_ids else None
                 if doc is None:
-                    saved = Form.from_doc(tx.insert(FORMS, self._stamp(incoming).to_doc()))
-                    self._record(tx, IMPORTED, None, saved, saved.revision)
-                    existing[saved.identity] = saved.to_doc()
+                    doc = existing.get(incoming.identity)
+                if doc is None:
+                    if keep_ids:
+                        kept = incoming if incoming.updated_at else self._stamp(incoming)
+                        saved = Form.from_doc(tx.insert(FORMS, kept.to_doc(), revision=max(1, incoming.revision)))
+                        self._record(tx, IMPORTED, None, saved, saved.revision, at=_now())
+                    else:
+                        saved = Form.from_doc(tx.insert(FORMS, self._stamp(incoming).to_doc()))
+                        self._record(tx, IMPORTED, None, saved, saved.revision)
+                    existing[saved.identity] = by_id[saved.id] = saved.to_doc()
                     report.added.append(saved)
                     continue
                 old = Form.from_doc(doc)
@@ -288,6 +305,6 @@ class Repository:
                 updated = self._stamp(incoming.evolve(id=old.id, revision=old.revision))
                 saved = Form.from_doc(tx.replace(FORMS, updated.to_doc(), old.revision))
                 self._record(tx, IMPORTED, old, saved, saved.revision)
-                existing[saved.identity] = saved.to_doc()
+                existing[saved.identity] = by_id[saved.id] = saved.to_doc()
                 report.updated.append(saved)
         return report

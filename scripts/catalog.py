@@ -3,6 +3,7 @@
     python scripts/catalog.py update    # extract messages, merge them into every .po
     python scripts/catalog.py compile   # .po -> .mo (the .mo files are committed and shipped)
     python scripts/catalog.py check     # exit 1 if a message is untranslated or a .mo is stale
+    python scripts/catalog.py fold FILE.json   # take English from {"中文": "English" | [singular, plural]}
 
 The .mo files are committed because an editable install (the README's set-up)
 runs no build step; tests/test_i18n.py fails when they drift from the .po files.
@@ -85,10 +86,32 @@ def problems() -> list[str]:
     return found
 
 
+def fold(path: Path) -> None:
+    """Fill the English catalog from a JSON map (how parallel branches hand in translations)."""
+    import json
+
+    mapping = json.loads(path.read_text(encoding="utf-8"))
+    po = LOCALE / "en" / "LC_MESSAGES" / "perftui.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if key in mapping:
+            value = mapping[key]
+            message.string = tuple(value) if isinstance(message.id, tuple) else value
+    with po.open("wb") as handle:
+        write_po(handle, catalog, no_location=True, sort_output=True, ignore_obsolete=True)
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
     if command == "update":
         update()
+    elif command == "fold":
+        update()
+        for name in argv[2:]:
+            fold(Path(name))
+        compile_all()
     elif command == "compile":
         compile_all()
     elif command == "check":

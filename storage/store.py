@@ -94,9 +94,11 @@ class Transaction(Protocol):
 
     def documents(self, table: str) -> list[Doc]: ...
 
-    def insert(self, table: str, doc: Mapping[str, Any]) -> Doc:
+    def insert(self, table: str, doc: Mapping[str, Any], *, revision: int = 1) -> Doc:
         """Add a document with a new ``id``; revisioned tables get ``revision`` 1.
 
+        A document restored from an export keeps the revision it had there
+        (``revision``), so exporting the restored database gives the same file.
         Raises :class:`ConflictError` (carrying the existing document) if the
         ``id`` is taken. Returns the stored document.
         """
@@ -298,7 +300,9 @@ class JsonTransaction:
 
     # -- changing ------------------------------------------------------
 
-    def insert(self, table: str, doc: Mapping[str, Any]) -> Doc:
+    def insert(self, table: str, doc: Mapping[str, Any], *, revision: int = 1) -> Doc:
+        if type(revision) is not int or revision < 1:
+            raise ValueError(f"a new document's revision must be an int >= 1, not {revision!r}")
         new = fileformat.normalize(doc)
         ident = _check_id(new)
         existing = self._find(table, ident)
@@ -308,7 +312,7 @@ class JsonTransaction:
                 f"{table} document {ident!r} already exists in {self._path}",
             )
         if table in self._revisioned:
-            new["revision"] = 1
+            new["revision"] = revision
         self._index(table)[ident] = self._table(table).insert(new)
         return _copy(new)
 
