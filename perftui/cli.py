@@ -277,6 +277,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from perftui.history import HistoryError
 
     repository = open_repository(args)
+    live = repository.forms()  # also says so, like every command, when a form is damaged
     line_width = terminal_width()
     if not args.name:
         if args.show is not None:
@@ -286,7 +287,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             print(_("还没有任何修改记录。"))
             return EXIT_OK
     else:
-        form = resolve_among(repository.forms() + repository.deleted_forms(), " ".join(args.name))
+        form = resolve_among(live + repository.deleted_forms(), " ".join(args.name))
         if args.show is not None:
             try:
                 print(views.form_text(repository.version_at(form.id, args.show), line_width=line_width))

@@ -162,11 +162,18 @@ class Backups:
         before the rename; raising here cancels the save, so a save never
         happens without the backup it was due.
         """
-        reason = getattr(self._local, "reason", None)
-        if reason is None and not self.taken_on(datetime.now().date()):
-            reason = DAILY
-        if reason is not None:
-            self.take(reason, source=path)
+        try:
+            reason = getattr(self._local, "reason", None)
+            if reason is None and not self.taken_on(datetime.now().date()):
+                reason = DAILY
+            if reason is not None:
+                self.take(reason, source=path)
+        except StorageWriteError:
+            raise
+        except (StorageError, OSError) as error:
+            # Reported as the failed write it causes, naming the backup folder.
+            cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
+            raise StorageWriteError(self.folder, cause) from error
 
     def take(self, reason: str, *, source: str | None = None, protect: frozenset[str] = frozenset()) -> Backup:
         """Keep the current version of the database (by hard link), then prune.
@@ -302,7 +309,8 @@ class Backups:
         except FileExistsError:
             return
         except OSError as error:
-            raise StorageWriteError(self.folder, error) from error
+            cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
+            raise StorageWriteError(self.folder, cause) from error
         try:
             # chmod, unlike mkdir's mode, is not cut by the umask.
             os.chmod(self.folder, (0o2770 if shared else 0o700))
@@ -313,7 +321,10 @@ class Backups:
         if not re.fullmatch(r"[a-z][a-z0-9-]*", reason):
             raise ValueError(f"bad backup reason {reason!r}")
         stamp = datetime.now().strftime(_STAMP)
-        serial = 1
+        # The serial counts backups within one second whatever their reason,
+        # so the listing's order is the order they were taken.
+        same_second = [b.serial for b in self.list() if b.taken_at.strftime(_STAMP) == stamp]
+        serial = max(same_second, default=0) + 1
         while True:
             name = f"{stamp}_{reason}.json" if serial == 1 else f"{stamp}_{reason}_{serial}.json"
             target = os.path.join(self.folder, name)
