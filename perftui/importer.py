@@ -33,6 +33,10 @@ _PAGE_FURNITURE = re.compile(
     r"^(?:填报单位|单位[:：]|金额单位|[-—–]?\s*\d+\s*[-—–]?$|第\s*\d+\s*页|共\s*\d+\s*页|page\s*\d+)",
     re.IGNORECASE,
 )
+# Control characters (tab aside, the cell separator) carry nothing a form needs,
+# and an escape sequence stored in a name would be replayed on every terminal
+# that lists it.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _PERIOD_TOTAL, _FISCAL, _OTHER, _ANNUAL_TOTAL = "period-total", "fiscal", "other", "annual-total"
 
 
@@ -309,7 +313,7 @@ def parse_text(text: str, source: str = "<text>") -> list[Form]:
         text = text[1:]
     reader = _Reader(source)
     for number, line in enumerate(text.splitlines(), start=1):
-        reader.feed(number, line)
+        reader.feed(number, _CONTROL.sub("", line))
     return reader.forms()
 
 
