@@ -219,9 +219,6 @@ def cmd_export_summary(args: argparse.Namespace) -> int:
 # -- trust: history, deleted forms, backups ---------------------------------
 
 
-_warned_about: set[str] = set()
-
-
 def backups_keep() -> int:
     from perftui.config import load_settings
 
@@ -229,12 +226,11 @@ def backups_keep() -> int:
 
 
 def warn_about_permissions(path: Path) -> None:
-    """One line on stderr (once per database) when everyone may read or change it."""
+    """One line on stderr when everyone may read or change the database: a warning, not an error."""
     from perftui.access import permission_warning
 
     warning = permission_warning(path)
-    if warning and str(path) not in _warned_about:
-        _warned_about.add(str(path))
+    if warning:
         print(f"perftui: {warning}", file=sys.stderr)
 
 
