@@ -36,7 +36,7 @@ from perftui.history import (  # noqa: F401  (re-exported: callers know them fro
     reconstruct,
 )
 from perftui.i18n import gettext as _
-from perftui.model import Form, fields_changed, sort_key
+from perftui.model import Form, fields_changed, new_id, sort_key
 from storage.backup import DEFAULT_KEEP, Backups
 
 FORMS = "forms"
@@ -391,12 +391,17 @@ class Repository:
         report = ImportReport()
         with self._writing(IMPORTED) as tx:
             existing: dict[tuple, dict[str, Any]] = {}
+            taken: set[str] = set()
             for doc in tx.documents(FORMS):
                 existing.setdefault(self._form(doc).identity, doc)
+                taken.add(doc["id"])
             for incoming in forms:
                 doc = existing.get(incoming.identity)
                 if doc is None:
-                    saved = Form.from_doc(tx.insert(FORMS, self._stamp(incoming).to_doc()))
+                    # A parsed form's id is only a placeholder: a new form never takes a stored one's.
+                    fresh = incoming if incoming.id not in taken else incoming.evolve(id=new_id())
+                    taken.add(fresh.id)
+                    saved = Form.from_doc(tx.insert(FORMS, self._stamp(fresh).to_doc()))
                     self._record(tx, IMPORTED, None, saved, saved.revision)
                     existing[saved.identity] = saved.to_doc()
                     report.added.append(saved)
