@@ -225,13 +225,17 @@ def backups_keep() -> int:
     return load_settings().backups_keep
 
 
+#: Warnings for stderr once the command has done its work (see main()).
+warnings: list[str] = []
+
+
 def warn_about_permissions(path: Path) -> None:
-    """One line on stderr when everyone may read or change the database: a warning, not an error."""
+    """Note a warning when everyone may read or change the database: one line, not an error."""
     from perftui.access import permission_warning
 
     warning = permission_warning(path)
-    if warning:
-        print(f"perftui: {warning}", file=sys.stderr)
+    if warning and warning not in warnings:
+        warnings.append(warning)
 
 
 def confirm(question: str, assume_yes: bool) -> None:
@@ -545,8 +549,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return EXIT_ERROR
     args = build_parser().parse_args(argv)
+    warnings.clear()
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        for warning in warnings:  # after the output, and never on top of an error's one line
+            print(f"perftui: {warning}", file=sys.stderr)
+        return code
     except _error_types() as error:
         from perftui.messages import describe
 

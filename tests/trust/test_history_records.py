@@ -231,3 +231,14 @@ def test_cli_deleted_and_undelete(capsys, seeded_db):
     assert code == 0 and form.name in out
     assert form.id in {f.id for f in Repository.open(seeded_db).forms()}
     assert Repository.open(seeded_db).history(form.id)[-1].action == "restore"
+
+
+def test_importing_the_same_parsed_forms_under_new_names_gives_new_ids(db_path, seed_forms):
+    """Parsed forms carry placeholder ids; a second batch built from them must not collide."""
+    repository = _repo(db_path)
+    repository.import_forms(seed_forms)
+    renamed = [form.evolve(name=form.name + "（二）") for form in seed_forms]
+    report = repository.import_forms(renamed)
+    assert len(report.added) == 8 and len(repository.forms()) == 16
+    assert len({f.id for f in repository.forms()}) == 16
+    _assert_history_agrees(repository)
