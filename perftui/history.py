@@ -51,6 +51,10 @@ class HistoryError(LookupError):
     """A version that the history cannot give back; str() is one line for the operator."""
 
 
+def _copied(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     """One recorded change. ``revision`` is the form's revision after the change."""
@@ -80,7 +84,8 @@ class HistoryEntry:
             str(doc.get("by", "")),
             str(doc.get("client", "")),
             int(doc.get("revision") or 0),
-            tuple((str(key), old, new) for key, old, new in changes),
+            # Copies of indicator rows: ``doc`` may be the store's own (Snapshot.view).
+            tuple((str(key), _copied(old), _copied(new)) for key, old, new in changes),
         )
 
     @property

@@ -190,7 +190,9 @@ class Repository:
         snapshot = self.store.read()
         if snapshot.token != self._cache_token:
             live, deleted = [], []
-            for doc in snapshot.documents(FORMS):
+            # view(), not documents(): Form.from_doc copies what it keeps into
+            # immutable records, so the store's copy would be wasted work.
+            for doc in snapshot.view(FORMS):
                 (live if _is_live(doc) else deleted).append(self._form(doc))
             live.sort(key=sort_key)
             deleted.sort(key=sort_key)
@@ -255,7 +257,7 @@ class Repository:
         so the log's order is the true order, while clocks and time zones of
         the operators' sessions may disagree.
         """
-        docs = self.store.read().documents(HISTORY)
+        docs = self.store.read().view(HISTORY)
         if form_id is not None:
             docs = [doc for doc in docs if doc.get("form_id") == form_id]
         return self._entries(docs)
@@ -274,7 +276,7 @@ class Repository:
         doc = snapshot.get(FORMS, form_id)
         if doc is None:
             raise HistoryError(_("没有编号为 {id} 的表").format(id=form_id))
-        entries = self._entries(e for e in snapshot.documents(HISTORY) if e.get("form_id") == form_id)
+        entries = self._entries(e for e in snapshot.view(HISTORY) if e.get("form_id") == form_id)
         return reconstruct(self._form(doc), entries, revision)
 
     # -- changing --------------------------------------------------------

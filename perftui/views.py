@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from perftui import findings as _findings
 from perftui.findings import Finding
-from perftui.i18n import current_locale, gettext as _
+from perftui.i18n import current_locale, gettext as _, ngettext
 from perftui.model import Form, Indicator
 from perftui.money import format_amount
 from perftui.summary import Totals
@@ -24,9 +24,9 @@ def amount(value) -> str:
 def status_text(found: Sequence[Finding]) -> str:
     errors, warnings = _findings.counts(found)
     if errors:
-        return _("不完整（{errors}个错误）").format(errors=errors)
+        return ngettext("不完整（{n}个错误）", "不完整（{n}个错误）", errors).format(n=errors)
     if warnings:
-        return _("完整（{warnings}个提醒）").format(warnings=warnings)
+        return ngettext("完整（{n}个提醒）", "完整（{n}个提醒）", warnings).format(n=warnings)
     return _("完整")
 
 
@@ -35,7 +35,7 @@ def severity_text(finding: Finding) -> str:
 
 
 def finding_lines(found: Iterable[Finding], indent: str = "  ") -> list[str]:
-    return [f"{indent}{severity_text(f)}  {f.where}：{f.message}" for f in found]
+    return [indent + _("{severity}  {where}：{message}").format(severity=severity_text(f), where=f.where, message=f.message) for f in found]
 
 
 def list_table(forms: Sequence[Form], fmt: str = "simple") -> str:

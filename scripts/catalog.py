@@ -24,6 +24,11 @@ LOCALE = ROOT / "perftui" / "locale"
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
 
 
+def untranslated(message) -> bool:
+    strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+    return bool(message.id) and not all(strings)
+
+
 def po_files() -> list[Path]:
     return sorted(LOCALE.glob("*/LC_MESSAGES/perftui.po"))
 
@@ -45,7 +50,7 @@ def update() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         with po.open("wb") as handle:
             write_po(handle, catalog, omit_header=False, no_location=True, sort_output=True, ignore_obsolete=True)
-        print(f"{po}: {sum(1 for m in catalog if m.id and not m.string)} untranslated")
+        print(f"{po}: {sum(1 for m in catalog if untranslated(m))} untranslated")
 
 
 def mo_bytes(po: Path) -> bytes:
@@ -72,7 +77,7 @@ def problems() -> list[str]:
         for missing in sorted(template_ids - ids, key=str):
             found.append(f"{po}: not in catalog: {missing!r}")
         for message in catalog:
-            if message.id and not message.string:
+            if untranslated(message):
                 found.append(f"{po}: untranslated: {message.id!r}")
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != mo_bytes(po):

@@ -122,7 +122,7 @@ class ReadOnlyError(StorageError):
 class StorageWriteError(StorageError):
     """The operating system refused the write (disk full, read-only folder, permissions...).
 
-    The previous file is left untouched; ``errno`` is kept so the UI can
+    Unless ``unchanged`` is false, the previous file is untouched; ``errno`` is kept so the UI can
     phrase advice (e.g. "disk full") without string matching.
     """
 
@@ -136,7 +136,7 @@ class StorageWriteError(StorageError):
         self.errno: int | None = getattr(error, "errno", None)
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         outcome = (
-            "the previous version is unchanged"
+            "nothing was changed"
             if unchanged
             # Only after os.replace succeeded: the new data is in place but
             # may not survive a power cut, and the operator should know.

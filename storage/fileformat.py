@@ -122,13 +122,24 @@ def decode(raw: bytes) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
+        if error.end == len(raw) and error.reason == "unexpected end of data":
+            raise FormatProblem(_TRUNCATED) from error
         raise FormatProblem(f"not UTF-8 text at byte {error.start}") from error
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
+        # Running out of text is the signature of a half-written or cut file;
+        # saying so tells the operator more than "Expecting ',' delimiter".
+        # Strings cannot span lines in strict JSON, so an unterminated one ran
+        # into the end of the file.
+        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
+            raise FormatProblem(_TRUNCATED) from error
         raise FormatProblem(f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from error
     except (ValueError, RecursionError) as error:
         raise FormatProblem(f"not valid JSON: {error}") from error
+
+
+_TRUNCATED = "the file is cut short, as if a write was interrupted"
 
 
 def check(data: Any, revisioned: Collection[str]) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol, runtime_checkable
 
-from tinydb import TinyDB, where
+from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
@@ -70,6 +70,14 @@ class Snapshot(Protocol):
 
     def get(self, table: str, id: str) -> Doc | None:
         """The document whose ``id`` is ``id``, or ``None``."""
+        ...
+
+    def view(self, table: str) -> Iterable[Mapping[str, Any]]:
+        """The documents of ``table`` without copying them: read them, never change them.
+
+        For callers that turn documents into their own immutable records at
+        once: copying a 20 MB table first would double the cost of reading it.
+        """
         ...
 
 
@@ -192,6 +200,9 @@ class JsonSnapshot:
     def documents(self, table: str) -> list[Doc]:
         return [_copy(doc) for doc in self._tables.get(table, {}).values()]
 
+    def view(self, table: str) -> Iterable[Mapping[str, Any]]:
+        return self._tables.get(table, {}).values()
+
     def get(self, table: str, id: str) -> Doc | None:
         index = self._indexes.get(table)
         if index is None:
@@ -248,8 +259,9 @@ class JsonTransaction:
     """Transaction over one :class:`_WorkingCopy`, through fresh TinyDB tables.
 
     A new TinyDB instance per transaction, with query caching off, because
-    TinyDB tables cache query results and the next free doc_id: both go stale
-    as soon as another process writes.
+    TinyDB tables cache query results and the next free doc_id, and both go
+    stale as soon as another process writes. Inside one transaction nobody
+    else can write (we hold the lock), so the tables may remember both.
     """
 
     def __init__(self, path: str, data: Data | None, revisioned: frozenset[str]) -> None:
@@ -259,6 +271,10 @@ class JsonTransaction:
         working = self._working
         self._db = _TinyDB(storage=lambda: working)
         self._open = True
+        # id -> TinyDB doc_id per table, built on first use. Looking ids up
+        # with a TinyDB query scans the whole table, which made a bulk import
+        # quadratic (minutes for ten thousand forms).
+        self._ids: dict[str, dict[str, int]] = {}
 
     @property
     def changed(self) -> bool:
@@ -293,7 +309,7 @@ class JsonTransaction:
             )
         if table in self._revisioned:
             new["revision"] = 1
-        self._table(table).insert(new)
+        self._index(table)[ident] = self._table(table).insert(new)
         return _copy(new)
 
     def replace(self, table: str, doc: Mapping[str, Any], base_revision: int) -> Doc:
@@ -308,6 +324,7 @@ class JsonTransaction:
         self._require_revisioned(table)
         current = self._check_base(table, id, base_revision)
         self._table(table).remove(doc_ids=[current.doc_id])
+        del self._index(table)[id]
 
     def append(self, table: str, doc: Mapping[str, Any]) -> Doc:
         if table in self._revisioned:
@@ -322,9 +339,11 @@ class JsonTransaction:
                     f"{table} entry {ident!r} already exists in {self._path}",
                 )
         else:
-            # Random, so no scan of a long log for uniqueness is needed.
+            # Random, so unique without consulting the log.
             new["id"] = uuid.uuid4().hex
-        self._table(table).insert(new)
+        doc_id = self._table(table).insert(new)
+        if table in self._ids:
+            self._ids[table][new["id"]] = doc_id
         return _copy(new)
 
     # -- helpers -------------------------------------------------------
@@ -336,8 +355,18 @@ class JsonTransaction:
         found: _Table = self._db.table(table, cache_size=0)  # type: ignore[assignment]
         return found
 
+    def _index(self, table: str) -> dict[str, int]:
+        index = self._ids.get(table)
+        if index is None:
+            index = {doc["id"]: doc.doc_id for doc in self._table(table)}
+            self._ids[table] = index
+        return index
+
     def _find(self, table: str, ident: str) -> Document | None:
-        found: Document | None = self._table(table).get(where("id") == ident)
+        doc_id = self._index(table).get(ident)
+        if doc_id is None:
+            return None
+        found: Document | None = self._table(table).get(doc_id=doc_id)
         return found
 
     def _require_revisioned(self, table: str) -> None:

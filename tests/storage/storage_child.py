@@ -1,0 +1,101 @@
+"""Child process for the multi-process storage tests (run as a script, not collected).
+
+Each command prints simple lines on stdout that the parent waits for;
+everything is flushed immediately because the parent may SIGKILL us.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import sys
+import time
+
+from storage import FileLock, JsonFileStore, StorageWriteError
+from storage.atomic import ensure_folder
+from storage.lock import lock_path_for
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def insert_at_start(db: str, start_file: str, ident: str) -> None:
+    """Wait for the start file, then insert one document: maximises contention."""
+    store = JsonFileStore(db)
+    say("ready")
+    deadline = time.monotonic() + 10
+    while not os.path.exists(start_file):
+        if time.monotonic() > deadline:
+            raise SystemExit("start file never appeared")
+        time.sleep(0.001)
+    with store.transaction() as tx:
+        tx.insert("forms", {"id": ident, "by": os.getpid()})
+    say("done")
+
+
+def hold_lock(db: str) -> None:
+    """Hold the database's write lock until the parent closes our stdin."""
+    ensure_folder(db)
+    with FileLock(lock_path_for(db)):
+        say("locked")
+        sys.stdin.read()
+
+
+def writer(db: str, first: str) -> None:
+    """Commit one insert after another, acknowledging each after it returned."""
+    store = JsonFileStore(db)
+    say("ready")
+    n = int(first)
+    while True:
+        with store.transaction() as tx:
+            tx.insert("forms", {"id": f"k{n}", "note": "确认" * 20})
+        say(f"ack {n}")
+        n += 1
+
+
+def stall_before_replace(db: str) -> None:
+    """Write, but stop with the new content on disk and the rename not yet done."""
+
+    def hook(path: str) -> None:
+        say("replacing")
+        time.sleep(60)
+
+    store = JsonFileStore(db, before_replace=hook)
+    with store.transaction() as tx:
+        tx.insert("forms", {"id": "never", "note": "should not be visible"})
+
+
+def write_beyond_limit(db: str, limit: str) -> None:
+    """Insert a document larger than RLIMIT_FSIZE allows: a real write(2) failure."""
+    # The kernel would kill us with SIGXFSZ; ignored, write() fails with EFBIG.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), int(limit)))
+    store = JsonFileStore(db)
+    try:
+        with store.transaction() as tx:
+            tx.insert("forms", {"id": "big", "blob": "数据" * int(limit)})
+    except StorageWriteError as error:
+        say(f"StorageWriteError errno={error.errno} {error}")
+    else:
+        say("written")
+
+
+def write_one(db: str, ident: str) -> None:
+    with JsonFileStore(db).transaction() as tx:
+        tx.insert("forms", {"id": ident})
+    say("done")
+
+
+COMMANDS = {
+    "insert-at-start": insert_at_start,
+    "hold-lock": hold_lock,
+    "writer": writer,
+    "stall-before-replace": stall_before_replace,
+    "write-beyond-limit": write_beyond_limit,
+    "write-one": write_one,
+}
+
+if __name__ == "__main__":
+    COMMANDS[sys.argv[1]](*sys.argv[2:])

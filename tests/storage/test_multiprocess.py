@@ -1,0 +1,143 @@
+"""Real processes sharing one database: contention, SIGKILL, lock timeouts, write failures.
+
+Children are separate interpreters (``storage_child.py``), not threads,
+because flock, inode caching and crash-safety are process-level properties.
+"""
+
+from __future__ import annotations
+
+import errno
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from storage import JsonFileStore, LockTimeoutError
+from storage.lock import lock_path_for
+from storage_testutil import spawn_child, temp_files, wait_for_line
+
+
+def test_eight_processes_inserting_at_once_lose_nothing(db_path: Path, tmp_path: Path) -> None:
+    start = tmp_path / "go"
+    children = [spawn_child("insert-at-start", str(db_path), str(start), f"p{n}") for n in range(8)]
+    try:
+        for child in children:
+            wait_for_line(child, "ready")
+        start.touch()
+        for child in children:
+            out, err = child.communicate(timeout=20)
+            assert child.returncode == 0, err
+            assert out.strip() == "done"
+    finally:
+        for child in children:
+            child.kill()
+    ids = sorted(doc["id"] for doc in JsonFileStore(db_path).read().documents("forms"))
+    assert ids == [f"p{n}" for n in range(8)]
+    assert temp_files(db_path.parent) == []
+
+
+def test_sigkill_mid_write_never_loses_acknowledged_commits(db_path: Path) -> None:
+    # 5 MB, so that each save spends real time encoding and writing; about a
+    # third of the kills land between creating the temporary file and the
+    # rename (the test below covers that moment deterministically).
+    store = JsonFileStore(db_path)
+    with store.transaction() as tx:
+        for n in range(400):
+            tx.append("padding", {"text": "本级预算项目绩效目标表" * 400})
+    rng = random.Random(20240601)
+    acknowledged: set[str] = set()
+    next_id = 0
+    for _ in range(5):
+        child = spawn_child("writer", str(db_path), str(next_id))
+        wait_for_line(child, "ready")
+        time.sleep(rng.uniform(0.05, 0.35))
+        child.send_signal(signal.SIGKILL)
+        out, _ = child.communicate(timeout=10)
+        acks = [int(line.split()[1]) for line in out.splitlines() if line.startswith("ack ")]
+        acknowledged.update(f"k{n}" for n in acks)
+
+        stored = {doc["id"] for doc in JsonFileStore(db_path).read().documents("forms")}
+        assert acknowledged <= stored
+        # At most the one commit that finished between its write and its ack.
+        assert len(stored - acknowledged) <= 1
+        acknowledged = stored
+        # Skip the id that may have been committed without an ack.
+        next_id = (max(acks) if acks else next_id - 1) + 2
+
+    # A later commit clears the temporary files killed writers left behind.
+    with store.transaction() as tx:
+        tx.insert("forms", {"id": "after"})
+    assert temp_files(db_path.parent) == []
+
+
+def test_sigkill_between_write_and_rename_keeps_the_old_file(db_path: Path) -> None:
+    store = JsonFileStore(db_path)
+    with store.transaction() as tx:
+        tx.insert("forms", {"id": "kept"})
+    before = db_path.read_bytes()
+    child = spawn_child("stall-before-replace", str(db_path))
+    wait_for_line(child, "replacing")  # new content fsynced, rename not done
+    assert len(temp_files(db_path.parent)) == 1
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=10)
+
+    assert db_path.read_bytes() == before
+    assert [doc["id"] for doc in store.read().documents("forms")] == ["kept"]
+    with store.transaction() as tx:  # the kernel released the dead child's lock
+        tx.insert("forms", {"id": "next"})
+    assert temp_files(db_path.parent) == []
+
+
+def test_lock_held_by_another_process_times_out(db_path: Path) -> None:
+    store = JsonFileStore(db_path, lock_timeout=0.3)
+    child = spawn_child("hold-lock", str(db_path), stdin=subprocess.PIPE)
+    try:
+        wait_for_line(child, "locked")
+        started = time.monotonic()
+        with pytest.raises(LockTimeoutError) as caught:
+            with store.transaction() as tx:
+                tx.insert("forms", {"id": "blocked"})
+        waited = time.monotonic() - started
+        assert 0.3 <= waited < 2
+        assert caught.value.path == lock_path_for(db_path)
+        assert lock_path_for(db_path) in str(caught.value)
+        assert not db_path.exists()
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()  # lets the child release the lock
+        child.wait(timeout=10)
+    with store.transaction() as tx:
+        tx.insert("forms", {"id": "later"})
+
+
+def test_another_process_write_is_seen_by_read_and_changed_since(db_path: Path) -> None:
+    store = JsonFileStore(db_path)
+    with store.transaction() as tx:
+        tx.insert("forms", {"id": "mine"})
+    snapshot = store.read()
+    assert not store.changed_since(snapshot.token)
+
+    child = spawn_child("write-one", str(db_path), "theirs")
+    assert child.communicate(timeout=20)[0].strip() == "done"
+
+    assert store.changed_since(snapshot.token)
+    assert [doc["id"] for doc in store.read().documents("forms")] == ["mine", "theirs"]
+    assert snapshot.get("forms", "theirs") is None
+
+
+def test_a_real_write_failure_leaves_the_old_file(db_path: Path) -> None:
+    store = JsonFileStore(db_path)
+    with store.transaction() as tx:
+        tx.insert("forms", {"id": "small"})
+    before = db_path.read_bytes()
+    # RLIMIT_FSIZE makes write(2) fail for real (EFBIG), like a full disk would.
+    child = spawn_child("write-beyond-limit", str(db_path), str(64 * 1024))
+    out, err = child.communicate(timeout=20)
+    assert out.startswith("StorageWriteError"), err
+    assert f"errno={errno.EFBIG} " in out
+    assert str(db_path) in out
+    assert db_path.read_bytes() == before
+    assert temp_files(db_path.parent) == []
