@@ -33,6 +33,10 @@ _PAGE_FURNITURE = re.compile(
     r"^(?:填报单位|单位[:：]|金额单位|[-—–]?\s*\d+\s*[-—–]?$|第\s*\d+\s*页|共\s*\d+\s*页|page\s*\d+)",
     re.IGNORECASE,
 )
+# Control characters (tab aside, the cell separator) carry nothing a form needs,
+# and an escape sequence stored in a name would be replayed on every terminal
+# that lists it.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _PERIOD_TOTAL, _FISCAL, _OTHER, _ANNUAL_TOTAL = "period-total", "fiscal", "other", "annual-total"
 
 
@@ -309,42 +313,93 @@ def parse_text(text: str, source: str = "<text>") -> list[Form]:
         text = text[1:]
     reader = _Reader(source)
     for number, line in enumerate(text.splitlines(), start=1):
-        reader.feed(number, line)
+        reader.feed(number, _CONTROL.sub("", line))
     return reader.forms()
 
 
-def decode(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM), else GB18030 as Chinese Windows saves it."""
+UTF8, GB18030 = "utf-8", "gb18030"
+
+
+def decode_detected(data: bytes, source: str) -> tuple[str, str]:
+    """The text and the encoding it was in: UTF-8 (with or without BOM), else GB18030."""
     if b"\x00" in data[:8192]:
         raise FormatError(source, None, _("这是二进制文件，不是文本格式的绩效目标表"))
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), UTF8
     except UnicodeDecodeError as error:
         utf8_error = error
     try:
-        return data.decode("gb18030")
+        return data.decode("gb18030"), GB18030
     except UnicodeDecodeError:
         line = data[: utf8_error.start].count(b"\n") + 1
         raise FormatError(source, line, _("文件既不是UTF-8也不是GB18030编码")) from None
 
 
-def read_file(path: str | Path) -> list[Form]:
-    """The forms in one file. Refuses binary, undecodable and oversized files."""
-    path = Path(path)
-    source = str(path)
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM), else GB18030 as Chinese Windows saves it."""
+    return decode_detected(data, source)[0]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The forms read from one file, and the encoding it turned out to be in."""
+
+    path: str
+    forms: list[Form]
+    encoding: str
+
+
+def _too_big(source: str, size: int) -> FormatError:
+    return FormatError(
+        source,
+        None,
+        _("文件过大（{size} MB，上限 {limit} MB）").format(
+            size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)
+        ),
+    )
+
+
+def _read_bounded(path: Path, source: str) -> bytes:
+    """At most MAX_FILE_BYTES of the file, or a refusal.
+
+    Read through a limit rather than trusting the size stat reports: a pipe,
+    a device (/dev/zero) or a file still growing reports a size that says
+    nothing about how much a plain read() would pull into memory.
+    """
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise FormatError(
-                source,
-                None,
-                _("文件过大（{size} MB，上限 {limit} MB）").format(
-                    size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)
-                ),
-            )
-        data = path.read_bytes()
+            raise _too_big(source, size)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise FormatError(source, None, _("无法读取文件：{reason}").format(reason=error.strerror or error)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise FormatError(
+            source, None, _("文件过大（超过上限 {limit} MB）").format(limit=MAX_FILE_BYTES // (1024 * 1024))
+        )
+    return data
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """A file's text and its encoding; refuses empty, binary, undecodable and oversized files.
+
+    Every import path (text forms, our JSON and CSV exports) reads through here.
+    """
+    path = Path(path)
+    source = str(path)
+    data = _read_bounded(path, source)
     if not data.strip():
         raise FormatError(source, None, _("文件是空的"))
-    return parse_text(decode(data, source), source)
+    return decode_detected(data, source)
+
+
+def load(path: str | Path) -> SourceFile:
+    """The forms in one file, with its encoding. Refuses binary, undecodable and oversized files."""
+    text, encoding = read_text(path)
+    return SourceFile(str(path), parse_text(text, str(path)), encoding)
+
+
+def read_file(path: str | Path) -> list[Form]:
+    """The forms in one file. Refuses binary, undecodable and oversized files."""
+    return load(path).forms

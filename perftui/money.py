@@ -23,6 +23,11 @@ _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _UNIT_SUFFIX = re.compile(r"\s*万元?$")
 
 
+def _shown(text: str) -> str:
+    """The typed text as an error message quotes it: on one line, whatever was pasted."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
 class AmountError(ValueError):
     """A typed or imported amount that cannot be an amount in 万元; str() is the message."""
 
@@ -40,13 +45,13 @@ def parse_amount(text: str | None) -> Decimal | None:
     if not folded:
         return None
     if folded.startswith(("-", "−")):
-        raise AmountError(_("金额不能为负数：{text}").format(text=text.strip()))
+        raise AmountError(_("金额不能为负数：{text}").format(text=_shown(text)))
     if _GROUPED.fullmatch(folded):
         folded = folded.replace(",", "")
     elif "," in folded:
-        raise AmountError(_("千位分隔符位置不对：{text}").format(text=text.strip()))
+        raise AmountError(_("千位分隔符位置不对：{text}").format(text=_shown(text)))
     if not _PLAIN.fullmatch(folded):
-        raise AmountError(_("金额只能包含数字和小数点：{text}").format(text=text.strip()))
+        raise AmountError(_("金额只能包含数字和小数点：{text}").format(text=_shown(text)))
     if folded.endswith("."):
         folded = folded[:-1]
     if folded.startswith("."):
@@ -54,13 +59,13 @@ def parse_amount(text: str | None) -> Decimal | None:
     try:
         amount = Decimal(folded)
     except InvalidOperation:  # pragma: no cover - the regexes admit only valid decimals
-        raise AmountError(_("无法识别的金额：{text}").format(text=text.strip())) from None
+        raise AmountError(_("无法识别的金额：{text}").format(text=_shown(text))) from None
     if -amount.as_tuple().exponent > MAX_DECIMALS:
         raise AmountError(
-            _("金额最多保留两位小数（单位：万元）：{text}").format(text=text.strip())
+            _("金额最多保留两位小数（单位：万元）：{text}").format(text=_shown(text))
         )
     if amount >= MAX_AMOUNT:
-        raise AmountError(_("金额过大（单位是万元）：{text}").format(text=text.strip()))
+        raise AmountError(_("金额过大（单位是万元）：{text}").format(text=_shown(text)))
     return amount
 
 

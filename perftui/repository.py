@@ -11,23 +11,36 @@ listed and brought back; lookups and totals skip it.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+import os
+from collections.abc import Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import storage
 from perftui.config import Actor, current_actor
-from perftui.model import Form, fields_changed, sort_key
+from perftui.history import (  # noqa: F401  (re-exported: callers know them from here)
+    COPIED,
+    CREATED,
+    DELETED,
+    IMPORTED,
+    RESTORED,
+    REVERTED,
+    SAVED,
+    HistoryEntry,
+    HistoryError,
+    entry_doc,
+    reconstruct,
+)
+from perftui.i18n import gettext as _
+from perftui.model import Form, fields_changed, new_id, sort_key
+from storage.backup import DEFAULT_KEEP, Backups
 
 FORMS = "forms"
 HISTORY = "history"
-
-# What a history entry says happened.
-CREATED, IMPORTED, SAVED, DELETED, RESTORED, COPIED, REVERTED = (
-    "create", "import", "save", "delete", "restore", "copy", "revert",
-)
 
 
 class Conflict(Exception):
@@ -45,33 +58,6 @@ class Conflict(Exception):
             who = theirs.updated_by or "someone else"
             message = f"“{mine.name}” was changed by {who} (revision {theirs.revision}, yours is {mine.revision})"
         super().__init__(message)
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    id: str
-    form_id: str
-    form_name: str
-    action: str
-    at: str
-    by: str
-    client: str
-    revision: int
-    changes: tuple[tuple[str, Any, Any], ...] = ()
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> HistoryEntry:
-        return cls(
-            doc["id"],
-            doc.get("form_id", ""),
-            doc.get("form_name", ""),
-            doc.get("action", ""),
-            doc.get("at", ""),
-            doc.get("by", ""),
-            doc.get("client", ""),
-            int(doc.get("revision") or 0),
-            tuple(tuple(change) for change in doc.get("changes") or ()),  # type: ignore[misc]
-        )
 
 
 @dataclass
@@ -107,18 +93,88 @@ def _is_live(doc: dict[str, Any]) -> bool:
     return not doc.get("deleted_at")
 
 
+_TEXT_FIELDS = ("name", "period", "department", "unit")
+
+
+def form_doc_problem(doc: dict[str, Any]) -> str | None:
+    """Why a stored form document cannot be a form (None when it can).
+
+    The storage layer checks the file's shape (ids, revisions); this checks
+    what only perftui knows, so that a hand-edited or half-damaged file is
+    reported as damaged in one line instead of failing somewhere later with a
+    traceback. Keys added to forms after this was written are not required.
+    """
+    for key in ("year", *_TEXT_FIELDS, "funding", "goals", "indicators"):
+        if key not in doc:
+            return f"form {doc.get('id')!r} has no {key!r}"
+    year = doc["year"]
+    if year is not None and (type(year) is not int):
+        return f"form {doc['id']!r}: year is not a number"
+    for key in (*_TEXT_FIELDS, "layout", "updated_at", "updated_by", "deleted_at"):
+        if key in doc and doc[key] is not None and not isinstance(doc[key], str):
+            return f"form {doc['id']!r}: {key} is not text"
+    funding, goals = doc["funding"], doc["goals"]
+    if not isinstance(funding, dict) or not isinstance(goals, dict):
+        return f"form {doc['id']!r}: funding or goals is not an object"
+    for scope in ("period", "annual"):
+        amounts = funding.get(scope) or {}
+        if not isinstance(amounts, dict):
+            return f"form {doc['id']!r}: funding.{scope} is not an object"
+        for part in ("total", "fiscal", "other"):
+            value = amounts.get(part) or ""
+            if not isinstance(value, str):
+                return f"form {doc['id']!r}: funding.{scope}.{part} is not text"
+            if value:
+                try:
+                    amount = Decimal(value)
+                except ArithmeticError:
+                    return f"form {doc['id']!r}: funding.{scope}.{part} is not an amount"
+                if not amount.is_finite():
+                    return f"form {doc['id']!r}: funding.{scope}.{part} is not an amount"
+        if not isinstance(goals.get(scope) or "", str):
+            return f"form {doc['id']!r}: goals.{scope} is not text"
+    rows = doc["indicators"]
+    if not isinstance(rows, list):
+        return f"form {doc['id']!r}: indicators is not a list"
+    for number, row in enumerate(rows, start=1):
+        if not (isinstance(row, list) and len(row) == 4 and all(isinstance(cell, str) for cell in row)):
+            return f"form {doc['id']!r}: indicator row {number} is not four texts"
+    return None
+
+
 class Repository:
     """Forms in one store, changed on behalf of one actor."""
 
-    def __init__(self, store: storage.Store, actor: Actor | None = None):
+    def __init__(self, store: storage.Store, actor: Actor | None = None, *, backups: Backups | None = None):
         self.store = store
         self.actor = actor or current_actor()
+        self.backups = backups
         self._cache_token: Hashable | None = None
         self._cache: tuple[list[Form], list[Form]] = ([], [])
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False, **store_options: Any) -> Repository:
-        return cls(storage.JsonFileStore(path, read_only=read_only, **store_options))
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        backups_keep: int | None = DEFAULT_KEEP,
+        **store_options: Any,
+    ) -> Repository:
+        """The forms in the database file ``path``.
+
+        Unless ``backups_keep`` is None (or the repository is read-only), the
+        file is backed up into ``<path>.backups/`` before the first write of
+        each day and before every import, keeping the last ``backups_keep``
+        (see :mod:`storage.backup`); the backup is a hard link to the version
+        a save replaces, so it costs no copying.
+        """
+        backups = None
+        if backups_keep and not read_only:
+            backups = Backups(path, keep=backups_keep)
+            store_options.setdefault("before_replace", backups.before_replace)
+        store = storage.JsonFileStore(path, read_only=read_only, **store_options)
+        return cls(store, backups=backups)
 
     @property
     def path(self) -> str:
@@ -137,7 +193,7 @@ class Repository:
             # view(), not documents(): Form.from_doc copies what it keeps into
             # immutable records, so the store's copy would be wasted work.
             for doc in snapshot.view(FORMS):
-                (live if _is_live(doc) else deleted).append(Form.from_doc(doc))
+                (live if _is_live(doc) else deleted).append(self._form(doc))
             live.sort(key=sort_key)
             deleted.sort(key=sort_key)
             self._cache_token, self._cache = snapshot.token, (live, deleted)
@@ -182,38 +238,96 @@ class Repository:
         needle = query.casefold()
         return [f for f in pool if needle in f.name.casefold()]
 
+    def _form(self, doc: dict[str, Any]) -> Form:
+        problem = form_doc_problem(doc)
+        if problem is not None:
+            raise storage.DamagedFileError(self.path, problem)
+        return Form.from_doc(doc)
+
+    def _entries(self, docs: Iterable[dict[str, Any]]) -> list[HistoryEntry]:
+        try:
+            return [HistoryEntry.from_doc(doc) for doc in docs]
+        except (KeyError, TypeError, ValueError) as error:
+            raise storage.DamagedFileError(self.path, f"history: {error}") from None
+
     def history(self, form_id: str | None = None) -> list[HistoryEntry]:
-        entries = [HistoryEntry.from_doc(doc) for doc in self.store.read().view(HISTORY)]
+        """Entries in the order the changes were made (oldest first).
+
+        Storage order, not the ``at`` times: writes are serialised by the lock,
+        so the log's order is the true order, while clocks and time zones of
+        the operators' sessions may disagree.
+        """
+        docs = self.store.read().view(HISTORY)
         if form_id is not None:
-            entries = [e for e in entries if e.form_id == form_id]
-        return sorted(entries, key=lambda e: e.at)
+            docs = [doc for doc in docs if doc.get("form_id") == form_id]
+        return self._entries(docs)
+
+    def find(self, form_id: str) -> Form | None:
+        """The form with this id, deleted or not."""
+        doc = self.store.read().get(FORMS, form_id)
+        return self._form(doc) if doc else None
+
+    def version_at(self, form_id: str, revision: int) -> Form:
+        """The form as it was at ``revision``, rebuilt from its history.
+
+        Raises :class:`HistoryError` for an unknown form or revision.
+        """
+        snapshot = self.store.read()
+        doc = snapshot.get(FORMS, form_id)
+        if doc is None:
+            raise HistoryError(_("没有编号为 {id} 的表").format(id=form_id))
+        entries = self._entries(e for e in snapshot.view(HISTORY) if e.get("form_id") == form_id)
+        return reconstruct(self._form(doc), entries, revision)
 
     # -- changing --------------------------------------------------------
 
     def _stamp(self, form: Form) -> Form:
         return form.evolve(updated_at=_now(), updated_by=self.actor.describe())
 
+    @contextmanager
+    def _writing(self, backup_reason: str | None = None) -> Iterator[storage.Transaction]:
+        """A store transaction, with the backups this write is due.
+
+        ``backup_reason`` asks for a backup before this write (imports); the
+        daily one is decided by the hook itself. A write that creates the
+        database is followed by a real copy of it, so that even a database
+        damaged on its first day has a backup with its forms.
+        """
+        backups = self.backups
+        if backups is None:
+            with self.store.transaction() as tx:
+                yield tx
+            return
+        with backups.reason(backup_reason):
+            with self.store.transaction() as tx:
+                # Under the write lock: nobody else can create the file meanwhile.
+                creating = not os.path.lexists(self.path)
+                yield tx
+        if creating and os.path.exists(self.path):
+            backups.copy_current()
+
     def _record(
         self, tx: storage.Transaction, action: str, old: Form | None, new: Form, revision: int, at: str | None = None
     ) -> None:
-        changes = fields_changed(old or Form(id=new.id, layout=new.layout), new) if action != DELETED else []
+        # A new form is recorded as changes from a blank one (every field it
+        # has), so replaying the history from nothing gives the stored form.
+        changes = fields_changed(old or Form(id=new.id), new)
         tx.append(
             HISTORY,
-            {
-                "form_id": new.id,
-                "form_name": new.name,
-                "action": action,
-                "at": at or new.updated_at or _now(),
-                "by": self.actor.user,
-                "client": self.actor.client,
-                "revision": revision,
-                "changes": [list(change) for change in changes],
-            },
+            entry_doc(
+                self.actor,
+                action,
+                at=at or new.updated_at or _now(),
+                form_id=new.id,
+                form_name=new.name,
+                revision=revision,
+                changes=changes,
+            ),
         )
 
     def _stored(self, tx: storage.Transaction, form_id: str) -> Form | None:
         doc = tx.get(FORMS, form_id)
-        return Form.from_doc(doc) if doc else None
+        return self._form(doc) if doc else None
 
     def _replace(self, tx: storage.Transaction, form: Form, base: int, **extra: Any) -> Form:
         try:
@@ -231,7 +345,7 @@ class Repository:
         edit started from; with ``force`` (the operator confirmed "keep mine"),
         it overwrites whatever is stored now, and the history says so.
         """
-        with self.store.transaction() as tx:
+        with self._writing() as tx:
             stamped = self._stamp(form)
             if form.revision == 0:
                 saved = Form.from_doc(tx.insert(FORMS, stamped.to_doc()))
@@ -246,20 +360,28 @@ class Repository:
             return saved
 
     def delete(self, form: Form) -> Form:
-        """Mark ``form`` deleted (it can be restored); refuses if it changed meanwhile."""
-        with self.store.transaction() as tx:
-            stamped = self._stamp(form)
-            deleted = self._replace(tx, stamped, form.revision, deleted_at=stamped.updated_at)
-            self._record(tx, DELETED, form, deleted, deleted.revision)
+        """Mark ``form`` deleted (it can be restored); refuses if it changed meanwhile.
+
+        What is deleted is the stored form, never the caller's copy: unsaved
+        edits in ``form`` must not slip into the database unrecorded.
+        """
+        with self._writing() as tx:
+            doc = tx.get(FORMS, form.id)
+            if doc is None or doc.get("revision") != form.revision or not _is_live(doc):
+                theirs = self._form(doc) if doc and _is_live(doc) else None
+                raise Conflict(form, theirs)
+            stored = self._stamp(self._form(doc))
+            deleted = self._replace(tx, stored, form.revision, deleted_at=stored.updated_at)
+            self._record(tx, DELETED, self._form(doc), deleted, deleted.revision)
             return deleted
 
     def restore(self, form_id: str) -> Form:
         """Bring a deleted form back."""
-        with self.store.transaction() as tx:
+        with self._writing() as tx:
             doc = tx.get(FORMS, form_id)
             if doc is None or _is_live(doc):
                 raise KeyError(form_id)
-            old = Form.from_doc(doc)
+            old = self._form(doc)
             restored = self._replace(tx, self._stamp(old), old.revision)
             self._record(tx, RESTORED, old, restored, restored.revision)
             return restored
@@ -277,11 +399,11 @@ class Repository:
         import, at the time it happened.)
         """
         report = ImportReport()
-        with self.store.transaction() as tx:
+        with self._writing(IMPORTED) as tx:
             existing: dict[tuple, dict[str, Any]] = {}
             by_id: dict[str, dict[str, Any]] = {}
             for doc in tx.documents(FORMS):
-                existing.setdefault(Form.from_doc(doc).identity, doc)
+                existing.setdefault(self._form(doc).identity, doc)
                 by_id[doc["id"]] = doc
             for incoming in forms:
                 doc = by_id.get(incoming.id) if keep_ids else None
@@ -293,12 +415,14 @@ class Repository:
                         saved = Form.from_doc(tx.insert(FORMS, kept.to_doc(), revision=max(1, incoming.revision)))
                         self._record(tx, IMPORTED, None, saved, saved.revision, at=_now())
                     else:
-                        saved = Form.from_doc(tx.insert(FORMS, self._stamp(incoming).to_doc()))
+                        # A parsed form's id is only a placeholder: a new form never takes a stored one's.
+                        fresh = incoming if incoming.id not in by_id else incoming.evolve(id=new_id())
+                        saved = Form.from_doc(tx.insert(FORMS, self._stamp(fresh).to_doc()))
                         self._record(tx, IMPORTED, None, saved, saved.revision)
                     existing[saved.identity] = by_id[saved.id] = saved.to_doc()
                     report.added.append(saved)
                     continue
-                old = Form.from_doc(doc)
+                old = self._form(doc)
                 if _is_live(doc) and _content(old) == _content(incoming.evolve(id=old.id)):
                     report.unchanged.append(old)
                     continue
@@ -308,3 +432,24 @@ class Repository:
                 existing[saved.identity] = by_id[saved.id] = saved.to_doc()
                 report.updated.append(saved)
         return report
+
+    def revert(self, form: Form, revision: int) -> Form:
+        """Make the form what it was at ``revision``, as a new change (recorded as a revert).
+
+        ``form`` is the version the operator is looking at: like every save,
+        the revert is refused with :class:`Conflict` if the stored form has
+        moved on since (or was deleted). Raises :class:`HistoryError` for a
+        revision the history cannot give back.
+        """
+        with self._writing() as tx:
+            doc = tx.get(FORMS, form.id)
+            if doc is None or doc.get("revision") != form.revision or not _is_live(doc):
+                theirs = self._form(doc) if doc and _is_live(doc) else None
+                raise Conflict(form, theirs)
+            current = self._form(doc)
+            entries = self._entries(e for e in tx.documents(HISTORY) if e.get("form_id") == form.id)
+            earlier = reconstruct(current, entries, revision)
+            target = self._stamp(earlier.evolve(revision=current.revision))
+            reverted = self._replace(tx, target, current.revision)
+            self._record(tx, REVERTED, current, reverted, reverted.revision)
+            return reverted

@@ -38,6 +38,7 @@ class Imported:
 
     forms: list[Form]
     keep_ids: bool = False
+    encoding: str = importer.UTF8
 
 
 def read_file(path: str | Path) -> Imported:
@@ -46,33 +47,13 @@ def read_file(path: str | Path) -> Imported:
     source = str(path)
     if path.suffix.lower() in (".xlsx", ".xls"):
         raise FormatError(source, None, _("不能导入电子表格文件；请导入 json 或 csv 导出（perftui export form --all --format json）"))
-    text = importer.decode(_read_bytes(path), source)
+    text, encoding = importer.read_text(path)
     kind = detect(path.name, text)
     if kind == JSON:
-        return Imported(parse_json(text, source), keep_ids=True)
+        return Imported(parse_json(text, source), keep_ids=True, encoding=encoding)
     if kind == CSV:
-        return Imported(parse_csv(text, source))
-    return Imported(importer.parse_text(text, source))
-
-
-def _read_bytes(path: Path) -> bytes:
-    source = str(path)
-    try:
-        size = path.stat().st_size
-        if size > importer.MAX_FILE_BYTES:
-            raise FormatError(
-                source,
-                None,
-                _("文件过大（{size} MB，上限 {limit} MB）").format(
-                    size=size // (1024 * 1024), limit=importer.MAX_FILE_BYTES // (1024 * 1024)
-                ),
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise FormatError(source, None, _("无法读取文件：{reason}").format(reason=error.strerror or error)) from None
-    if not data.strip():
-        raise FormatError(source, None, _("文件是空的"))
-    return data
+        return Imported(parse_csv(text, source), encoding=encoding)
+    return Imported(importer.parse_text(text, source), encoding=encoding)
 
 
 def detect(name: str, text: str) -> str:
