@@ -20,7 +20,6 @@ from typing import Any
 
 from textual.app import App
 from textual.command import CommandPalette
-from textual.binding import Binding
 from textual.screen import Screen
 
 import storage
@@ -46,7 +45,11 @@ POLL_INTERVAL = 0.5
 class Palette(CommandPalette):
     """Textual's command palette with a way out that is not Esc alone."""
 
-    BINDINGS = [Binding("ctrl+w", "escape", show=False, id="palette.close")]
+    BINDINGS = keys.bindings(keys.PALETTE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keys.translate_bindings(self)
 
 
 class PerftuiApp(App[int]):
@@ -64,12 +67,14 @@ class PerftuiApp(App[int]):
         demo: bool = False,
         settings: Settings | None = None,
         poll_interval: float = POLL_INTERVAL,
+        store_options: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         keys.translate_bindings(self)
         self.db_path = Path(db_path)
         self.read_only, self.demo = read_only, demo
         self.poll_interval = poll_interval
+        self.store_options = store_options or {}  # e.g. lock_timeout, for tests
         self.config_problem = ""
         if settings is None:
             try:
@@ -117,7 +122,9 @@ class PerftuiApp(App[int]):
 
     def _load(self) -> None:
         try:
-            database = self.database or Database(self.db_path, read_only=self.read_only, demo=self.demo)
+            database = self.database or Database(
+                self.db_path, read_only=self.read_only, demo=self.demo, **self.store_options
+            )
             database.prepare()
             reading = database.read()
         except Exception as error:  # storage errors, and anything a damaged form could raise
@@ -244,7 +251,7 @@ class PerftuiApp(App[int]):
         self.push_screen(FormScreen(form))
 
     def copy_form(self, form: Form, year: int) -> None:
-        copy = copy_for_year(form, year, self.catalog, _("（副本）"))
+        copy = copy_for_year(form, year, self.catalog, _("（副本{n}）"))
         self._write(
             lambda db: db.save(copy, action=COPIED),
             lambda saved: self._stored(saved, _("已复制“{name}”到{year}年度。").format(name=form.name, year=year)),

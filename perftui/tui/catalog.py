@@ -199,13 +199,12 @@ def copy_for_year(form: Form, year: int, catalog: Catalog, suffix: str) -> Form:
     """A new form with ``form``'s content filed for ``year`` (not yet stored).
 
     When that year already has a form of the same name and unit, the copy's
-    name gets ``suffix`` (numbered if needed), so an import never mistakes one
-    for the other.
+    name gets ``suffix`` (a template with ``{n}``: "", then 2, 3...), so an
+    import never mistakes one for the other.
     """
     copy = replace(form, id=Form().id, revision=0, year=year, updated_at="", updated_by="")
-    name, number = form.name, 1
+    number = 1
     while catalog.has_identity(copy.identity):
+        copy = replace(copy, name=form.name + suffix.format(n="" if number == 1 else number))
         number += 1
-        copy = replace(copy, name=f"{name}{suffix}" if number == 2 else f"{name}{suffix}{number}")
     return copy
-

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from perftui.model import Form
 from perftui.repository import Repository
@@ -31,10 +32,10 @@ class Reading:
 class Database:
     """A :class:`Repository` shared by the app's worker threads."""
 
-    def __init__(self, path: Path, *, read_only: bool = False, demo: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, demo: bool = False, **store_options: Any) -> None:
         self.path = path
         self.demo = demo
-        self.repository = Repository.open(path, read_only=read_only)
+        self.repository = Repository.open(path, read_only=read_only, **store_options)
         self.lock = threading.Lock()
 
     @property

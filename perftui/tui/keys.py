@@ -24,13 +24,14 @@ from textual.dom import DOMNode
 from perftui.i18n import N_, gettext as _
 
 # Scopes: which screen a key belongs to, in the order the help screen lists them.
-APP, LIST, FILTER, VIEW, MODAL, ERROR = "app", "list", "filter", "view", "modal", "error"
+APP, LIST, FILTER, VIEW, MODAL, PALETTE, ERROR = "app", "list", "filter", "view", "modal", "palette", "error"
 SCOPE_TITLES = {
     APP: N_("全局"),
     LIST: N_("表列表"),
     FILTER: N_("筛选框"),
     VIEW: N_("查看表"),
     MODAL: N_("对话框"),
+    PALETTE: N_("命令面板"),
     ERROR: N_("出错时"),
 }
 
@@ -67,8 +68,14 @@ KEYS: tuple[Key, ...] = (
     Key("filter.cancel", "escape", "clear_and_leave", N_("清除筛选，回到列表"), FILTER, show=False, palette=False),
     Key("filter.done", "down", "leave", N_("保留筛选，回到列表（也可按 Enter）"), FILTER, show=False, palette=False),
     Key("view.close", "escape,q,ctrl+w", "close", N_("返回"), VIEW, palette=False),
-    Key("modal.ok", "y,ctrl+s", "confirm", N_("确定"), MODAL, palette=False),
-    Key("modal.cancel", "escape,n,ctrl+w", "cancel", N_("取消"), MODAL, palette=False),
+    # ctrl+s / ctrl+w / Esc also work while typing in a dialog's box (priority);
+    # y / n only where there is nothing to type.
+    Key("modal.ok", "ctrl+s", "confirm", N_("确定"), MODAL, palette=False, priority=True),
+    Key("modal.cancel", "ctrl+w,escape", "cancel", N_("取消"), MODAL, palette=False, priority=True),
+    Key("modal.yes", "y", "confirm", N_("是"), MODAL, show=False, palette=False),
+    Key("modal.no", "n", "cancel", N_("否"), MODAL, show=False, palette=False),
+    Key("palette.close", "ctrl+w", "escape", N_("关闭命令面板（也可按 Esc 或再按 ctrl+p）"), PALETTE, palette=False,
+        priority=True),
     Key("error.retry", "r", "retry", N_("重试"), ERROR, palette=False),
 )
 
