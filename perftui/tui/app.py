@@ -331,7 +331,7 @@ class PerftuiApp(App[int]):
     async def action_quit(self) -> None:
         # Like the CLI: 3 when the database could not be used.
         self._stop.set()
-        self.exit(3 if isinstance(self.screen, ErrorScreen) else 0)
+        self.exit(return_code=3 if isinstance(self.screen, ErrorScreen) else 0)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

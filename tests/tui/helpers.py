@@ -65,3 +65,8 @@ def summary_text(app) -> str:
 def listed_names(app) -> list[str]:
     table = app.home.table
     return [app.catalog.get(row.key.value).form.name for row in table.ordered_rows]
+
+
+def notifications(app) -> str:
+    """Every notification shown so far, one per line."""
+    return "\n".join(n.message for n in app._notifications)
