@@ -308,7 +308,11 @@ class PerftuiApp(App[int]):
         self.last_deleted = form
         self.catalog = self.catalog.without(form)
         self.refresh_views()
-        self.notify(_("已删除“{name}”。按 u 撤销，或在“已删除的表”（D）中恢复。").format(name=form.name))
+        self.notify(
+            _("已删除“{name}”。按 {undo} 撤销，或在“已删除的表”（{deleted}）中恢复。").format(
+                name=form.name, undo=keys.shown(self, "list.undo"), deleted=keys.shown(self, "list.deleted")
+            )
+        )
 
     # -- messages from editors ------------------------------------------------------------
 

@@ -113,6 +113,11 @@ def keys_for(key: Key, keymap: dict[str, str]) -> str:
     return keymap.get(key.id, key.keys)
 
 
+def shown(app, key_id: str) -> str:
+    """The keys for ``key_id`` as the operator should press them now (after their keymap)."""
+    return display(keys_for(BY_ID[key_id], getattr(app, "_keymap", {})))
+
+
 def display(keys: str) -> str:
     """Key names as an operator reads them: ``question_mark,f1`` -> ``? / F1``."""
     names = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter"}

@@ -35,7 +35,10 @@ class DeletedFormsScreen(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
-            yield Static(_("已删除的表：选中后按 Enter 恢复，ctrl+w 关闭"), markup=False)
+            yield Static(
+                _("已删除的表：选中后按 Enter 恢复，{close} 关闭").format(close=keys.shown(self.app, "modal.cancel")),
+                markup=False,
+            )
             if self.forms:
                 yield OptionList(*(Option(describe_deleted(f), id=f.id) for f in self.forms), id="deleted")
             else:

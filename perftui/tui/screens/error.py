@@ -29,7 +29,13 @@ class ErrorScreen(Screen):
         with Vertical(classes="error-box"):
             yield Static(_("无法打开数据库"), classes="error-title", markup=False)
             yield Static(self.message, id="error-message", markup=False)
-            yield Static(_("按 r 重试，ctrl+q 退出。"), classes="hint", markup=False)
+            yield Static(
+                _("按 {retry} 重试，{quit} 退出。").format(
+                    retry=keys.shown(self.app, "error.retry"), quit=keys.shown(self.app, "app.quit")
+                ),
+                classes="hint",
+                markup=False,
+            )
         yield Footer()
 
     def show(self, message: str) -> None:

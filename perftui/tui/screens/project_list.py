@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from perftui.i18n import gettext as _
@@ -26,6 +27,12 @@ from perftui.tui.screens.deleted import DeletedFormsScreen
 from perftui.tui.screens.year_prompt import YearPrompt
 from perftui.tui.widgets.form_table import FormTable
 from perftui.tui.widgets.summary import SummaryPane
+
+
+#: Up to this many forms the list follows every keystroke in the filter box;
+#: above it, it waits for a pause of FILTER_PAUSE seconds.
+FILTER_AT_ONCE = 1000
+FILTER_PAUSE = 0.25
 
 
 class FilterInput(Input):
@@ -57,6 +64,7 @@ class ProjectListScreen(Screen):
         super().__init__(id="home")
         keys.translate_bindings(self)
         self.view = View()
+        self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,7 +80,6 @@ class ProjectListScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.table.loading = not self.app.loaded
         self.data_changed()
         self.table.focus()
 
@@ -96,10 +103,9 @@ class ProjectListScreen(Screen):
             self.view = replace(self.view, year=None)
         selection = app.catalog.select(self.view, app.draft)
         if app.loaded:
-            self.table.loading = False
             self.table.show(selection)
         self.query_one(SummaryPane).set_class(self.has_class("-narrow"), "-compact")
-        self.query_one(SummaryPane).show(selection, keys.display(self._key_of("list.incomplete")))
+        self.query_one(SummaryPane).show(selection, keys.shown(self.app, "list.incomplete"))
         self._show_years(years)
         self._show_empty(len(selection.entries), app.loaded)
         problem = self.query_one("#problem", Static)
@@ -127,29 +133,28 @@ class ProjectListScreen(Screen):
                 text.append(f"[{label}]", style="reverse bold")
             else:
                 text.append(f" {label} ")
-        text.append(f" ({keys.display(self._key_of('list.year'))})", style="dim")
+        text.append(f" ({keys.shown(self.app, 'list.year')})", style="dim")
         bar.update(text)
 
     def _show_empty(self, shown: int, loaded: bool) -> None:
         empty = self.query_one("#empty", Static)
-        if shown or not loaded:
+        if shown:
             empty.display = False
             return
-        if self.view.needle.strip():
+        if not loaded:
+            message = _("正在读取数据库……")
+        elif self.view.needle.strip():
             message = _("没有符合“{needle}”的表。按 {key} 清除筛选。").format(
-                needle=self.view.needle.strip(), key=keys.display(self._key_of("list.clear_filter"))
+                needle=self.view.needle.strip(), key=keys.shown(self.app, "list.clear_filter")
             )
         elif len(self.app.catalog):
-            message = _("这一年度没有表。按 {key} 切换年度。").format(key=keys.display(self._key_of("list.year")))
+            message = _("这一年度没有表。按 {key} 切换年度。").format(key=keys.shown(self.app, "list.year"))
         else:
             message = _("还没有表。按 {key} 新建，或在命令行用 perftui import 文件 导入。").format(
-                key=keys.display(self._key_of("list.new"))
+                key=keys.shown(self.app, "list.new")
             )
         empty.update(message)
         empty.display = True
-
-    def _key_of(self, key_id: str) -> str:
-        return keys.keys_for(keys.BY_ID[key_id], self.app._keymap)
 
     def focus_list(self) -> None:
         self.table.focus()
@@ -172,9 +177,18 @@ class ProjectListScreen(Screen):
     # -- the filter ------------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.view = replace(self.view, needle=event.value)
+        if event.input.id != "filter":
+            return
+        self.view = replace(self.view, needle=event.value)
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        if len(self.app.catalog) < FILTER_AT_ONCE:
             self.data_changed()
+        else:
+            # Rebuilding a DataTable of thousands of rows takes a noticeable
+            # moment: wait until the operator pauses typing.
+            self._filter_timer = self.set_timer(FILTER_PAUSE, self.data_changed)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
@@ -234,8 +248,11 @@ class ProjectListScreen(Screen):
         form = self.current_form
         if form is None:
             return
-        question = _("删除“{name}”（{year}年度，{unit}）？\n删除后可按 u 撤销，或在“已删除的表”中恢复。").format(
-            name=form.name or _("（未命名）"), year=form.year or "", unit=form.unit or _("未填实施单位")
+        question = _("删除“{name}”（{year}年度，{unit}）？\n删除后可按 {undo} 撤销，或在“已删除的表”中恢复。").format(
+            name=form.name or _("（未命名）"),
+            year=form.year or "",
+            unit=form.unit or _("未填实施单位"),
+            undo=keys.shown(self.app, "list.undo"),
         )
 
         def delete(yes: bool | None) -> None:

@@ -38,7 +38,13 @@ class YearPrompt(ModalScreen["int | None"]):
         with Vertical(classes="dialog-box"):
             yield Static(_("把“{name}”复制到哪一年度？").format(name=self.form.name or _("（未命名）")), markup=False)
             yield Input(str(default), id="year", max_length=6, compact=True)
-            yield Static(_("复制全部内容和指标，存为新表。Enter 复制 · ctrl+w 取消"), classes="hint", markup=False)
+            yield Static(
+                _("复制全部内容和指标，存为新表。Enter 复制 · {cancel} 取消").format(
+                    cancel=keys.shown(self.app, "modal.cancel")
+                ),
+                classes="hint",
+                markup=False,
+            )
             yield Static("", id="year-error", markup=False)
 
     def on_mount(self) -> None:

@@ -20,7 +20,7 @@ from textual.widgets import DataTable
 
 from perftui import views
 from perftui.i18n import N_, gettext as _, ngettext
-from perftui.textwidth import truncate
+from perftui.textwidth import truncate, width
 from perftui.tui import keys
 from perftui.tui.catalog import Entry, Selection
 
@@ -50,14 +50,19 @@ SCROLLBAR = 2
 
 
 def plan_widths(room: int) -> dict[str, int]:
-    """Column widths for a table ``room`` columns wide; names get most of the free room."""
+    """Column widths for a table ``room`` columns wide.
+
+    The name gets most of the free room; 主管部门 and 实施单位 (mostly the same
+    long institute name in every row) at least the width of their heading.
+    """
     fixed = {c.key: c.width for c in COLUMNS if c.width}
     if room < NARROW:
         fixed["status"] = SHORT_STATUS
     free = room - SCROLLBAR - PADDING * len(COLUMNS) - sum(fixed.values())
-    name = max(8, free * 3 // 5)
-    rest = max(8, free - name)
-    return fixed | {"name": name, "department": max(4, rest // 2), "unit": max(4, rest - rest // 2)}
+    heading = max(width(_(c.label)) for c in COLUMNS if c.key in ("department", "unit"))
+    side = max(heading, free // 5)
+    name = max(8, free - 2 * side)
+    return fixed | {"name": name, "department": side, "unit": side}
 
 
 def status_cell(entry: Entry, short: bool) -> Text:
@@ -94,6 +99,8 @@ class FormTable(DataTable):
         keys.translate_bindings(self)
         self._selection: Selection | None = None
         self._widths: dict[str, int] = {}
+        self._labels: list[Text] = []
+        self._shown: tuple[Entry, ...] | None = None  # the entries the rows show now
 
     # -- the interface the home screen uses ----------------------------------
 
@@ -129,32 +136,54 @@ class FormTable(DataTable):
         selection = self._selection
         assert selection is not None
         widths = plan_widths(self.size.width or 120)
-        if widths != self._widths:
-            self._widths = widths
+        labels = [self._label(column, selection) for column in COLUMNS]
+        if widths == self._widths and labels == self._labels and self._same_rows(selection.entries):
+            self._update_changed_rows(selection.entries)
+            return
+        # DataTable measures every cell it is given, so a full rebuild costs
+        # time in proportion to the number of forms: only when rows come, go or move.
+        if widths != self._widths or labels != self._labels:
+            self._widths, self._labels = widths, labels
             self.clear(columns=True)
-            for column in COLUMNS:
-                self.add_column(self._label(column, selection), width=widths[column.key], key=column.key)
+            for column, label in zip(COLUMNS, labels):
+                self.add_column(label, width=widths[column.key], key=column.key)
         else:
             self.clear()
-            for column in COLUMNS:  # the sort mark moves between labels
-                self.columns[column.key].label = self._label(column, selection)  # type: ignore[index]
-        short = widths["status"] == SHORT_STATUS
-        cut = lambda text, key: truncate(text, widths[key])
         for entry in selection.entries:
-            form = entry.form
-            self.add_row(
-                cut(form.name, "name"),
-                Text(str(form.year or ""), justify="right"),
-                cut(form.department, "department"),
-                cut(form.unit, "unit"),
-                Text(views.amount(form.annual_funding.fiscal), justify="right"),
-                Text(str(len(form.indicators)), justify="right"),
-                status_cell(entry, short),
-                key=form.id,
-            )
+            self.add_row(*self._cells(entry), key=entry.id)
+        self._shown = selection.entries
         if keep is None or not self.select_id(keep):
             self.move_cursor(row=0, animate=False)
         self.refresh()
+
+    def _same_rows(self, entries: tuple[Entry, ...]) -> bool:
+        shown = self._shown
+        return (
+            shown is not None
+            and len(shown) == len(entries)
+            and all(old.id == new.id for old, new in zip(shown, entries))
+        )
+
+    def _update_changed_rows(self, entries: tuple[Entry, ...]) -> None:
+        """Same forms in the same order: rewrite only the rows whose form changed."""
+        assert self._shown is not None
+        for old, new in zip(self._shown, entries):
+            if old is not new:
+                for column, value in zip(COLUMNS, self._cells(new)):
+                    self.update_cell(new.id, column.key, value)
+        self._shown = entries
+
+    def _cells(self, entry: Entry) -> list[object]:
+        widths, form = self._widths, entry.form
+        return [
+            truncate(form.name, widths["name"]),
+            Text(str(form.year or ""), justify="right"),
+            truncate(form.department, widths["department"]),
+            truncate(form.unit, widths["unit"]),
+            Text(views.amount(form.annual_funding.fiscal), justify="right"),
+            Text(str(len(form.indicators)), justify="right"),
+            status_cell(entry, widths["status"] == SHORT_STATUS),
+        ]
 
     @staticmethod
     def _label(column: Column, selection: Selection) -> Text:
