@@ -91,6 +91,7 @@ class PerftuiApp(App[int]):
         self._generation = 0  # bumped by every local change; stale re-reads are dropped
         self._had_file = False
         self._stop = threading.Event()
+        self._read_again = threading.Event()
         self.home = ProjectListScreen()
 
     # -- start and stop ------------------------------------------------------------
@@ -135,7 +136,7 @@ class PerftuiApp(App[int]):
     def _loaded(self, database: Database, reading: Reading) -> None:
         self.database = database
         self.loaded = True
-        self._adopt(reading, external=False)
+        self._adopt(reading, external=False, first=True)
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self.run_worker(self._watch, thread=True, group="watch", exclusive=True, exit_on_error=False)
@@ -179,8 +180,9 @@ class PerftuiApp(App[int]):
         assert database is not None
         while not self._stop.wait(self.poll_interval):
             try:
-                if not database.changed():
+                if not database.changed() and not self._read_again.is_set():
                     continue
+                self._read_again.clear()
                 generation = self._generation
                 reading = database.read(self.catalog)
             except Exception as error:
@@ -190,10 +192,13 @@ class PerftuiApp(App[int]):
 
     def _reread(self, reading: Reading, generation: int) -> None:
         if generation != self._generation:
-            return  # read before our own change landed; the next poll reads it again
+            # Read while our own change was being written: it may or may not
+            # include it, so drop it and have the watcher read again.
+            self._read_again.set()
+            return
         self._adopt(reading, external=True)
 
-    def _adopt(self, reading: Reading, *, external: bool) -> None:
+    def _adopt(self, reading: Reading, *, external: bool, first: bool = False) -> None:
         if reading.exists:
             self._had_file = True
         elif self._had_file:
@@ -204,6 +209,8 @@ class PerftuiApp(App[int]):
                 )
             )
             return
+        if not first and not self.problem and self.catalog.same_as(reading.catalog):
+            return  # e.g. polling a database file that does not exist yet
         self.problem = ""
         self.catalog = reading.catalog
         self.refresh_views()

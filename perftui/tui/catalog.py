@@ -140,6 +140,14 @@ class Catalog:
     def years(self) -> list[int]:
         return sorted({e.form.year for e in self.entries if e.form.year is not None}, reverse=True)
 
+    def same_as(self, other: Catalog) -> bool:
+        """Nothing to redraw: the same entries (a re-read reuses unchanged ones) and deleted forms."""
+        return (
+            len(self.entries) == len(other.entries)
+            and all(a is b for a, b in zip(self.entries, other.entries))
+            and self.deleted == other.deleted
+        )
+
     def has_identity(self, identity: tuple) -> bool:
         return any(entry.form.identity == identity for entry in self.entries)
 

@@ -170,3 +170,19 @@ async def test_read_only_offers_no_changes(with_incomplete, make_app):
         assert app.screen is app.home
         bound = {b.binding.id for b in app.screen.active_bindings.values()}
         assert not bound & {"list.copy", "list.delete", "list.new"}
+
+
+async def test_a_saved_form_rewrites_its_row_in_place(with_incomplete, make_app):
+    app = make_app(with_incomplete)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("down", "down")
+        here = app.home.table.current_id
+        entry = app.catalog.entries[0]
+        changed = entry.form.evolve(revision=entry.form.revision + 1, annual_funding=Funding(Decimal("1234.5"), Decimal("1234.5"), None))
+        app.post_message(FormSaved(changed))
+        await pilot.pause()
+        table = app.home.table
+        assert str(table.get_cell(entry.id, "fiscal")) == "1,234.50"
+        assert table.current_id == here and table.row_count == 9
+        assert "4,274.06" in summary_text(app)  # 3,137.56 - 98.00 + 1,234.50
