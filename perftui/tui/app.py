@@ -18,9 +18,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.widgets import Input
 
 import storage
 from perftui.config import ConfigError, Settings, load_settings
@@ -336,6 +338,22 @@ class PerftuiApp(App[int]):
     def on_draft_changed(self, message: DraftChanged) -> None:
         self.draft = None if message.draft is None else (message.original, message.draft)
         self.home.data_changed()
+
+    # -- typing ahead -------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed ahead of a text box go into it: ``/abc`` in one burst over SSH.
+
+        Textual hands every key of a burst to the widget focused when the burst
+        arrived; when ``/`` (or ``c``) moves the focus to a text box, the
+        following letters still reach the list, which ignores them, and bubble
+        up here. A text box stops the keys it takes, so a printable key that
+        gets here while a text box has the focus was meant for it.
+        """
+        focused = self.focused
+        if isinstance(focused, Input) and event.is_printable and event.character:
+            event.stop()
+            focused.insert_text_at_cursor(event.character)
 
     # -- app-wide actions ---------------------------------------------------------------
 

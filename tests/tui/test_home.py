@@ -247,3 +247,19 @@ async def test_demo_database_gets_the_seed_on_first_run(db_path, make_app):
         assert app.home.table.row_count == 8
         assert "3,127.56" in summary_text(app)
     assert len(Repository.open(db_path).forms()) == 8
+
+
+async def test_keys_typed_ahead_of_the_filter_box_land_in_it(with_incomplete, make_app):
+    """Over SSH ``/龙头<Enter>`` can arrive in one burst, before the box has the focus."""
+    from textual import events
+
+    app = make_app(with_incomplete)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        for key, character in [("slash", "/"), ("龙", "龙"), ("头", "头"), ("enter", "\r")]:
+            app.post_message(events.Key(key, character))  # no pause between keys: one burst
+        await pilot.pause()
+        await pilot.pause()
+        assert app.home.filter_input.value == "龙头"
+        assert len(listed_names(app)) == 2
+        assert app.screen is app.home and isinstance(app.focused, FormTable)  # Enter kept the filter

@@ -157,7 +157,10 @@ class ProjectListScreen(Screen):
         empty.display = True
 
     def focus_list(self) -> None:
-        self.table.focus()
+        # set_focus, not widget.focus(): the latter waits its turn in the
+        # queue, so keys typed ahead (a slow link delivers them in a burst)
+        # would go to the widget that had the focus before.
+        self.set_focus(self.table)
 
     def focus_form(self, form: Form) -> None:
         """Show ``form`` (switching year or clearing the filter if it would be hidden) and select it."""
@@ -224,7 +227,7 @@ class ProjectListScreen(Screen):
             self.app.open_form(form)
 
     def action_filter(self) -> None:
-        self.filter_input.focus()
+        self.set_focus(self.filter_input)
 
     def action_clear_filter(self) -> None:
         self.filter_input.value = ""
