@@ -38,20 +38,11 @@ from perftui.tui.messages import DatabaseChanged, DraftChanged, FormDeleted, For
 from perftui.tui.screens.error import ErrorScreen
 from perftui.tui.screens.form_view import FormScreen
 from perftui.tui.screens.help import HelpScreen
+from perftui.tui.screens.palette import Palette
 from perftui.tui.screens.project_list import ProjectListScreen
 
 #: How often the watcher asks whether another process wrote the file (seconds).
 POLL_INTERVAL = 0.5
-
-
-class Palette(CommandPalette):
-    """Textual's command palette with a way out that is not Esc alone."""
-
-    BINDINGS = keys.bindings(keys.PALETTE)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        keys.translate_bindings(self)
 
 
 class PerftuiApp(App[int]):
@@ -164,7 +155,7 @@ class PerftuiApp(App[int]):
 
     @staticmethod
     def _describe(error: BaseException) -> str:
-        if isinstance(error, (storage.StorageError,)):
+        if isinstance(error, storage.StorageError):
             return describe(error)
         if isinstance(error, Conflict):
             if error.theirs is None:

@@ -1,13 +1,11 @@
 """The home screen in Pilot: the list, the filter, the year, sorting, the summary, the keys."""
 
-from decimal import Decimal
-
 from perftui.repository import Repository
 from perftui.tui.screens.form_view import FormScreen
 from perftui.tui.screens.help import HelpScreen
 from perftui.tui.widgets.form_table import FormTable
 
-from .helpers import INCOMPLETE, listed_names, started, summary_text, wait_for
+from .helpers import INCOMPLETE, listed_names, started, summary_text
 
 SIZE = (120, 36)
 
