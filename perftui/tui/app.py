@@ -344,7 +344,10 @@ class PerftuiApp(App[int]):
         focused = self.focused
         if isinstance(focused, Input) and event.is_printable and event.character:
             event.stop()
-            focused.insert_text_at_cursor(event.character)
+            if focused.selection.is_empty:  # as the box itself would
+                focused.insert_text_at_cursor(event.character)
+            else:
+                focused.replace(event.character, *focused.selection)
 
     # -- app-wide actions ---------------------------------------------------------------
 
