@@ -1,23 +1,386 @@
-"""Placeholder until the TUI issue lands: shows where the database is and quits."""
+"""The Textual app: the hub between the database (in worker threads) and the screens.
+
+The app owns the data: a :class:`~perftui.tui.catalog.Catalog` read in a
+worker, kept current by a watcher thread that polls
+:meth:`Repository.changed` (one stat) twice a second, and changed locally
+when this operator copies, deletes or restores a form. Screens ask the app to
+do things (:meth:`open_form`, :meth:`copy_form`, :meth:`delete_form`,
+:meth:`restore_form`) and the app tells the home screen to redraw.
+
+Editors talk to the app with the typed messages of
+:mod:`perftui.tui.messages`: ``FormSaved``, ``FormDeleted``, ``DraftChanged``.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual import events
+from textual.app import App
+from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.widgets import Input
+
+import storage
+from perftui.config import ConfigError, Settings, load_settings
+from perftui.i18n import gettext as _
+from perftui.messages import describe
+from perftui.model import Form
+from perftui.repository import Conflict, COPIED
+from perftui.tui import keys
+from perftui.tui.catalog import Catalog, copy_for_year
+from perftui.tui.commands import ActionCommands
+from perftui.tui.database import Database, Reading
+from perftui.tui.messages import DatabaseChanged, DraftChanged, FormDeleted, FormSaved
+from perftui.tui.screens.error import ErrorScreen
+from perftui.tui.screens.form_view import FormScreen
+from perftui.tui.screens.help import HelpScreen
+from perftui.tui.screens.palette import Palette
+from perftui.tui.screens.project_list import ProjectListScreen
+
+#: How often the watcher asks whether another process wrote the file (seconds).
+POLL_INTERVAL = 0.5
 
 
-class PerftuiApp(App[None]):
+class PerftuiApp(App[int]):
     TITLE = "perftui"
-    BINDINGS = [Binding("ctrl+q", "quit", "退出", id="app.quit")]
+    CSS_PATH = "app.tcss"
+    BINDINGS = keys.bindings(keys.APP)
+    # Our own provider only: Textual's system commands are English-only.
+    COMMANDS = {ActionCommands}
 
-    def __init__(self, db_path: Path, *, read_only: bool = False, demo: bool = False):
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        read_only: bool = False,
+        demo: bool = False,
+        settings: Settings | None = None,
+        poll_interval: float = POLL_INTERVAL,
+        store_options: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__()
-        self.db_path, self.read_only, self.demo = db_path, read_only, demo
+        keys.translate_bindings(self)
+        self.db_path = Path(db_path)
+        self.read_only, self.demo = read_only, demo
+        self.poll_interval = poll_interval
+        self.store_options = store_options or {}  # e.g. lock_timeout, for tests
+        self.config_problem = ""
+        if settings is None:
+            try:
+                settings = load_settings()
+            except ConfigError as error:
+                settings, self.config_problem = Settings(), describe(error)
+        self.settings = settings
+        self.database: Database | None = None
+        self.catalog = Catalog()
+        self.loaded = False
+        self.draft: tuple[Form | None, Form | None] | None = None
+        self.last_deleted: Form | None = None
+        self.problem = ""  # what is wrong with the database now, shown in a banner
+        self._generation = 0  # bumped by every local change; stale re-reads are dropped
+        self._had_file = False
+        self._stop = threading.Event()
+        self._read_again = threading.Event()
+        self.home = ProjectListScreen()
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(f"perftui — {self.db_path}\n\n终端界面正在建设中；请先用 perftui list / show / total / check。")
-        yield Footer()
+    # -- start and stop ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._apply_keymap(self.settings.keys)
+        self.update_title()
+        self.push_screen(self.home)
+        if self.config_problem:
+            self.notify(self.config_problem, severity="error", timeout=10)
+        self.load()
+
+    def _apply_keymap(self, keymap: dict[str, str]) -> None:
+        unknown = sorted(set(keymap) - set(keys.BY_ID))
+        if unknown:
+            self.notify(
+                _("配置文件 [keys] 中有未知的编号：{ids}（按 ? 查看全部编号）").format(ids=", ".join(unknown)),
+                severity="warning",
+                timeout=10,
+            )
+        self.set_keymap({k: v for k, v in keymap.items() if k in keys.BY_ID})
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+
+    def load(self) -> None:
+        """Open and read the database in a worker; the home screen shows it when done."""
+        self.run_worker(self._load, thread=True, group="load", exclusive=True, exit_on_error=False)
+
+    def _load(self) -> None:
+        try:
+            database = self.database or Database(
+                self.db_path, read_only=self.read_only, demo=self.demo, **self.store_options
+            )
+            database.prepare()
+            reading = database.read()
+        except Exception as error:  # storage errors, and anything a damaged form could raise
+            self._from_thread(self._fatal, self._describe(error))
+            return
+        self._from_thread(self._loaded, database, reading)
+
+    def _loaded(self, database: Database, reading: Reading) -> None:
+        self.database = database
+        self.loaded = True
+        self._adopt(reading, external=False, first=True)
+        if isinstance(self.screen, ErrorScreen):
+            self.pop_screen()
+        self.run_worker(self._watch, thread=True, group="watch", exclusive=True, exit_on_error=False)
+
+    def _fatal(self, message: str) -> None:
+        """The database cannot be used at all: say why instead of crashing."""
+        if isinstance(self.screen, ErrorScreen):
+            self.screen.show(message)
+        else:
+            self.push_screen(ErrorScreen(message))
+
+    def retry(self) -> None:
+        self.load()
+
+    def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Hand a result to the UI thread; after quitting there is no UI to hand it to."""
+        if self._stop.is_set():
+            return
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass
+
+    @staticmethod
+    def _describe(error: BaseException) -> str:
+        if isinstance(error, storage.StorageError):
+            return describe(error)
+        if isinstance(error, Conflict):
+            if error.theirs is None:
+                return _("“{name}”已被他人删除，未作修改。").format(name=error.mine.name)
+            return _("“{name}”刚被 {who} 修改过，未作修改；列表已更新，请再试一次。").format(
+                name=error.mine.name, who=error.theirs.updated_by or _("他人")
+            )
+        return _("出错了：{error}").format(error=describe(error))
+
+    # -- keeping current -------------------------------------------------------------
+
+    def _watch(self) -> None:
+        """Poll the file; re-read (in this thread) when another process wrote it."""
+        database = self.database
+        assert database is not None
+        while not self._stop.wait(self.poll_interval):
+            try:
+                if not database.changed() and not self._read_again.is_set():
+                    continue
+                self._read_again.clear()
+                generation = self._generation
+                reading = database.read(self.catalog)
+            except Exception as error:
+                self._from_thread(self._set_problem, self._describe(error))
+                continue
+            self._from_thread(self._reread, reading, generation)
+
+    def _reread(self, reading: Reading, generation: int) -> None:
+        if generation != self._generation:
+            # Read while our own change was being written: it may or may not
+            # include it, so drop it and have the watcher read again.
+            self._read_again.set()
+            return
+        self._adopt(reading, external=True)
+
+    def _adopt(self, reading: Reading, *, external: bool, first: bool = False) -> None:
+        if reading.exists:
+            self._had_file = True
+        elif self._had_file:
+            # Removed or moved underneath us: keep showing what we had, and say so.
+            self._set_problem(
+                _("数据库文件 {path} 已不存在（被删除或移走）；下面是最后读到的内容，未作任何修改。").format(
+                    path=self.db_path
+                )
+            )
+            return
+        if not first and not self.problem and self.catalog.same_as(reading.catalog):
+            return  # e.g. polling a database file that does not exist yet
+        self.problem = ""
+        self.catalog = reading.catalog
+        self.refresh_views()
+        if external:
+            self.screen.post_message(DatabaseChanged())
+
+    def _set_problem(self, message: str) -> None:
+        if message != self.problem:
+            self.problem = message
+            self.refresh_views()
+
+    def reload(self) -> None:
+        if self.database is None:
+            self.load()
+            return
+        database = self.database
+        generation = self._generation
+
+        def read() -> None:
+            try:
+                reading = database.read(self.catalog)
+            except Exception as error:
+                self._from_thread(self._set_problem, self._describe(error))
+                return
+            self._from_thread(self._reread, reading, generation)
+
+        self.run_worker(read, thread=True, group="load", exit_on_error=False)
+
+    def refresh_views(self) -> None:
+        self.update_title()
+        self.home.data_changed()
+
+    def update_title(self) -> None:
+        parts = [_shorten(self.db_path)]
+        year = self.home.view.year
+        parts.append(_("全部年度") if year is None else _("{year}年度").format(year=year))
+        if self.read_only:
+            parts.append(_("只读"))
+        self.sub_title = " · ".join(parts)
+
+    # -- what screens ask for ---------------------------------------------------------
+
+    def open_form(self, form: Form) -> None:
+        """The one place a form is opened: the editor replaces FormScreen here."""
+        self.push_screen(FormScreen(form))
+
+    def copy_form(self, form: Form, year: int) -> None:
+        copy = copy_for_year(form, year, self.catalog, _("（副本{n}）"))
+        self._write(
+            lambda db: db.save(copy, action=COPIED),
+            lambda saved: self._stored(saved, _("已复制“{name}”到{year}年度。").format(name=form.name, year=year)),
+        )
+
+    def delete_form(self, form: Form) -> None:
+        self._write(lambda db: db.delete(form), self._deleted)
+
+    def restore_form(self, form_id: str) -> None:
+        self._write(
+            lambda db: db.restore(form_id),
+            lambda restored: self._stored(restored, _("已恢复“{name}”。").format(name=restored.name)),
+        )
+
+    def undo_delete(self) -> None:
+        if self.last_deleted is not None:
+            self.restore_form(self.last_deleted.id)
+
+    def _write(self, change: Callable[[Database], Form], done: Callable[[Form], None]) -> None:
+        """Run a change in a worker; errors become one line on screen, the data stays."""
+        database = self.database
+        if database is None:
+            return
+        self._generation += 1
+
+        def work() -> None:
+            try:
+                result = change(database)
+            except (storage.StorageError, Conflict, KeyError) as error:
+                message = (
+                    _("这张表已不在已删除的表中。") if isinstance(error, KeyError) else self._describe(error)
+                )
+                self._from_thread(self._write_failed, message)
+                return
+            self._from_thread(done, result)
+
+        self.run_worker(work, thread=True, group="write", exit_on_error=False)
+
+    def _write_failed(self, message: str) -> None:
+        self.notify(message, severity="error", timeout=10)
+        self.reload()
+
+    def _stored(self, form: Form, message: str) -> None:
+        self._generation += 1
+        if self.last_deleted is not None and self.last_deleted.id == form.id:
+            self.last_deleted = None
+        self.catalog = self.catalog.with_form(form)
+        self.refresh_views()
+        self.home.focus_form(form)
+        self.notify(message)
+
+    def _deleted(self, form: Form) -> None:
+        self._generation += 1
+        self.last_deleted = form
+        self.catalog = self.catalog.without(form)
+        self.refresh_views()
+        self.notify(
+            _("已删除“{name}”。按 {undo} 撤销，或在“已删除的表”（{deleted}）中恢复。").format(
+                name=form.name, undo=keys.shown(self, "list.undo"), deleted=keys.shown(self, "list.deleted")
+            )
+        )
+
+    # -- messages from editors ------------------------------------------------------------
+
+    def on_form_saved(self, message: FormSaved) -> None:
+        self._generation += 1
+        self.catalog = self.catalog.with_form(message.form)
+        if self.draft is not None and self.draft[1] is not None and self.draft[1].id == message.form.id:
+            self.draft = None
+        self.refresh_views()
+
+    def on_form_deleted(self, message: FormDeleted) -> None:
+        self._deleted(message.form)
+
+    def on_draft_changed(self, message: DraftChanged) -> None:
+        self.draft = None if message.draft is None else (message.original, message.draft)
+        self.home.data_changed()
+
+    # -- typing ahead -------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed ahead of a text box go into it: ``/abc`` in one burst over SSH.
+
+        Textual hands every key of a burst to the widget focused when the burst
+        arrived; when ``/`` (or ``c``) moves the focus to a text box, the
+        following letters still reach the list, which ignores them, and bubble
+        up here. A text box stops the keys it takes, so a printable key that
+        gets here while a text box has the focus was meant for it.
+        """
+        focused = self.focused
+        if isinstance(focused, Input) and event.is_printable and event.character:
+            event.stop()
+            if focused.selection.is_empty:  # as the box itself would
+                focused.insert_text_at_cursor(event.character)
+            else:
+                focused.replace(event.character, *focused.selection)
+
+    # -- app-wide actions ---------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        # Like the CLI: 3 when the database could not be used.
+        self._stop.set()
+        self.exit(return_code=3 if isinstance(self.screen, ErrorScreen) else 0)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen())
+
+    def action_command_palette(self) -> None:
+        if CommandPalette.is_open(self):
+            self.screen.dismiss()
+        elif self.use_command_palette:
+            self.push_screen(Palette(placeholder=_("输入命令名称……"), id="--command-palette"))
+
+    def actions_here(self, screen: Screen) -> Iterable[keys.Key]:
+        """The actions the command palette offers on ``screen`` (those that apply now)."""
+        scopes = {keys.APP} | set(getattr(screen, "KEY_SCOPES", ()))
+        for key in keys.KEYS:
+            if key.palette and key.scope in scopes:
+                target = self if key.scope == keys.APP else screen
+                if target.check_action(key.action, ()) is not False:
+                    yield key
+
+
+def _shorten(path: Path) -> str:
+    """The database path as typed, with the home folder as ~ (headers are narrow)."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)

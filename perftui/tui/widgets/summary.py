@@ -1,0 +1,143 @@
+"""The live summary: how much the listed forms add up to, and which are not finished.
+
+It shows a :class:`~perftui.tui.catalog.Selection`, so its totals are always
+those of the rows on screen (the year and the filter are named, since a total
+without its scope is a wrong number waiting to be copied). While an editor has
+unsaved changes the totals include them and say so, in words as well as in
+reverse video, so a monochrome terminal shows it too.
+
+Beside the list it is a column of figures; below the list (narrow terminals)
+it packs the same facts into three or four lines.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from perftui import views
+from perftui.i18n import gettext as _, ngettext
+from perftui.textwidth import pad, truncate, width
+from perftui.tui.catalog import Selection
+
+
+def scope_text(selection: Selection) -> str:
+    """Which forms the totals cover: the year and, when filtering, the filter."""
+    view = selection.view
+    year = _("全部年度") if view.year is None else _("{year}年度").format(year=view.year)
+    shown = len(selection.entries)
+    if view.needle.strip():
+        return _("{year} · 筛选“{needle}”：{shown}/{all}张表").format(
+            year=year, needle=view.needle.strip(), shown=shown, all=selection.all_forms
+        )
+    return ngettext("{year} · {shown}张表", "{year} · {shown}张表", shown).format(year=year, shown=shown)
+
+
+def errors_text(errors: int) -> str:
+    return ngettext("{n}个错误", "{n}个错误", errors).format(n=errors)
+
+
+class SummaryPane(Static):
+    """Totals of the selection on screen; call :meth:`show` when it changes."""
+
+    DEFAULT_CSS = """
+    SummaryPane { padding: 0 1; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.selection: Selection | None = None
+        self.jump_key = "i"
+
+    def show(self, selection: Selection, jump_key: str | None = None) -> None:
+        self.selection = selection
+        if jump_key:
+            self.jump_key = jump_key
+        self._redraw()
+
+    def on_resize(self) -> None:
+        self._redraw()
+
+    @property
+    def compact(self) -> bool:
+        return self.has_class("-compact")
+
+    def _redraw(self) -> None:
+        if self.selection is None:
+            self.update(_("正在读取……"))
+            return
+        inner = max(20, self.size.width - 2)
+        lines = self._compact_lines(inner) if self.compact else self._lines(inner)
+        self.update(Text("\n").join(lines))
+
+    # -- beside the list -----------------------------------------------------
+
+    def _lines(self, inner: int) -> list[Text]:
+        selection = self.selection
+        assert selection is not None
+        totals = selection.totals
+        lines: list[Text] = []
+        title = Text(_("合计（万元）"), style="bold")
+        if selection.draft is not None:
+            title.append("  ")
+            title.append(_("未保存"), style="reverse bold")
+        lines.append(title)
+        lines.append(Text(truncate(scope_text(selection), inner), style="italic"))
+        if selection.draft is not None:
+            lines.append(Text(truncate(_("含正在编辑的“{name}”").format(name=selection.draft.name), inner)))
+        figures = [
+            (_("年度财政拨款"), views.amount(totals.fiscal)),
+            (_("其他资金"), views.amount(totals.other)),
+            (_("年度金额"), views.amount(totals.total)),
+        ]
+        for label, figure in figures:
+            line = Text(pad(label, inner - width(figure)))
+            line.append(figure, style="bold" if label == figures[0][0] else "")
+            lines.append(line)
+        lines.append(Text(_("指标 {indicators} 条").format(indicators=totals.indicators)))
+        lines.append(Text(""))
+        incomplete = selection.incomplete
+        if not incomplete:
+            lines.append(Text(_("全部完整"), style="green"))
+            return lines
+        heading = Text(ngettext("不完整的表：{n}张", "不完整的表：{n}张", len(incomplete)).format(n=len(incomplete)), style="bold red")
+        lines.append(heading)
+        room = max(1, (self.size.height or 24) - len(lines) - 2)
+        for entry in incomplete[:room]:
+            count = errors_text(entry.errors)
+            name = truncate(entry.form.name or _("（未命名）"), max(4, inner - width(count) - 3))
+            lines.append(Text("• " + pad(name, inner - width(count) - 2) + count))
+        if len(incomplete) > room:
+            lines.append(Text(_("……另有{n}张").format(n=len(incomplete) - room)))
+        lines.append(Text(_("按 {key} 跳到下一张").format(key=self.jump_key), style="dim"))
+        return lines
+
+    # -- below the list --------------------------------------------------------
+
+    def _compact_lines(self, inner: int) -> list[Text]:
+        selection = self.selection
+        assert selection is not None
+        totals = selection.totals
+        first = Text(_("合计（万元）"), style="bold")
+        if selection.draft is not None:
+            first.append(" ")
+            first.append(_("未保存"), style="reverse bold")
+        first.append(" " + truncate(scope_text(selection), max(10, inner - width(first.plain) - 1)), style="italic")
+        figures = Text()
+        figures.append(_("年度财政拨款") + " ")
+        figures.append(views.amount(totals.fiscal), style="bold")
+        figures.append("  " + _("其他资金") + " " + views.amount(totals.other))
+        figures.append("  " + _("年度金额") + " " + views.amount(totals.total))
+        lines = [first, figures]
+        incomplete = selection.incomplete
+        if not incomplete:
+            lines.append(Text(_("全部完整"), style="green"))
+            return lines
+        names = "、".join(f"{entry.form.name or _('（未命名）')}（{errors_text(entry.errors)}）" for entry in incomplete)
+        head = ngettext("不完整{n}张：", "不完整{n}张：", len(incomplete)).format(n=len(incomplete))
+        tail = "  " + _("按 {key} 跳转").format(key=self.jump_key)
+        line = Text(head, style="bold red")
+        line.append(truncate(names, max(8, inner - width(head) - width(tail))))
+        line.append(tail, style="dim")
+        lines.append(line)
+        return lines

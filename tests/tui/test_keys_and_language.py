@@ -1,0 +1,75 @@
+"""Remapped keys, the English catalog, and no colour."""
+
+from perftui import i18n
+from perftui.config import Settings
+from perftui.tui import keys
+from perftui.tui.screens.help import HelpScreen, help_text
+
+from .helpers import listed_names, notifications, started
+
+SIZE = (120, 36)
+
+
+def test_every_binding_has_a_unique_id_and_a_description():
+    ids = [key.id for key in keys.KEYS]
+    assert len(ids) == len(set(ids))
+    assert all(key.description for key in keys.KEYS)
+    # Esc alone is unreliable over SSH. The filter box's Esc (clear and leave) is
+    # also ctrl+u then Enter (tested in test_home), so it may stand alone.
+    esc_only = [key.id for key in keys.KEYS if key.keys == "escape"]
+    assert esc_only == ["filter.cancel"]
+
+
+async def test_config_keys_remap_bindings_by_id(with_incomplete, make_app):
+    app = make_app(with_incomplete, settings=Settings(keys={"list.filter": "f,ctrl+f", "list.sort": "o"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("f", *"劳务", "enter")
+        await pilot.pause()
+        assert listed_names(app) == ["研究院劳务派遣人员经费"]
+        await pilot.press("ctrl+u", "o")
+        await pilot.pause()
+        assert app.home.view.sort == "name"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+    text = help_text({"list.filter": "f,ctrl+f"}).plain
+    line = next(line for line in text.splitlines() if "list.filter" in line)
+    assert "f / ^f" in line
+
+
+async def test_unknown_key_ids_in_the_config_are_reported(with_incomplete, make_app):
+    app = make_app(with_incomplete, settings=Settings(keys={"list.nonsense": "x"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert "list.nonsense" in notifications(app)
+
+
+async def test_a_broken_config_file_is_reported_and_defaults_used(with_incomplete, make_app, monkeypatch, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("[keys\n", encoding="utf-8")
+    monkeypatch.setenv("PERFTUI_CONFIG", str(config))
+    app = make_app(with_incomplete, settings=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert str(config) in notifications(app)
+        assert app.home.table.row_count == 9
+
+
+async def test_english_labels_come_from_the_catalog(with_incomplete, make_app):
+    i18n.set_locale("en")
+    app = make_app(with_incomplete)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert "Project name" in str(app.home.table.columns["name"].label)
+
+
+async def test_without_colour_the_status_is_still_in_words(with_incomplete, make_app, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(with_incomplete)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.no_color
+        table = app.home.table
+        statuses = [str(table.get_row(row.key)[-1]) for row in table.ordered_rows]
+        assert statuses.count("完整") == 6 and "1个提醒" in statuses and "3个错误" in statuses
