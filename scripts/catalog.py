@@ -30,6 +30,20 @@ def untranslated(message) -> bool:
     return bool(message.id) and not all(strings)
 
 
+def _fields(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"\{(\w*)[^}]*\}", text))
+
+
+def same_fields(message) -> bool:
+    """A translation must use the same {placeholders}, or .format() fails at run time."""
+    ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
+    strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+    expected = _fields(ids[0])
+    return all(_fields(text) == expected for text in strings)
+
+
 def po_files() -> list[Path]:
     return sorted(LOCALE.glob("*/LC_MESSAGES/perftui.po"))
 
@@ -80,6 +94,8 @@ def problems() -> list[str]:
         for message in catalog:
             if untranslated(message):
                 found.append(f"{po}: untranslated: {message.id!r}")
+            elif message.id and not same_fields(message):
+                found.append(f"{po}: the translation's {{fields}} differ from the original: {message.id!r}")
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != mo_bytes(po):
             found.append(f"{mo}: stale; run python scripts/catalog.py compile")

@@ -36,3 +36,16 @@ def test_catalog_is_complete_and_compiled():
         [sys.executable, str(ROOT / "scripts" / "catalog.py"), "check"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_a_translation_with_other_placeholders_is_caught():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import catalog
+    finally:
+        sys.path.pop(0)
+    from babel.messages.catalog import Message
+
+    assert catalog.same_fields(Message("共 {n} 张表", "{n} forms"))
+    assert not catalog.same_fields(Message("共 {n} 张表", "{count} forms"))
+    assert not catalog.same_fields(Message(("{n}个", "{n}个"), ("{n} item", "items")))
