@@ -79,10 +79,15 @@ def canonical(amount: Decimal | None) -> str:
 
 
 def from_stored(text: str | None) -> Decimal | None:
-    """The inverse of :func:`canonical`; stored strings are trusted to be valid."""
+    """The inverse of :func:`canonical`; raises ValueError for what canonical never writes."""
     if not text:
         return None
-    return Decimal(text)
+    if type(text) is not str:
+        raise TypeError(f"a stored amount is text, not {type(text).__name__}")
+    amount = Decimal(text)  # InvalidOperation (an ArithmeticError) for non-numbers
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"not an amount: {text!r}")
+    return amount
 
 
 @lru_cache(maxsize=8)

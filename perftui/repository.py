@@ -192,8 +192,9 @@ class Repository:
             live, deleted = [], []
             # view(), not documents(): Form.from_doc copies what it keeps into
             # immutable records, so the store's copy would be wasted work.
-            for doc in snapshot.view(FORMS):
-                (live if _is_live(doc) else deleted).append(self._form(doc))
+            with storage.gc_paused():  # tens of thousands of new records, no cycles among them
+                for doc in snapshot.view(FORMS):
+                    (live if _is_live(doc) else deleted).append(self._form(doc))
             live.sort(key=sort_key)
             deleted.sort(key=sort_key)
             self._cache_token, self._cache = snapshot.token, (live, deleted)
@@ -239,10 +240,12 @@ class Repository:
         return [f for f in pool if needle in f.name.casefold()]
 
     def _form(self, doc: dict[str, Any]) -> Form:
-        problem = form_doc_problem(doc)
-        if problem is not None:
-            raise storage.DamagedFileError(self.path, problem)
-        return Form.from_doc(doc)
+        try:
+            return Form.from_doc(doc)
+        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+            # Only now spell out what is wrong: the detailed check costs as much as the conversion.
+            problem = form_doc_problem(doc) or f"form {doc.get('id')!r}: {error}"
+            raise storage.DamagedFileError(self.path, problem) from None
 
     def _entries(self, docs: Iterable[dict[str, Any]]) -> list[HistoryEntry]:
         try:

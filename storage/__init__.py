@@ -23,6 +23,7 @@ from .errors import (
     StorageWriteError,
 )
 from .fileformat import APP, SCHEMA
+from .gcpause import gc_paused
 from .jsonstorage import SafeJSONStorage
 from .lock import FileLock
 from .permissions import world_accessible
@@ -40,6 +41,7 @@ __all__ = [
     "FileLock",
     "atomic_write",
     "world_accessible",
+    "gc_paused",
     "StorageError",
     "DamagedFileError",
     "NewerSchemaError",

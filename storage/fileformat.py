@@ -28,7 +28,7 @@ dropping fields it does not know.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "NewerSchema",
     "meta_table",
     "encode",
+    "Encoder",
     "decode",
     "check",
     "normalize",
@@ -85,16 +86,57 @@ def meta_table() -> dict[str, dict[str, Any]]:
 
 def encode(data: Mapping[str, Mapping[str, Any]]) -> bytes:
     """Serialize ``data`` as UTF-8, ``_meta`` first so a human sees it on top."""
-    encode_value = _ENCODER.encode
-    names = sorted(data, key=lambda name: name != META_TABLE)
-    parts: list[str] = []
-    for name in names:
-        table = data[name]
-        lines = ",\n".join(f"{encode_value(str(doc_id))}:{encode_value(doc)}" for doc_id, doc in table.items())
-        parts.append(f"{encode_value(name)}:{{\n{lines}\n}}" if lines else f"{encode_value(name)}:{{}}")
+    return Encoder().encode(data)
+
+
+def _line(doc_id: Any, doc: Any) -> bytes:
     # str.encode raises UnicodeEncodeError (a ValueError) on lone surrogates,
     # which is right: they cannot be stored as UTF-8.
-    return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
+    return f"{_ENCODER.encode(str(doc_id))}:{_ENCODER.encode(doc)}".encode("utf-8")
+
+
+class Encoder:
+    """Serializes databases, re-encoding only the documents that changed since its last call.
+
+    A save changes one form in a file of ten thousand; encoding all of them
+    again is most of a save's time (about 0.4 s at 20 MB). Stored documents
+    are never changed in place (commits swap whole dicts, see
+    ``storage.store._Table.put``), so a document object encoded last time
+    encodes to the same bytes now and its line is reused. Keyed by the
+    object's identity, with the object itself kept so the identity cannot be
+    reused by another object while the line is cached.
+    """
+
+    def __init__(self) -> None:
+        self._lines: dict[int, tuple[Any, Any, bytes]] = {}
+
+    def known(self, doc: Any) -> bool:
+        """Was this very object encoded (and so checked) by the last call?"""
+        hit = self._lines.get(id(doc))
+        return hit is not None and hit[0] is doc
+
+    def forget(self) -> None:
+        self._lines = {}
+
+    def encode(self, data: Mapping[str, Mapping[str, Any]]) -> bytes:
+        previous, fresh = self._lines, {}
+        names = sorted(data, key=lambda name: name != META_TABLE)
+        parts: list[bytes] = []
+        for name in names:
+            table = data[name]
+            lines = []
+            for doc_id, doc in table.items():
+                hit = previous.get(id(doc))
+                if hit is not None and hit[0] is doc and hit[1] == doc_id:
+                    line = hit[2]
+                else:
+                    line = _line(doc_id, doc)
+                fresh[id(doc)] = (doc, doc_id, line)
+                lines.append(line)
+            head = _ENCODER.encode(name).encode("utf-8")
+            parts.append(head + b":{\n" + b",\n".join(lines) + b"\n}" if lines else head + b":{}")
+        self._lines = fresh
+        return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
 
 def normalize(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -142,12 +184,14 @@ def decode(raw: bytes) -> Any:
 _TRUNCATED = "the file is cut short, as if a write was interrupted"
 
 
-def check(data: Any, revisioned: Collection[str]) -> None:
+def check(data: Any, revisioned: Collection[str], trusted: Callable[[Any], bool] | None = None) -> None:
     """Raise :class:`FormatProblem` unless ``data`` is a complete perftui database.
 
     Used on every parsed file (so damage is noticed before anything builds on
     it) and on every dict about to be written (so we never write a file we
-    would refuse to read back).
+    would refuse to read back). ``trusted(doc)`` says a document object was
+    already checked (it was written before and is never changed in place);
+    only its id's uniqueness is checked again.
     """
     if not isinstance(data, dict):
         raise FormatProblem("not a perftui database: the top level is not a JSON object")
@@ -157,7 +201,7 @@ def check(data: Any, revisioned: Collection[str]) -> None:
             continue
         if not isinstance(table, dict):
             raise FormatProblem(f"table {name!r} is not a JSON object")
-        _check_table(name, table, name in revisioned)
+        _check_table(name, table, name in revisioned, trusted)
 
 
 def _check_meta(table: Any) -> None:
@@ -180,9 +224,15 @@ def _check_meta(table: Any) -> None:
         raise FormatProblem(f"unknown schema {schema}")
 
 
-def _check_table(name: str, table: dict[Any, Any], revisioned: bool) -> None:
+def _check_table(name: str, table: dict[Any, Any], revisioned: bool, trusted: Callable[[Any], bool] | None) -> None:
     seen: set[str] = set()
     for doc_id, doc in table.items():
+        if trusted is not None and trusted(doc):
+            ident = doc["id"]
+            if ident in seen:
+                raise FormatProblem(f"table {name!r} holds id {ident!r} twice")
+            seen.add(ident)
+            continue
         # TinyDB turns keys back into ints with int(); only ASCII digits
         # survive that round trip unchanged.
         if not (isinstance(doc_id, str) and doc_id.isascii() and doc_id.isdigit()):

@@ -26,6 +26,7 @@ from tinydb.storages import Storage
 from . import fileformat
 from .atomic import BeforeReplace, atomic_write
 from .errors import DamagedFileError, NewerSchemaError, ReadOnlyError, StorageError
+from .gcpause import gc_paused
 
 __all__ = ["SafeJSONStorage", "StatKey", "stat_key", "current_key"]
 
@@ -89,6 +90,8 @@ class SafeJSONStorage(Storage):
         self._data: Data | None = None
         self._key: StatKey | None = None
         self._anchor: int | None = None
+        # Keeps each written document's encoded line: a save re-encodes only what changed.
+        self._encoder = fileformat.Encoder()
 
     # -- reading -----------------------------------------------------------
 
@@ -142,8 +145,9 @@ class SafeJSONStorage(Storage):
 
     def _parse(self, raw: bytes) -> Data:
         try:
-            data = fileformat.decode(raw)
-            fileformat.check(data, self.revisioned)
+            with gc_paused():
+                data = fileformat.decode(raw)
+                fileformat.check(data, self.revisioned)
         except fileformat.NewerSchema as problem:
             raise NewerSchemaError(self.path, problem.found, fileformat.SCHEMA) from problem
         except fileformat.FormatProblem as problem:
@@ -167,17 +171,20 @@ class SafeJSONStorage(Storage):
                 self._refuse_unread_target()
                 data[fileformat.META_TABLE] = fileformat.meta_table()
                 try:
-                    fileformat.check(data, self.revisioned)
+                    fileformat.check(data, self.revisioned, self._encoder.known)
                 except fileformat.FormatProblem as problem:
                     raise ValueError(f"refusing to write {self.path}: {problem.reason}") from problem
+                with gc_paused():
+                    encoded = self._encoder.encode(data)
                 written = atomic_write(
                     self.path,
-                    fileformat.encode(data),
+                    encoded,
                     mode=self._file_mode,
                     before_replace=self._before_replace,
                 )
             except BaseException:
                 self.invalidate()
+                self._encoder.forget()
                 raise
             self._adopt_written(data, stat_key(written))
 
