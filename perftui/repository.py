@@ -28,6 +28,8 @@ HISTORY = "history"
 CREATED, IMPORTED, SAVED, DELETED, RESTORED, COPIED, REVERTED = (
     "create", "import", "save", "delete", "restore", "copy", "revert",
 )
+#: A forced save that replaced someone else's newer revision ("keep mine").
+OVERWRITTEN = "overwrite"
 
 
 class Conflict(Exception):
@@ -235,8 +237,9 @@ class Repository:
                 return saved
             old = self._stored(tx, form.id)
             base = form.revision
-            if force and old is not None:
+            if force and old is not None and old.revision != base:
                 base = old.revision
+                action = action or OVERWRITTEN
             saved = self._replace(tx, stamped, base)
             self._record(tx, action or SAVED, old, saved, saved.revision)
             return saved
