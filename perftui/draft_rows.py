@@ -137,3 +137,84 @@ def filter_choices(choices: tuple[str, ...] | list[str], typed: str) -> list[str
     starts = [c for c in choices if c.casefold().startswith(needle)]
     contains = [c for c in choices if needle in c.casefold() and c not in starts]
     return starts + contains
+
+
+class CellEdit:
+    """One cell being typed into: its text, the cursor, and for 一级/二级 the choices.
+
+    The grid keeps this state itself rather than moving the focus to an input
+    widget: every key then arrives at one place, in the order it was typed,
+    which is what keeps a burst of keys over a slow link (``a`` then a name,
+    Tab, a value) from landing in the wrong cell.
+    """
+
+    def __init__(self, row: int, column: str, text: str = "", choices: tuple[str, ...] = (), current: str = ""):
+        self.row, self.column = row, column
+        self.text = text
+        self.cursor = len(text)
+        self.choices = tuple(choices)
+        self.current = current
+        self.highlighted = 0
+        if current in self.choices:
+            self.highlighted = self.choices.index(current)
+
+    @property
+    def picks(self) -> bool:
+        """Is this a 一级/二级 cell, whose value is chosen from a list?"""
+        return self.column in LEVEL_COLUMNS
+
+    @property
+    def matches(self) -> list[str]:
+        return filter_choices(self.choices, self.text)
+
+    def _typed(self) -> None:
+        # What is typed filters the list; the best match is the one Enter takes.
+        self.highlighted = 0
+
+    def insert(self, text: str) -> None:
+        text = " ".join(text.splitlines())
+        self.text = self.text[: self.cursor] + text + self.text[self.cursor :]
+        self.cursor += len(text)
+        self._typed()
+
+    def backspace(self) -> None:
+        if self.cursor:
+            self.text = self.text[: self.cursor - 1] + self.text[self.cursor :]
+            self.cursor -= 1
+            self._typed()
+
+    def delete(self) -> None:
+        if self.cursor < len(self.text):
+            self.text = self.text[: self.cursor] + self.text[self.cursor + 1 :]
+            self._typed()
+
+    def clear_left(self) -> None:
+        self.text, self.cursor = self.text[self.cursor :], 0
+        self._typed()
+
+    def clear_right(self) -> None:
+        self.text = self.text[: self.cursor]
+        self._typed()
+
+    def move(self, delta: int) -> None:
+        self.cursor = max(0, min(len(self.text), self.cursor + delta))
+
+    def home(self) -> None:
+        self.cursor = 0
+
+    def end(self) -> None:
+        self.cursor = len(self.text)
+
+    def choose(self, delta: int) -> None:
+        """Move the highlight in the list of choices."""
+        if self.picks and self.matches:
+            self.highlighted = max(0, min(len(self.matches) - 1, self.highlighted + delta))
+
+    def value(self) -> str | None:
+        """What Enter commits: the highlighted choice, or the text; None when no choice matches."""
+        if not self.picks:
+            return self.text
+        matches = self.matches
+        if not matches:
+            return None
+        return matches[min(self.highlighted, len(matches) - 1)]

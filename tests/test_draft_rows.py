@@ -87,3 +87,37 @@ def test_typing_filters_choices_starts_first_and_through_an_ime():
     assert filter_choices(choices, "效益")[0] == "经济效益指标"
     assert filter_choices(("数量指标", "质量指标"), "数 量") == ["数量指标"]
     assert filter_choices(("数量指标",), "xyz") == []
+
+
+def test_a_text_cell_is_typed_like_a_line_editor():
+    from perftui.draft_rows import CellEdit
+
+    cell = CellEdit(0, "value", "≥7人")
+    assert cell.cursor == 3
+    cell.move(-1)
+    cell.backspace()
+    cell.insert("8")
+    assert (cell.text, cell.cursor) == ("≥8人", 2)
+    cell.home()
+    cell.delete()
+    cell.end()
+    cell.insert("次\n以上")
+    assert cell.value() == "8人次 以上"
+    cell.clear_left()
+    assert cell.value() == "" and not cell.picks
+
+
+def test_a_level_cell_commits_the_highlighted_match():
+    from perftui.draft_rows import CellEdit
+
+    choices = ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")
+    cell = CellEdit(0, "level2", "", choices, current="生态效益指标")
+    assert cell.value() == "生态效益指标"  # Enter on an untouched list keeps the current name
+    cell.insert("效益")
+    assert cell.value() == "经济效益指标"
+    cell.choose(+1)
+    assert cell.value() == "社会效益指标"
+    cell.choose(+10)
+    assert cell.value() == "生态效益指标"
+    cell.insert("xyz")
+    assert cell.matches == [] and cell.value() is None
