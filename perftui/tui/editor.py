@@ -75,7 +75,7 @@ class FormEditorScreen(SavingScreen):
         layout: vertical;
     }
     FormEditorScreen #editor-title {
-        height: 1;
+        height: auto;
         padding: 0 1;
         background: $panel;
         text-style: bold;
@@ -124,6 +124,9 @@ class FormEditorScreen(SavingScreen):
     }
     FormEditorScreen .funding-cell.-left {
         margin-right: 2;
+    }
+    FormEditorScreen .funding-message {
+        margin-left: 20;
     }
     FormEditorScreen .funding-head {
         width: 1fr;
@@ -239,8 +242,8 @@ class FormEditorScreen(SavingScreen):
         yield Static(id="editor-status")
         yield Footer()
 
-    def _message(self, key: str) -> FieldMessage:
-        message = FieldMessage(id=message_id(key))
+    def _message(self, key: str, *, prefix: str = "", classes: str | None = None) -> FieldMessage:
+        message = FieldMessage(id=message_id(key), prefix=prefix, classes=classes)
         self._messages[key] = message
         return message
 
@@ -282,20 +285,23 @@ class FormEditorScreen(SavingScreen):
         )
         labels = {"total": _("金额"), "fiscal": _("其中：财政拨款"), "other": _("其他资金")}
         for part, label in labels.items():
-            cells = []
+            cells, messages = [], []
             for scope in ("period", "annual"):
                 key = f"funding.{scope}.{part}"
                 # What was typed, and beside it how it reads: "９８．５" reads 98.50.
                 reading = Static(id=reading_id(key), classes="reading")
                 self._readings[key] = reading
                 cells.append(
-                    VerticalGroup(
-                        HorizontalGroup(self._input(key, texts[key]), reading),
-                        self._message(key),
+                    HorizontalGroup(
+                        self._input(key, texts[key]),
+                        reading,
                         classes="funding-cell" + (" -left" if scope == "period" else ""),
                     )
                 )
+                # Messages span the row: two amount columns are too narrow for a sentence.
+                messages.append(self._message(key, prefix=_(FIELD_LABELS[key]) + "：", classes="funding-message"))
             yield HorizontalGroup(Static(label, classes="funding-label"), *cells, classes="funding-row")
+            yield from messages
         yield HorizontalGroup(
             Static(_("财政拨款＋其他资金"), classes="funding-label"),
             Static(id="implied-period", classes="implied -left"),

@@ -27,16 +27,23 @@ def finding_mark(finding: Finding) -> str:
     return "✗" if finding.is_error else "!"
 
 
-def message_content(problem: str | None, found: Iterable[Finding], *, where: bool = False) -> Content:
-    """The lines of a message: the reading problem first, then findings (optionally with where)."""
+def message_content(
+    problem: str | None, found: Iterable[Finding], *, where: bool = False, prefix: str = ""
+) -> Content:
+    """The lines of a message: the reading problem first, then findings.
+
+    ``where`` names the place of each finding (for lists of rows); ``prefix``
+    names the field, for messages not directly under it.
+    """
     parts: list[str | tuple[str, str]] = []
     if problem:
-        parts.append((f"✗ {problem}", ERROR_STYLE))
+        parts.append((f"✗ {prefix}{problem}", ERROR_STYLE))
     for finding in found:
         if parts:
             parts.append("\n")
         text = f"{finding.where}：{finding.message}" if where else finding.message
-        parts.append((f"{finding_mark(finding)} {text}", ERROR_STYLE if finding.is_error else WARNING_STYLE))
+        style = ERROR_STYLE if finding.is_error else WARNING_STYLE
+        parts.append((f"{finding_mark(finding)} {prefix}{text}", style))
     return Content.assemble(*parts)
 
 
@@ -54,8 +61,12 @@ class FieldMessage(Static):
     }
     """
 
+    def __init__(self, *, prefix: str = "", id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.prefix = prefix
+
     def show(self, problem: str | None, found: Sequence[Finding] = (), *, where: bool = False) -> None:
-        content = message_content(problem, found, where=where)
+        content = message_content(problem, found, where=where, prefix=self.prefix)
         self.update(content)
         self.set_class(bool(content.plain), "-shown")
 

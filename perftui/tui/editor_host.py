@@ -16,6 +16,7 @@ from typing import Any
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.keys import _character_to_key
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -43,6 +44,24 @@ class EditorHost(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.open_screen(), self.results.append)
+
+    #: Characters of :meth:`send_keys` that stand for named keys.
+    NAMED_KEYS = {"\t": "tab", "\r": "enter", "\x1b": "escape"}
+
+    def send_keys(self, text: str) -> None:
+        """Send ``text`` as a terminal does, one key per character, all at once.
+
+        This is a burst over a slow link, or an input method committing a word;
+        and unlike ``Pilot.press`` it can send keys Textual has no name for
+        (full-width "．", "≥"). Await ``pilot.pause()`` afterwards.
+        """
+        for char in text:
+            named = self.NAMED_KEYS.get(char)
+            if named:
+                self.post_message(events.Key(named, None))
+            else:
+                key = char if char.isalnum() else _character_to_key(char)
+                self.post_message(events.Key(key, char))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Tests and snapshots need a still cursor.

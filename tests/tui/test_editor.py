@@ -7,8 +7,6 @@ import functools
 from decimal import Decimal
 
 import pytest
-from textual import events
-from textual.keys import _character_to_key
 from textual.widgets import TextArea
 
 from perftui import findings
@@ -66,19 +64,9 @@ def message(app, key: str) -> str:
     return str(app.screen.query_one("#msg-" + key.replace(".", "-")).content)
 
 
-NAMED = {"\t": "tab", "\r": "enter"}
-
-
 async def type_text(pilot, text: str) -> None:
-    """Type ``text`` as a terminal delivers it, one key per character.
-
-    ``pilot.press`` drops characters it cannot name (full-width "．", "≥"),
-    which an input method sends as keys carrying the character; and it waits
-    for the screen after every key, which makes long typing slow.
-    """
-    for char in text:
-        key = NAMED.get(char) or (char if char.isalnum() else _character_to_key(char))
-        pilot.app.post_message(events.Key(key, None if char in NAMED else char))
+    """Type a burst of keys (see EditorHost.send_keys) and let them arrive."""
+    pilot.app.send_keys(text)
     await pilot.pause()
 
 

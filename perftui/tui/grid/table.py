@@ -84,11 +84,7 @@ class IndicatorTable(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     IndicatorTable {
         height: 1fr;
-        border: round $primary 50%;
         padding: 0;
-    }
-    IndicatorTable:focus {
-        border: round $primary;
     }
     IndicatorTable TableRow {
         height: auto;
@@ -105,7 +101,7 @@ class IndicatorTable(VerticalScroll, can_focus=True):
     IndicatorTable .c-level2 { width: 20; }
     IndicatorTable .c-name { width: 1fr; }
     IndicatorTable .c-value { width: 14; }
-    IndicatorTable .c-mark { width: 3; padding: 0; }
+    IndicatorTable .c-mark { width: 2; padding: 0; }
     IndicatorTable .group-start Cell {
         border-top: solid $primary 30%;
     }
