@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 
-from perftui.i18n import gettext as _
+from perftui.i18n import N_, gettext as _
 from perftui.model import FIELD_LABELS, Form, fields_changed
 from perftui.textwidth import truncate
 from perftui.tui.editor_prompts import ChoiceDialog
@@ -81,7 +81,11 @@ class ConflictScreen(ChoiceDialog):
         Binding("k", "choose('overwrite')", _("保留我的"), id="conflict.keep-mine"),
         Binding("e,escape", "choose('edit')", _("继续编辑"), id="conflict.edit"),
     ]
-    CHOICES = (("r", RELOAD, "载入对方的版本"), ("k", OVERWRITE, "保留我的（覆盖）"), ("e", EDIT, "继续编辑"))
+    CHOICES = (
+        ("r", RELOAD, N_("载入对方的版本")),
+        ("k", OVERWRITE, N_("保留我的（覆盖）")),
+        ("e", EDIT, N_("继续编辑")),
+    )
     ESCAPE = EDIT
 
     def __init__(self, original: Form | None, mine: Form, theirs: Form | None) -> None:

@@ -23,7 +23,7 @@ from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 from perftui import findings as _findings
 from perftui.draft import Draft, copy_to_year, field_problem, field_texts, is_changed, parse_draft
 from perftui.findings import Finding
-from perftui.i18n import gettext as _
+from perftui.i18n import N_, gettext as _
 from perftui.model import FIELD_LABELS, Form, Indicator
 from perftui.money import AmountError, parse_amount
 from perftui.repository import COPIED, Repository
@@ -38,8 +38,8 @@ DEBOUNCE = 0.15
 NARROW = 100
 
 _PLACEHOLDERS = {
-    "year": "2024",
-    "period": "2024年1月至2024年12月",
+    "year": N_("例如 2024"),
+    "period": N_("例如 2024年1月至2024年12月"),
 }
 
 
@@ -261,7 +261,7 @@ class FormEditorScreen(SavingScreen):
         else:
             widget = Input(
                 text,
-                placeholder=_PLACEHOLDERS.get(key, ""),
+                placeholder=_(_PLACEHOLDERS[key]) if key in _PLACEHOLDERS else "",
                 compact=True,
                 name=key,
                 id=widget_id(key),
@@ -443,6 +443,8 @@ class FormEditorScreen(SavingScreen):
             parts.append(draft.form.name)
         if bool(draft.problems) or is_changed(self.original, draft.form):
             parts.append(_("未保存"))
+        if self.repository.read_only:
+            parts.append(_("只读，不能保存"))
         if self.original is not None:
             stamp = _("修订 {revision}").format(revision=self.original.revision)
             if self.original.updated_by:

@@ -36,14 +36,20 @@ def message_content(
     names the field, for messages not directly under it.
     """
     parts: list[str | tuple[str, str]] = []
+    label = prefix.rstrip("：:")
+
+    def lead(text: str) -> str:
+        # "年度金额未填写" names its field already; "与金额 98.00 不符" does not say which.
+        return "" if label and text.startswith(label) else prefix
+
     if problem:
-        parts.append((f"✗ {prefix}{problem}", ERROR_STYLE))
+        parts.append((f"✗ {lead(problem)}{problem}", ERROR_STYLE))
     for finding in found:
         if parts:
             parts.append("\n")
         text = f"{finding.where}：{finding.message}" if where else finding.message
         style = ERROR_STYLE if finding.is_error else WARNING_STYLE
-        parts.append((f"{finding_mark(finding)} {prefix}{text}", style))
+        parts.append((f"{finding_mark(finding)} {lead(text)}{text}", style))
     return Content.assemble(*parts)
 
 

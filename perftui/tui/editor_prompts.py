@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from perftui.i18n import gettext as _
+from perftui.i18n import N_, gettext as _
 
 SAVE, DISCARD, STAY = "save", "discard", "stay"
 
@@ -55,7 +55,7 @@ class ChoiceDialog(ModalScreen[str]):
     }
     """
 
-    #: (key, answer, label) per answer, in the order the buttons show.
+    #: (key, answer, label) per answer, in the order the buttons show; labels marked N_().
     CHOICES: ClassVar[tuple[tuple[str, str, str], ...]] = ()
     #: The answer Esc gives.
     ESCAPE: ClassVar[str] = STAY
@@ -94,7 +94,7 @@ class UnsavedChangesScreen(ChoiceDialog):
         Binding("d", "choose('discard')", _("放弃修改"), id="unsaved.discard"),
         Binding("c,escape", "choose('stay')", _("继续编辑"), id="unsaved.stay"),
     ]
-    CHOICES = (("s", SAVE, "保存"), ("d", DISCARD, "放弃修改"), ("c", STAY, "继续编辑"))
+    CHOICES = (("s", SAVE, N_("保存")), ("d", DISCARD, N_("放弃修改")), ("c", STAY, N_("继续编辑")))
     ESCAPE = STAY
 
     def __init__(self, name: str) -> None:
@@ -111,7 +111,7 @@ class ConfirmOverwriteScreen(ChoiceDialog):
         Binding("y", "choose('yes')", _("确认覆盖"), id="overwrite.yes"),
         Binding("n,escape", "choose('no')", _("取消"), id="overwrite.no"),
     ]
-    CHOICES = (("y", "yes", "确认覆盖"), ("n", "no", "取消"))
+    CHOICES = (("y", "yes", N_("确认覆盖")), ("n", "no", N_("取消")))
     ESCAPE = "no"
 
     def __init__(self, name: str, who: str) -> None:

@@ -19,7 +19,7 @@ from perftui import findings as _findings
 from perftui.draft import Draft
 from perftui.draft_rows import RowsEdit
 from perftui.findings import Finding
-from perftui.i18n import gettext as _
+from perftui.i18n import N_, gettext as _
 from perftui.model import Form, Indicator
 from perftui.repository import Repository
 from perftui.target import parse_target
@@ -29,12 +29,12 @@ from perftui.tui.grid.table import IndicatorTable
 
 #: How a comparator reads, for the reading of a 指标值.
 _COMPARATOR_WORDS = {
-    "≥": "不低于",
-    "≤": "不高于",
-    ">": "高于",
-    "<": "低于",
-    "=": "等于",
-    None: "恰为",
+    "≥": N_("不低于"),
+    "≤": N_("不高于"),
+    ">": N_("高于"),
+    "<": N_("低于"),
+    "=": N_("等于"),
+    None: N_("恰为"),
 }
 
 
@@ -45,7 +45,7 @@ def target_reading(text: str) -> str:
     target = parse_target(text)
     if target.qualitative:
         return _("定性指标")
-    words = _(_COMPARATOR_WORDS.get(target.comparator, "恰为"))
+    words = _(_COMPARATOR_WORDS.get(target.comparator) or _COMPARATOR_WORDS[None])
     unit = target.unit or _("（无单位）")
     return _("{comparator} {number}，单位 {unit}").format(comparator=words, number=target.number, unit=unit)
 
@@ -147,6 +147,8 @@ class IndicatorGridScreen(SavingScreen):
         parts = [_("绩效指标"), draft.form.name or _("新表"), _("{count}行").format(count=len(self.rows))]
         if self.edit.changed or self.is_dirty():
             parts.append(_("未保存") if self.saves else _("未保存（返回编辑器后保存）"))
+        if self.saves and self.repository.read_only:
+            parts.append(_("只读，不能保存"))
         self.query_one("#grid-title", Static).update(" · ".join(parts))
 
     def _show_detail(self) -> None:
