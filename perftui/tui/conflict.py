@@ -77,9 +77,9 @@ class ConflictScreen(ChoiceDialog):
     """Dismissed with ``"reload"``, ``"overwrite"`` or ``"edit"``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "choose('reload')", _("载入对方的版本"), id="conflict.reload"),
-        Binding("k", "choose('overwrite')", _("保留我的"), id="conflict.keep-mine"),
-        Binding("e,escape", "choose('edit')", _("继续编辑"), id="conflict.edit"),
+        Binding("r", "choose('reload')", N_("载入对方的版本"), id="conflict.reload"),
+        Binding("k", "choose('overwrite')", N_("保留我的"), id="conflict.keep-mine"),
+        Binding("e,escape", "choose('edit')", N_("继续编辑"), id="conflict.edit"),
     ]
     CHOICES = (
         ("r", RELOAD, N_("载入对方的版本")),

@@ -182,13 +182,13 @@ class FormEditorScreen(SavingScreen):
     # before it to reach their field (see _after_typing), so a burst over a slow
     # link ("98", Tab, "100", ctrl+s) fills and saves exactly what was typed.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("保存"), id="editor.save", priority=True),
-        Binding("f2,ctrl+g", "indicators", _("编辑指标"), id="editor.indicators", priority=True),
-        Binding("escape", "leave", _("返回"), id="editor.leave"),
+        Binding("ctrl+s", "save", N_("保存"), id="editor.save", priority=True),
+        Binding("f2,ctrl+g", "indicators", N_("编辑指标"), id="editor.indicators", priority=True),
+        Binding("escape", "leave", N_("返回"), id="editor.leave"),
         # ctrl+w is "delete word" inside a text field; here it leaves, as everywhere in perftui.
-        Binding("ctrl+w", "leave", _("返回"), id="editor.close", priority=True, show=False),
-        Binding("tab", "next_field", show=False, priority=True, id="editor.next-field"),
-        Binding("shift+tab", "previous_field", show=False, priority=True, id="editor.previous-field"),
+        Binding("ctrl+w", "leave", N_("返回"), id="editor.close", priority=True, show=False),
+        Binding("tab", "next_field", N_("下一栏"), show=False, priority=True, id="editor.next-field"),
+        Binding("shift+tab", "previous_field", N_("上一栏"), show=False, priority=True, id="editor.previous-field"),
     ]
 
     def __init__(
@@ -401,7 +401,8 @@ class FormEditorScreen(SavingScreen):
         self._found = [f for f in _findings.check(draft.form) if f.field not in draft.problems]
         for key, message in self._messages.items():
             if key == "indicators":
-                message.show(None, [f for f in self._found if f.field == key and f.row is None], where=True)
+                # Each with its row: "第3行指标：指标值未填写".
+                message.show(None, [f for f in self._found if f.field == key], where=True)
             else:
                 message.show(draft.problems.get(key), self._field_findings(key))
         self._show_implied(draft)

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from perftui.i18n import N_, gettext as _
+from perftui.tui.editor_keys import translate_bindings
 
 SAVE, DISCARD, STAY = "save", "discard", "stay"
 
@@ -62,6 +63,7 @@ class ChoiceDialog(ModalScreen[str]):
 
     def __init__(self, title: str, body: str = "") -> None:
         super().__init__()
+        translate_bindings(self)
         self.title_text, self.body_text = title, body
 
     def compose(self) -> ComposeResult:
@@ -90,9 +92,9 @@ class UnsavedChangesScreen(ChoiceDialog):
     """Leaving with unsaved changes: save them, discard them, or stay. Dismissed with the answer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "choose('save')", _("保存"), id="unsaved.save"),
-        Binding("d", "choose('discard')", _("放弃修改"), id="unsaved.discard"),
-        Binding("c,escape", "choose('stay')", _("继续编辑"), id="unsaved.stay"),
+        Binding("s", "choose('save')", N_("保存"), id="unsaved.save"),
+        Binding("d", "choose('discard')", N_("放弃修改"), id="unsaved.discard"),
+        Binding("c,escape", "choose('stay')", N_("继续编辑"), id="unsaved.stay"),
     ]
     CHOICES = (("s", SAVE, N_("保存")), ("d", DISCARD, N_("放弃修改")), ("c", STAY, N_("继续编辑")))
     ESCAPE = STAY
@@ -108,8 +110,8 @@ class ConfirmOverwriteScreen(ChoiceDialog):
     """The second question before "keep mine" replaces someone else's save."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "choose('yes')", _("确认覆盖"), id="overwrite.yes"),
-        Binding("n,escape", "choose('no')", _("取消"), id="overwrite.no"),
+        Binding("y", "choose('yes')", N_("确认覆盖"), id="overwrite.yes"),
+        Binding("n,escape", "choose('no')", N_("取消"), id="overwrite.no"),
     ]
     CHOICES = (("y", "yes", N_("确认覆盖")), ("n", "no", N_("取消")))
     ESCAPE = "no"

@@ -28,6 +28,7 @@ from perftui.messages import describe
 from perftui.model import Form
 from perftui.repository import Conflict, Repository
 from perftui.tui.conflict import OVERWRITE, RELOAD, ConflictScreen
+from perftui.tui.editor_keys import translate_bindings
 from perftui.tui.editor_prompts import DISCARD, SAVE, ConfirmOverwriteScreen, UnsavedChangesScreen
 from perftui.tui.messages import DraftChanged, FormSaved
 
@@ -39,6 +40,7 @@ class SavingScreen(Screen):
 
     def __init__(self, repository: Repository, original: Form | None, *, action: str | None = None) -> None:
         super().__init__()
+        translate_bindings(self)
         self.repository = repository
         #: The form as stored when opened or last saved (None: never stored).
         self.original = original

@@ -71,8 +71,8 @@ class IndicatorGridScreen(SavingScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("保存"), id="grid.save"),
-        Binding("escape,ctrl+w,q", "leave", _("返回"), id="grid.leave"),
+        Binding("ctrl+s", "save", N_("保存"), id="grid.save"),
+        Binding("escape,ctrl+w,q", "leave", N_("返回"), id="grid.leave"),
     ]
 
     def __init__(

@@ -31,7 +31,8 @@ from textual.widgets import Static
 
 from perftui.draft_rows import COLUMNS, LEVEL_COLUMNS, CellEdit, RowsEdit
 from perftui.findings import Finding
-from perftui.i18n import gettext as _
+from perftui.i18n import N_, gettext as _
+from perftui.tui.editor_keys import translate_bindings
 from perftui.views import indicator_headers, indicator_rows
 
 NAME_COLUMN = COLUMNS.index("name")
@@ -129,20 +130,20 @@ class IndicatorTable(VerticalScroll, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "edit", _("编辑"), id="grid.edit"),
-        Binding("a", "add", _("添加"), id="grid.add"),
-        Binding("d", "delete", _("删除"), id="grid.delete"),
-        Binding("u", "undo", _("撤销"), id="grid.undo"),
-        Binding("ctrl+up,K", "move(-1)", _("上移"), id="grid.move-up"),
-        Binding("ctrl+down,J", "move(1)", _("下移"), id="grid.move-down"),
-        Binding("up", "cursor(-1, 0)", show=False),
-        Binding("down", "cursor(1, 0)", show=False),
-        Binding("left", "cursor(0, -1)", show=False),
-        Binding("right", "cursor(0, 1)", show=False),
-        Binding("home", "edge('first')", show=False),
-        Binding("end", "edge('last')", show=False),
-        Binding("pageup", "cursor(-10, 0)", show=False),
-        Binding("pagedown", "cursor(10, 0)", show=False),
+        Binding("enter", "edit", N_("编辑"), id="grid.edit"),
+        Binding("a", "add", N_("添加"), id="grid.add"),
+        Binding("d", "delete", N_("删除"), id="grid.delete"),
+        Binding("u", "undo", N_("撤销"), id="grid.undo"),
+        Binding("ctrl+up,K", "move(-1)", N_("上移"), id="grid.move-up"),
+        Binding("ctrl+down,J", "move(1)", N_("下移"), id="grid.move-down"),
+        Binding("up", "cursor(-1, 0)", N_("上一行"), show=False, id="grid.up"),
+        Binding("down", "cursor(1, 0)", N_("下一行"), show=False, id="grid.down"),
+        Binding("left", "cursor(0, -1)", N_("左一格"), show=False, id="grid.left"),
+        Binding("right", "cursor(0, 1)", N_("右一格"), show=False, id="grid.right"),
+        Binding("home", "edge('first')", N_("第一行"), show=False, id="grid.first"),
+        Binding("end", "edge('last')", N_("最后一行"), show=False, id="grid.last"),
+        Binding("pageup", "cursor(-10, 0)", N_("上翻"), show=False, id="grid.page-up"),
+        Binding("pagedown", "cursor(10, 0)", N_("下翻"), show=False, id="grid.page-down"),
     ]
 
     @dataclass
@@ -166,6 +167,7 @@ class IndicatorTable(VerticalScroll, can_focus=True):
 
     def __init__(self, edit: RowsEdit, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        translate_bindings(self)
         self.edit = edit
         self.marks: dict[int, Finding] = {}
         self.cursor_row = 0
