@@ -63,6 +63,11 @@ class EditorHost(App[None]):
                 key = char if char.isalnum() else _character_to_key(char)
                 self.post_message(events.Key(key, char))
 
+    def send_key_names(self, *names: str) -> None:
+        """Send named keys ("down", "ctrl+u", "J") at once, like :meth:`send_keys`."""
+        for name in names:
+            self.post_message(events.Key(name, name if len(name) == 1 else None))
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Tests and snapshots need a still cursor.
         if not self.blink and hasattr(event.widget, "cursor_blink"):

@@ -48,7 +48,7 @@ class SavingScreen(Screen):
         self.save_action = action
         self.last_saved: Form | None = None
         self.saving = False
-        self._draft_posted = False
+        self._draft_posted: Form | None = None
 
     # -- what subclasses supply ----------------------------------------------
 
@@ -85,16 +85,17 @@ class SavingScreen(Screen):
         if draft.problems:
             return
         if is_changed(self.original, draft.form):
-            self.app.post_message(DraftChanged(self.original, draft.form))
-            self._draft_posted = True
-        elif self._draft_posted:
+            if draft.form != self._draft_posted:  # said once per different figure
+                self.app.post_message(DraftChanged(self.original, draft.form))
+                self._draft_posted = draft.form
+        elif self._draft_posted is not None:
             self.withdraw_draft()
 
     def withdraw_draft(self, original: Form | None | object = _CURRENT) -> None:
         """Tell the app the unsaved figures are gone (saved, reloaded or discarded)."""
-        if self._draft_posted:
+        if self._draft_posted is not None:
             self.app.post_message(DraftChanged(self.original if original is _CURRENT else original, None))  # type: ignore[arg-type]
-            self._draft_posted = False
+            self._draft_posted = None
 
     # -- saving --------------------------------------------------------------
 

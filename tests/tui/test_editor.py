@@ -148,6 +148,9 @@ async def test_changing_the_annual_fiscal_amount_and_saving_stores_it(repo):
         assert "与金额" in message(app, "funding.annual.total")
         assert "≠" in str(app.screen.query_one("#implied-annual").content)
         assert "未保存" in str(app.screen.query_one("#editor-title").content)
+        told = len(app.messages)
+        app.screen.refresh_draft()  # the same figure again: not announced again
+        assert len(app.messages) == told
         await pilot.press("ctrl+s")
         await saved(pilot)
         stored = repo.get(form.id)

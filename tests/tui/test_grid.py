@@ -42,7 +42,14 @@ def grid_on(repo: Repository, **options) -> EditorHost:
 
 
 async def keys(pilot, text: str) -> None:
+    """A burst of typed text (Tab and Enter as \\t and \\r)."""
     pilot.app.send_keys(text)
+    await pilot.pause()
+
+
+async def press(pilot, *names: str) -> None:
+    """A burst of named keys: the grid must take them in order, however fast they come."""
+    pilot.app.send_key_names(*names)
     await pilot.pause()
 
 
@@ -68,11 +75,11 @@ async def test_a_spans_once_and_the_cursor_reads_the_value(repo):
         assert cell_text(screen, 0, 0) == "产出指标" and cell_text(screen, 1, 0) == ""
         assert cell_text(screen, 2, 1) == ""  # 质量指标 spans rows 2 and 3
         assert "不低于 7，单位 人" in detail(screen)
-        await pilot.press("down", "down", "left")
+        await press(pilot, "down", "down", "left")
         assert (screen.table.cursor_row, screen.table.cursor_column) == (2, 1)
         # Under the cursor, a spanned cell says what it is.
         assert cell_text(screen, 2, 1) == "质量指标"
-        await pilot.press("end")
+        await press(pilot, "end")
         assert screen.table.cursor_row == 5 and "第6行" in detail(screen)
 
 
@@ -82,7 +89,7 @@ async def test_add_takes_the_levels_of_the_row_above_and_types_in_place(repo):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
-        await pilot.press("down")  # on 质量指标 / 契合度
+        await press(pilot, "down")  # on 质量指标 / 契合度
         # One burst, as over a slow link: nothing may land in the wrong cell.
         await keys(pilot, "a新指标\t≥3个\r")
         assert screen.rows[2] == Indicator("产出指标", "质量指标", "新指标", "≥3个")
@@ -97,18 +104,18 @@ async def test_delete_undo_and_move(repo):
         await pilot.pause()
         screen = app.screen
         before = names(screen)
-        await pilot.press("down", "d")
+        await press(pilot, "down", "d")
         assert names(screen) == before[:1] + before[2:]
         assert any("按 u 撤销" in n.message for n in app._notifications)
-        await pilot.press("u")
+        await press(pilot, "u")
         assert names(screen) == before and screen.table.cursor_row == 1
-        await pilot.press("J")
+        await press(pilot, "J")
         assert names(screen)[2] == before[1] and screen.table.cursor_row == 2
-        await pilot.press("ctrl+up", "ctrl+up")
+        await press(pilot, "ctrl+up", "ctrl+up")
         assert names(screen)[0] == before[1] and screen.table.cursor_row == 0
-        await pilot.press("K")  # already at the top
+        await press(pilot, "K")  # already at the top
         assert names(screen)[0] == before[1]
-        await pilot.press("ctrl+down", "u", "u", "u", "u")  # four moves back
+        await press(pilot, "ctrl+down", "u", "u", "u", "u")  # four moves back
         assert names(screen) == before
 
 
@@ -122,13 +129,13 @@ async def test_editing_a_cell_can_be_cancelled_with_escape_or_ctrl_w(repo):
         await keys(pilot, "\rXYZ")
         assert screen.table.editing is not None
         assert "按岗位需求派驻的劳务派遣人数XYZ" in cell_text(screen, 0, 2)
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert screen.rows == before and screen.table.editing is None
         assert isinstance(app.screen, IndicatorGridScreen)  # Esc ended the edit, not the screen
         await keys(pilot, "\rXYZ")
-        await pilot.press("ctrl+w")
+        await press(pilot, "ctrl+w")
         assert screen.rows == before and isinstance(app.screen, IndicatorGridScreen)
-        await pilot.press("enter", "ctrl+u")
+        await press(pilot, "enter", "ctrl+u")
         await keys(pilot, "派驻人数\r")
         assert screen.rows[0].name == "派驻人数"
 
@@ -139,7 +146,7 @@ async def test_levels_are_chosen_from_the_layout_and_typing_filters(repo):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
-        await pilot.press("left", "enter")  # 二级 of row 1
+        await press(pilot, "left", "enter")  # 二级 of row 1
         shown = cell_text(screen, 0, 1)
         assert all(name in shown for name in ("数量指标", "质量指标", "时效指标", "成本指标"))
         await keys(pilot, "时效")
@@ -147,7 +154,7 @@ async def test_levels_are_chosen_from_the_layout_and_typing_filters(repo):
         assert "› 时效指标" in shown and "数量指标" not in shown
         await keys(pilot, "xyz\r")  # nothing matches: Enter is refused, the edit stays
         assert screen.table.editing is not None and screen.rows[0].level2 == "数量指标"
-        await pilot.press("ctrl+u", "down", "down", "enter")
+        await press(pilot, "ctrl+u", "down", "down", "enter")
         assert screen.rows[0].level2 == "时效指标"
 
 
@@ -157,11 +164,11 @@ async def test_the_target_is_read_as_typed_and_findings_are_flagged(repo):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
-        await pilot.press("right", "enter", "ctrl+u")
+        await press(pilot, "right", "enter", "ctrl+u")
         await keys(pilot, "≤２小时")
         await pilot.pause()
         assert "不高于 2，单位 小时" in detail(screen)
-        await pilot.press("ctrl+u")
+        await press(pilot, "ctrl+u")
         await keys(pilot, "120%\r")
         await pilot.pause()
         assert cell_text(screen, 0, 4) == "✗"
