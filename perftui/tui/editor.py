@@ -28,7 +28,7 @@ from perftui.model import FIELD_LABELS, Form, Indicator
 from perftui.money import AmountError, parse_amount
 from perftui.repository import COPIED, Repository
 from perftui.taxonomy import LAYOUT_NAMES, LAYOUTS
-from perftui.tui.editor_fields import ERROR_STYLE, FieldMessage, indicator_preview
+from perftui.tui.editor_fields import ERROR_STYLE, FieldMessage, indicator_preview, show
 from perftui.tui.editor_saving import SavingScreen
 from perftui.views import amount, status_text
 
@@ -211,6 +211,7 @@ class FormEditorScreen(SavingScreen):
         self._messages: dict[str, FieldMessage] = {}
         self._readings: dict[str, Static] = {}
         self._found: list[Finding] = []
+        self._preview_of: tuple[object, ...] | None = None
 
     @classmethod
     def for_copy(cls, repository: Repository, form: Form, year: int) -> FormEditorScreen:
@@ -375,7 +376,7 @@ class FormEditorScreen(SavingScreen):
             problem = field_problem(key, event.value)
             self._messages[key].show(problem, [] if problem else self._field_findings(key))
         if key in self._readings:
-            self._readings[key].update(amount_reading(event.value))
+            show(self._readings[key], amount_reading(event.value))
         self._schedule()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
@@ -415,7 +416,7 @@ class FormEditorScreen(SavingScreen):
     def _show_implied(self, draft: Draft) -> None:
         texts = self.texts()
         for key, reading in self._readings.items():
-            reading.update(amount_reading(texts[key]))
+            show(reading, amount_reading(texts[key]))
         for scope, funding in (("period", draft.form.period_funding), ("annual", draft.form.annual_funding)):
             implied = funding.implied_total
             label = self.query_one(f"#implied-{scope}", Static)
@@ -423,16 +424,20 @@ class FormEditorScreen(SavingScreen):
             text = amount(implied) if implied is not None else ""
             if mismatch:
                 text = _("{implied} ≠ 金额").format(implied=text)
-            label.update(text)
+            show(label, text)
             label.set_class(mismatch, "-mismatch")
 
     def _show_indicators(self, draft: Draft) -> None:
         rows = draft.form.indicators
-        self.query_one("#indicators-heading", Static).update(
-            _("绩效指标（{count}行；F2 或 ctrl+g 编辑）").format(count=len(rows))
+        show(
+            self.query_one("#indicators-heading", Static),
+            _("绩效指标（{count}行；F2 或 ctrl+g 编辑）").format(count=len(rows)),
         )
         row_findings = [f for f in self._found if f.row is not None]
-        self.query_one("#indicators-table", Static).update(indicator_preview(rows, row_findings))
+        key = (rows, tuple(row_findings))
+        if key != self._preview_of:  # a table is rebuilt only when its rows or marks change
+            self._preview_of = key
+            self.query_one("#indicators-table", Static).update(indicator_preview(rows, row_findings))
 
     def _show_title(self, draft: Draft) -> None:
         if self.original is None:
@@ -453,7 +458,7 @@ class FormEditorScreen(SavingScreen):
             if self.original.updated_at:
                 stamp += " " + self.original.updated_at.replace("T", " ")[:16]
             parts.append(stamp)
-        self.query_one("#editor-title", Static).update(" · ".join(parts))
+        show(self.query_one("#editor-title", Static), " · ".join(parts))
 
     def _show_status(self, draft: Draft) -> None:
         status = Content(_("检查结果：") + status_text(self._found))
@@ -461,7 +466,7 @@ class FormEditorScreen(SavingScreen):
             status += Content.styled(
                 "  " + _("{count}处输入无法识别").format(count=len(draft.problems)), ERROR_STYLE
             )
-        self.query_one("#editor-status", Static).update(status)
+        show(self.query_one("#editor-status", Static), status)
 
     # -- actions ----------------------------------------------------------------
 

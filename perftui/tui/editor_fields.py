@@ -23,6 +23,19 @@ from perftui.views import indicator_headers, indicator_rows
 ERROR_STYLE, WARNING_STYLE = "$text-error", "$text-warning"
 
 
+def _same(a: object, b: object) -> bool:
+    # Content compares its text only; a moved cursor or a new colour is a change too.
+    if isinstance(a, Content) and isinstance(b, Content):
+        return a.plain == b.plain and a.spans == b.spans
+    return type(a) is type(b) and a == b
+
+
+def show(widget: Static, content: str | Content) -> None:
+    """Update ``widget`` only when what it shows changes: every update lays the screen out again."""
+    if not _same(widget.content, content):
+        widget.update(content)
+
+
 def finding_mark(finding: Finding) -> str:
     return "✗" if finding.is_error else "!"
 
@@ -73,7 +86,7 @@ class FieldMessage(Static):
 
     def show(self, problem: str | None, found: Sequence[Finding] = (), *, where: bool = False) -> None:
         content = message_content(problem, found, where=where, prefix=self.prefix)
-        self.update(content)
+        show(self, content)
         self.set_class(bool(content.plain), "-shown")
 
 

@@ -23,7 +23,7 @@ from perftui.i18n import N_, gettext as _
 from perftui.model import Form, Indicator
 from perftui.repository import Repository
 from perftui.target import parse_target
-from perftui.tui.editor_fields import message_content
+from perftui.tui.editor_fields import message_content, show
 from perftui.tui.editor_saving import SavingScreen
 from perftui.tui.grid.table import IndicatorTable
 
@@ -149,7 +149,7 @@ class IndicatorGridScreen(SavingScreen):
             parts.append(_("未保存") if self.saves else _("未保存（返回编辑器后保存）"))
         if self.saves and self.repository.read_only:
             parts.append(_("只读，不能保存"))
-        self.query_one("#grid-title", Static).update(" · ".join(parts))
+        show(self.query_one("#grid-title", Static), " · ".join(parts))
 
     def _show_detail(self) -> None:
         lines: list[Content] = []
@@ -171,7 +171,7 @@ class IndicatorGridScreen(SavingScreen):
         general = [f for f in self._found if f.field == "indicators" and f.row is None]
         if general:
             lines.append(message_content(None, general))
-        self.query_one("#grid-detail", Static).update(Content("\n").join(lines))
+        show(self.query_one("#grid-detail", Static), Content("\n").join(lines))
 
     # -- messages from the table ---------------------------------------------------
 

@@ -32,6 +32,7 @@ from textual.widgets import Static
 from perftui.draft_rows import COLUMNS, LEVEL_COLUMNS, CellEdit, RowsEdit
 from perftui.findings import Finding
 from perftui.i18n import N_, gettext as _
+from perftui.tui.editor_fields import show
 from perftui.tui.editor_keys import translate_bindings
 from perftui.views import indicator_headers, indicator_rows
 
@@ -234,12 +235,12 @@ class IndicatorTable(VerticalScroll, can_focus=True):
             elif at_cursor and not text and name in LEVEL_COLUMNS:
                 # A spanned 一级/二级 is blank, as on paper; under the cursor, say what it is.
                 text = Content.styled(getattr(indicator, name), "dim")
-            cell.update(text)
+            show(cell, text)
             cell.set_class(at_cursor and not editing, "-cursor")
             cell.set_class(editing, "-editing")
         mark = self.marks.get(index)
         flag = row.cells[len(COLUMNS)]
-        flag.update(("✗" if mark.is_error else "!") if mark else "")
+        show(flag, ("✗" if mark.is_error else "!") if mark else "")
         flag.set_class(bool(mark and mark.is_error), "-error")
         flag.set_class(bool(mark and not mark.is_error), "-warning")
 
