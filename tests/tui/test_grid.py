@@ -191,10 +191,12 @@ async def test_opened_on_its_own_the_grid_saves_the_form(repo):
         await pilot.press("end", "d")
         await pilot.pause()
         assert isinstance(app.messages[-1], DraftChanged) and len(app.messages[-1].draft.indicators) == 5
+        await keys(pilot, "\r（已改）")  # still typing in a cell when ctrl+s comes
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(repo.get(form.id).indicators) == 5
+        stored = repo.get(form.id).indicators
+        assert len(stored) == 5 and stored[-1].name.endswith("（已改）")
         assert isinstance(app.messages[-1], FormSaved)
         await pilot.press("q")
         await pilot.pause()

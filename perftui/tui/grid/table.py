@@ -252,19 +252,22 @@ class IndicatorTable(VerticalScroll, can_focus=True):
     # -- keys ------------------------------------------------------------------
 
     async def on_key(self, event: events.Key) -> None:
+        active = self.screen.active_bindings.get(event.key)
+        ours = active is not None and active.enabled and active.node in (self, self.screen)
         if self.editing is not None:
-            if self._edit_key(event):
+            if self._edit_key(event) or active is None:
+                # Typing, or a key that means nothing here: it stays in the cell.
                 event.stop()
                 event.prevent_default()
                 return
-            # ctrl+s and the like: finish typing first, then let the key do its work.
+            # ctrl+s, ctrl+q and the like: finish typing first, then let the key do its work.
             if not self.commit_edit(0):
                 event.stop()
                 event.prevent_default()
                 return
-        active = self.screen.active_bindings.get(event.key)
-        if active is None or not active.enabled or active.node not in (self, self.screen):
+        if not ours:
             return  # app keys (quit, command palette) take their usual way
+        assert active is not None
         event.stop()
         event.prevent_default()
         await self.app.run_action(active.binding.action, active.node)
