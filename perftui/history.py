@@ -30,6 +30,8 @@ from perftui.textwidth import pad, width, wrap
 CREATED, IMPORTED, SAVED, DELETED, RESTORED, COPIED, REVERTED = (
     "create", "import", "save", "delete", "restore", "copy", "revert",
 )
+#: A forced save that replaced someone else's newer revision ("keep mine").
+OVERWRITTEN = "overwrite"
 #: A whole backup was restored; not about one form (``form_id`` is empty).
 BACKUP_RESTORED = "backup-restore"
 
@@ -41,6 +43,7 @@ ACTION_LABELS = {
     RESTORED: N_("撤销删除"),
     COPIED: N_("复制"),
     REVERTED: N_("回退"),
+    OVERWRITTEN: N_("覆盖他人的修改"),
     BACKUP_RESTORED: N_("恢复备份"),
 }
 

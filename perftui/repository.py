@@ -27,6 +27,7 @@ from perftui.history import (  # noqa: F401  (re-exported: callers know them fro
     CREATED,
     DELETED,
     IMPORTED,
+    OVERWRITTEN,
     RESTORED,
     REVERTED,
     SAVED,
@@ -356,8 +357,9 @@ class Repository:
                 return saved
             old = self._stored(tx, form.id)
             base = form.revision
-            if force and old is not None:
+            if force and old is not None and old.revision != base:
                 base = old.revision
+                action = action or OVERWRITTEN
             saved = self._replace(tx, stamped, base)
             self._record(tx, action or SAVED, old, saved, saved.revision)
             return saved

@@ -1,0 +1,125 @@
+"""Questions the editors ask before anything could be lost.
+
+Each is a :class:`ModalScreen` dismissed with the answer. Every answer has a
+letter key and a button; Esc gives the safe answer (keep editing), but is never
+the only way to it, because Esc is slow or swallowed over some SSH links.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from perftui.i18n import N_, gettext as _
+from perftui.tui.editor_keys import translate_bindings
+
+SAVE, DISCARD, STAY = "save", "discard", "stay"
+
+
+class ChoiceDialog(ModalScreen[str]):
+    """A question, some text, and one button per answer (``CHOICES``: key, answer, label)."""
+
+    DEFAULT_CSS = """
+    ChoiceDialog {
+        align: center middle;
+        background: $background 60%;
+    }
+    ChoiceDialog > #dialog {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $warning;
+        background: $surface;
+        padding: 0 1;
+    }
+    ChoiceDialog #dialog-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    ChoiceDialog #dialog-body {
+        height: auto;
+        max-height: 14;
+    }
+    ChoiceDialog #dialog-buttons {
+        height: auto;
+        margin-top: 1;
+    }
+    ChoiceDialog #dialog-buttons Button {
+        margin-right: 1;
+        min-width: 10;
+    }
+    """
+
+    #: (key, answer, label) per answer, in the order the buttons show; labels marked N_().
+    CHOICES: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+    #: The answer Esc gives.
+    ESCAPE: ClassVar[str] = STAY
+
+    def __init__(self, title: str, body: str = "") -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.title_text, self.body_text = title, body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self.title_text, id="dialog-title")
+            if self.body_text:
+                with VerticalScroll(id="dialog-body"):
+                    yield Static(self.body_text, id="dialog-text", markup=False)
+            with Horizontal(id="dialog-buttons"):
+                for key, answer, label in self.CHOICES:
+                    yield Button(f"{_(label)} ({key})", id=f"choice-{answer}", compact=True)
+
+    def on_mount(self) -> None:
+        # The safe answer has the focus, so a stray Enter loses nothing.
+        self.query_one(f"#choice-{self.ESCAPE}", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(str(event.button.id).removeprefix("choice-"))
+
+    def action_choose(self, answer: str) -> None:
+        self.dismiss(answer)
+
+
+class UnsavedChangesScreen(ChoiceDialog):
+    """Leaving with unsaved changes: save them, discard them, or stay. Dismissed with the answer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "choose('save')", N_("保存"), id="unsaved.save"),
+        Binding("d", "choose('discard')", N_("放弃修改"), id="unsaved.discard"),
+        Binding("c,escape", "choose('stay')", N_("继续编辑"), id="unsaved.stay"),
+    ]
+    CHOICES = (("s", SAVE, N_("保存")), ("d", DISCARD, N_("放弃修改")), ("c", STAY, N_("继续编辑")))
+    ESCAPE = STAY
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            _("“{name}”有未保存的修改").format(name=name or _("新表")),
+            _("保存后离开、放弃修改后离开，还是留下继续编辑？"),
+        )
+
+
+class ConfirmOverwriteScreen(ChoiceDialog):
+    """The second question before "keep mine" replaces someone else's save."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "choose('yes')", N_("确认覆盖"), id="overwrite.yes"),
+        Binding("n,escape", "choose('no')", N_("取消"), id="overwrite.no"),
+    ]
+    CHOICES = (("y", "yes", N_("确认覆盖")), ("n", "no", N_("取消")))
+    ESCAPE = "no"
+
+    def __init__(self, name: str, who: str) -> None:
+        super().__init__(
+            _("确定用你的版本覆盖{who}的修改吗？").format(who=who),
+            _("“{name}”将保存为你的版本；对方的修改不会丢失，仍可在历史记录中查到，记录会注明这是一次覆盖。").format(
+                name=name
+            ),
+        )
