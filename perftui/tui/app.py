@@ -34,8 +34,8 @@ from perftui.access import permission_warning
 from perftui.config import ConfigError, Settings, load_settings
 from perftui.i18n import gettext as _
 from perftui.messages import describe
-from perftui.model import Form
 from perftui.history import HistoryError
+from perftui.model import Form
 from perftui.repository import Conflict, COPIED
 from perftui.tui import keys
 from perftui.tui.catalog import Catalog, copy_for_year
@@ -48,8 +48,8 @@ from perftui.tui.screens.form_view import FormScreen
 from perftui.tui.screens.help import HelpScreen
 from perftui.tui.screens.history import HistoryScreen
 from perftui.tui.screens.palette import Palette
-from storage.backup import Backup
 from perftui.tui.screens.project_list import ProjectListScreen
+from storage.backup import Backup
 
 #: How often the watcher asks whether another process wrote the file (seconds).
 POLL_INTERVAL = 0.5

@@ -166,3 +166,15 @@ def test_entry_texts_align_the_columns_and_name_a_form_renamed_since():
     first, second = (text.plain.splitlines()[0] for text in entry_texts(entries, "新名", 80))
     assert "当时名为“旧名”" in first and "当时名为" not in second
     assert first.index("导入") == second.index("保存")  # aligned by display width
+
+
+async def test_a_change_by_someone_else_appears_in_the_open_history(edited_db, make_app):
+    app = make_app(edited_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_history(pilot)
+        await pilot.press("up")
+        bob = Repository(Repository.open(edited_db).store, Actor("bob", "10.0.0.9"))
+        bob.save(bob.lookup(NAME)[0].evolve(annual_goal="鲍勃的目标"))
+        await wait_for(pilot, lambda: len(screen.entries) == 4, what="the new entry")
+        assert "bob@10.0.0.9" in option_text(screen, 3) and screen.form.revision == 4
+        assert screen.query_one(OptionList).highlighted == 1  # the operator's place is kept

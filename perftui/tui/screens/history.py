@@ -86,7 +86,8 @@ class HistoryScreen(Screen):
     # -- reading ------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="history")
-    def load(self) -> None:
+    def load(self, newest: bool = True) -> None:
+        """Read the history; the cursor goes to the newest entry, or (``newest=False``) stays put."""
         database = self.app.database
         if database is None:
             return
@@ -95,15 +96,16 @@ class HistoryScreen(Screen):
         except Exception as error:  # storage errors, a damaged history: one line
             self.app.call_from_thread(self._failed, describe(error))
             return
-        self.app.call_from_thread(self._show, form, entries)
+        self.app.call_from_thread(self._show, form, entries, newest)
 
     def _failed(self, message: str) -> None:
         if self.is_attached:
             self.query_one("#history-status", Static).update(message)
 
-    def _show(self, form: Form | None, entries: list[HistoryEntry]) -> None:
+    def _show(self, form: Form | None, entries: list[HistoryEntry], newest: bool = True) -> None:
         if not self.is_attached:
             return
+        keep = None if newest or not self.entries else self.options.highlighted
         if form is not None:
             self.form = form
         self.entries = entries
@@ -118,7 +120,7 @@ class HistoryScreen(Screen):
                     close=keys.shown(self.app, "view.close"),
                 )
             )
-        self._fill(keep=None)
+        self._fill(keep=keep)
 
     def _fill(self, keep: int | None) -> None:
         """(Re)build the list for the current width, the cursor on ``keep`` or on the newest entry."""
@@ -128,14 +130,15 @@ class HistoryScreen(Screen):
         options.clear_options()
         options.add_options(Option(text, id=entry.id) for text, entry in zip(texts, self.entries))
         if self.entries:
-            options.highlighted = len(self.entries) - 1 if keep is None else keep
+            newest = len(self.entries) - 1
+            options.highlighted = newest if keep is None else min(keep, newest)
 
     def on_resize(self) -> None:
         if self.entries and max(20, self.options.size.width - 4) != self._line_width:
             self._fill(keep=self.options.highlighted)
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
-        self.load()
+        self.load(newest=False)  # someone else's change: keep the operator's place
 
     # -- choosing ----------------------------------------------------------------------
 
