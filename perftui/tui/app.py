@@ -5,7 +5,11 @@ worker, kept current by a watcher thread that polls
 :meth:`Repository.changed` (one stat) twice a second, and changed locally
 when this operator copies, deletes or restores a form. Screens ask the app to
 do things (:meth:`open_form`, :meth:`copy_form`, :meth:`delete_form`,
-:meth:`restore_form`) and the app tells the home screen to redraw.
+:meth:`restore_form`, :meth:`revert_form`, :meth:`restore_backup`) and the app
+tells the home screen to redraw.
+
+In read-only mode every write is refused by :meth:`refuse_write`, which says so
+in one line: a key that silently does nothing looks like a broken key.
 
 Editors talk to the app with the typed messages of
 :mod:`perftui.tui.messages`: ``FormSaved``, ``FormDeleted``, ``DraftChanged``.
@@ -25,21 +29,27 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 import storage
+from perftui import backups
+from perftui.access import permission_warning
 from perftui.config import ConfigError, Settings, load_settings
 from perftui.i18n import gettext as _
 from perftui.messages import describe
+from perftui.history import HistoryError
 from perftui.model import Form
 from perftui.repository import Conflict, COPIED
 from perftui.tui import keys
 from perftui.tui.catalog import Catalog, copy_for_year
 from perftui.tui.commands import ActionCommands
 from perftui.tui.database import Database, Reading
+from perftui.tui.export_dialog import ExportDialog, ExportDone
 from perftui.tui.messages import DatabaseChanged, DraftChanged, FormDeleted, FormSaved
 from perftui.tui.screens.error import ErrorScreen
 from perftui.tui.screens.form_view import FormScreen
 from perftui.tui.screens.help import HelpScreen
+from perftui.tui.screens.history import HistoryScreen
 from perftui.tui.screens.palette import Palette
 from perftui.tui.screens.project_list import ProjectListScreen
+from storage.backup import Backup
 
 #: How often the watcher asks whether another process wrote the file (seconds).
 POLL_INTERVAL = 0.5
@@ -83,6 +93,7 @@ class PerftuiApp(App[int]):
         self.problem = ""  # what is wrong with the database now, shown in a banner
         self._generation = 0  # bumped by every local change; stale re-reads are dropped
         self._had_file = False
+        self._warned_permissions = False
         self._stop = threading.Event()
         self._read_again = threading.Event()
         self.home = ProjectListScreen()
@@ -116,19 +127,27 @@ class PerftuiApp(App[int]):
 
     def _load(self) -> None:
         try:
+            # Backups as in the CLI: a daily one before the first save of each day.
             database = self.database or Database(
-                self.db_path, read_only=self.read_only, demo=self.demo, **self.store_options
+                self.db_path,
+                read_only=self.read_only,
+                demo=self.demo,
+                backups_keep=self.settings.backups_keep,
+                **self.store_options,
             )
             database.prepare()
             reading = database.read()
         except Exception as error:  # storage errors, and anything a damaged form could raise
             self._from_thread(self._fatal, self._describe(error))
             return
-        self._from_thread(self._loaded, database, reading)
+        self._from_thread(self._loaded, database, reading, permission_warning(self.db_path))
 
-    def _loaded(self, database: Database, reading: Reading) -> None:
+    def _loaded(self, database: Database, reading: Reading, warning: str | None = None) -> None:
         self.database = database
         self.loaded = True
+        if warning and not self._warned_permissions:
+            self._warned_permissions = True  # once a session, not after every retry
+            self.notify(warning, severity="warning", timeout=20, markup=False)
         self._adopt(reading, external=False, first=True)
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
@@ -246,9 +265,34 @@ class PerftuiApp(App[int]):
 
     # -- what screens ask for ---------------------------------------------------------
 
+    def refuse_write(self, what: str) -> bool:
+        """In read-only mode: say in one line that ``what`` (an action's name) cannot be done.
+
+        Every write asks this first, before any question or dialog, so a
+        lookup account is never asked to confirm something that cannot happen.
+        """
+        if not self.read_only:
+            return False
+        self.notify(
+            _("只读模式：不能“{what}”，数据库未作任何修改。").format(what=what), severity="warning", markup=False
+        )
+        return True
+
     def open_form(self, form: Form) -> None:
         """The one place a form is opened: the editor replaces FormScreen here."""
         self.push_screen(FormScreen(form))
+
+    def open_history(self, form: Form) -> None:
+        self.push_screen(HistoryScreen(form))
+
+    def export(self, forms: list[Form], current: Form | None) -> None:
+        """The export dialog for ``forms`` (what the list shows), ``current`` as "this form"."""
+
+        def done(result: ExportDone | None) -> None:
+            if result is not None:
+                self.notify(result.message(), markup=False)
+
+        self.push_screen(ExportDialog(forms, current), done)
 
     def copy_form(self, form: Form, year: int) -> None:
         copy = copy_for_year(form, year, self.catalog, _("（副本{n}）"))
@@ -261,6 +305,8 @@ class PerftuiApp(App[int]):
         self._write(lambda db: db.delete(form), self._deleted)
 
     def restore_form(self, form_id: str) -> None:
+        if self.refuse_write(_("恢复已删除的表")):
+            return
         self._write(
             lambda db: db.restore(form_id),
             lambda restored: self._stored(restored, _("已恢复“{name}”。").format(name=restored.name)),
@@ -270,25 +316,78 @@ class PerftuiApp(App[int]):
         if self.last_deleted is not None:
             self.restore_form(self.last_deleted.id)
 
+    def revert_form(self, form: Form, revision: int, then: Callable[[Form], None] | None = None) -> None:
+        """Make ``form`` (as the operator sees it) what it was at ``revision``: a new, recorded change.
+
+        Refused with one line when the stored form moved on meanwhile
+        (:class:`Conflict`) or the history cannot give that revision back.
+        """
+        if self.refuse_write(keys.label("version.revert")):
+            return
+
+        def done(reverted: Form) -> None:
+            self._stored(
+                reverted,
+                _("已把“{name}”回退到修订 {revision}（现在是修订 {current}）。").format(
+                    name=reverted.name, revision=revision, current=reverted.revision
+                ),
+            )
+            if then is not None:
+                then(reverted)
+
+        self._write(lambda db: db.revert(form, revision), done)
+
+    def restore_backup(self, backup: Backup) -> None:
+        """Bring ``backup`` back as the database (the replaced file is kept as a backup), then read it."""
+        if self.refuse_write(_("用备份恢复数据库")):
+            return
+
+        def work() -> None:
+            try:
+                kept = backups.restore(
+                    self.db_path, backup, keep=self.settings.backups_keep,
+                    lock_timeout=self.store_options.get("lock_timeout"),
+                )
+            except (storage.StorageError, OSError) as error:
+                self._from_thread(self._error_line, describe(error))
+                return
+            message = _("已恢复备份 {backup}。").format(backup=backup.name)
+            if kept is not None:
+                message += _("原来的文件已另存为 {kept}。").format(kept=kept.name)
+            self._from_thread(self._backup_restored, message)
+
+        self.run_worker(work, thread=True, group="write", exit_on_error=False)
+
+    def _backup_restored(self, message: str) -> None:
+        self.notify(message, timeout=10, markup=False)
+        self.database = None  # open afresh: the file was replaced
+        self.load()
+
     def _write(self, change: Callable[[Database], Form], done: Callable[[Form], None]) -> None:
         """Run a change in a worker; errors become one line on screen, the data stays."""
         database = self.database
-        if database is None:
+        if database is None or self.refuse_write(_("修改")):
             return
         self._generation += 1
 
         def work() -> None:
             try:
                 result = change(database)
-            except (storage.StorageError, Conflict, KeyError) as error:
-                message = (
-                    _("这张表已不在已删除的表中。") if isinstance(error, KeyError) else self._describe(error)
-                )
+            except (storage.StorageError, Conflict, HistoryError, KeyError) as error:
+                if isinstance(error, KeyError):
+                    message = _("这张表已不在已删除的表中。")
+                elif isinstance(error, HistoryError):
+                    message = str(error)
+                else:
+                    message = self._describe(error)
                 self._from_thread(self._write_failed, message)
                 return
             self._from_thread(done, result)
 
         self.run_worker(work, thread=True, group="write", exit_on_error=False)
+
+    def _error_line(self, message: str) -> None:
+        self.notify(message, severity="error", timeout=10, markup=False)
 
     def _write_failed(self, message: str) -> None:
         self.notify(message, severity="error", timeout=10)
@@ -372,6 +471,8 @@ class PerftuiApp(App[int]):
         """The actions the command palette offers on ``screen`` (those that apply now)."""
         scopes = {keys.APP} | set(getattr(screen, "KEY_SCOPES", ()))
         for key in keys.KEYS:
+            if key.writes and self.read_only:
+                continue  # refused anyway; the palette offers what can be done
             if key.palette and key.scope in scopes:
                 target = self if key.scope == keys.APP else screen
                 if target.check_action(key.action, ()) is not False:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from perftui.history import HistoryEntry
 from perftui.model import Form
 from perftui.repository import Repository
 from perftui.tui.catalog import Catalog
@@ -32,10 +33,22 @@ class Reading:
 class Database:
     """A :class:`Repository` shared by the app's worker threads."""
 
-    def __init__(self, path: Path, *, read_only: bool = False, demo: bool = False, **store_options: Any) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        read_only: bool = False,
+        demo: bool = False,
+        backups_keep: int | None = None,
+        **store_options: Any,
+    ) -> None:
+        """``backups_keep``: keep that many backups (a daily one before the first save of a day),
+        as the CLI does; None takes none (read-only sessions write nothing to back up)."""
         self.path = path
         self.demo = demo
-        self.repository = Repository.open(path, read_only=read_only, **store_options)
+        self.repository = Repository.open(
+            path, read_only=read_only, backups_keep=None if read_only else backups_keep, **store_options
+        )
         self.lock = threading.Lock()
 
     @property
@@ -73,3 +86,18 @@ class Database:
     def restore(self, form_id: str) -> Form:
         with self.lock:
             return self.repository.restore(form_id)
+
+    def revert(self, form: Form, revision: int) -> Form:
+        with self.lock:
+            return self.repository.revert(form, revision)
+
+    # -- history --------------------------------------------------------------
+
+    def history(self, form_id: str) -> tuple[Form | None, list[HistoryEntry]]:
+        """The form as stored now (deleted or not; None if unknown) and its history, oldest first."""
+        with self.lock:
+            return self.repository.find(form_id), self.repository.history(form_id)
+
+    def version_at(self, form_id: str, revision: int) -> Form:
+        with self.lock:
+            return self.repository.version_at(form_id, revision)

@@ -20,14 +20,14 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
 from perftui import export
-from perftui.i18n import N_, gettext as _
+from perftui.i18n import gettext as _
 from perftui.model import Form
+from perftui.tui import keys
 
 
 @dataclass(frozen=True)
@@ -90,13 +90,10 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
     }
     """
 
-    # ids so operators can remap them (config.toml [keys]); Esc is never the only way out.
-    BINDINGS = [
-        Binding("ctrl+s", "export", N_("导出到文件"), id="export.save", priority=True),
-        Binding("ctrl+y", "copy", N_("复制到剪贴板"), id="export.copy", priority=True),
-        Binding("ctrl+w", "cancel", N_("取消"), id="export.cancel", priority=True),
-        Binding("escape", "cancel", N_("取消"), id="export.escape", show=False),
-    ]
+    # From the one key table, so operators can remap them (config.toml [keys]),
+    # the help screen lists them and the palette offers them; Esc is never the only way out.
+    KEY_SCOPES = (keys.EXPORT,)
+    BINDINGS = keys.bindings(keys.EXPORT)
 
     def __init__(
         self,
@@ -107,6 +104,7 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         width: int = export.DEFAULT_WIDTH,
     ) -> None:
         super().__init__()
+        keys.translate_bindings(self)
         self.forms = list(forms)
         self.current = current
         self.folder = folder or Path.cwd()
@@ -168,9 +166,13 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
             )
             yield Static("", id="export-status", markup=False)
             with Horizontal(id="export-buttons"):
-                yield Button(_("导出到文件 ctrl+s"), id="export-save", variant="primary", compact=True)
-                yield Button(_("复制 ctrl+y"), id="export-copy", compact=True)
-                yield Button(_("取消 ctrl+w"), id="export-cancel", compact=True)
+                # The keys as the operator's keymap has them, not the defaults.
+                yield Button(self._label(_("导出到文件"), "export.save"), id="export-save", variant="primary", compact=True)
+                yield Button(self._label(_("复制"), "export.copy"), id="export-copy", compact=True)
+                yield Button(self._label(_("取消"), "export.cancel"), id="export-cancel", compact=True)
+
+    def _label(self, text: str, key_id: str) -> str:
+        return f"{text} {keys.shown(self.app, key_id)}"
 
     def on_mount(self) -> None:
         self._suggest_path()

@@ -160,18 +160,6 @@ async def test_a_new_form_draft_counts_in_the_totals(with_incomplete, make_app):
         assert "3,147.56" in summary_text(app) and "未保存" in summary_text(app)
 
 
-async def test_read_only_offers_no_changes(with_incomplete, make_app):
-    app = make_app(with_incomplete, read_only=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        assert "只读" in app.sub_title
-        await pilot.press("d", "c", "n")
-        await pilot.pause()
-        assert app.screen is app.home
-        bound = {b.binding.id for b in app.screen.active_bindings.values()}
-        assert not bound & {"list.copy", "list.delete", "list.new"}
-
-
 async def test_a_saved_form_rewrites_its_row_in_place(with_incomplete, make_app):
     app = make_app(with_incomplete)
     async with app.run_test(size=SIZE) as pilot:

@@ -1,7 +1,8 @@
 """When the database cannot be used at all (damaged, unreadable, newer format): say so and wait.
 
 Nothing is written while this screen is up; the operator can fix the file
-(or restore a backup) and press ``r`` to try again, or quit.
+and press ``r`` to try again, or quit, or press ``b`` for the backups
+(the same list as ``perftui backups``) and bring one back after a confirmation.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from perftui.backups import BackupInfo
 from perftui.i18n import gettext as _
 from perftui.tui import keys
+from perftui.tui.screens.backups import BackupsScreen, contents_text
+from perftui.tui.screens.confirm import ConfirmScreen
 
 
 class ErrorScreen(Screen):
@@ -30,8 +34,10 @@ class ErrorScreen(Screen):
             yield Static(_("无法打开数据库"), classes="error-title", markup=False)
             yield Static(self.message, id="error-message", markup=False)
             yield Static(
-                _("按 {retry} 重试，{quit} 退出。").format(
-                    retry=keys.shown(self.app, "error.retry"), quit=keys.shown(self.app, "app.quit")
+                _("按 {retry} 重试，{backups} 查看并恢复备份，{quit} 退出。").format(
+                    retry=keys.shown(self.app, "error.retry"),
+                    backups=keys.shown(self.app, "error.backups"),
+                    quit=keys.shown(self.app, "app.quit"),
                 ),
                 classes="hint",
                 markup=False,
@@ -45,3 +51,21 @@ class ErrorScreen(Screen):
 
     def action_retry(self) -> None:
         self.app.retry()
+
+    def action_backups(self) -> None:
+        app = self.app
+
+        def chosen(info: BackupInfo | None) -> None:
+            if info is None or app.refuse_write(_("用备份恢复数据库")):
+                return
+            question = _("用备份 {backup}（{contents}）替换数据库 {path}？\n现在的文件会先另存为备份。").format(
+                backup=info.backup.name, contents=contents_text(info.contents), path=app.db_path
+            )
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    app.restore_backup(info.backup)
+
+            app.push_screen(ConfirmScreen(question, confirm=_("恢复")), answer)
+
+        app.push_screen(BackupsScreen(app.db_path, app.settings.backups_keep), chosen)

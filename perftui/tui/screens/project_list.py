@@ -29,6 +29,9 @@ from perftui.tui.widgets.form_table import FormTable
 from perftui.tui.widgets.summary import SummaryPane
 
 
+#: The actions of this screen's write keys (read-only mode refuses them).
+WRITE_ACTIONS = {keys.BY_ID[key_id].action: key_id for key_id in keys.WRITES if keys.BY_ID[key_id].scope == keys.LIST}
+
 #: Up to this many forms the list follows every keystroke in the filter box;
 #: above it, it waits for a pause of FILTER_PAUSE seconds.
 FILTER_AT_ONCE = 1000
@@ -80,6 +83,9 @@ class ProjectListScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.app.read_only:
+            # Out of the footer, but still answering (with why) when pressed.
+            keys.hide_bindings(self, keys.WRITES)
         self.data_changed()
         self.table.focus()
 
@@ -204,10 +210,9 @@ class ProjectListScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         app = self.app
-        writes = {"new_form", "copy_form", "delete_form", "undo_delete", "deleted_forms"}
-        if action in writes and app.read_only:
-            return False
-        if action in ("open_form", "copy_form", "delete_form"):
+        if action in WRITE_ACTIONS and app.read_only:
+            return True  # the action itself refuses, saying so
+        if action in ("open_form", "copy_form", "delete_form", "history", "export"):
             return app.loaded and self.table.row_count > 0
         if action == "undo_delete":
             return app.last_deleted is not None
@@ -233,10 +238,28 @@ class ProjectListScreen(Screen):
         self.filter_input.value = ""
         self.focus_list()
 
+    def _refused(self, action: str) -> bool:
+        return self.app.refuse_write(keys.label(WRITE_ACTIONS[action]))
+
+    def action_history(self) -> None:
+        form = self.current_form
+        if form is not None:
+            self.app.open_history(form)
+
+    def action_export(self) -> None:
+        """Export what the list shows (this year, this filter, this order); the cursor's form is "this form"."""
+        forms = [entry.form for entry in self.app.catalog.select(self.view).entries]
+        if forms:
+            self.app.export(forms, self.current_form)
+
     def action_new_form(self) -> None:
+        if self._refused("new_form"):
+            return
         self.app.open_form(Form(year=self.view.year))
 
     def action_copy_form(self) -> None:
+        if self._refused("copy_form"):
+            return
         form = self.current_form
         if form is None:
             return
@@ -248,6 +271,8 @@ class ProjectListScreen(Screen):
         self.app.push_screen(YearPrompt(form), copy)
 
     def action_delete_form(self) -> None:
+        if self._refused("delete_form"):
+            return
         form = self.current_form
         if form is None:
             return
@@ -265,6 +290,8 @@ class ProjectListScreen(Screen):
         self.app.push_screen(ConfirmScreen(question, confirm=_("删除")), delete)
 
     def action_undo_delete(self) -> None:
+        if self._refused("undo_delete"):
+            return
         self.app.undo_delete()
 
     def action_deleted_forms(self) -> None:
