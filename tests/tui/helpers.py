@@ -64,7 +64,7 @@ def summary_text(app) -> str:
 
 def listed_names(app) -> list[str]:
     table = app.home.table
-    return [app.catalog.get(row.key.value).form.name for row in table.ordered_rows]
+    return [app.catalog.get(form_id).form.name for form_id in table.listed_ids()]
 
 
 def notifications(app) -> str:

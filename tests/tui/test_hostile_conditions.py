@@ -127,7 +127,7 @@ async def test_resizing_keeps_rows_selection_filter_and_focus(with_incomplete, m
         await started(pilot)
         await pilot.press("slash", *"龙头", "enter", "down")
         names, current = listed_names(app), app.home.table.current_id
-        assert len(names) == 2 and current == app.home.table.ordered_rows[1].key.value
+        assert len(names) == 2 and current == app.home.table.listed_ids()[1]
         await pilot.resize_terminal(40, 12)
         await pilot.pause()
         await pilot.press("up", "down")  # keys still work at 40x12

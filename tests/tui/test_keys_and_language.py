@@ -68,7 +68,7 @@ async def test_english_labels_come_from_the_catalog(with_incomplete, make_app):
     app = make_app(with_incomplete)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        assert "Project name" in str(app.home.table.columns["name"].label)
+        assert "Project name" in app.home.table.header_text("name")
 
 
 async def test_without_colour_the_status_is_still_in_words(with_incomplete, make_app, monkeypatch):
@@ -78,5 +78,5 @@ async def test_without_colour_the_status_is_still_in_words(with_incomplete, make
         await started(pilot)
         assert app.no_color
         table = app.home.table
-        statuses = [str(table.get_row(row.key)[-1]) for row in table.ordered_rows]
+        statuses = [table.row_texts(row)[-1] for row in range(table.row_count)]
         assert statuses.count("完整") == 6 and "1个提醒" in statuses and "3个错误" in statuses

@@ -1,26 +1,38 @@
-"""The list of forms: one row per form, columns sized to the terminal.
+"""The list of forms: one row per form, columns sized to the terminal, drawn only where visible.
+
+A DataTable measures and stores every cell it is given: about a second per
+ten thousand rows before the first paint, and again after every filter
+keystroke or sort. This list is a Line API widget instead (a
+:class:`~textual.scroll_view.ScrollView`): it keeps the selection's entries
+and draws just the rows on screen when Textual asks for them, so showing ten
+thousand forms costs what showing thirty does.
 
 The home screen talks to the list only through :meth:`FormTable.show`,
-:attr:`FormTable.current_id` and :meth:`FormTable.select_id`, and hears from it
-only :class:`FormTable.Chosen`; a virtualized list for tens of thousands of
-forms can replace this DataTable behind the same four names.
+:attr:`FormTable.current_id`, :meth:`FormTable.select_id` and
+:attr:`FormTable.row_count`, and hears from it only :class:`FormTable.Chosen`.
 
 Columns are given widths that fit the terminal, and long Chinese names are cut
-by display width with an ellipsis, so the amounts and the status stay on screen
-at 80 columns instead of scrolling off to the right.
+by display width with an ellipsis, so the amounts and the status stay on
+screen at 80 columns instead of scrolling off to the right.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from perftui import views
 from perftui.i18n import N_, gettext as _, ngettext
-from perftui.textwidth import truncate, width
+from perftui.textwidth import pad, truncate, width
 from perftui.tui import keys
 from perftui.tui.catalog import Entry, Selection
 
@@ -45,47 +57,102 @@ COLUMNS = (
 # Below this many columns the status is written short ("3个错误").
 NARROW = 100
 SHORT_STATUS = 8
-PADDING = 2  # DataTable's cell padding, one column on each side
+PADDING = 2  # one column of space on each side of a cell
 SCROLLBAR = 2
 
 
+#: The name column is never narrower than this (four Chinese characters).
+MIN_NAME = 8
+
+
 def plan_widths(room: int) -> dict[str, int]:
-    """Column widths for a table ``room`` columns wide.
+    """Column widths for a table ``room`` columns wide; a width of 0 hides the column.
 
     The name gets most of the free room; 主管部门 and 实施单位 (mostly the same
     long institute name in every row) at least the width of their heading.
+    When even that does not fit, they are hidden, then the indicator count:
+    the name, the amount and the status are what the list is for.
     """
     fixed = {c.key: c.width for c in COLUMNS if c.width}
     if room < NARROW:
         fixed["status"] = SHORT_STATUS
-    free = room - SCROLLBAR - PADDING * len(COLUMNS) - sum(fixed.values())
     heading = max(width(_(c.label)) for c in COLUMNS if c.key in ("department", "unit"))
-    side = max(heading, free // 5)
-    name = max(8, free - 2 * side)
-    return fixed | {"name": name, "department": side, "unit": side}
+    for hidden in ((), ("department", "unit"), ("department", "unit", "indicators")):
+        shown = [c for c in COLUMNS if c.key not in hidden]
+        plan = {key: w for key, w in fixed.items() if key not in hidden}
+        free = room - SCROLLBAR - PADDING * len(shown) - sum(plan.values())
+        if "department" in hidden:
+            if free >= MIN_NAME or "indicators" in hidden:
+                return plan | {"name": max(MIN_NAME, free)} | dict.fromkeys(hidden, 0)
+            continue
+        side = max(heading, free // 5)
+        if free - 2 * side >= MIN_NAME:
+            return plan | {"name": free - 2 * side, "department": side, "unit": side}
+    raise AssertionError("unreachable")
 
 
-def status_cell(entry: Entry, short: bool) -> Text:
+def status_text(entry: Entry, short: bool) -> str:
     """The status in words (colour only repeats what the words say: NO_COLOR loses nothing)."""
-    if short:
-        if entry.errors:
-            text = ngettext("{n}个错误", "{n}个错误", entry.errors).format(n=entry.errors)
-        elif entry.warnings:
-            text = ngettext("{n}个提醒", "{n}个提醒", entry.warnings).format(n=entry.warnings)
-        else:
-            text = _("完整")
-    else:
-        text = views.status_text(entry.findings)
-    style = "bold red" if entry.errors else ("yellow" if entry.warnings else "green")
-    return Text(text, style=style)
+    if not short:
+        return views.status_text(entry.findings)
+    if entry.errors:
+        return ngettext("{n}个错误", "{n}个错误", entry.errors).format(n=entry.errors)
+    if entry.warnings:
+        return ngettext("{n}个提醒", "{n}个提醒", entry.warnings).format(n=entry.warnings)
+    return _("完整")
 
 
-class FormTable(DataTable):
-    """Forms as rows keyed by form id."""
+def row_cells(entry: Entry, widths: dict[str, int]) -> list[str]:
+    """The text of each column for one form, cut to its column's width."""
+    form = entry.form
+    return [
+        truncate(form.name, widths["name"]),
+        str(form.year or ""),
+        truncate(form.department, widths["department"]),
+        truncate(form.unit, widths["unit"]),
+        views.amount(form.annual_funding.fiscal),
+        str(len(form.indicators)),
+        truncate(status_text(entry, widths["status"] == SHORT_STATUS), widths["status"]),
+    ]
 
-    # Enter is the table's own key (DataTable binds it), so the footer shows
-    # "Enter 打开" and a remapped list.open moves it here too.
-    BINDINGS = keys.bindings(also=("list.open",))
+
+class FormTable(ScrollView, can_focus=True):
+    """Forms as rows; row ``n`` of the selection is line ``n + 1`` (line 0 is the sticky heading)."""
+
+    COMPONENT_CLASSES = {
+        "form-table--header",
+        "form-table--cursor",
+        "form-table--even-row",
+        "form-table--error",
+        "form-table--warning",
+        "form-table--complete",
+    }
+    DEFAULT_CSS = """
+    FormTable {
+        background: $surface;
+        scrollbar-gutter: stable;
+    }
+    FormTable > .form-table--header { text-style: bold; background: $panel; }
+    FormTable > .form-table--even-row { background: $surface-lighten-1; }
+    FormTable > .form-table--cursor { background: $block-cursor-blurred-background; }
+    FormTable:focus > .form-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    FormTable > .form-table--error { color: $error; text-style: bold; }
+    FormTable > .form-table--warning { color: $warning; }
+    FormTable > .form-table--complete { color: $success; }
+    """
+    # Enter is the list's own key, so the footer shows "Enter 打开" and a
+    # remapped list.open moves it here too. Moving keys are the usual ones.
+    BINDINGS = [
+        *keys.bindings(also=("list.open",)),
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "edge(0)", show=False),
+        Binding("end", "edge(1)", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Chosen(Message):
         """The operator chose a form (Enter or a click on its row)."""
@@ -95,12 +162,11 @@ class FormTable(DataTable):
             self.form_id = form_id
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(**kwargs)
         keys.translate_bindings(self)
         self._selection: Selection | None = None
-        self._widths: dict[str, int] = {}
-        self._labels: list[Text] = []
-        self._shown: tuple[Entry, ...] | None = None  # the entries the rows show now
+        self._entries: tuple[Entry, ...] = ()
+        self._widths: dict[str, int] = plan_widths(120)
 
     # -- the interface the home screen uses ----------------------------------
 
@@ -108,99 +174,137 @@ class FormTable(DataTable):
         """Show ``selection``'s rows, keeping the cursor on the same form if it is still listed."""
         current = self.current_id
         self._selection = selection
-        self._render(keep=current)
+        self._entries = selection.entries
+        self._index = {entry.id: n for n, entry in enumerate(self._entries)}
+        self._size_virtually()
+        if current is None or not self.select_id(current):
+            self._move(min(self.cursor_row, max(0, self.row_count - 1)) if current else 0)
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self._entries)
 
     @property
     def current_id(self) -> str | None:
-        if not self.row_count:
+        if not self._entries:
             return None
-        row_key, _column = self.coordinate_to_cell_key((self.cursor_row, 0))
-        return row_key.value
+        return self._entries[min(self.cursor_row, len(self._entries) - 1)].id
 
     def select_id(self, form_id: str) -> bool:
         """Move the cursor to ``form_id``'s row; False if it is not listed."""
-        try:
-            row = self.get_row_index(form_id)
-        except Exception:  # RowDoesNotExist
+        row = getattr(self, "_index", {}).get(form_id)
+        if row is None:
             return False
-        self.move_cursor(row=row, animate=False)
+        self._move(row)
         return True
 
-    # -- rendering -----------------------------------------------------------
+    # -- what tests and the help screen read ----------------------------------
 
-    def on_resize(self) -> None:
-        if self._selection is not None and plan_widths(self.size.width) != self._widths:
-            self._render(keep=self.current_id)
+    def listed_ids(self) -> list[str]:
+        return [entry.id for entry in self._entries]
 
-    def _render(self, keep: str | None) -> None:
-        selection = self._selection
-        assert selection is not None
-        widths = plan_widths(self.size.width or 120)
-        labels = [self._label(column, selection) for column in COLUMNS]
-        if widths == self._widths and labels == self._labels and self._same_rows(selection.entries):
-            self._update_changed_rows(selection.entries)
+    def header_text(self, key: str) -> str:
+        column = next(c for c in COLUMNS if c.key == key)
+        return self._label(column)
+
+    def row_texts(self, row: int) -> list[str]:
+        return row_cells(self._entries[row], self._widths)
+
+    # -- moving ----------------------------------------------------------------
+
+    @property
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _move(self, row: int) -> None:
+        if not self._entries:
+            self.cursor_row = 0
             return
-        # DataTable measures every cell it is given, so a full rebuild costs
-        # time in proportion to the number of forms: only when rows come, go or move.
-        if widths != self._widths or labels != self._labels:
-            self._widths, self._labels = widths, labels
-            self.clear(columns=True)
-            for column, label in zip(COLUMNS, labels):
-                self.add_column(label, width=widths[column.key], key=column.key)
-        else:
-            self.clear()
-        for entry in selection.entries:
-            self.add_row(*self._cells(entry), key=entry.id)
-        self._shown = selection.entries
-        if keep is None or not self.select_id(keep):
-            self.move_cursor(row=0, animate=False)
+        row = max(0, min(row, len(self._entries) - 1))
+        self.cursor_row = row
+        top = round(self.scroll_offset.y)
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + self._page:
+            self.scroll_to(y=row - self._page + 1, animate=False)
         self.refresh()
 
-    def _same_rows(self, entries: tuple[Entry, ...]) -> bool:
-        shown = self._shown
-        return (
-            shown is not None
-            and len(shown) == len(entries)
-            and all(old.id == new.id for old, new in zip(shown, entries))
-        )
+    def action_cursor(self, step: int) -> None:
+        self._move(self.cursor_row + step)
 
-    def _update_changed_rows(self, entries: tuple[Entry, ...]) -> None:
-        """Same forms in the same order: rewrite only the rows whose form changed."""
-        assert self._shown is not None
-        for old, new in zip(self._shown, entries):
-            if old is not new:
-                for column, value in zip(COLUMNS, self._cells(new)):
-                    self.update_cell(new.id, column.key, value)
-        self._shown = entries
+    def action_page(self, direction: int) -> None:
+        self._move(self.cursor_row + direction * self._page)
 
-    def _cells(self, entry: Entry) -> list[object]:
-        widths, form = self._widths, entry.form
-        return [
-            truncate(form.name, widths["name"]),
-            Text(str(form.year or ""), justify="right"),
-            truncate(form.department, widths["department"]),
-            truncate(form.unit, widths["unit"]),
-            Text(views.amount(form.annual_funding.fiscal), justify="right"),
-            Text(str(len(form.indicators)), justify="right"),
-            status_cell(entry, widths["status"] == SHORT_STATUS),
-        ]
-
-    @staticmethod
-    def _label(column: Column, selection: Selection) -> Text:
-        label = _(column.label)
-        view = selection.view
-        if view.sort == column.key:
-            label += " ▼" if view.descending else " ▲"
-        if column.right:
-            return Text(label, justify="right")
-        return Text(label)
+    def action_edge(self, end: int) -> None:
+        self._move(len(self._entries) - 1 if end else 0)
 
     def action_open_form(self) -> None:
         if self.current_id is not None:
             self.post_message(self.Chosen(self.current_id))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.Chosen(event.row_key.value))
+    def on_click(self, event: events.Click) -> None:
+        if event.y < 1:
+            return
+        row = round(self.scroll_offset.y) + event.y - 1
+        if 0 <= row < len(self._entries):
+            already = row == self.cursor_row
+            self._move(row)
+            if already or event.chain > 1:
+                self.action_open_form()
 
+    # -- drawing -----------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        widths = plan_widths(self.size.width or 120)
+        if widths != self._widths:
+            self._widths = widths
+            self.refresh()
+        self._size_virtually()
+
+    def _size_virtually(self) -> None:
+        total = sum(w + PADDING for w in self._widths.values() if w)
+        # One line for the heading, which stays on screen (render_line draws it at 0).
+        self.virtual_size = Size(total, len(self._entries) + 1)
+
+    def _label(self, column: Column) -> str:
+        label = _(column.label)
+        view = self._selection.view if self._selection else None
+        if view is not None and view.sort == column.key:
+            label += " ▼" if view.descending else " ▲"
+        return label
+
+    def _line(self, texts: list[str], base: Style, status: Style | None = None) -> Strip:
+        segments = []
+        for column, text in zip(COLUMNS, texts):
+            cell_width = self._widths[column.key]
+            if not cell_width:
+                continue  # hidden on a narrow screen
+            cell = pad(truncate(text, cell_width), cell_width, "right" if column.right else "left")
+            style = base + status if (status is not None and column.key == "status") else base
+            segments.append(Segment(" " + cell + " ", style))
+        return Strip(segments)
+
+    def render_line(self, y: int) -> Strip:
+        width_now = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            header = base + self.get_component_rich_style("form-table--header")
+            strip = self._line([self._label(c) for c in COLUMNS], header)
+            return strip.crop(round(self.scroll_offset.x)).extend_cell_length(width_now, header).crop(0, width_now)
+        row = round(self.scroll_offset.y) + y - 1
+        if row >= len(self._entries):
+            return Strip.blank(width_now, base)
+        entry = self._entries[row]
+        style = base
+        if row % 2:
+            style += self.get_component_rich_style("form-table--even-row")
+        if row == self.cursor_row:
+            style += self.get_component_rich_style("form-table--cursor")
+        kind = "error" if entry.errors else ("warning" if entry.warnings else "complete")
+        status = self.get_component_rich_style(f"form-table--{kind}", partial=True)
+        strip = self._line(row_cells(entry, self._widths), style, status)
+        return strip.crop(round(self.scroll_offset.x)).extend_cell_length(width_now, style).crop(0, width_now)
+
+    def watch_cursor_row(self) -> None:
+        self.refresh()

@@ -1,0 +1,72 @@
+"""The virtual form list: thousands of rows, drawn only where visible, moved by keyboard or mouse."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.synth import write_db
+from perftui.tui.widgets.form_table import plan_widths
+
+from .helpers import started, wait_for
+
+FORMS = 2000
+
+
+@pytest.fixture
+def big_db(tmp_path):
+    return write_db(tmp_path / "big.json", FORMS)
+
+
+async def test_thousands_of_forms_scroll_and_keep_the_cursor_on_screen(big_db, make_app):
+    app = make_app(big_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(pilot)
+        table = app.home.table
+        assert table.row_count == FORMS
+        ids = table.listed_ids()
+        await pilot.press("end")
+        assert table.current_id == ids[-1]
+        visible = table.scrollable_content_region.height - 1  # minus the heading
+        assert table.scroll_offset.y >= FORMS - visible  # the last row is on screen
+        await pilot.press("home", "pagedown")
+        assert table.current_id == ids[visible]
+        assert table.scroll_offset.y > 0
+        await pilot.press("pageup", "up")
+        assert table.current_id == ids[0] and table.scroll_offset.y == 0
+        # The heading stays on line 0 whatever the scroll position.
+        await pilot.press("end")
+        assert "项目名称" in table.render_line(0).text
+
+
+async def test_filtering_thousands_narrows_the_list(big_db, make_app):
+    app = make_app(big_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"00042")  # in one form's name (and in a few hex ids)
+        await wait_for(pilot, lambda: app.home.table.row_count < FORMS, what="the filtered list")
+        names = [app.catalog.get(i).form.name for i in app.home.table.listed_ids()]
+        assert 1 <= len(names) < 20
+        assert sum(name.endswith("（00042）") for name in names) == 1
+
+
+async def test_a_click_moves_the_cursor_and_a_second_click_opens(seeded_db, make_app):
+    app = make_app(seeded_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(pilot)
+        table = app.home.table
+        ids = table.listed_ids()
+        await pilot.click(type(table), offset=(5, 3))  # line 3: the third form
+        assert table.current_id == ids[2]
+        assert app.screen is app.home
+        await pilot.click(type(table), offset=(5, 3))
+        await pilot.pause()
+        assert app.screen is not app.home
+
+
+def test_narrow_lists_hide_the_unit_columns_before_cutting_the_status():
+    wide, narrow = plan_widths(120), plan_widths(64)
+    assert wide["department"] and wide["unit"] and wide["status"] == 18
+    assert narrow["department"] == narrow["unit"] == 0 and narrow["status"] == 8
+    for room in (50, 64, 80, 100, 120, 200):
+        plan = plan_widths(room)
+        assert sum(w + 2 for w in plan.values() if w) + 2 <= room
