@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from perftui import findings as _findings
-from perftui.model import Form, matches
+from perftui.model import Form, matches, search_text
 from perftui.normalize import fold
 from perftui.summary import Totals
 
@@ -36,12 +36,13 @@ class Entry:
     errors: int
     warnings: int
     totals: Totals
+    haystack: str  # what the filter searches (model.search_text), computed once
 
     @classmethod
     def of(cls, form: Form) -> Entry:
         found = tuple(_findings.check(form))
         errors, warnings = _findings.counts(found)
-        return cls(form, found, errors, warnings, Totals.of(form, errors > 0))
+        return cls(form, found, errors, warnings, Totals.of(form, errors > 0), search_text(form))
 
     @property
     def id(self) -> str:
@@ -70,14 +71,14 @@ class View:
     sort: str = ""
     descending: bool = False
 
-    def shows(self, form: Form) -> bool:
+    def shows(self, form: Form, haystack: str | None = None) -> bool:
         if self.year is not None and form.year != self.year:
             return False
         needle = self.needle.strip()
         if not needle:
             return True
         # Typed through an IME: full-width letters and digits should still match.
-        return matches(form, needle) or matches(form, fold(needle))
+        return matches(form, needle, haystack) or matches(form, fold(needle), haystack)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ class Catalog:
     entries: tuple[Entry, ...] = ()
     deleted: tuple[Form, ...] = ()
     _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # select() per view, without a draft: a draft then costs two subtractions, not a re-sum.
+    _selections: dict[View, Selection] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self._index and self.entries:
@@ -158,25 +161,29 @@ class Catalog:
         would be if the draft were saved (the original, when shown, is taken
         out and the draft, when the view would show it, put in).
         """
+        base = self._selections.get(view)
+        if base is None:
+            base = self._selections[view] = self._select(view)
+        if draft is None or draft[1] is None:
+            return base
+        original, draft_form = draft
+        totals = base.totals
+        if original is not None:
+            stored = self.get(original.id)
+            if stored is not None and view.shows(stored.form, stored.haystack):
+                totals -= stored.totals
+        if view.shows(draft_form):
+            totals += Totals.of(draft_form)
+        return replace(base, totals=totals, draft=draft_form)
+
+    def _select(self, view: View) -> Selection:
         in_year = [e for e in self.entries if view.year is None or e.form.year == view.year]
-        shown = [e for e in in_year if view.shows(e.form)] if view.needle.strip() else in_year
+        shown = [e for e in in_year if view.shows(e.form, e.haystack)] if view.needle.strip() else in_year
         if view.sort:
             shown.sort(key=_sort_key(view.sort), reverse=view.descending)
         elif view.descending:
             shown.reverse()
-        totals = Totals()
-        for entry in shown:
-            totals += entry.totals
-        draft_form = None
-        if draft is not None and draft[1] is not None:
-            original, draft_form = draft
-            if original is not None:
-                stored = self.get(original.id)
-                if stored is not None and view.shows(stored.form):
-                    totals -= stored.totals
-            if view.shows(draft_form):
-                totals += Entry.of(draft_form).totals
-        return Selection(view, tuple(shown), totals, len(in_year), draft_form)
+        return Selection(view, tuple(shown), Totals.sum(entry.totals for entry in shown), len(in_year))
 
     # -- changing (each returns a new catalog) ------------------------------
 
