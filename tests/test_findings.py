@@ -131,3 +131,12 @@ def test_english_messages(monkeypatch):
     i18n.set_locale("en")
     found = check(Form())
     assert any("project name" in f.message.lower() for f in found)
+
+
+def test_row_findings_follow_the_language_even_when_cached():
+    from perftui import i18n
+
+    rows = _form().indicators + (Indicator("产出指标", "质量指标", "", "≥7人"),)
+    assert "三级指标未填写" in [f.message for f in check(_form(indicators=rows))]
+    i18n.set_locale("en")
+    assert "Level-3 indicator is empty" in [f.message for f in check(_form(indicators=rows))]
