@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from perftui import money, taxonomy
 from perftui.i18n import current_locale, gettext as _
@@ -53,7 +53,9 @@ def check(form: Form) -> list[Finding]:
         *_indicators(form),
         *_period_covers_year(form),
     ]
-    return sorted(found, key=lambda f: f.severity != ERROR)
+    if not found:
+        return found
+    return [f for f in found if f.severity == ERROR] + [f for f in found if f.severity != ERROR]
 
 
 def is_complete(findings: Iterable[Finding]) -> bool:
@@ -80,17 +82,16 @@ def _warning(code: str, field: str, message: str, row: int | None = None) -> Fin
 
 
 def _required(form: Form):
-    text_fields = (
-        ("name", form.name, _("项目名称未填写")),
-        ("period", form.period_text, _("项目实施期未填写")),
-        ("department", form.department, _("主管部门未填写")),
-        ("unit", form.unit, _("实施单位未填写")),
-    )
     if form.year is None:
         yield _error("required", "year", _("年度未填写"))
-    for key, value, message in text_fields:
-        if not value.strip():
-            yield _error("required", key, message)
+    if not form.name.strip():
+        yield _error("required", "name", _("项目名称未填写"))
+    if not form.period_text.strip():
+        yield _error("required", "period", _("项目实施期未填写"))
+    if not form.department.strip():
+        yield _error("required", "department", _("主管部门未填写"))
+    if not form.unit.strip():
+        yield _error("required", "unit", _("实施单位未填写"))
     if form.annual_funding.total is None:
         yield _error("required", "funding.annual.total", _("年度金额未填写"))
     if form.annual_funding.fiscal is None:
@@ -131,21 +132,32 @@ def _funding(form: Form):
 
 def _indicators(form: Form):
     layout = form.layout
-    present = {row.level1 for row in form.indicators if row.name.strip() or row.value.strip()}
+    annual = form.annual_funding.total
+    locale = current_locale()
+    present: set[str] = set()
+    row_findings: list[Finding] = []
+    for number, row in enumerate(form.indicators, start=1):
+        facts = _row_facts(layout, row, locale)
+        if facts.counts:
+            present.add(row.level1)
+        for severity, code, message in facts.findings:
+            row_findings.append(Finding(severity, code, "indicators", message, number))
+        if facts.cost and annual is not None:
+            row_findings.extend(_cost_check(annual, number, row))
     for level1 in taxonomy.REQUIRED_LEVEL1:
         if level1 not in present:
             yield _error("missing-level1", "indicators", _("缺少{level1}").format(level1=level1))
-    annual = form.annual_funding.total
-    locale = current_locale()
-    for number, row in enumerate(form.indicators, start=1):
-        for severity, code, message in _row_findings(layout, row, locale):
-            yield Finding(severity, code, "indicators", message, number)
-        if annual is not None and row.value and taxonomy.is_cost(layout, row.level1, row.level2):
-            yield from _cost_check(annual, number, row)
+    yield from row_findings
+
+
+class _RowFacts(NamedTuple):
+    findings: tuple[tuple[str, str, str], ...]  # (severity, code, message)
+    counts: bool  # the row counts as an indicator under its 一级 (it has a name or a value)
+    cost: bool  # a cost indicator with a value: compared with the form's 年度金额
 
 
 @lru_cache(maxsize=65536)
-def _row_findings(layout: str, row: Indicator, locale: str) -> tuple[tuple[str, str, str], ...]:
+def _row_facts(layout: str, row: Indicator, locale: str) -> _RowFacts:
     """What is wrong with one row by itself, whatever form it is in.
 
     Cached: forms repeat the same rows (满意度 ≥90%, 提高高新区影响力 较好) year
@@ -165,16 +177,17 @@ def _row_findings(layout: str, row: Indicator, locale: str) -> tuple[tuple[str, 
         )))
     if not row.name.strip():
         found.append((ERROR, "indicator-name", _("三级指标未填写")))
+    counts = bool(row.name.strip() or row.value.strip())
     if not row.value.strip():
         found.append((ERROR, "indicator-value", _("指标值未填写")))
-        return tuple(found)
+        return _RowFacts(tuple(found), counts, False)
     target = row.target
     if target.is_percentage and target.number is not None:
         if target.number > 100:
             found.append((ERROR, "percent", _("百分比指标值 {value} 超过100%").format(value=row.value)))
         if row.level1 == taxonomy.SATISFACTION and target.number < SATISFACTION_FLOOR:
             found.append((WARNING, "satisfaction-low", _("满意度指标值 {value} 低于80%").format(value=row.value)))
-    return tuple(found)
+    return _RowFacts(tuple(found), counts, taxonomy.is_cost(layout, row.level1, row.level2))
 
 
 def _cost_check(annual: Decimal, number: int, row: Indicator):

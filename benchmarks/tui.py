@@ -1,0 +1,134 @@
+"""TUI timings for benchmarks/run.py: the app headless (Textual's run_test), the clock around each step.
+
+Each step is timed from the keystroke (or the other process's save) to the
+moment the screen's data shows the result, plus one refresh so it is painted.
+Peak memory is measured in a separate process, so the benchmark's own data
+does not count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from perftui.config import Settings
+from perftui.repository import Repository
+
+SIZE = (120, 36)
+
+
+async def _until(pilot, predicate, timeout: float = 30.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not get there")
+        await asyncio.sleep(0.001)
+
+
+def _app(db: Path):
+    from perftui.tui.app import PerftuiApp
+
+    return PerftuiApp(db, settings=Settings(), poll_interval=0.5)
+
+
+async def start_ms(db: Path) -> float:
+    app = _app(db)
+    start = time.perf_counter()
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: app.loaded and app.home.table.row_count > 0)
+        await pilot.pause()
+        return (time.perf_counter() - start) * 1000
+
+
+async def session_ms(db: Path) -> dict[str, float]:
+    """One session: a filter keystroke, opening a form, a typed digit, another process's save."""
+    from perftui.tui.widgets.summary import SummaryPane
+
+    app = _app(db)
+    figures: dict[str, float] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: app.loaded and app.home.table.row_count > 0)
+        table = app.home.table
+        before = table.row_count
+        await pilot.press("slash")
+        start = time.perf_counter()
+        await pilot.press("9")
+        await _until(pilot, lambda: table.row_count != before)
+        await pilot.pause()
+        figures["TUI: filter keystroke to updated list"] = (time.perf_counter() - start) * 1000
+        await pilot.press("ctrl+u", "enter")
+        await _until(pilot, lambda: table.row_count == before)
+
+        start = time.perf_counter()
+        await pilot.press("enter")
+        await _until(pilot, lambda: app.screen is not app.home and app.screen.is_mounted)
+        await pilot.pause()
+        figures["TUI: open a form in the editor"] = (time.perf_counter() - start) * 1000
+
+        field = app.screen.query_one("#field-funding-annual-fiscal")
+        field.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        summary = app.home.query_one(SummaryPane)
+        shown = summary.selection.totals.fiscal
+        start = time.perf_counter()
+        await pilot.press("1")
+        await _until(pilot, lambda: summary.selection.totals.fiscal != shown)
+        await pilot.pause()
+        figures["TUI: typed digit to updated summary"] = (time.perf_counter() - start) * 1000
+        await pilot.press("ctrl+w", "d")  # leave, discarding
+        await _until(pilot, lambda: app.screen is app.home)
+
+        other = Repository.open(db)
+        form = other.forms()[-1]
+        fiscal = app.home.query_one(SummaryPane).selection.totals.fiscal
+        start = time.perf_counter()
+        other.save(form.evolve(annual_goal=form.annual_goal + "。"))
+        await _until(pilot, lambda: app.catalog.get(form.id).form.revision > form.revision)
+        await pilot.pause()
+        figures["TUI: another process's save to updated summary"] = (time.perf_counter() - start) * 1000
+        del fiscal
+    return figures
+
+
+PEAK = """
+import asyncio, resource, sys
+sys.path.insert(0, {root!r})
+from benchmarks.tui import start_ms
+asyncio.run(start_ms({db!r}))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_rss_mb(db: Path) -> float:
+    root = str(Path(__file__).resolve().parent.parent)
+    out = subprocess.run(
+        [sys.executable, "-c", PEAK.format(root=root, db=str(db))], capture_output=True, text=True, check=True
+    ).stdout
+    return int(out.strip().splitlines()[-1]) / 1024
+
+
+async def measure(size: int, db: Path, runs: int) -> list[list[object]]:
+    work = db.with_name(f"tui-{size}.json")
+    work.write_bytes(db.read_bytes())
+    os.chmod(work, 0o600)
+    rows: list[list[object]] = []
+    starts = [await start_ms(work) for _ in range(runs)]
+    rows.append(["TUI: start to first painted list", size, statistics.median(starts), None, None])
+    sessions = [await session_ms(work) for _ in range(runs)]
+    for name in sessions[0]:
+        rows.append([name, size, statistics.median(s[name] for s in sessions), None, None])
+    file_mb = work.stat().st_size / 1e6
+    peak = peak_rss_mb(work)
+    rows.append([f"TUI: peak RSS MB (file {file_mb:.1f} MB)", size, peak, file_mb, peak / file_mb])
+    return rows
+
+
+if __name__ == "__main__":  # python -m benchmarks.tui DB
+    print(json.dumps(asyncio.run(session_ms(Path(sys.argv[1]))), indent=1))
