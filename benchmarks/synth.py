@@ -61,7 +61,11 @@ def synthetic_forms(count: int, seed: int = 2024) -> list[Form]:
 
 
 def write_db(path: Path, count: int, seed: int = 2024) -> Path:
-    """A valid perftui database file with ``count`` forms and one history entry each."""
+    """A valid perftui database file with ``count`` forms and their import history.
+
+    Each form has the history entry an import writes (a creation records no
+    fields: see Repository._record).
+    """
     forms = synthetic_forms(count, seed)
     data = {
         fileformat.META_TABLE: fileformat.meta_table(),

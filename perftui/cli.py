@@ -394,7 +394,20 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(f"{form.name}{deleted}  [{form.id}, {_('修订')} {form.revision}]")
     if args.limit:
         entries = entries[-args.limit :]
-    print("\n".join(history.history_lines(entries, line_width=line_width, full=args.full)))
+    # What each creation created: its form's first version, reconstructed from the
+    # form as it is now (grouped once: per entry it would read the whole history again).
+    current = {f.id: f for f in live + repository.deleted_forms()}
+    own: dict[str, list] = {}
+    for entry in repository.history() if not args.name else entries:
+        own.setdefault(entry.form_id, []).append(entry)
+
+    def created(entry):
+        try:
+            return history.reconstruct(current[entry.form_id], own[entry.form_id], 1)
+        except (HistoryError, KeyError):
+            return None  # history from before it was kept
+
+    print("\n".join(history.history_lines(entries, line_width=line_width, full=args.full, created=created)))
     return EXIT_OK
 
 

@@ -16,14 +16,14 @@ row as ``None``), so the history shows amounts exactly as they were entered.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from perftui.config import Actor
 from perftui.i18n import N_, gettext as _
-from perftui.model import FIELD_LABELS, Form
+from perftui.model import FIELD_LABELS, Form, fields_changed
 from perftui.textwidth import pad, width, wrap
 
 # What a history entry says happened (the values are stored; never rename them).
@@ -198,17 +198,21 @@ def reconstruct(current: Form, entries: Iterable[HistoryEntry], revision: int) -
     return _stamped(Form.from_doc(doc), by_revision.get(revision), revision)
 
 
-def replay(form_id: str, entries: Iterable[HistoryEntry]) -> list[Form]:
-    """Every version of a form, rebuilt forwards from nothing: ``result[r - 1]`` is revision r.
+def replay(current: Form, entries: Iterable[HistoryEntry]) -> list[Form]:
+    """Every version of a form, rebuilt forwards: ``result[r - 1]`` is revision r.
 
-    The inverse of :func:`reconstruct`; the two agreeing with each other and
-    with the stored form is what "the history agrees with the forms" means.
-    Raises :class:`HistoryError` when a revision is missing.
+    The first version is the current form with every later change undone
+    (a creation records no fields); applying each change's new values from
+    there must arrive at the current form again. That, and each version
+    agreeing with :func:`reconstruct`, is what "the history agrees with the
+    forms" means. Raises :class:`HistoryError` when a revision is missing.
     """
-    by_revision = _by_revision(entries, form_id)
-    doc = Form(id=form_id).to_doc()
-    versions: list[Form] = []
-    for step in range(1, max(by_revision, default=0) + 1):
+    entries = list(entries)
+    by_revision = _by_revision(entries, current.id)
+    first = reconstruct(current, entries, 1)
+    doc = first.to_doc()
+    versions = [first]
+    for step in range(2, max(by_revision, default=1) + 1):
         entry = by_revision.get(step)
         if entry is None:
             raise HistoryError(_("修订 {step} 的历史记录缺失").format(step=step))
@@ -261,7 +265,14 @@ def header_cells(entry: HistoryEntry) -> list[str]:
     return [when_text(entry.at), entry.who, action_label(entry.action), entry.form_name, revision]
 
 
-def change_lines(entry: HistoryEntry, *, line_width: int = 100, full: bool = False, indent: str = "  ") -> list[str]:
+def change_lines(
+    entry: HistoryEntry,
+    *,
+    line_width: int = 100,
+    full: bool = False,
+    indent: str = "  ",
+    created: Form | None = None,
+) -> list[str]:
     """The fields an entry changed, one ``label  old → new`` line each, labels aligned.
 
     A change too long for one line becomes a label line with the old and new
@@ -270,15 +281,20 @@ def change_lines(entry: HistoryEntry, *, line_width: int = 100, full: bool = Fal
     """
     if entry.action == BACKUP_RESTORED:
         return [f"{indent}{value_text(old)} → {value_text(new)}" for _key, old, new in entry.changes]
-    if entry.is_creation and not full and entry.changes:
-        rows = sum(1 for key, _old, _new in entry.changes if _ROW.fullmatch(key))
-        return [
-            indent + _("新表：{fields} 个栏目，{rows} 条指标").format(fields=len(entry.changes) - rows, rows=rows)
-        ]
-    labels = [field_label(key) for key, _old, _new in entry.changes]
+    changes = entry.changes
+    if entry.is_creation and not changes:
+        # A creation records no fields; ``created`` is the form it created
+        # (the first version, reconstructed), when the caller has it.
+        if created is None:
+            return [indent + _("新表")]
+        changes = tuple(fields_changed(Form(id=created.id), created))
+        if not full:
+            rows = sum(1 for key, _old, _new in changes if _ROW.fullmatch(key))
+            return [indent + _("新表：{fields} 个栏目，{rows} 条指标").format(fields=len(changes) - rows, rows=rows)]
+    labels = [field_label(key) for key, _old, _new in changes]
     label_width = max((width(label) for label in labels), default=0)
     lines: list[str] = []
-    for label, (_key, old, new) in zip(labels, entry.changes):
+    for label, (_key, old, new) in zip(labels, changes):
         old_text, new_text = value_text(old), value_text(new)
         one_line = f"{indent}{pad(label, label_width)}  {old_text} → {new_text}"
         if width(one_line) <= line_width and "\n" not in old_text + new_text:
@@ -293,13 +309,21 @@ def change_lines(entry: HistoryEntry, *, line_width: int = 100, full: bool = Fal
     return lines
 
 
-def describe_entry(entry: HistoryEntry, *, line_width: int = 100, full: bool = False) -> list[str]:
+def describe_entry(
+    entry: HistoryEntry, *, line_width: int = 100, full: bool = False, created: Form | None = None
+) -> list[str]:
     """One entry as lines of text: a header line, then one line per changed field."""
     header = "  ".join(cell for cell in header_cells(entry) if cell)
-    return [header, *change_lines(entry, line_width=line_width, full=full)]
+    return [header, *change_lines(entry, line_width=line_width, full=full, created=created)]
 
 
-def history_lines(entries: Sequence[HistoryEntry], *, line_width: int = 100, full: bool = False) -> list[str]:
+def history_lines(
+    entries: Sequence[HistoryEntry],
+    *,
+    line_width: int = 100,
+    full: bool = False,
+    created: Callable[[HistoryEntry], Form | None] | None = None,
+) -> list[str]:
     """Entries oldest first, their header columns aligned by display width across all of them."""
     headers = [header_cells(entry) for entry in entries]
     widths = [max((width(cells[i]) for cells in headers), default=0) for i in range(5)]
@@ -307,5 +331,6 @@ def history_lines(entries: Sequence[HistoryEntry], *, line_width: int = 100, ful
     for entry, cells in zip(entries, headers):
         padded = [pad(cell, widths[i]) for i, cell in enumerate(cells[:-1])] + [cells[-1]]
         lines.append("  ".join(padded).rstrip())
-        lines += change_lines(entry, line_width=line_width, full=full)
+        first = created(entry) if created is not None and entry.is_creation and not entry.changes else None
+        lines += change_lines(entry, line_width=line_width, full=full, created=first)
     return lines

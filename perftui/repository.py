@@ -313,9 +313,11 @@ class Repository:
     def _record(
         self, tx: storage.Transaction, action: str, old: Form | None, new: Form, revision: int, at: str | None = None
     ) -> None:
-        # A new form is recorded as changes from a blank one (every field it
-        # has), so replaying the history from nothing gives the stored form.
-        changes = fields_changed(old or Form(id=new.id), new)
+        # A change records each field's old and new value. A new form records
+        # none: what it was created with is the current form with every later
+        # change undone (history.reconstruct), and storing it again would make
+        # the history as big as the forms and every read of the file twice as slow.
+        changes = fields_changed(old, new) if old is not None else []
         tx.append(
             HISTORY,
             entry_doc(

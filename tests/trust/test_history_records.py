@@ -28,7 +28,7 @@ def _assert_history_agrees(repository: Repository) -> int:
     for form in repository.forms() + repository.deleted_forms():
         own = [e for e in entries if e.form_id == form.id]
         assert [e.revision for e in own] == list(range(1, form.revision + 1)), form.name
-        versions = replay(form.id, own)
+        versions = replay(form, own)
         assert _content(versions[-1]) == _content(form)
         for revision, version in enumerate(versions, start=1):
             assert _content(repository.version_at(form.id, revision)) == _content(version)
@@ -67,7 +67,10 @@ def test_every_kind_of_change_is_recorded_with_who_when_and_what(db_path, seed_f
     assert entries[5].changes == (("funding.annual.total", "98", "90"),)
     assert reverted.annual_funding.fiscal == Decimal("98") and str(reverted.annual_funding.fiscal) == "98"
     (copied,) = [e for e in alice.history() if e.form_id == copy.id]
-    assert copied.action == "copy" and ("name", "", "研究院劳务派遣人员经费（2025）") in copied.changes
+    # A creation records no fields (the first version is derived from the current one)...
+    assert copied.action == "copy" and copied.changes == ()
+    # ...and what it created is still there to see.
+    assert alice.version_at(copy.id, 1).name == "研究院劳务派遣人员经费（2025）"
     assert _assert_history_agrees(alice) > 0
 
 
@@ -168,8 +171,10 @@ def test_describe_entry_aligns_labels_by_display_width_and_keeps_amounts_as_stor
 def test_a_creation_is_one_line_unless_full(seeded_db):
     repository = _repo(seeded_db)
     entry = repository.history()[0]
-    assert history.change_lines(entry) == ["  新表：11 个栏目，6 条指标"]
-    full = history.change_lines(entry, full=True)
+    first = repository.version_at(entry.form_id, 1)
+    assert history.change_lines(entry) == ["  新表"]
+    assert history.change_lines(entry, created=first) == ["  新表：11 个栏目，6 条指标"]
+    full = history.change_lines(entry, full=True, created=first)
     labels = [line for line in full if line.startswith("  ") and not line.startswith("   ")]
     assert len(labels) == 11 + 6 and any("年度财政拨款" in line and "（空） → 98" in line for line in full)
 

@@ -82,7 +82,7 @@ def test_eight_processes_with_sigkills_lose_no_acknowledged_change(tmp_path, rec
     for form_id, form in forms.items():
         own = by_form[form_id]
         assert [e.revision for e in own] == list(range(1, form.revision + 1)), form.name
-        replayed = replay(form_id, own)
+        replayed = replay(form, own)
         assert _content(replayed[-1]) == _content(form), form.name
         for revision in range(1, form.revision + 1):
             assert _content(reconstruct(form, own, revision)) == _content(replayed[revision - 1])
