@@ -89,14 +89,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def resolve_one(repository, query: str):
-    matches = repository.lookup(query)
-    if not matches:
-        raise CommandError(_("没有名称或编号含“{query}”的表").format(query=query), EXIT_FINDINGS)
-    if len(matches) > 1:
-        lines = [_("有 {n} 张表符合“{query}”，请说得更具体些（或用编号）：").format(n=len(matches), query=query)]
-        lines += [f"  {form.id}  {form.year or ''}  {form.name}" for form in matches]
-        raise CommandError("\n".join(lines), EXIT_USAGE)
-    return matches[0]
+    return resolve_among(repository.forms(), query)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -352,11 +345,10 @@ def confirm(question: str, assume_yes: bool) -> None:
 
 
 def resolve_among(forms, query: str, *, deleted: bool = False):
-    """The one form ``query`` names among ``forms`` (same rules as Repository.lookup)."""
-    query = query.strip()
-    exact = [f for f in forms if f.id == query or f.name == query]
-    by_id = [f for f in forms if len(query) >= 4 and f.id.startswith(query.lower())]
-    matches = exact or by_id or [f for f in forms if query.casefold() in f.name.casefold()]
+    """The one form ``query`` names among ``forms``; none or several is a one-line error."""
+    from perftui.model import lookup
+
+    matches = lookup(forms, query)
     if not matches:
         message = _("没有名称或编号含“{query}”的已删除的表") if deleted else _("没有名称或编号含“{query}”的表")
         raise CommandError(message.format(query=query), EXIT_FINDINGS)

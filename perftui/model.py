@@ -222,6 +222,21 @@ def sort_key(form: Form) -> int:
     return -(form.year or 0)
 
 
+def lookup(forms: Iterable[Form], query: str) -> list[Form]:
+    """The forms a person means by ``query``: the id or the whole name, else the start of
+    an id (4 characters or more), else a part of the name."""
+    query = query.strip()
+    pool = list(forms)
+    exact = [f for f in pool if f.id == query or f.name == query]
+    if exact:
+        return exact
+    by_id = [f for f in pool if len(query) >= 4 and f.id.startswith(query.lower())]
+    if by_id:
+        return by_id
+    needle = query.casefold()
+    return [f for f in pool if needle in f.name.casefold()]
+
+
 def search_text(form: Form) -> str:
     """Everything a filter looks in, casefolded, one field per line (a needle never spans two).
 

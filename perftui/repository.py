@@ -37,7 +37,7 @@ from perftui.history import (  # noqa: F401  (re-exported: callers know them fro
     reconstruct,
 )
 from perftui.i18n import gettext as _
-from perftui.model import Form, fields_changed, new_id, sort_key
+from perftui.model import Form, fields_changed, lookup, new_id, sort_key
 from storage.backup import DEFAULT_KEEP, Backups
 
 FORMS = "forms"
@@ -228,17 +228,8 @@ class Repository:
         return None
 
     def lookup(self, query: str, *, include_deleted: bool = False) -> list[Form]:
-        """Forms a person means by ``query``: an id (or its start), else a part of the name."""
-        query = query.strip()
-        pool = self.forms() + (self.deleted_forms() if include_deleted else [])
-        exact = [f for f in pool if f.id == query or f.name == query]
-        if exact:
-            return exact
-        by_id = [f for f in pool if len(query) >= 4 and f.id.startswith(query.lower())]
-        if by_id:
-            return by_id
-        needle = query.casefold()
-        return [f for f in pool if needle in f.name.casefold()]
+        """Forms a person means by ``query`` (see :func:`perftui.model.lookup`)."""
+        return lookup(self.forms() + (self.deleted_forms() if include_deleted else []), query)
 
     def _form(self, doc: dict[str, Any]) -> Form:
         try:
