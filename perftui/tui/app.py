@@ -537,7 +537,7 @@ class PerftuiApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         else:
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(tuple(getattr(self.screen, "KEY_SCOPES", ()))))
 
     def action_command_palette(self) -> None:
         if CommandPalette.is_open(self):

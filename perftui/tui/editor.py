@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from perftui import findings as _findings
-from perftui.draft import Draft, copy_to_year, field_problem, field_texts, is_changed, parse_draft
+from perftui.draft import Draft, copy_to_year, field_problem, field_texts, parse_draft
 from perftui.findings import Finding
 from perftui.i18n import N_, gettext as _
 from perftui.model import FIELD_LABELS, Form, Indicator
@@ -199,6 +199,8 @@ class FormEditorScreen(SavingScreen):
         """Edit ``form`` as stored; or, with ``form`` None, a new form (from ``template`` if given)."""
         super().__init__(repository, form, action=action)
         self._base = form or template or Form(year=year)
+        if form is None and template is None:
+            self.pristine = self._base  # its year alone is not something to save or ask about
         self._indicators: tuple[Indicator, ...] = self._base.indicators
         self._notes = notes
         self._timer: Timer | None = None
@@ -456,7 +458,7 @@ class FormEditorScreen(SavingScreen):
         parts = [title]
         if draft.form.name:
             parts.append(draft.form.name)
-        if bool(draft.problems) or is_changed(self.original, draft.form):
+        if bool(draft.problems) or self.differs(draft.form):
             parts.append(_("未保存"))
         if self.repository.read_only:
             parts.append(_("只读，不能保存"))
@@ -518,6 +520,7 @@ class FormEditorScreen(SavingScreen):
 
         draft = self.refresh_draft()
         grid = IndicatorGridScreen(self.repository, draft.form, save=False, original=self.original)
+        grid.pristine = self.pristine
 
         def returned(rows: tuple[Indicator, ...] | None) -> None:
             if rows is not None:

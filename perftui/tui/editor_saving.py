@@ -66,6 +66,10 @@ class SavingScreen(Screen):
         self.original = original
         #: The history action for the first save ("copy" for a copied form).
         self.save_action = action
+        #: A form never stored, as it was opened (a new form with its year filled in): until
+        #: something else is typed it is not a change, so leaving it asks nothing. None: a
+        #: blank form (a copy, never stored either, is a change from the moment it opens).
+        self.pristine: Form | None = None
         self.last_saved: Form | None = None
         self.saving = False
         self._draft_posted: Form | None = None
@@ -93,9 +97,13 @@ class SavingScreen(Screen):
     def form_name(self) -> str:
         return self.current_draft().form.name
 
+    def differs(self, form: Form) -> bool:
+        """Is ``form`` a change from what is stored (or, for a new form, from how it opened)?"""
+        return is_changed(self.original if self.original is not None else self.pristine, form)
+
     def is_dirty(self) -> bool:
         draft = self.current_draft()
-        return bool(draft.problems) or is_changed(self.original, draft.form)
+        return bool(draft.problems) or self.differs(draft.form)
 
     def has_unsaved(self) -> bool:
         """Would quitting now lose anything typed here? (The grid adds rows not yet in a draft.)"""
@@ -115,7 +123,7 @@ class SavingScreen(Screen):
         draft = draft or self.current_draft()
         if draft.problems:
             return
-        if is_changed(self.original, draft.form):
+        if self.differs(draft.form):
             if draft.form != self._draft_posted:  # said once per different figure
                 self.app.post_message(DraftChanged(self.original, draft.form))
                 self._draft_posted = draft.form
@@ -161,7 +169,7 @@ class SavingScreen(Screen):
             self._after_next_save = None
             self.show_problem(key)
             return
-        if not is_changed(self.original, draft.form) and not force:
+        if not self.differs(draft.form) and not force:
             if leave:
                 self.leave()
             elif self._after_next_save is not None:

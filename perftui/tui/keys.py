@@ -212,18 +212,37 @@ def first_shown(app, key_id: str) -> str:
     return display(keys_for(BY_ID[key_id], getattr(app, "_keymap", {})).split(",")[0])
 
 
+#: Key names as printed on keyboards (and in Textual's footer: ``^↑``).
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+}
+
+
 def display(keys: str) -> str:
-    """Key names as an operator reads them: ``question_mark,f1`` -> ``? / F1``."""
-    names = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter"}
-    shown = []
-    for name in keys.split(","):
-        name = name.strip()
-        if name in names:
-            shown.append(names[name])
-        elif name.startswith("ctrl+"):
-            shown.append("^" + name[5:])
-        elif len(name) > 1 and name[0] == "f" and name[1:].isdigit():
-            shown.append(name.upper())
-        else:
-            shown.append(name)
-    return " / ".join(shown)
+    """Key names as an operator reads them: ``question_mark,f1`` -> ``? / F1``, ``ctrl+up`` -> ``^↑``."""
+    return " / ".join(_display_one(name.strip()) for name in keys.split(","))
+
+
+def _display_one(name: str) -> str:
+    prefix = ""
+    if name.startswith("ctrl+"):
+        prefix, name = "^", name[5:]
+    elif name.startswith("shift+"):
+        prefix, name = "Shift+", name[6:]
+    if name in _KEY_NAMES:
+        return prefix + _KEY_NAMES[name]
+    if len(name) > 1 and name[0] == "f" and name[1:].isdigit():
+        return prefix + name.upper()
+    return prefix + name

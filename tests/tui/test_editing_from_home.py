@@ -201,14 +201,22 @@ async def test_a_new_form_typed_from_n_by_keyboard_alone_saves_and_counts(seeded
     assert Repository.open(seeded_db).history(new.id)[-1].action == "create"
 
 
-async def test_n_starts_in_the_year_the_list_shows(seeded_db, seed_forms, make_app):
+async def test_n_starts_in_the_year_the_list_shows_and_untouched_leaves_without_asking(
+    seeded_db, seed_forms, make_app
+):
     Repository.open(seeded_db).save(seed_forms[0].evolve(id="next-year-form", revision=0, year=2025))
     app = make_app(seeded_db)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("y", "n")  # 2025
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, FormEditorScreen) and field(app, "year").value == "2025"
+        # The year was filled in for the operator: nothing typed yet, nothing unsaved.
+        assert "未保存" not in str(app.screen.query_one("#editor-title").content)
+        assert "未保存" not in totals_line(app) and "未保存" not in summary_text(app)
+        await pilot.press("f2", "q", "escape")
+        await pilot.pause()
+        assert app.screen is app.home
 
 
 # -- ctrl+q with unsaved edits -------------------------------------------------------
@@ -323,7 +331,8 @@ async def test_help_from_the_editor_lists_its_keys(seeded_db, make_app):
         text = str(app.screen.query_one("#help-text Static").render())
         for key_id in ("editor.save", "grid.add", "unsaved.discard", "conflict.keep-mine", "overwrite.yes"):
             assert key_id in text
-        assert "表单编辑器" in text and "指标表格" in text
+        assert text.splitlines()[0] == "表单编辑器"  # this screen's keys first
+        assert "指标表格" in text and "^s" in text.split("editor.save")[0].splitlines()[-1]
         await pilot.press("q")
         await pilot.pause()
         assert app.screen is editor
