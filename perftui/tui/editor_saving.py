@@ -76,6 +76,11 @@ class SavingScreen(Screen):
         #: Run once after the next successful save (quitting after "save" was chosen).
         self._after_next_save: Callable[[], None] | None = None
 
+    def on_mount(self) -> None:
+        if getattr(self.app, "read_only", False):
+            # As on the list: out of the footer, but still answering (with why) when pressed.
+            keys.hide_bindings(self, keys.WRITES)
+
     # -- what subclasses supply ----------------------------------------------
 
     def current_draft(self) -> Draft:

@@ -299,7 +299,9 @@ async def test_read_only_the_editor_and_the_grid_refuse_to_save_in_one_line(seed
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await _edit_unit(pilot)
-        await pilot.press("ctrl+s")
+        shown = {b.binding.id for b in app.screen.active_bindings.values() if b.binding.show}
+        assert "editor.indicators" in shown and "editor.save" not in shown  # out of the footer
+        await pilot.press("ctrl+s")  # but it still answers
         await pilot.pause()
         assert notifications(app).count("只读模式") == 1 and "“保存”" in notifications(app)
         assert isinstance(app.screen, FormEditorScreen) and field(app, "unit").value == "新单位"
@@ -374,3 +376,31 @@ async def test_editor_and_grid_keys_can_be_remapped_in_the_config(seeded_db, mak
         await pilot.press("c", "ctrl+o")
         await wait_for(pilot, lambda: app.screen.original.revision == 2, what="save with the remapped key")
     assert len(Repository.open(seeded_db).lookup(LABOUR)[0].indicators) == 7
+
+
+async def test_a_save_refused_for_another_operators_save_asks_and_keep_mine_overwrites(seeded_db, make_app):
+    """Through the app's database too, a stale save is refused, shown, and kept only when confirmed."""
+    from perftui.repository import OVERWRITTEN
+    from perftui.tui.conflict import ConflictScreen
+    from perftui.tui.editor_prompts import ConfirmOverwriteScreen
+
+    app = make_app(seeded_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        other = Repository.open(seeded_db)  # another operator's process
+        other.save(other.lookup(LABOUR)[0].evolve(unit="他们改的单位"))
+        await pilot.press(*["tab"] * TABS_TO_ANNUAL_FISCAL, *"100", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict dialog")
+        assert "他们改的单位" in str(app.screen.query_one("#dialog-text").render())
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmOverwriteScreen)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormEditorScreen) and app.screen.original.revision == 3,
+                       what="the overwrite")
+        assert "3,129.56" in totals_line(app) and "未保存" not in totals_line(app)
+    stored = Repository.open(seeded_db)
+    form = stored.lookup(LABOUR)[0]
+    assert form.annual_funding.fiscal == Decimal("100") and stored.history(form.id)[-1].action == OVERWRITTEN
