@@ -9,6 +9,7 @@ from perftui.tui.screens.confirm import ConfirmScreen
 from perftui.tui.screens.deleted import DeletedFormsScreen
 from perftui.tui.editor import FormEditorScreen
 from perftui.tui.screens.year_prompt import YearPrompt
+from perftui.tui.widgets.summary import TotalsLine
 
 from .helpers import INCOMPLETE, listed_names, started, summary_text, wait_for
 
@@ -30,6 +31,9 @@ async def test_c_copies_the_form_into_the_year_asked(with_incomplete, make_app):
         assert isinstance(app.screen, FormEditorScreen) and app.screen.original is None
         assert app.screen.query_one("#field-year").value == "2025"
         assert "复制" in str(app.screen.query_one("#editor-title").content)
+        # The copy's figures already count in its year's totals, marked unsaved (shown whole on first paint).
+        totals = str(app.screen.query_one(TotalsLine).render())
+        assert "未保存" in totals and "2025年度 · 0张表" in totals and "98.00" in totals
         assert len(Repository.open(with_incomplete).forms()) == 9
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: len(app.catalog) == 10, what="copy")

@@ -17,6 +17,7 @@ of an unsaved figure is seen where it is typed.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 from perftui import views
@@ -148,13 +149,15 @@ class SummaryPane(Static):
         return lines
 
 
-class TotalsLine(Static):
+class TotalsLine(Widget):
     """The summary in one line, for the year of the form an editor shows (``year``; None: every year).
 
     Hidden until the app fills it in (:class:`TotalsWanted` asks for that). The
     year's totals, not the list's filtered ones: while editing a form the number
     that matters is what the year adds up to with this form as typed; the scope
-    is named, as in the summary pane.
+    is named, as in the summary pane. Drawn in :meth:`render`, so what fits is
+    decided at the width it is painted at (a line shown for the first time has
+    no width yet).
     """
 
     DEFAULT_CSS = """
@@ -183,14 +186,12 @@ class TotalsLine(Static):
     def show(self, selection: Selection) -> None:
         self.selection = selection
         self.display = True
-        self._redraw()
+        self.refresh()
 
-    def on_resize(self) -> None:
-        self._redraw()
-
-    def _redraw(self) -> None:
-        if self.selection is not None:
-            self.update(totals_line(self.selection, max(20, self.size.width - 2)))
+    def render(self) -> Text:
+        if self.selection is None:
+            return Text("")
+        return totals_line(self.selection, max(20, self.content_size.width))
 
 
 def totals_line(selection: Selection, room: int) -> Text:
