@@ -3,28 +3,36 @@
 The app owns the data: a :class:`~perftui.tui.catalog.Catalog` read in a
 worker, kept current by a watcher thread that polls
 :meth:`Repository.changed` (one stat) twice a second, and changed locally
-when this operator copies, deletes or restores a form. Screens ask the app to
-do things (:meth:`open_form`, :meth:`copy_form`, :meth:`delete_form`,
-:meth:`restore_form`, :meth:`revert_form`, :meth:`restore_backup`) and the app
-tells the home screen to redraw.
+when this operator saves, deletes or restores a form. Screens ask the app to
+do things (:meth:`open_form`, :meth:`new_form`, :meth:`copy_form`,
+:meth:`edit_indicators`, :meth:`delete_form`, :meth:`restore_form`,
+:meth:`revert_form`, :meth:`restore_backup`) and the app tells the home screen
+to redraw.
+
+Forms are edited in :class:`FormEditorScreen` and :class:`IndicatorGridScreen`,
+which save through the app's :class:`Database` (under its lock, in a worker).
 
 In read-only mode every write is refused by :meth:`refuse_write`, which says so
 in one line: a key that silently does nothing looks like a broken key.
 
 Editors talk to the app with the typed messages of
-:mod:`perftui.tui.messages`: ``FormSaved``, ``FormDeleted``, ``DraftChanged``.
+:mod:`perftui.tui.messages`: ``FormSaved``, ``FormDeleted``, ``DraftChanged``;
+their totals line asks with ``TotalsWanted``. Quitting with unsaved edits in an
+editor asks first (save / discard / stay), as leaving the editor does.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from textual import events
 from textual.app import App
 from textual.command import CommandPalette
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -36,19 +44,23 @@ from perftui.i18n import gettext as _
 from perftui.messages import describe
 from perftui.history import HistoryError
 from perftui.model import Form
-from perftui.repository import Conflict, COPIED
+from perftui.repository import Conflict
 from perftui.tui import keys
-from perftui.tui.catalog import Catalog, copy_for_year
+from perftui.tui.catalog import Catalog, View, copy_for_year
 from perftui.tui.commands import ActionCommands
 from perftui.tui.database import Database, Reading
+from perftui.tui.editor import FormEditorScreen
+from perftui.tui.editor_prompts import DISCARD, SAVE, UnsavedChangesScreen
+from perftui.tui.editor_saving import SavingScreen
 from perftui.tui.export_dialog import ExportDialog, ExportDone
-from perftui.tui.messages import DatabaseChanged, DraftChanged, FormDeleted, FormSaved
+from perftui.tui.grid import IndicatorGridScreen
+from perftui.tui.messages import DatabaseChanged, DraftChanged, FormDeleted, FormSaved, TotalsWanted
 from perftui.tui.screens.error import ErrorScreen
-from perftui.tui.screens.form_view import FormScreen
 from perftui.tui.screens.help import HelpScreen
 from perftui.tui.screens.history import HistoryScreen
 from perftui.tui.screens.palette import Palette
 from perftui.tui.screens.project_list import ProjectListScreen
+from perftui.tui.widgets.summary import TotalsLine
 from storage.backup import Backup
 
 #: How often the watcher asks whether another process wrote the file (seconds).
@@ -96,6 +108,7 @@ class PerftuiApp(App[int]):
         self._warned_permissions = False
         self._stop = threading.Event()
         self._read_again = threading.Event()
+        self._asking_to_quit = False
         self.home = ProjectListScreen()
 
     # -- start and stop ------------------------------------------------------------
@@ -254,6 +267,19 @@ class PerftuiApp(App[int]):
     def refresh_views(self) -> None:
         self.update_title()
         self.home.data_changed()
+        self._show_totals()
+
+    def _show_totals(self) -> None:
+        """Fill in the editors' totals lines: their year's totals, with the draft if any."""
+        if not self.loaded:
+            return
+        for screen in self.screen_stack:
+            if screen is not self.home:
+                for line in screen.query(TotalsLine):
+                    line.show(self.catalog.select(View(year=line.year), self.draft))
+
+    def on_totals_wanted(self, message: TotalsWanted) -> None:
+        self._show_totals()
 
     def update_title(self) -> None:
         parts = [_shorten(self.db_path)]
@@ -279,8 +305,34 @@ class PerftuiApp(App[int]):
         return True
 
     def open_form(self, form: Form) -> None:
-        """The one place a form is opened: the editor replaces FormScreen here."""
-        self.push_screen(FormScreen(form))
+        """Edit a stored form (Enter on the list)."""
+        if self.database is not None:
+            self.push_screen(FormEditorScreen(self.database, form), self._edited)
+
+    def new_form(self, year: int | None) -> None:
+        """A new form for ``year`` (the year the list shows; else this year), typed from nothing."""
+        if self.database is not None and not self.refuse_write(keys.label("list.new")):
+            self.push_screen(
+                FormEditorScreen(self.database, None, year=year or date.today().year), self._edited
+            )
+
+    def copy_form(self, form: Form, year: int) -> None:
+        """Open the editor on an unsaved copy of ``form`` for ``year``; ctrl+s stores it (as a copy)."""
+        if self.database is None or self.refuse_write(keys.label("list.copy")):
+            return
+        # Renamed if ``year`` has a form of this name and unit already: an import would take one for the other.
+        name = copy_for_year(form, year, self.catalog, _("（副本{n}）")).name
+        self.push_screen(FormEditorScreen.for_copy(self.database, form, year, name=name), self._edited)
+
+    def edit_indicators(self, form: Form) -> None:
+        """The indicator grid on its own (F2 on the list): it saves the form itself."""
+        if self.database is not None:
+            self.push_screen(IndicatorGridScreen(self.database, form), self._edited)
+
+    def _edited(self, saved: Form | None) -> None:
+        """Back from an editor: the list's cursor goes to the form saved (a new form or copy too)."""
+        if saved is not None and self.catalog.get(saved.id) is not None:
+            self.home.focus_form(saved)
 
     def open_history(self, form: Form) -> None:
         self.push_screen(HistoryScreen(form))
@@ -293,13 +345,6 @@ class PerftuiApp(App[int]):
                 self.notify(result.message(), markup=False)
 
         self.push_screen(ExportDialog(forms, current), done)
-
-    def copy_form(self, form: Form, year: int) -> None:
-        copy = copy_for_year(form, year, self.catalog, _("（副本{n}）"))
-        self._write(
-            lambda db: db.save(copy, action=COPIED),
-            lambda saved: self._stored(saved, _("已复制“{name}”到{year}年度。").format(name=form.name, year=year)),
-        )
 
     def delete_form(self, form: Form) -> None:
         self._write(lambda db: db.delete(form), self._deleted)
@@ -428,6 +473,7 @@ class PerftuiApp(App[int]):
     def on_draft_changed(self, message: DraftChanged) -> None:
         self.draft = None if message.draft is None else (message.original, message.draft)
         self.home.data_changed()
+        self._show_totals()
 
     # -- typing ahead -------------------------------------------------------------------
 
@@ -451,6 +497,38 @@ class PerftuiApp(App[int]):
     # -- app-wide actions ---------------------------------------------------------------
 
     async def action_quit(self) -> None:
+        """Quit; with unsaved edits in an editor, ask first: save, discard or stay."""
+        editors = [screen for screen in self.screen_stack if isinstance(screen, SavingScreen)]
+        if self._asking_to_quit:
+            return  # the question is on screen: answer it (d quits without saving)
+        if any(editor.saving for editor in editors):
+            self.notify(_("正在保存，请稍候"), severity="warning")
+            return
+        if not any(editor.has_unsaved() for editor in editors):
+            self._quit_now()
+            return
+        # The editor's grid keeps its rows until it returns them, so the top screen is asked to save;
+        # the screen that stores the form (the editor below it, or the grid itself) quits once it has.
+        top = editors[-1]
+        owner = next(editor for editor in editors if editor.saves_itself)
+
+        def answered(answer: str | None) -> None:
+            self._asking_to_quit = False
+            if answer == DISCARD:
+                self._quit_now()
+            elif answer == SAVE:
+                if top is owner:
+                    owner.save_then(self._quit_now)
+                else:
+                    owner.when_saved(self._quit_now)
+                    top.action_save()
+
+        self._asking_to_quit = True
+        self.push_screen(
+            UnsavedChangesScreen(top.form_name, _("保存后退出、放弃修改后退出，还是留下继续编辑？")), answered
+        )
+
+    def _quit_now(self) -> None:
         # Like the CLI: 3 when the database could not be used.
         self._stop.set()
         self.exit(return_code=3 if isinstance(self.screen, ErrorScreen) else 0)
@@ -459,7 +537,7 @@ class PerftuiApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         else:
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(tuple(getattr(self.screen, "KEY_SCOPES", ()))))
 
     def action_command_palette(self) -> None:
         if CommandPalette.is_open(self):
@@ -474,9 +552,17 @@ class PerftuiApp(App[int]):
             if key.writes and self.read_only:
                 continue  # refused anyway; the palette offers what can be done
             if key.palette and key.scope in scopes:
-                target = self if key.scope == keys.APP else screen
+                target = self.key_target(key, screen)
                 if target.check_action(key.action, ()) is not False:
                     yield key
+
+    def key_target(self, key: keys.Key, screen: Screen) -> DOMNode:
+        """Where ``key``'s action runs when chosen from the palette: the app, the screen or
+        (``screen.key_target``) a widget of it, such as the indicator grid's table."""
+        if key.scope == keys.APP:
+            return self
+        find = getattr(screen, "key_target", None)
+        return find(key) if find is not None else screen
 
 
 def _shorten(path: Path) -> str:

@@ -19,7 +19,7 @@ class ActionCommands(Provider):
         app = self.app
         found = []
         for key in app.actions_here(self.screen):  # type: ignore[attr-defined]
-            target = app if key.scope == keys.APP else self.screen
+            target = app.key_target(key, self.screen)  # type: ignore[attr-defined]
             shown = keys.display(keys.keys_for(key, app._keymap))
             found.append((_(key.description), shown, partial(app.run_action, key.action, target)))
         return found

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from perftui.i18n import N_, gettext as _
 from perftui.model import FIELD_LABELS, Form, fields_changed
 from perftui.textwidth import truncate
+from perftui.tui import keys
 from perftui.tui.editor_prompts import ChoiceDialog
 
 RELOAD, OVERWRITE, EDIT = "reload", "overwrite", "edit"
@@ -76,15 +77,11 @@ def conflict_text(original: Form | None, mine: Form, theirs: Form | None) -> str
 class ConflictScreen(ChoiceDialog):
     """Dismissed with ``"reload"``, ``"overwrite"`` or ``"edit"``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "choose('reload')", N_("载入对方的版本"), id="conflict.reload"),
-        Binding("k", "choose('overwrite')", N_("保留我的"), id="conflict.keep-mine"),
-        Binding("e,escape", "choose('edit')", N_("继续编辑"), id="conflict.edit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(keys.CONFLICT)
     CHOICES = (
-        ("r", RELOAD, N_("载入对方的版本")),
-        ("k", OVERWRITE, N_("保留我的（覆盖）")),
-        ("e", EDIT, N_("继续编辑")),
+        ("conflict.reload", RELOAD, N_("载入对方的版本")),
+        ("conflict.keep-mine", OVERWRITE, N_("保留我的（覆盖）")),
+        ("conflict.edit", EDIT, N_("继续编辑")),
     )
     ESCAPE = EDIT
 

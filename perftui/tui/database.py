@@ -75,9 +75,10 @@ class Database:
             exists = self.repository.token is not None
         return Reading(Catalog.build(forms, deleted, previous), exists)
 
-    def save(self, form: Form, action: str | None = None) -> Form:
+    def save(self, form: Form, action: str | None = None, *, force: bool = False) -> Form:
+        """Store ``form`` (see :meth:`Repository.save`); the editors save through this too."""
         with self.lock:
-            return self.repository.save(form, action=action)
+            return self.repository.save(form, action=action, force=force)
 
     def delete(self, form: Form) -> Form:
         with self.lock:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
@@ -21,15 +21,17 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from perftui import findings as _findings
-from perftui.draft import Draft, copy_to_year, field_problem, field_texts, is_changed, parse_draft
+from perftui.draft import Draft, copy_to_year, field_problem, field_texts, parse_draft
 from perftui.findings import Finding
 from perftui.i18n import N_, gettext as _
 from perftui.model import FIELD_LABELS, Form, Indicator
 from perftui.money import AmountError, parse_amount
-from perftui.repository import COPIED, Repository
+from perftui.repository import COPIED
 from perftui.taxonomy import LAYOUT_NAMES, LAYOUTS
+from perftui.tui import keys
 from perftui.tui.editor_fields import ERROR_STYLE, FieldMessage, indicator_preview, show
-from perftui.tui.editor_saving import SavingScreen
+from perftui.tui.editor_saving import FormStore, SavingScreen
+from perftui.tui.widgets.summary import TotalsLine
 from perftui.views import amount, status_text
 
 #: Seconds of quiet typing before the findings are re-checked.
@@ -181,19 +183,12 @@ class FormEditorScreen(SavingScreen):
     # before the keys that follow reach a field. Each waits for the keys typed
     # before it to reach their field (see _after_typing), so a burst over a slow
     # link ("98", Tab, "100", ctrl+s) fills and saves exactly what was typed.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", N_("保存"), id="editor.save", priority=True),
-        Binding("f2,ctrl+g", "indicators", N_("编辑指标"), id="editor.indicators", priority=True),
-        Binding("escape", "leave", N_("返回"), id="editor.leave"),
-        # ctrl+w is "delete word" inside a text field; here it leaves, as everywhere in perftui.
-        Binding("ctrl+w", "leave", N_("返回"), id="editor.close", priority=True, show=False),
-        Binding("tab", "next_field", N_("下一栏"), show=False, priority=True, id="editor.next-field"),
-        Binding("shift+tab", "previous_field", N_("上一栏"), show=False, priority=True, id="editor.previous-field"),
-    ]
+    KEY_SCOPES = (keys.EDITOR,)
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(keys.EDITOR)
 
     def __init__(
         self,
-        repository: Repository,
+        repository: FormStore,
         form: Form | None,
         *,
         year: int | None = None,
@@ -204,6 +199,8 @@ class FormEditorScreen(SavingScreen):
         """Edit ``form`` as stored; or, with ``form`` None, a new form (from ``template`` if given)."""
         super().__init__(repository, form, action=action)
         self._base = form or template or Form(year=year)
+        if form is None and template is None:
+            self.pristine = self._base  # its year alone is not something to save or ask about
         self._indicators: tuple[Indicator, ...] = self._base.indicators
         self._notes = notes
         self._timer: Timer | None = None
@@ -214,11 +211,22 @@ class FormEditorScreen(SavingScreen):
         self._preview_of: tuple[object, ...] | None = None
 
     @classmethod
-    def for_copy(cls, repository: Repository, form: Form, year: int) -> FormEditorScreen:
-        """An editor on an unsaved copy of ``form`` for ``year`` (indicators, goals and amounts kept)."""
+    def for_copy(
+        cls, repository: FormStore, form: Form, year: int, *, name: str | None = None
+    ) -> FormEditorScreen:
+        """An editor on an unsaved copy of ``form`` for ``year`` (indicators, goals and amounts kept).
+
+        ``name``: the copy's name when it must differ (the app gives one when
+        ``year`` already has a form of this name and unit, which an import
+        would mistake for this copy); the change is noted, like every other.
+        """
         copy = copy_to_year(form, year)
-        notes = (_("这是“{name}”{old}年度的副本，保存后才会存入。").format(name=form.name, old=form.year or ""),)
-        return cls(repository, None, template=copy.form, notes=notes + copy.notes, action=COPIED)
+        notes = [_("这是“{name}”{old}年度的副本，保存后才会存入。").format(name=form.name, old=form.year or "")]
+        template = copy.form
+        if name and name != form.name:
+            template = template.evolve(name=name)
+            notes.append(_("{year}年度已有同名同单位的表，副本改名为“{name}”").format(year=year, name=name))
+        return cls(repository, None, template=template, notes=(*notes, *copy.notes), action=COPIED)
 
     # -- layout ----------------------------------------------------------------
 
@@ -240,6 +248,7 @@ class FormEditorScreen(SavingScreen):
             yield Static(id="indicators-table")
             yield self._message("indicators")
             yield Button(_("编辑指标 (F2)"), id="edit-indicators", compact=True)
+        yield TotalsLine(self._base.year, id="editor-totals")
         yield Static(id="editor-status")
         yield Footer()
 
@@ -410,6 +419,8 @@ class FormEditorScreen(SavingScreen):
         self._show_indicators(draft)
         self._show_title(draft)
         self._show_status(draft)
+        if draft.form.year is not None:  # a year half typed keeps the totals of the last one
+            self.query_one(TotalsLine).follow_year(draft.form.year)
         self.announce_draft(draft)
         return draft
 
@@ -447,7 +458,7 @@ class FormEditorScreen(SavingScreen):
         parts = [title]
         if draft.form.name:
             parts.append(draft.form.name)
-        if bool(draft.problems) or is_changed(self.original, draft.form):
+        if bool(draft.problems) or self.differs(draft.form):
             parts.append(_("未保存"))
         if self.repository.read_only:
             parts.append(_("只读，不能保存"))
@@ -509,6 +520,7 @@ class FormEditorScreen(SavingScreen):
 
         draft = self.refresh_draft()
         grid = IndicatorGridScreen(self.repository, draft.form, save=False, original=self.original)
+        grid.pristine = self.pristine
 
         def returned(rows: tuple[Indicator, ...] | None) -> None:
             if rows is not None:

@@ -2,7 +2,8 @@
 
 The real app (``perftui.tui.app``) opens the editor from its form list; this
 host opens one screen straight away, records what the screens tell the app
-(:class:`DraftChanged`, :class:`FormSaved`) and what the screen returned.
+(:class:`DraftChanged`, :class:`FormSaved`) and what the screen returned. It
+does not answer :class:`TotalsWanted`, so the editors' totals line stays hidden.
 
     python -m perftui.tui.editor_host DB [NAME]     # edit NAME, or a new form
 """
@@ -67,6 +68,11 @@ class EditorHost(App[None]):
         """Send named keys ("down", "ctrl+u", "J") at once, like :meth:`send_keys`."""
         for name in names:
             self.post_message(events.Key(name, name if len(name) == 1 else None))
+
+    def refuse_write(self, what: str) -> bool:
+        """As :meth:`PerftuiApp.refuse_write`; the host has no read-only mode of its own
+        (a read-only repository still refuses the save itself)."""
+        return False
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Tests and snapshots need a still cursor.

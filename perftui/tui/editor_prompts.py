@@ -10,19 +10,19 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from perftui.i18n import N_, gettext as _
-from perftui.tui.editor_keys import translate_bindings
+from perftui.tui import keys
 
 SAVE, DISCARD, STAY = "save", "discard", "stay"
 
 
 class ChoiceDialog(ModalScreen[str]):
-    """A question, some text, and one button per answer (``CHOICES``: key, answer, label)."""
+    """A question, some text, and one button per answer (``CHOICES``: key id, answer, label)."""
 
     DEFAULT_CSS = """
     ChoiceDialog {
@@ -56,14 +56,15 @@ class ChoiceDialog(ModalScreen[str]):
     }
     """
 
-    #: (key, answer, label) per answer, in the order the buttons show; labels marked N_().
+    #: (key id, answer, label) per answer, in the order the buttons show; labels marked N_().
+    #: Each button names the key that gives its answer now (after the operator's keymap).
     CHOICES: ClassVar[tuple[tuple[str, str, str], ...]] = ()
     #: The answer Esc gives.
     ESCAPE: ClassVar[str] = STAY
 
     def __init__(self, title: str, body: str = "") -> None:
         super().__init__()
-        translate_bindings(self)
+        keys.translate_bindings(self)
         self.title_text, self.body_text = title, body
 
     def compose(self) -> ComposeResult:
@@ -73,8 +74,8 @@ class ChoiceDialog(ModalScreen[str]):
                 with VerticalScroll(id="dialog-body"):
                     yield Static(self.body_text, id="dialog-text", markup=False)
             with Horizontal(id="dialog-buttons"):
-                for key, answer, label in self.CHOICES:
-                    yield Button(f"{_(label)} ({key})", id=f"choice-{answer}", compact=True)
+                for key_id, answer, label in self.CHOICES:
+                    yield Button(f"{_(label)} ({keys.first_shown(self.app, key_id)})", id=f"choice-{answer}", compact=True)
 
     def on_mount(self) -> None:
         # The safe answer has the focus, so a stray Enter loses nothing.
@@ -91,29 +92,27 @@ class ChoiceDialog(ModalScreen[str]):
 class UnsavedChangesScreen(ChoiceDialog):
     """Leaving with unsaved changes: save them, discard them, or stay. Dismissed with the answer."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "choose('save')", N_("保存"), id="unsaved.save"),
-        Binding("d", "choose('discard')", N_("放弃修改"), id="unsaved.discard"),
-        Binding("c,escape", "choose('stay')", N_("继续编辑"), id="unsaved.stay"),
-    ]
-    CHOICES = (("s", SAVE, N_("保存")), ("d", DISCARD, N_("放弃修改")), ("c", STAY, N_("继续编辑")))
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(keys.UNSAVED)
+    CHOICES = (
+        ("unsaved.save", SAVE, N_("保存")),
+        ("unsaved.discard", DISCARD, N_("放弃修改")),
+        ("unsaved.stay", STAY, N_("继续编辑")),
+    )
     ESCAPE = STAY
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, question: str | None = None) -> None:
+        """``question``: what saving or discarding leads to (leaving the editor unless it says otherwise)."""
         super().__init__(
             _("“{name}”有未保存的修改").format(name=name or _("新表")),
-            _("保存后离开、放弃修改后离开，还是留下继续编辑？"),
+            question or _("保存后离开、放弃修改后离开，还是留下继续编辑？"),
         )
 
 
 class ConfirmOverwriteScreen(ChoiceDialog):
     """The second question before "keep mine" replaces someone else's save."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "choose('yes')", N_("确认覆盖"), id="overwrite.yes"),
-        Binding("n,escape", "choose('no')", N_("取消"), id="overwrite.no"),
-    ]
-    CHOICES = (("y", "yes", N_("确认覆盖")), ("n", "no", N_("取消")))
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(keys.OVERWRITE)
+    CHOICES = (("overwrite.yes", "yes", N_("确认覆盖")), ("overwrite.no", "no", N_("取消")))
     ESCAPE = "no"
 
     def __init__(self, name: str, who: str) -> None:

@@ -4,9 +4,13 @@ A screen that edits a form is a :class:`SavingScreen`: it says what its draft
 is now (:meth:`current_draft`) and how to show a form (:meth:`load_form`); this
 class does the rest:
 
-- ctrl+s saves through :meth:`Repository.save` in a thread worker, so a slow
+- ctrl+s saves through the store's ``save`` in a thread worker, so a slow
   disk or a held lock never freezes the screen; errors are shown in one line
-  (:func:`perftui.messages.describe`) and the edits stay on screen.
+  (:func:`perftui.messages.describe`) and the edits stay on screen. In the app
+  the store is its :class:`~perftui.tui.database.Database`, whose lock keeps a
+  save from running beside the watcher's reads; a bare :class:`Repository` does
+  as well where nothing else shares it (tests, ``editor_host``). In read-only
+  mode the app refuses the save in one line before anything is tried.
 - A save refused because someone else saved first opens the conflict dialog:
   reload theirs, keep mine (asked twice, recorded as an overwrite), or keep editing.
 - Leaving with unsaved changes asks: save, discard or stay.
@@ -18,6 +22,9 @@ The screen is dismissed with the form as last saved (None if it never was).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar, Protocol
+
 from textual import work
 from textual.screen import Screen
 
@@ -26,29 +33,53 @@ from perftui.draft import Draft, is_changed
 from perftui.i18n import gettext as _
 from perftui.messages import describe
 from perftui.model import Form
-from perftui.repository import Conflict, Repository
+from perftui.repository import Conflict
+from perftui.tui import keys
 from perftui.tui.conflict import OVERWRITE, RELOAD, ConflictScreen
-from perftui.tui.editor_keys import translate_bindings
 from perftui.tui.editor_prompts import DISCARD, SAVE, ConfirmOverwriteScreen, UnsavedChangesScreen
 from perftui.tui.messages import DraftChanged, FormSaved
 
 _CURRENT = object()
 
 
+class FormStore(Protocol):
+    """Where an editor saves: a :class:`~perftui.repository.Repository`, or the app's
+    :class:`~perftui.tui.database.Database` (the same calls, under its lock)."""
+
+    @property
+    def read_only(self) -> bool: ...
+
+    def save(self, form: Form, *, action: str | None = None, force: bool = False) -> Form: ...
+
+
 class SavingScreen(Screen):
     """The save, conflict and leave rules; subclasses supply the draft."""
 
-    def __init__(self, repository: Repository, original: Form | None, *, action: str | None = None) -> None:
+    #: The id of this screen's save key: its name is what read-only mode says cannot be done.
+    SAVE_KEY: ClassVar[str] = "editor.save"
+
+    def __init__(self, repository: FormStore, original: Form | None, *, action: str | None = None) -> None:
         super().__init__()
-        translate_bindings(self)
+        keys.translate_bindings(self)
         self.repository = repository
         #: The form as stored when opened or last saved (None: never stored).
         self.original = original
         #: The history action for the first save ("copy" for a copied form).
         self.save_action = action
+        #: A form never stored, as it was opened (a new form with its year filled in): until
+        #: something else is typed it is not a change, so leaving it asks nothing. None: a
+        #: blank form (a copy, never stored either, is a change from the moment it opens).
+        self.pristine: Form | None = None
         self.last_saved: Form | None = None
         self.saving = False
         self._draft_posted: Form | None = None
+        #: Run once after the next successful save (quitting after "save" was chosen).
+        self._after_next_save: Callable[[], None] | None = None
+
+    def on_mount(self) -> None:
+        if getattr(self.app, "read_only", False):
+            # As on the list: out of the footer, but still answering (with why) when pressed.
+            keys.hide_bindings(self, keys.WRITES)
 
     # -- what subclasses supply ----------------------------------------------
 
@@ -71,9 +102,22 @@ class SavingScreen(Screen):
     def form_name(self) -> str:
         return self.current_draft().form.name
 
+    def differs(self, form: Form) -> bool:
+        """Is ``form`` a change from what is stored (or, for a new form, from how it opened)?"""
+        return is_changed(self.original if self.original is not None else self.pristine, form)
+
     def is_dirty(self) -> bool:
         draft = self.current_draft()
-        return bool(draft.problems) or is_changed(self.original, draft.form)
+        return bool(draft.problems) or self.differs(draft.form)
+
+    def has_unsaved(self) -> bool:
+        """Would quitting now lose anything typed here? (The grid adds rows not yet in a draft.)"""
+        return self.is_dirty()
+
+    @property
+    def saves_itself(self) -> bool:
+        """False for a screen whose edits are saved by the screen below it (the editor's grid)."""
+        return True
 
     def announce_draft(self, draft: Draft | None = None) -> None:
         """Tell the app about the unsaved figures (or that there are none any more).
@@ -84,7 +128,7 @@ class SavingScreen(Screen):
         draft = draft or self.current_draft()
         if draft.problems:
             return
-        if is_changed(self.original, draft.form):
+        if self.differs(draft.form):
             if draft.form != self._draft_posted:  # said once per different figure
                 self.app.post_message(DraftChanged(self.original, draft.form))
                 self._draft_posted = draft.form
@@ -102,8 +146,21 @@ class SavingScreen(Screen):
     def action_save(self) -> None:
         self.save_draft()
 
+    def save_then(self, then: Callable[[], None]) -> None:
+        """Save as ctrl+s does, and run ``then`` if (and only if) the save succeeds."""
+        self.when_saved(then)
+        self.action_save()
+
+    def when_saved(self, then: Callable[[], None]) -> None:
+        """Run ``then`` after the next save if it succeeds (a refused or failed save forgets it)."""
+        self._after_next_save = then
+
     def save_draft(self, *, leave: bool = False, force: bool = False) -> None:
+        if self.app.refuse_write(keys.label(self.SAVE_KEY)):
+            self._after_next_save = None
+            return
         if self.saving:
+            self._after_next_save = None
             self.notify(_("正在保存，请稍候"), severity="warning")
             return
         draft = self.current_draft()
@@ -114,11 +171,14 @@ class SavingScreen(Screen):
                 severity="error",
                 timeout=8,
             )
+            self._after_next_save = None
             self.show_problem(key)
             return
-        if not is_changed(self.original, draft.form) and not force:
+        if not self.differs(draft.form) and not force:
             if leave:
                 self.leave()
+            elif self._after_next_save is not None:
+                self._run_after_save()
             else:
                 self.notify(_("没有需要保存的修改"))
             return
@@ -153,13 +213,21 @@ class SavingScreen(Screen):
         self.notify(_("已保存“{name}”（修订 {revision}）").format(name=saved.name, revision=saved.revision))
         if leave:
             self.dismiss(saved)
+        self._run_after_save()
+
+    def _run_after_save(self) -> None:
+        then, self._after_next_save = self._after_next_save, None
+        if then is not None:
+            then()
 
     def _failed(self, message: str) -> None:
         self._done()
+        self._after_next_save = None  # not saved: whatever waited for the save does not happen
         self.notify(message, title=_("未保存"), severity="error", timeout=12)
 
     def _conflict(self, conflict: Conflict, leave: bool) -> None:
         self._done()
+        self._after_next_save = None
 
         def answered(answer: str | None) -> None:
             if answer == RELOAD and conflict.theirs is not None:

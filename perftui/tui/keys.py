@@ -26,10 +26,17 @@ from perftui.i18n import N_, gettext as _
 # Scopes: which screen a key belongs to, in the order the help screen lists them.
 APP, LIST, FILTER, VIEW, MODAL, PALETTE, ERROR = "app", "list", "filter", "view", "modal", "palette", "error"
 HISTORY, VERSION, EXPORT = "history", "version", "export"
+EDITOR, GRID = "editor", "grid"
+UNSAVED, CONFLICT, OVERWRITE = "unsaved", "conflict", "overwrite"
 SCOPE_TITLES = {
     APP: N_("全局"),
     LIST: N_("表列表"),
     FILTER: N_("筛选框"),
+    EDITOR: N_("表单编辑器"),
+    GRID: N_("指标表格"),
+    UNSAVED: N_("有未保存的修改时"),
+    CONFLICT: N_("保存冲突时"),
+    OVERWRITE: N_("确认覆盖时"),
     VIEW: N_("查看表"),
     HISTORY: N_("修改历史"),
     VERSION: N_("以前的修订"),
@@ -72,8 +79,46 @@ KEYS: tuple[Key, ...] = (
     Key("list.reverse", "S", "reverse_sort", N_("倒序"), LIST, show=False),
     Key("list.incomplete", "i", "next_incomplete", N_("下一张不完整的表"), LIST, show=False),
     Key("list.reload", "ctrl+r", "reload", N_("重新读取数据库"), LIST, show=False),
+    Key("list.indicators", "f2,ctrl+g", "indicators", N_("编辑指标"), LIST, show=False),
     Key("filter.cancel", "escape", "clear_and_leave", N_("清除筛选，回到列表"), FILTER, show=False, palette=False),
     Key("filter.done", "down", "leave", N_("保留筛选，回到列表（也可按 Enter）"), FILTER, show=False, palette=False),
+    # The editor's own keys are priority bindings: they are seen in the order typed,
+    # before the keys that follow reach a field (see FormEditorScreen._after_typing).
+    Key("editor.save", "ctrl+s", "save", N_("保存"), EDITOR, priority=True, writes=True),
+    Key("editor.indicators", "f2,ctrl+g", "indicators", N_("编辑指标"), EDITOR, priority=True),
+    Key("editor.leave", "escape", "leave", N_("返回"), EDITOR, palette=False),
+    # ctrl+w is "delete word" inside a text field; here it leaves, as everywhere in perftui.
+    Key("editor.close", "ctrl+w", "leave", N_("返回"), EDITOR, show=False, priority=True),
+    Key("editor.next-field", "tab", "next_field", N_("下一栏"), EDITOR, show=False, palette=False, priority=True),
+    Key("editor.previous-field", "shift+tab", "previous_field", N_("上一栏"), EDITOR, show=False, palette=False,
+        priority=True),
+    Key("grid.save", "ctrl+s", "save", N_("保存"), GRID, writes=True),
+    Key("grid.leave", "escape,ctrl+w,q", "leave", N_("返回"), GRID),
+    # The rest are the table's (GRID_TABLE_KEYS): it handles its keys itself, in the
+    # order typed (see grid/table.py), and these say which key means what.
+    Key("grid.edit", "enter", "edit", N_("编辑"), GRID),
+    Key("grid.add", "a", "add", N_("添加"), GRID),
+    Key("grid.delete", "d", "delete", N_("删除"), GRID),
+    Key("grid.undo", "u", "undo", N_("撤销"), GRID),
+    Key("grid.move-up", "ctrl+up,K", "move(-1)", N_("上移"), GRID),
+    Key("grid.move-down", "ctrl+down,J", "move(1)", N_("下移"), GRID),
+    Key("grid.up", "up", "cursor(-1, 0)", N_("上一行"), GRID, show=False, palette=False),
+    Key("grid.down", "down", "cursor(1, 0)", N_("下一行"), GRID, show=False, palette=False),
+    Key("grid.left", "left", "cursor(0, -1)", N_("左一格"), GRID, show=False, palette=False),
+    Key("grid.right", "right", "cursor(0, 1)", N_("右一格"), GRID, show=False, palette=False),
+    Key("grid.first", "home", "edge('first')", N_("第一行"), GRID, show=False),
+    Key("grid.last", "end", "edge('last')", N_("最后一行"), GRID, show=False),
+    Key("grid.page-up", "pageup", "cursor(-10, 0)", N_("上翻"), GRID, show=False, palette=False),
+    Key("grid.page-down", "pagedown", "cursor(10, 0)", N_("下翻"), GRID, show=False, palette=False),
+    # The editors' questions: a letter for every answer; Esc gives the safe one.
+    Key("unsaved.save", "s", "choose('save')", N_("保存"), UNSAVED, palette=False, writes=True),
+    Key("unsaved.discard", "d", "choose('discard')", N_("放弃修改"), UNSAVED, palette=False),
+    Key("unsaved.stay", "c,escape", "choose('stay')", N_("继续编辑"), UNSAVED, palette=False),
+    Key("conflict.reload", "r", "choose('reload')", N_("载入对方的版本"), CONFLICT, palette=False),
+    Key("conflict.keep-mine", "k", "choose('overwrite')", N_("保留我的"), CONFLICT, palette=False, writes=True),
+    Key("conflict.edit", "e,escape", "choose('edit')", N_("继续编辑"), CONFLICT, palette=False),
+    Key("overwrite.yes", "y", "choose('yes')", N_("确认覆盖"), OVERWRITE, palette=False, writes=True),
+    Key("overwrite.no", "n,escape", "choose('no')", N_("取消"), OVERWRITE, palette=False),
     Key("view.close", "escape,q,ctrl+w", "close", N_("返回"), VIEW, palette=False),
     # The history list's own Enter previews; the id lets an operator add a key for it.
     Key("history.preview", "enter", "preview", N_("查看这个修订"), HISTORY),
@@ -96,16 +141,23 @@ KEYS: tuple[Key, ...] = (
 )
 
 BY_ID = {key.id: key for key in KEYS}
+#: The grid's keys that belong to its table rather than to the screen.
+GRID_TABLE_KEYS = frozenset(key.id for key in KEYS if key.scope == GRID) - {"grid.save", "grid.leave"}
 #: The ids of the keys that change the database.
 WRITES = frozenset(key.id for key in KEYS if key.writes)
 
 
-def bindings(*scopes: str, also: tuple[str, ...] = ()) -> list[Binding]:
-    """``BINDINGS`` for a screen or the app: the keys of ``scopes`` (and the ids in ``also``)."""
+def bindings(
+    *scopes: str, also: tuple[str, ...] = (), only: frozenset[str] | None = None, exclude: frozenset[str] = frozenset()
+) -> list[Binding]:
+    """``BINDINGS`` for a screen, a widget or the app: the keys of ``scopes`` (and the ids in ``also``),
+    narrowed to the ids in ``only`` (when given) and without those in ``exclude``."""
     return [
         Binding(key.keys, key.action, key.description, show=key.show, priority=key.priority, id=key.id)
         for key in KEYS
-        if key.scope in scopes or key.id in also
+        if (key.scope in scopes or key.id in also)
+        and (only is None or key.id in only)
+        and key.id not in exclude
     ]
 
 
@@ -155,18 +207,42 @@ def shown(app, key_id: str) -> str:
     return display(keys_for(BY_ID[key_id], getattr(app, "_keymap", {})))
 
 
+def first_shown(app, key_id: str) -> str:
+    """The first key for ``key_id`` now, as pressed: for a button's label, where one key is enough."""
+    return display(keys_for(BY_ID[key_id], getattr(app, "_keymap", {})).split(",")[0])
+
+
+#: Key names as printed on keyboards (and in Textual's footer: ``^↑``).
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+}
+
+
 def display(keys: str) -> str:
-    """Key names as an operator reads them: ``question_mark,f1`` -> ``? / F1``."""
-    names = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter"}
-    shown = []
-    for name in keys.split(","):
-        name = name.strip()
-        if name in names:
-            shown.append(names[name])
-        elif name.startswith("ctrl+"):
-            shown.append("^" + name[5:])
-        elif len(name) > 1 and name[0] == "f" and name[1:].isdigit():
-            shown.append(name.upper())
-        else:
-            shown.append(name)
-    return " / ".join(shown)
+    """Key names as an operator reads them: ``question_mark,f1`` -> ``? / F1``, ``ctrl+up`` -> ``^↑``."""
+    return " / ".join(_display_one(name.strip()) for name in keys.split(","))
+
+
+def _display_one(name: str) -> str:
+    prefix = ""
+    if name.startswith("ctrl+"):
+        prefix, name = "^", name[5:]
+    elif name.startswith("shift+"):
+        prefix, name = "Shift+", name[6:]
+    if name in _KEY_NAMES:
+        return prefix + _KEY_NAMES[name]
+    if len(name) > 1 and name[0] == "f" and name[1:].isdigit():
+        return prefix + name.upper()
+    return prefix + name

@@ -44,3 +44,11 @@ class DraftChanged(Message):
 
 class DatabaseChanged(Message):
     """The database file changed on disk (another operator's process wrote it)."""
+
+
+class TotalsWanted(Message):
+    """A :class:`~perftui.tui.widgets.summary.TotalsLine` appeared or changed its year: fill it in.
+
+    Posted by the line itself, so a screen that shows one needs no wiring, and
+    without the app (the editor's test host) the line simply stays hidden.
+    """

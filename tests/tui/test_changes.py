@@ -7,7 +7,9 @@ from perftui.repository import Repository
 from perftui.tui.messages import DraftChanged, FormDeleted, FormSaved
 from perftui.tui.screens.confirm import ConfirmScreen
 from perftui.tui.screens.deleted import DeletedFormsScreen
-from perftui.tui.screens.year_prompt import YearPrompt, parse_year
+from perftui.tui.editor import FormEditorScreen
+from perftui.tui.screens.year_prompt import YearPrompt
+from perftui.tui.widgets.summary import TotalsLine
 
 from .helpers import INCOMPLETE, listed_names, started, summary_text, wait_for
 
@@ -24,8 +26,20 @@ async def test_c_copies_the_form_into_the_year_asked(with_incomplete, make_app):
         assert isinstance(app.screen, YearPrompt)
         assert app.screen.query_one("#year").value == "2025"  # next year by default
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app.catalog) == 10, what="copy")
         await pilot.pause()
+        # The editor opens on the copy; nothing is stored until ctrl+s.
+        assert isinstance(app.screen, FormEditorScreen) and app.screen.original is None
+        assert app.screen.query_one("#field-year").value == "2025"
+        assert "复制" in str(app.screen.query_one("#editor-title").content)
+        # The copy's figures already count in its year's totals, marked unsaved (shown whole on first paint).
+        totals = str(app.screen.query_one(TotalsLine).render())
+        assert "未保存" in totals and "2025年度 · 0张表" in totals and "98.00" in totals
+        assert len(Repository.open(with_incomplete).forms()) == 9
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(app.catalog) == 10, what="copy")
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert app.screen is app.home
         copy = app.home.current_form  # the cursor follows the copy
         assert copy.id != original.id and copy.year == 2025 and copy.name == original.name
         assert app.home.query_one("#years").display  # now there are two years
@@ -43,17 +57,36 @@ async def test_copy_prompt_refuses_a_bad_year_and_cancels_without_esc(with_incom
         await pilot.press("c", "ctrl+u", *"12", "enter")
         await pilot.pause()
         assert isinstance(app.screen, YearPrompt)
-        assert "四位年份" in str(app.screen.query_one("#year-error").render())
+        assert "四位数的年份" in str(app.screen.query_one("#year-error").render())
+        await pilot.press("ctrl+u", "enter")  # blank: asked for a year, not taken as "no year"
+        await pilot.pause()
+        assert isinstance(app.screen, YearPrompt) and "请输入年度" in str(app.screen.query_one("#year-error").render())
         await pilot.press("ctrl+w")
         await pilot.pause()
         assert app.screen is app.home
     assert len(Repository.open(with_incomplete).forms()) == 9
 
 
-def test_year_prompt_understands_what_an_ime_types():
-    assert parse_year("２０２５") == 2025
-    assert parse_year(" 2026年 ") == 2026
-    assert parse_year("25") is None and parse_year("abcd") is None
+async def test_year_prompt_reads_what_an_ime_types(with_incomplete, make_app):
+    app = make_app(with_incomplete)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("c", "ctrl+u", *"２０２６年度", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormEditorScreen)
+        assert app.screen.query_one("#field-year").value == "2026"
+
+
+async def test_a_copy_into_the_same_year_is_renamed_and_says_so(with_incomplete, make_app):
+    """An import tells forms apart by year, name and unit: a same-year copy must not share them."""
+    app = make_app(with_incomplete)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        original = app.home.current_form
+        await pilot.press("c", "ctrl+u", *"2024", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#field-name").value == original.name + "（副本）"
+        assert "副本改名为" in str(app.screen.query_one("#editor-notes").content)
 
 
 async def test_d_asks_naming_the_form_deletes_and_u_brings_it_back(with_incomplete, make_app):

@@ -1,7 +1,7 @@
 """The home screen in Pilot: the list, the filter, the year, sorting, the summary, the keys."""
 
 from perftui.repository import Repository
-from perftui.tui.screens.form_view import FormScreen
+from perftui.tui.editor import FormEditorScreen
 from perftui.tui.screens.help import HelpScreen
 from perftui.tui.widgets.form_table import FormTable
 
@@ -126,32 +126,33 @@ async def test_no_year_selector_for_one_year(with_incomplete, make_app):
         assert app.home.view.year is None
 
 
-async def test_enter_opens_the_form_and_q_escape_ctrl_w_return(with_incomplete, make_app):
+async def test_enter_opens_the_form_in_the_editor_and_escape_ctrl_w_return(with_incomplete, make_app):
     app = make_app(with_incomplete)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         first = listed_names(app)[0]
-        for close in ("q", "escape", "ctrl+w"):
+        for close in ("escape", "ctrl+w"):  # q is a letter in the editor: it types
             await pilot.press("enter")
             await pilot.pause()
-            assert isinstance(app.screen, FormScreen) and app.screen.form.name == first
+            assert isinstance(app.screen, FormEditorScreen) and app.screen.original.name == first
             await pilot.press(close)
             await pilot.pause()
             assert app.screen is app.home
 
 
-async def test_open_goes_through_open_form(with_incomplete, make_app):
-    """The editor will replace the read-only view in one place: PerftuiApp.open_form."""
-    opened = []
+async def test_open_and_new_go_through_the_app(with_incomplete, make_app):
+    """Screens ask the app to open forms (PerftuiApp.open_form / new_form), never each other."""
+    opened, new = [], []
     app = make_app(with_incomplete)
     app.open_form = opened.append
+    app.new_form = new.append
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("enter")
         await pilot.press("n")
         await pilot.pause()
         assert opened[0].name == listed_names(app)[0]
-        assert opened[1].revision == 0 and opened[1].name == ""
+        assert new == [None]  # the list shows every year: the app takes this year
 
 
 async def test_i_jumps_to_the_incomplete_form(with_incomplete, make_app):

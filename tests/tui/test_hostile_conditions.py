@@ -42,6 +42,8 @@ async def test_a_save_from_the_app_takes_the_daily_backup_keeping_what_config_sa
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("c", "enter")  # copy a form into 2025: the first change today
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # the editor saves through the app's database, with its backups
         await wait_for(pilot, lambda: len(app.catalog) == 9, what="copy")
     (backup,) = Backups(db_path).list()  # today's daily; yesterday's pruned (keep = 1)
     assert backup.reason == "daily" and backup.taken_at.date() == datetime.now().date()

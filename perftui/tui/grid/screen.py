@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.widgets import Footer, Static
 
 from perftui import findings as _findings
@@ -21,11 +22,12 @@ from perftui.draft_rows import RowsEdit
 from perftui.findings import Finding
 from perftui.i18n import N_, gettext as _
 from perftui.model import Form, Indicator
-from perftui.repository import Repository
 from perftui.target import parse_target
+from perftui.tui import keys
 from perftui.tui.editor_fields import message_content, show
-from perftui.tui.editor_saving import SavingScreen
+from perftui.tui.editor_saving import FormStore, SavingScreen
 from perftui.tui.grid.table import IndicatorTable
+from perftui.tui.widgets.summary import TotalsLine
 
 #: How a comparator reads, for the reading of a 指标值.
 _COMPARATOR_WORDS = {
@@ -70,14 +72,13 @@ class IndicatorGridScreen(SavingScreen):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", N_("保存"), id="grid.save"),
-        Binding("escape,ctrl+w,q", "leave", N_("返回"), id="grid.leave"),
-    ]
+    KEY_SCOPES = (keys.GRID,)
+    SAVE_KEY = "grid.save"
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(keys.GRID, exclude=keys.GRID_TABLE_KEYS)
 
     def __init__(
         self,
-        repository: Repository,
+        repository: FormStore,
         form: Form,
         *,
         save: bool = True,
@@ -97,7 +98,12 @@ class IndicatorGridScreen(SavingScreen):
         yield Static(id="grid-title", markup=False)
         yield IndicatorTable(self.edit, id="grid-table")
         yield Static(id="grid-detail")
+        yield TotalsLine(self._base.year, id="grid-totals")
         yield Footer()
+
+    def key_target(self, key: keys.Key) -> DOMNode:
+        """The table's keys act on the table when chosen from the command palette."""
+        return self.table if key.id in keys.GRID_TABLE_KEYS else self
 
     @property
     def table(self) -> IndicatorTable:
@@ -112,6 +118,13 @@ class IndicatorGridScreen(SavingScreen):
     @property
     def rows(self) -> tuple[Indicator, ...]:
         return self.edit.rows
+
+    @property
+    def saves_itself(self) -> bool:
+        return self.saves
+
+    def has_unsaved(self) -> bool:
+        return self.edit.changed or self.is_dirty()
 
     def current_draft(self) -> Draft:
         return Draft(self._base.evolve(indicators=self.edit.rows))

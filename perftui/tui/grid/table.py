@@ -23,7 +23,7 @@ from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import HorizontalGroup, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -31,9 +31,9 @@ from textual.widgets import Static
 
 from perftui.draft_rows import COLUMNS, LEVEL_COLUMNS, CellEdit, RowsEdit
 from perftui.findings import Finding
-from perftui.i18n import N_, gettext as _
+from perftui.i18n import gettext as _
 from perftui.tui.editor_fields import show
-from perftui.tui.editor_keys import translate_bindings
+from perftui.tui import keys
 from perftui.views import indicator_headers, indicator_rows
 
 NAME_COLUMN = COLUMNS.index("name")
@@ -130,22 +130,7 @@ class IndicatorTable(VerticalScroll, can_focus=True):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "edit", N_("编辑"), id="grid.edit"),
-        Binding("a", "add", N_("添加"), id="grid.add"),
-        Binding("d", "delete", N_("删除"), id="grid.delete"),
-        Binding("u", "undo", N_("撤销"), id="grid.undo"),
-        Binding("ctrl+up,K", "move(-1)", N_("上移"), id="grid.move-up"),
-        Binding("ctrl+down,J", "move(1)", N_("下移"), id="grid.move-down"),
-        Binding("up", "cursor(-1, 0)", N_("上一行"), show=False, id="grid.up"),
-        Binding("down", "cursor(1, 0)", N_("下一行"), show=False, id="grid.down"),
-        Binding("left", "cursor(0, -1)", N_("左一格"), show=False, id="grid.left"),
-        Binding("right", "cursor(0, 1)", N_("右一格"), show=False, id="grid.right"),
-        Binding("home", "edge('first')", N_("第一行"), show=False, id="grid.first"),
-        Binding("end", "edge('last')", N_("最后一行"), show=False, id="grid.last"),
-        Binding("pageup", "cursor(-10, 0)", N_("上翻"), show=False, id="grid.page-up"),
-        Binding("pagedown", "cursor(10, 0)", N_("下翻"), show=False, id="grid.page-down"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(keys.GRID, only=keys.GRID_TABLE_KEYS)
 
     @dataclass
     class RowsChanged(Message):
@@ -168,7 +153,7 @@ class IndicatorTable(VerticalScroll, can_focus=True):
 
     def __init__(self, edit: RowsEdit, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        translate_bindings(self)
+        keys.translate_bindings(self)
         self.edit = edit
         self.marks: dict[int, Finding] = {}
         self.cursor_row = 0
@@ -343,15 +328,21 @@ class IndicatorTable(VerticalScroll, can_focus=True):
         self.show(cursor)
         self.post_message(self.RowsChanged(what))
 
+    def _typing_done(self) -> bool:
+        """Finish the cell being typed before a row action (one chosen from the command palette)."""
+        return self.commit_edit(0)
+
     def action_add(self) -> None:
         """A new row below the cursor, typed straight away from its 三级指标."""
+        if not self._typing_done():
+            return
         at = self.edit.add_below(self.cursor_row if self.rows else None)
         self.cursor_column = NAME_COLUMN
         self._changed("add", at)
         self.start_edit(at, NAME_COLUMN)
 
     def action_delete(self) -> None:
-        if not self.rows:
+        if not self._typing_done() or not self.rows:
             return
         index = self.cursor_row
         removed = self.rows[index]
@@ -363,6 +354,8 @@ class IndicatorTable(VerticalScroll, can_focus=True):
         )
 
     def action_undo(self) -> None:
+        if not self._typing_done():
+            return
         step = self.edit.undo()
         if step is None:
             self.notify(_("没有可撤销的操作"), timeout=3)
@@ -371,7 +364,7 @@ class IndicatorTable(VerticalScroll, can_focus=True):
         self.notify(_("已撤销：{what}").format(what=step.what), timeout=3)
 
     def action_move(self, delta: int) -> None:
-        if self.rows:
+        if self._typing_done() and self.rows:
             self._changed("move", self.edit.move(self.cursor_row, delta))
 
     # -- editing -----------------------------------------------------------------

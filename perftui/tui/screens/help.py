@@ -1,7 +1,8 @@
 """Every key of the app, with the id to remap it in config.toml.
 
 Generated from :data:`perftui.tui.keys.KEYS` and the operator's keymap, so it
-lists the keys that really work, not the defaults.
+lists the keys that really work, not the defaults. The keys of the screen it was
+opened from come first: from the editor, the editor's keys are what was asked for.
 """
 
 from __future__ import annotations
@@ -17,14 +18,18 @@ from perftui.textwidth import pad, width
 from perftui.tui import keys
 
 
-def help_text(keymap: dict[str, str]) -> Text:
+def help_text(keymap: dict[str, str], first: tuple[str, ...] = ()) -> Text:
+    """Every key by scope (``first``'s scopes, then the rest in the usual order)."""
     rows: list[tuple[str, str, str, str]] = []
     for key in keys.KEYS:
         rows.append((key.scope, keys.display(keys.keys_for(key, keymap)), _(key.description), key.id))
     key_width = max(width(r[1]) for r in rows) + 2
     text_width = max(width(r[2]) for r in rows) + 2
     out = Text()
-    for scope, title in keys.SCOPE_TITLES.items():
+    order = [scope for scope in first if scope in keys.SCOPE_TITLES]
+    order += [scope for scope in keys.SCOPE_TITLES if scope not in order]
+    for scope in order:
+        title = keys.SCOPE_TITLES[scope]
         out.append(_(title) + "\n", style="bold underline")
         for row_scope, shown, description, key_id in rows:
             if row_scope == scope:
@@ -43,14 +48,16 @@ class HelpScreen(Screen):
     KEY_SCOPES = (keys.VIEW,)
     BINDINGS = keys.bindings(keys.VIEW)
 
-    def __init__(self) -> None:
+    def __init__(self, first: tuple[str, ...] = ()) -> None:
+        """``first``: the key scopes of the screen help was asked for on."""
         super().__init__(id="help")
         keys.translate_bindings(self)
+        self.first = first
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="help-text"):
-            yield Static(help_text(self.app._keymap), markup=False)
+            yield Static(help_text(self.app._keymap, self.first), markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

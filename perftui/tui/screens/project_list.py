@@ -200,7 +200,7 @@ class ProjectListScreen(Screen):
         app = self.app
         if action in WRITE_ACTIONS and app.read_only:
             return True  # the action itself refuses, saying so
-        if action in ("open_form", "copy_form", "delete_form", "history", "export"):
+        if action in ("open_form", "copy_form", "delete_form", "history", "export", "indicators"):
             return app.loaded and self.table.row_count > 0
         if action == "undo_delete":
             return app.last_deleted is not None
@@ -240,10 +240,15 @@ class ProjectListScreen(Screen):
         if forms:
             self.app.export(forms, self.current_form)
 
+    def action_indicators(self) -> None:
+        form = self.current_form
+        if form is not None:
+            self.app.edit_indicators(form)
+
     def action_new_form(self) -> None:
         if self._refused("new_form"):
             return
-        self.app.open_form(Form(year=self.view.year))
+        self.app.new_form(self.view.year)
 
     def action_copy_form(self) -> None:
         if self._refused("copy_form"):

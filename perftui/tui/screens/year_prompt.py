@@ -1,4 +1,8 @@
-"""Which year to copy a form into: ``YearPrompt(form)`` dismisses with the year, or None."""
+"""Which year to copy a form into: ``YearPrompt(form)`` dismisses with the year, or None.
+
+The year is read as the editor reads a 年度 (:func:`perftui.draft.parse_year`:
+full-width digits, 2025年, 2025年度), and refused with the same message.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +11,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from perftui.draft import YearError, parse_year
 from perftui.i18n import gettext as _
 from perftui.model import Form
-from perftui.normalize import fold
 from perftui.tui import keys
-
-EARLIEST, LATEST = 2000, 2100
-
-
-def parse_year(text: str) -> int | None:
-    """A four-digit year as typed (full-width digits too), or None."""
-    text = fold(text).strip().removesuffix("年度").removesuffix("年").strip()
-    if len(text) == 4 and text.isdigit() and EARLIEST <= int(text) <= LATEST:
-        return int(text)
-    return None
 
 
 class YearPrompt(ModalScreen["int | None"]):
-    """Enter or ctrl+s copies; ctrl+w or Esc cancels."""
+    """Enter or ctrl+s goes on to the copy; ctrl+w or Esc cancels."""
 
     BINDINGS = keys.bindings(keys.MODAL)
 
@@ -37,10 +31,10 @@ class YearPrompt(ModalScreen["int | None"]):
         default = (self.form.year + 1) if self.form.year else ""
         with Vertical(classes="dialog-box"):
             yield Static(_("把“{name}”复制到哪一年度？").format(name=self.form.name or _("（未命名）")), markup=False)
-            yield Input(str(default), id="year", max_length=6, compact=True)
+            yield Input(str(default), id="year", max_length=8, compact=True)
             yield Static(
-                _("复制全部内容和指标，存为新表。Enter 复制 · {cancel} 取消").format(
-                    cancel=keys.shown(self.app, "modal.cancel")
+                _("复制全部内容和指标，在编辑器中打开副本；按 {save} 保存后才存入。Enter 继续 · {cancel} 取消").format(
+                    save=keys.shown(self.app, "editor.save"), cancel=keys.shown(self.app, "modal.cancel")
                 ),
                 classes="hint",
                 markup=False,
@@ -55,13 +49,19 @@ class YearPrompt(ModalScreen["int | None"]):
         self.action_confirm()
 
     def action_confirm(self) -> None:
-        year = parse_year(self.query_one(Input).value)
+        text = self.query_one(Input).value
+        try:
+            year = parse_year(text)
+        except YearError as error:
+            self._refuse(str(error))
+            return
         if year is None:
-            self.query_one("#year-error", Static).update(
-                _("请输入{earliest}到{latest}之间的四位年份，例如 2025。").format(earliest=EARLIEST, latest=LATEST)
-            )
+            self._refuse(_("请输入年度，例如 {year}。").format(year=(self.form.year or 2024) + 1))
             return
         self.dismiss(year)
+
+    def _refuse(self, message: str) -> None:
+        self.query_one("#year-error", Static).update(message)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -8,17 +8,23 @@ reverse video, so a monochrome terminal shows it too.
 
 Beside the list it is a column of figures; below the list (narrow terminals)
 it packs the same facts into three or four lines.
+
+The editors cover the home screen, so they carry a :class:`TotalsLine`: the
+same figures in one line, for the year of the form being edited, so the effect
+of an unsaved figure is seen where it is typed.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 from perftui import views
 from perftui.i18n import gettext as _, ngettext
 from perftui.textwidth import pad, truncate, width
 from perftui.tui.catalog import Selection
+from perftui.tui.messages import TotalsWanted
 
 
 def scope_text(selection: Selection) -> str:
@@ -141,3 +147,67 @@ class SummaryPane(Static):
         line.append(tail, style="dim")
         lines.append(line)
         return lines
+
+
+class TotalsLine(Widget):
+    """The summary in one line, for the year of the form an editor shows (``year``; None: every year).
+
+    Hidden until the app fills it in (:class:`TotalsWanted` asks for that). The
+    year's totals, not the list's filtered ones: while editing a form the number
+    that matters is what the year adds up to with this form as typed; the scope
+    is named, as in the summary pane. Drawn in :meth:`render`, so what fits is
+    decided at the width it is painted at (a line shown for the first time has
+    no width yet).
+    """
+
+    DEFAULT_CSS = """
+    TotalsLine {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        display: none;
+    }
+    """
+
+    def __init__(self, year: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.year = year
+        self.selection: Selection | None = None
+
+    def on_mount(self) -> None:
+        self.post_message(TotalsWanted())
+
+    def follow_year(self, year: int | None) -> None:
+        """The form's year changed (typed in the editor): ask for that year's totals."""
+        if year != self.year:
+            self.year = year
+            self.post_message(TotalsWanted())
+
+    def show(self, selection: Selection) -> None:
+        self.selection = selection
+        self.display = True
+        self.refresh()
+
+    def render(self) -> Text:
+        if self.selection is None:
+            return Text("")
+        return totals_line(self.selection, max(20, self.content_size.width))
+
+
+def totals_line(selection: Selection, room: int) -> Text:
+    """合计（万元） [未保存] · scope · 年度财政拨款 x · 年度金额 y, the later parts only if they fit."""
+    totals = selection.totals
+    line = Text(_("合计（万元）"), style="bold")
+    if selection.draft is not None:
+        line.append(" ")
+        line.append(_("未保存"), style="reverse bold")
+    parts = [
+        Text(" · " + scope_text(selection), style="italic"),
+        Text.assemble(" · " + _("年度财政拨款") + " ", (views.amount(totals.fiscal), "bold")),
+        Text(" · " + _("年度金额") + " " + views.amount(totals.total)),
+    ]
+    for part in parts:
+        if width(line.plain) + width(part.plain) > room:
+            break
+        line.append_text(part)
+    return line
