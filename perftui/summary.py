@@ -44,16 +44,17 @@ class Totals:
 
     @classmethod
     def sum(cls, parts: Iterable[Totals]) -> Totals:
-        """The sum of many totals at once: one pass per figure, no intermediate records."""
-        parts = list(parts)
-        return cls(
-            sum(p.forms for p in parts),
-            sum(p.indicators for p in parts),
-            sum((p.fiscal for p in parts), ZERO),
-            sum((p.other for p in parts), ZERO),
-            sum((p.total for p in parts), ZERO),
-            sum(p.incomplete for p in parts),
-        )
+        """The sum of many totals at once: one pass, no intermediate records."""
+        forms = indicators = incomplete = 0
+        fiscal = other = total = ZERO
+        for part in parts:
+            forms += part.forms
+            indicators += part.indicators
+            fiscal += part.fiscal
+            other += part.other
+            total += part.total
+            incomplete += part.incomplete
+        return cls(forms, indicators, fiscal, other, total, incomplete)
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(

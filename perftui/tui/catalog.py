@@ -90,10 +90,7 @@ class Selection:
     totals: Totals
     all_forms: int  # in the chosen year, before the filter: "3 of 8"
     draft: Form | None = None  # totals include this unsaved draft
-
-    @property
-    def incomplete(self) -> list[Entry]:
-        return [entry for entry in self.entries if not entry.complete]
+    incomplete: tuple[Entry, ...] = ()  # the shown entries with errors, in order
 
 
 def _sort_key(column: str):
@@ -117,8 +114,9 @@ class Catalog:
     entries: tuple[Entry, ...] = ()
     deleted: tuple[Form, ...] = ()
     _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
-    # select() per view, without a draft: a draft then costs two subtractions, not a re-sum.
-    _selections: dict[View, Selection] = field(default_factory=dict, compare=False, repr=False)
+    # select() per view, without a draft: a draft then costs two subtractions, not
+    # a re-sum; and the years, under the key "years". The catalog never changes, so neither do they.
+    _selections: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self._index and self.entries:
@@ -141,7 +139,11 @@ class Catalog:
         return None if index is None else self.entries[index]
 
     def years(self) -> list[int]:
-        return sorted({e.form.year for e in self.entries if e.form.year is not None}, reverse=True)
+        years = self._selections.get("years")  # type: ignore[call-overload]
+        if years is None:
+            years = sorted({e.form.year for e in self.entries if e.form.year is not None}, reverse=True)
+            self._selections["years"] = years  # type: ignore[index]
+        return list(years)
 
     def same_as(self, other: Catalog) -> bool:
         """Nothing to redraw: the same entries (a re-read reuses unchanged ones) and deleted forms."""
@@ -178,12 +180,19 @@ class Catalog:
 
     def _select(self, view: View) -> Selection:
         in_year = [e for e in self.entries if view.year is None or e.form.year == view.year]
-        shown = [e for e in in_year if view.shows(e.form, e.haystack)] if view.needle.strip() else in_year
+        needle = view.needle.strip().casefold()
+        if needle:
+            # model.matches on the search text kept with each entry, inlined: this runs per keystroke.
+            folded = fold(needle).casefold()
+            shown = [e for e in in_year if needle in e.haystack or folded in e.haystack]
+        else:
+            shown = in_year
         if view.sort:
             shown.sort(key=_sort_key(view.sort), reverse=view.descending)
         elif view.descending:
             shown.reverse()
-        return Selection(view, tuple(shown), Totals.sum(entry.totals for entry in shown), len(in_year))
+        incomplete = tuple(entry for entry in shown if entry.errors)
+        return Selection(view, tuple(shown), Totals.sum(entry.totals for entry in shown), len(in_year), None, incomplete)
 
     # -- changing (each returns a new catalog) ------------------------------
 

@@ -386,6 +386,8 @@ class FormEditorScreen(SavingScreen):
             self._messages[key].show(problem, [] if problem else self._field_findings(key))
         if key in self._readings:
             show(self._readings[key], amount_reading(event.value))
+            # Totals follow every keystroke in an amount (findings still wait for a pause).
+            self.announce_draft()
         self._schedule()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:

@@ -20,7 +20,7 @@ def test_totals_of_the_seed_are_exact(seed_forms):
     assert selection.totals.fiscal == SEED_FISCAL_TOTAL
     assert str(selection.totals.fiscal) == "3127.56"
     assert selection.totals.forms == 8 and selection.totals.indicators == 66
-    assert selection.incomplete == []
+    assert selection.incomplete == ()
 
 
 def test_incomplete_forms_are_counted_with_their_errors(seed_forms):

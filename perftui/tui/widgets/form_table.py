@@ -175,7 +175,6 @@ class FormTable(ScrollView, can_focus=True):
         current = self.current_id
         self._selection = selection
         self._entries = selection.entries
-        self._index = {entry.id: n for n, entry in enumerate(self._entries)}
         self._size_virtually()
         if current is None or not self.select_id(current):
             self._move(min(self.cursor_row, max(0, self.row_count - 1)) if current else 0)
@@ -193,7 +192,9 @@ class FormTable(ScrollView, can_focus=True):
 
     def select_id(self, form_id: str) -> bool:
         """Move the cursor to ``form_id``'s row; False if it is not listed."""
-        row = getattr(self, "_index", {}).get(form_id)
+        # A scan, not an index: it runs once per change of the list, and building
+        # an index of ten thousand rows for it would cost more than the scan.
+        row = next((n for n, entry in enumerate(self._entries) if entry.form.id == form_id), None)
         if row is None:
             return False
         self._move(row)
