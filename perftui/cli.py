@@ -102,26 +102,28 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_total(args: argparse.Namespace) -> int:
     from perftui import views
-    from perftui.summary import group_totals, totals
+    from perftui.summary import Totals, group_totals
 
-    forms = select(open_repository(args), args)
-    several_years = len({f.year for f in forms}) > 1
+    rows = open_repository(args).funded(args.year)
+    by_year = sorted(rows, key=lambda r: r.year or 0)
+    several_years = len({r.year for r in rows}) > 1
     if args.by:
-        key_of = (lambda f: f.department) if args.by in ("主管部门", "department") else (lambda f: f.unit)
-        first = _("主管部门") if args.by in ("主管部门", "department") else _("实施单位")
+        by_department = args.by in ("主管部门", "department")
+        first = _("主管部门") if by_department else _("实施单位")
+        key_of = (lambda r: r.department) if by_department else (lambda r: r.unit)
         if several_years:
-            groups = group_totals(sorted(forms, key=lambda f: f.year or 0), lambda f: (f.year, key_of(f)))
-            rows = [views.totals_row(f"{year or '-'} {name}", t) for (year, name), t in groups.items()]
+            groups = group_totals(by_year, lambda r: (r.year, key_of(r)))
+            lines = [views.totals_row(f"{year or '-'} {name}", t) for (year, name), t in groups.items()]
         else:
-            groups = group_totals(forms, key_of)
-            rows = [views.totals_row(str(name), t) for name, t in groups.items()]
+            groups = group_totals(rows, key_of)
+            lines = [views.totals_row(str(name), t) for name, t in groups.items()]
     else:
         first = _("年度")
-        groups = group_totals(sorted(forms, key=lambda f: f.year or 0), lambda f: f.year)
-        rows = [views.totals_row(str(year or "-"), t) for year, t in groups.items()]
-    if len(rows) != 1 or args.by:
-        rows.append(views.totals_row(_("合计"), totals(forms)))
-    print(views.totals_table(rows, first))
+        groups = group_totals(by_year, lambda r: r.year)
+        lines = [views.totals_row(str(year or "-"), t) for year, t in groups.items()]
+    if len(lines) != 1 or args.by:
+        lines.append(views.totals_row(_("合计"), Totals.sum(groups.values())))
+    print(views.totals_table(lines, first))
     return EXIT_OK
 
 

@@ -148,20 +148,10 @@ class Form:
         that is not a form raises KeyError, TypeError, ValueError or
         ArithmeticError, which the repository reports as a damaged file.
         """
-        funding, goals = doc["funding"], doc["goals"]
-        rows = doc["indicators"]
-        indicators = tuple(map(Indicator._make, rows))
-        if any(len(row) != 4 for row in indicators):
-            raise ValueError("an indicator row is not four cells")
-        "".join(chain.from_iterable(indicators))  # TypeError unless every cell is text
-        texts = (
-            doc["name"], doc["period"], doc["department"], doc["unit"],
-            goals["period"], goals["annual"], doc.get("updated_at", ""), doc.get("updated_by", ""),
-        )
-        "".join(texts)  # TypeError unless every field is text
+        texts = check_doc_shape(doc)
+        indicators = tuple(map(Indicator._make, doc["indicators"]))
+        funding = doc["funding"]
         year, revision = doc["year"], doc.get("revision") or 0
-        if (year is not None and type(year) is not int) or type(revision) is not int:
-            raise TypeError("year and revision are whole numbers")
         layout = doc.get("layout") or LEGACY
         return cls(
             id=doc["id"],
@@ -180,6 +170,29 @@ class Form:
             updated_at=texts[6],
             updated_by=texts[7],
         )
+
+
+def check_doc_shape(doc: dict[str, Any]) -> tuple[str, ...]:
+    """Check a stored form's fields have the types a form needs; cheap, for every read.
+
+    Returns the text fields (name, period, department, unit, the two goals,
+    updated_at, updated_by). Raises KeyError, TypeError or ValueError for a
+    document that is not a form (the amounts are checked where they are
+    read, by :meth:`Funding.from_doc`).
+    """
+    goals, rows = doc["goals"], doc["indicators"]
+    if type(rows) is not list or not all(type(row) is list and len(row) == 4 for row in rows):
+        raise ValueError("indicator rows are lists of four cells")
+    "".join(chain.from_iterable(rows))  # TypeError unless every cell is text
+    texts = (
+        doc["name"], doc["period"], doc["department"], doc["unit"],
+        goals["period"], goals["annual"], doc.get("updated_at", ""), doc.get("updated_by", ""),
+    )
+    "".join(texts)  # TypeError unless every field is text
+    year, revision = doc["year"], doc.get("revision") or 0
+    if (year is not None and type(year) is not int) or type(revision) is not int:
+        raise TypeError("year and revision are whole numbers")
+    return texts
 
 
 #: The label of each stored field, as the paper form names it (translated at display).

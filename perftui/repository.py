@@ -37,7 +37,8 @@ from perftui.history import (  # noqa: F401  (re-exported: callers know them fro
     reconstruct,
 )
 from perftui.i18n import gettext as _
-from perftui.model import Form, fields_changed, lookup, new_id, sort_key
+from perftui.model import Form, Funding, check_doc_shape, fields_changed, lookup, new_id, sort_key
+from perftui.summary import ZERO, Funded
 from storage.backup import DEFAULT_KEEP, Backups
 
 FORMS = "forms"
@@ -214,6 +215,32 @@ class Repository:
         """Live forms, newest year first, then by name."""
         live = self._load()[0]
         return [f for f in live if f.year == year] if year is not None else list(live)
+
+    def funded(self, year: int | None = None) -> list[Funded]:
+        """Each live form's year, units and annual funding, read without building whole forms.
+
+        The amounts are checked as strictly as :meth:`Form.from_doc` checks
+        them; a document whose amounts cannot be read is a damaged file.
+        """
+        rows = []
+        with storage.gc_paused():
+            for doc in self.store.read().view(FORMS):
+                if not _is_live(doc) or (year is not None and doc.get("year") != year):
+                    continue
+                try:
+                    # Every field is checked for its type, as Form.from_doc does, so a
+                    # damaged form is reported here too; only no Form is built.
+                    check_doc_shape(doc)
+                    annual = Funding.from_doc(doc["funding"]["annual"])
+                    row = Funded(
+                        doc["year"], doc["department"], doc["unit"], len(doc["indicators"]),
+                        annual.fiscal or ZERO, annual.other or ZERO, annual.total or ZERO,
+                    )
+                except (KeyError, TypeError, ValueError, ArithmeticError):
+                    self._form(doc)  # says what is wrong, as a damaged file
+                    raise
+                rows.append(row)
+        return rows
 
     def deleted_forms(self) -> list[Form]:
         return list(self._load()[1])

@@ -138,3 +138,12 @@ def test_eight_processes_importing_at_once_lose_nothing(tmp_path, seed_text):
     assert len(repository.forms()) == 8
     assert sum(len(f.indicators) for f in repository.forms()) == 66
     assert len(repository.history()) == 8
+
+
+def test_funded_rows_agree_with_the_forms(repo):
+    from perftui.summary import Funded, Totals
+
+    rows = repo.funded()
+    assert rows == [Funded.of(form) for form in repo.forms()]
+    assert Totals.sum(row.totals for row in rows).fiscal == Decimal("3127.56")
+    assert repo.funded(2023) == []
