@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import storage
 from perftui.history import HistoryEntry
 from perftui.model import Form
 from perftui.repository import Repository
@@ -73,7 +74,8 @@ class Database:
             forms = self.repository.forms()
             deleted = self.repository.deleted_forms()
             exists = self.repository.token is not None
-        return Reading(Catalog.build(forms, deleted, previous), exists)
+        with storage.gc_paused():  # findings and search text for every form: many objects, no cycles
+            return Reading(Catalog.build(forms, deleted, previous), exists)
 
     def save(self, form: Form, action: str | None = None, *, force: bool = False) -> Form:
         """Store ``form`` (see :meth:`Repository.save`); the editors save through this too."""
