@@ -14,7 +14,7 @@ from dataclasses import replace
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from perftui.i18n import gettext as _
@@ -62,6 +62,7 @@ class ProjectListScreen(Screen):
         super().__init__(id="home")
         keys.translate_bindings(self)
         self.view = View()
+        self._focus_id: str | None = None  # the form to select when the list is next drawn
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,8 +95,15 @@ class ProjectListScreen(Screen):
     # -- showing -----------------------------------------------------------------------
 
     def data_changed(self) -> None:
-        """The catalog, the draft or the view changed: redraw list, summary and banners."""
+        """The catalog, the draft or the view changed: redraw list, summary and banners.
+
+        Under a full screen (the editor, the grid, history) nothing of this
+        shows, so it waits until this screen is shown again (on_screen_resume):
+        an editor's every keystroke would otherwise redraw a hidden list.
+        """
         if not self.is_mounted:
+            return
+        if self._covered():
             return
         app = self.app
         years = app.catalog.years()
@@ -104,6 +112,9 @@ class ProjectListScreen(Screen):
         selection = app.catalog.select(self.view, app.draft)
         if app.loaded:
             self.table.show(selection)
+            if self._focus_id is not None:
+                self.table.select_id(self._focus_id)
+                self._focus_id = None
         self.query_one(SummaryPane).set_class(self.has_class("-narrow"), "-compact")
         self.query_one(SummaryPane).show(selection, keys.shown(self.app, "list.incomplete"))
         self._show_years(years)
@@ -168,8 +179,9 @@ class ProjectListScreen(Screen):
             self.view = View(year=form.year if self.view.year is not None else None, sort=self.view.sort,
                              descending=self.view.descending)
             self.filter_input.value = ""
-            self.data_changed()
-        self.table.select_id(form.id)
+        # Selected when the list is next drawn: now, or when the editor above it has gone.
+        self._focus_id = form.id
+        self.data_changed()
 
     @property
     def current_form(self) -> Form | None:
@@ -335,6 +347,14 @@ class ProjectListScreen(Screen):
 
     def action_reload(self) -> None:
         self.app.reload()
+
+    def _covered(self) -> bool:
+        """Is a full (not modal) screen above this one? A modal leaves this one in view."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        above = stack[stack.index(self) + 1 :]
+        return any(not isinstance(screen, ModalScreen) for screen in above)
 
     def on_screen_resume(self) -> None:
         self.data_changed()
