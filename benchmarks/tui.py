@@ -67,7 +67,7 @@ async def start_ms(db: Path, *, empty: bool = False) -> float:
 
 async def session_ms(db: Path) -> dict[str, float]:
     """One session: a filter keystroke, opening a form, a typed digit, another process's save."""
-    from perftui.tui.widgets.summary import SummaryPane
+    from perftui.tui.widgets.summary import TotalsLine
 
     app = _app(db)
     figures: dict[str, float] = {}
@@ -96,7 +96,9 @@ async def session_ms(db: Path) -> dict[str, float]:
         field.focus()
         await pilot.press("home")  # a digit in front keeps the amount valid (two decimals at most)
         await pilot.pause()
-        summary = app.home.query_one(SummaryPane)
+        # The summary the operator sees while editing: the editor's totals line.
+        summary = app.screen.query_one(TotalsLine)
+        await _until(pilot, lambda: summary.selection is not None)
         shown = summary.selection.totals.fiscal
         start = time.perf_counter()
         await _key(pilot, "1")
