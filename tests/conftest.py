@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +15,16 @@ from perftui.demo import SEED
 SEED_FORMS = 8
 SEED_INDICATORS = 66
 SEED_FISCAL_TOTAL = Decimal("3127.56")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run ``async def`` tests (Textual's Pilot) each in a fresh event loop; no plugin needed."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**arguments))
+    return True
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,6 @@ a change to the output is intended, regenerate them and read the diff:
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import os
 from pathlib import Path
 
@@ -18,13 +16,6 @@ import pytest
 GOLDEN = Path(__file__).parent / "golden"
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
-    """Run the dialog's ``async def`` Pilot tests, each in its own event loop (no plugin needed)."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}))
-    return True
 
 
 @pytest.fixture

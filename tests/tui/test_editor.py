@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from decimal import Decimal
 
 import pytest
@@ -31,14 +29,6 @@ def repo(db_path, seed_forms) -> Repository:
     return repository
 
 
-def pilot_test(scenario):
-    """Run an async Pilot scenario as a plain test: no asyncio plugin needed."""
-
-    @functools.wraps(scenario)
-    def test(*args, **kwargs):
-        asyncio.run(scenario(*args, **kwargs))
-
-    return test
 
 
 def labour(repo: Repository):
@@ -77,7 +67,6 @@ async def type_into(pilot, key: str, text: str) -> None:
     await type_text(pilot, text)
 
 
-@pilot_test
 async def test_opening_a_form_shows_its_amounts_and_goals(repo):
     form = labour(repo)
     app = EditorHost(lambda: FormEditorScreen(repo, form))
@@ -94,7 +83,6 @@ async def test_opening_a_form_shows_its_amounts_and_goals(repo):
         assert not app.messages  # nothing changed, nothing announced
 
 
-@pilot_test
 async def test_tab_walks_the_fields_in_the_paper_form_reading_order(repo):
     from perftui.draft import READING_ORDER
 
@@ -110,7 +98,6 @@ async def test_tab_walks_the_fields_in_the_paper_form_reading_order(repo):
         assert app.focused.name == "name"
 
 
-@pilot_test
 async def test_f2_shows_the_six_indicator_rows(repo):
     app = EditorHost(lambda: FormEditorScreen(repo, labour(repo)))
     async with app.run_test(size=SIZE) as pilot:
@@ -135,7 +122,6 @@ async def test_f2_shows_the_six_indicator_rows(repo):
         assert isinstance(app.screen, IndicatorGridScreen)
 
 
-@pilot_test
 async def test_changing_the_annual_fiscal_amount_and_saving_stores_it(repo):
     form = labour(repo)
     app = EditorHost(lambda: FormEditorScreen(repo, form))
@@ -172,7 +158,6 @@ async def test_changing_the_annual_fiscal_amount_and_saving_stores_it(repo):
 BAD_AMOUNTS = [("9a8", "只能包含数字"), ("-98", "不能为负数"), ("98.123", "最多保留两位小数"), ("100000000", "金额过大")]
 
 
-@pilot_test
 async def test_bad_amounts_are_refused_beside_the_field(repo):
     form = labour(repo)
     app = EditorHost(lambda: FormEditorScreen(repo, form))
@@ -202,7 +187,6 @@ async def test_bad_amounts_are_refused_beside_the_field(repo):
         assert message(app, "year") == ""  # 20２５ reads as 2025
 
 
-@pilot_test
 async def test_full_width_amounts_are_accepted(repo):
     form = labour(repo)
     app = EditorHost(lambda: FormEditorScreen(repo, form))
@@ -223,7 +207,6 @@ async def test_full_width_amounts_are_accepted(repo):
         assert (stored.fiscal, stored.total) == (Decimal("98.5"), Decimal("1020"))
 
 
-@pilot_test
 async def test_a_new_form_typed_by_keyboard_alone_saves_and_counts(repo):
     before = totals(repo.forms())
     app = EditorHost(lambda: FormEditorScreen(repo, None))
@@ -264,7 +247,6 @@ async def test_a_new_form_typed_by_keyboard_alone_saves_and_counts(repo):
     assert repo.history(new.id)[-1].action == "create"
 
 
-@pilot_test
 async def test_leaving_with_unsaved_changes_asks_stay_discard_or_save(repo):
     form = labour(repo)
     app = EditorHost(lambda: FormEditorScreen(repo, form))
@@ -300,7 +282,6 @@ async def test_leaving_with_unsaved_changes_asks_stay_discard_or_save(repo):
         assert app.results == [repo.get(form.id)]
 
 
-@pilot_test
 async def test_the_unsaved_prompt_answers_by_button_too(repo):
     form = labour(repo)
     app = EditorHost(lambda: FormEditorScreen(repo, form))
@@ -314,7 +295,6 @@ async def test_the_unsaved_prompt_answers_by_button_too(repo):
         assert isinstance(app.screen, FormEditorScreen)
 
 
-@pilot_test
 async def test_a_read_only_database_refuses_the_save_and_keeps_the_edits(db_path, repo):
     form = labour(repo)
     read_only = Repository.open(db_path, read_only=True)
@@ -331,7 +311,6 @@ async def test_a_read_only_database_refuses_the_save_and_keeps_the_edits(db_path
         assert repo.get(form.id) == form
 
 
-@pilot_test
 async def test_copy_into_a_new_year_opens_on_the_copy_and_saves_it_as_new(repo):
     form = labour(repo)
     app = EditorHost(lambda: FormEditorScreen.for_copy(repo, form, 2025))
@@ -354,7 +333,6 @@ async def test_copy_into_a_new_year_opens_on_the_copy_and_saves_it_as_new(repo):
     assert repo.history(copy.id)[-1].action == COPIED
 
 
-@pilot_test
 async def test_at_80x24_every_field_can_be_reached_and_is_scrolled_into_view(repo):
     app = EditorHost(lambda: FormEditorScreen(repo, labour(repo)))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from decimal import Decimal
 
 import pytest
@@ -19,14 +17,6 @@ SIZE = (120, 36)
 LABOUR = "研究院劳务派遣人员经费"
 
 
-def pilot_test(scenario):
-    """Run an async Pilot scenario as a plain test: no asyncio plugin needed."""
-
-    @functools.wraps(scenario)
-    def test(*args, **kwargs):
-        asyncio.run(scenario(*args, **kwargs))
-
-    return test
 
 
 @pytest.fixture
@@ -66,7 +56,6 @@ async def theirs_saves_first(mine, theirs) -> None:
     await save(mine)
 
 
-@pilot_test
 async def test_keep_editing_then_keep_mine_after_a_second_confirmation(two):
     mine_repo, theirs_repo = two
     mine_app, theirs_app = editor_app(mine_repo), editor_app(theirs_repo)
@@ -108,7 +97,6 @@ async def test_keep_editing_then_keep_mine_after_a_second_confirmation(two):
         assert any(("unit", "大连高新技术产业发展研究院", "他们改的单位") in e.changes for e in mine_repo.history(stored.id))
 
 
-@pilot_test
 async def test_reload_theirs_shows_their_version_and_saves_on_top_of_it(two):
     mine_repo, theirs_repo = two
     mine_app, theirs_app = editor_app(mine_repo), editor_app(theirs_repo)
@@ -130,7 +118,6 @@ async def test_reload_theirs_shows_their_version_and_saves_on_top_of_it(two):
         assert mine_repo.history(stored.id)[-1].action == "save"
 
 
-@pilot_test
 async def test_a_form_deleted_meanwhile_can_be_kept_but_not_reloaded(two):
     mine_repo, theirs_repo = two
     mine_app = editor_app(mine_repo)
@@ -152,7 +139,6 @@ async def test_a_form_deleted_meanwhile_can_be_kept_but_not_reloaded(two):
         assert len(restored) == 1 and restored[0].annual_funding.fiscal == Decimal("100")
 
 
-@pilot_test
 async def test_the_grid_on_its_own_meets_conflicts_the_same_way(two):
     mine_repo, theirs_repo = two
     form = mine_repo.lookup(LABOUR)[0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 
 import pytest
 
@@ -19,14 +17,6 @@ SIZE = (120, 36)
 LABOUR = "研究院劳务派遣人员经费"
 
 
-def pilot_test(scenario):
-    """Run an async Pilot scenario as a plain test: no asyncio plugin needed."""
-
-    @functools.wraps(scenario)
-    def test(*args, **kwargs):
-        asyncio.run(scenario(*args, **kwargs))
-
-    return test
 
 
 @pytest.fixture
@@ -65,7 +55,6 @@ def detail(screen) -> str:
     return str(screen.query_one("#grid-detail").content)
 
 
-@pilot_test
 async def test_a_spans_once_and_the_cursor_reads_the_value(repo):
     app = grid_on(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -83,7 +72,6 @@ async def test_a_spans_once_and_the_cursor_reads_the_value(repo):
         assert screen.table.cursor_row == 5 and "第6行" in detail(screen)
 
 
-@pilot_test
 async def test_add_takes_the_levels_of_the_row_above_and_types_in_place(repo):
     app = grid_on(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -97,7 +85,6 @@ async def test_add_takes_the_levels_of_the_row_above_and_types_in_place(repo):
         assert "未保存" in str(screen.query_one("#grid-title").content)
 
 
-@pilot_test
 async def test_delete_undo_and_move(repo):
     app = grid_on(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -119,7 +106,6 @@ async def test_delete_undo_and_move(repo):
         assert names(screen) == before
 
 
-@pilot_test
 async def test_editing_a_cell_can_be_cancelled_with_escape_or_ctrl_w(repo):
     app = grid_on(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -140,7 +126,6 @@ async def test_editing_a_cell_can_be_cancelled_with_escape_or_ctrl_w(repo):
         assert screen.rows[0].name == "派驻人数"
 
 
-@pilot_test
 async def test_levels_are_chosen_from_the_layout_and_typing_filters(repo):
     app = grid_on(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -158,7 +143,6 @@ async def test_levels_are_chosen_from_the_layout_and_typing_filters(repo):
         assert screen.rows[0].level2 == "时效指标"
 
 
-@pilot_test
 async def test_the_target_is_read_as_typed_and_findings_are_flagged(repo):
     app = grid_on(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -182,7 +166,6 @@ def test_target_reading_words():
     assert target_reading(" ") == "（未填写）"
 
 
-@pilot_test
 async def test_opened_on_its_own_the_grid_saves_the_form(repo):
     form = repo.lookup(LABOUR)[0]
     app = grid_on(repo)
@@ -203,7 +186,6 @@ async def test_opened_on_its_own_the_grid_saves_the_form(repo):
         assert app.results == [repo.get(form.id)]
 
 
-@pilot_test
 async def test_opened_on_its_own_leaving_unsaved_rows_asks(repo):
     form = repo.lookup(LABOUR)[0]
     app = grid_on(repo)
@@ -218,7 +200,6 @@ async def test_opened_on_its_own_leaving_unsaved_rows_asks(repo):
         assert app.results == [None] and repo.get(form.id) == form
 
 
-@pilot_test
 async def test_from_the_editor_the_rows_return_to_the_draft(repo):
     form = repo.lookup(LABOUR)[0]
     app = EditorHost(lambda: FormEditorScreen(repo, form))
@@ -238,7 +219,6 @@ async def test_from_the_editor_the_rows_return_to_the_draft(repo):
         assert len(repo.get(form.id).indicators) == 5
 
 
-@pilot_test
 async def test_cells_can_be_picked_with_a_mouse(repo):
     app = grid_on(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -251,7 +231,6 @@ async def test_cells_can_be_picked_with_a_mouse(repo):
         assert screen.table.editing is not None and screen.table.editing.column == "value"
 
 
-@pilot_test
 async def test_a_new_form_starts_with_an_empty_grid(repo):
     from perftui.model import Form
 
