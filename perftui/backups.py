@@ -85,7 +85,7 @@ def _forms_of(data: dict[str, Any], path: str) -> tuple[list[Form], int]:
 def contents_of(data: dict[str, Any], path: str) -> Contents:
     """Counts and 年度财政拨款 of parsed database data (raises DamagedFileError for bad forms)."""
     live, deleted = _forms_of(data, path)
-    sums = totals(live, checked=False)
+    sums = totals(live)
     return Contents(sums.forms, deleted, sums.indicators, sums.fiscal)
 
 

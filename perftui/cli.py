@@ -55,18 +55,10 @@ def open_repository(args: argparse.Namespace):
     repository = Repository.open(path, read_only=not writable, backups_keep=backups_keep() if writable else None)
     warn_about_permissions(path)
     if args.demo:
+        from perftui.demo import ensure_demo
+
         ensure_demo(repository)
     return repository
-
-
-def ensure_demo(repository) -> None:
-    """The demo database holds the bundled forms; it is created on first use."""
-    if repository.forms() or repository.deleted_forms() or repository.read_only:
-        return
-    from perftui.demo import SEED
-    from perftui.importer import read_file
-
-    repository.import_forms(read_file(SEED))
 
 
 def select(repository, args: argparse.Namespace):

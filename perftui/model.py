@@ -291,6 +291,3 @@ def fields_changed(old: Form, new: Form) -> list[tuple[str, Any, Any]]:
             changes.append((f"indicators[{index + 1}]", a, b))
     return changes
 
-
-def forms_of(docs: Iterable[dict[str, Any]]) -> list[Form]:
-    return [Form.from_doc(doc) for doc in docs]

@@ -77,9 +77,9 @@ class Totals:
         )
 
 
-def totals(forms: Iterable[Form], *, checked: bool = False) -> Totals:
-    """Sum of the annual funding of ``forms``; with ``checked``, also count incomplete ones."""
-    return Totals.sum(Totals.of(form, None if checked else False) for form in forms)
+def totals(forms: Iterable[Form]) -> Totals:
+    """Sum of the annual funding of ``forms`` (the incomplete ones are not counted: no checks run)."""
+    return Totals.sum(Totals.of(form, False) for form in forms)
 
 
 class Funded(NamedTuple):

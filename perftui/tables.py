@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-LEFT, RIGHT, CENTER = "left", "right", "center"
+LEFT, RIGHT = "left", "right"
 
 
 def render(

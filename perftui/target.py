@@ -15,9 +15,6 @@ from functools import lru_cache
 from perftui.i18n import gettext as _
 from perftui.normalize import fold
 
-#: Comparators as the official tables print them.
-COMPARATORS = ("≥", "≤", ">", "<", "=")
-
 _ALIASES = (
     (">=", "≥"),
     ("=>", "≥"),

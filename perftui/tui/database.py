@@ -59,7 +59,7 @@ class Database:
     def prepare(self) -> None:
         """First use of the demo database: import the bundled forms."""
         if self.demo:
-            from perftui.cli import ensure_demo
+            from perftui.demo import ensure_demo
 
             with self.lock:
                 ensure_demo(self.repository)
