@@ -49,3 +49,32 @@ def test_a_translation_with_other_placeholders_is_caught():
     assert catalog.same_fields(Message("共 {n} 张表", "{n} forms"))
     assert not catalog.same_fields(Message("共 {n} 张表", "{count} forms"))
     assert not catalog.same_fields(Message(("{n}个", "{n}个"), ("{n} item", "items")))
+
+
+def _catalog_module():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import catalog
+    finally:
+        sys.path.pop(0)
+    return catalog
+
+
+def test_a_compiled_catalog_is_compared_by_its_messages_not_its_header(tmp_path, monkeypatch):
+    """A .mo compiled by another Babel (another Generated-By) is still current; a changed message is not."""
+    import babel.messages.catalog
+
+    catalog = _catalog_module()
+    po = ROOT / "perftui" / "locale" / "en" / "LC_MESSAGES" / "perftui.po"
+    fresh = catalog.mo_bytes(po)
+    monkeypatch.setattr(babel.messages.catalog, "VERSION", "99.9")
+    other_babel = catalog.mo_bytes(po)
+    assert b"Babel 99.9" in other_babel and other_babel != fresh
+    mo = tmp_path / "perftui.mo"
+    mo.write_bytes(other_babel)
+    assert catalog.is_current(mo, po)
+
+    text = po.read_text(encoding="utf-8").replace('msgstr "Project name"', 'msgstr "Project title"', 1)
+    changed_po = tmp_path / "perftui.po"
+    changed_po.write_text(text, encoding="utf-8")
+    assert not catalog.is_current(mo, changed_po)
