@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from benchmarks.synth import write_db
-from perftui.repository import Repository
+from perftui.services.repository import Repository
 from storage.backup import Backups
 
 

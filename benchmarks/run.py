@@ -70,7 +70,7 @@ def floor_dump_write(db: Path) -> Callable[[], object]:
 
 
 def save_one_form(db: Path) -> Callable[[], object]:
-    from perftui.repository import Repository
+    from perftui.services.repository import Repository
 
     repository = Repository.open(db)
     state = {"form": repository.forms()[0], "n": 0}
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             db = write_db(Path(folder) / f"forms-{size}.json", size)
             print(f"# {size} forms: {db.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
             rows.extend(rows_for(size, db, args.runs))
-    from perftui.tables import render
+    from perftui.text.tables import render
 
     table = [
         [name, f"{size:,}", f"{ms:,.0f}", "" if floor is None else f"{floor:,.0f}", "" if ratio is None else f"{ratio:.2f}x"]

@@ -12,8 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from perftui.demo import SEED
-from perftui.importer import read_file
-from perftui.model import Form, Funding, Indicator
+from perftui.importing.text import read_file
+from perftui.core.model import Form, Funding, Indicator
 from storage import fileformat
 
 YEARS = (2020, 2021, 2022, 2023, 2024)

@@ -122,7 +122,7 @@ async def session_ms(db: Path) -> dict[str, float]:
 # Another operator's process: save one form, then say when (wall clock, shared by both processes).
 OTHER_SAVE = """
 import sys, time
-from perftui.repository import Repository
+from perftui.services.repository import Repository
 repository = Repository.open(sys.argv[1])
 form = repository.get(sys.argv[2])
 repository.save(form.evolve(annual_goal=form.annual_goal + "。"))

@@ -55,7 +55,7 @@ def seed_text() -> str:
 
 @pytest.fixture
 def seed_forms():
-    from perftui.importer import read_file
+    from perftui.importing.text import read_file
 
     return read_file(SEED)
 

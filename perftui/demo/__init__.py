@@ -9,6 +9,6 @@ def ensure_demo(repository) -> None:
     """The demo database holds the bundled forms; they are imported on its first use."""
     if repository.forms() or repository.deleted_forms() or repository.read_only:
         return
-    from perftui.importer import read_file
+    from perftui.importing.text import read_file
 
     repository.import_forms(read_file(SEED))

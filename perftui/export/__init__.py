@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from perftui.i18n import gettext as _
-from perftui.model import Form
+from perftui.core.model import Form
 
 SUMMARY, FORM, INDICATORS = "summary", "form", "indicators"
 KINDS = (SUMMARY, FORM, INDICATORS)
@@ -86,7 +86,7 @@ class Options:
 
 def parse_width(text: str) -> int:
     """A width typed by an operator (full-width digits too); raises :class:`ExportError`."""
-    from perftui.normalize import fold
+    from perftui.core.normalize import fold
 
     folded = fold(str(text)).strip()
     if not folded.isdigit() or not MIN_WIDTH <= int(folded) <= MAX_WIDTH:

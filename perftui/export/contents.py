@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from perftui import findings, views
+from perftui.core import findings
+
+from perftui.text import views
 from perftui.i18n import N_, gettext as _
-from perftui.model import Form
-from perftui.summary import totals
-from perftui.tables import LEFT, RIGHT
+from perftui.core.model import Form
+from perftui.core.totals import totals
+from perftui.text.tables import LEFT, RIGHT
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,7 @@ def spans(
 ) -> list[list[bool]]:
     """For each cell: does it continue the cell above (same value, same parents)?
 
-    The same rule as :func:`perftui.views.indicator_rows`: a 二级 continues
+    The same rule as :func:`perftui.text.views.indicator_rows`: a 二级 continues
     only while its 一级 does too. Nothing continues into a new group (form).
     """
     marks = [[False] * len(row) for row in rows]

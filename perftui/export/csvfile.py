@@ -16,10 +16,10 @@ import csv
 import io
 from collections.abc import Sequence
 
-from perftui import money
+from perftui.core import money
 from perftui.export.contents import Amount, Cell, Table
 from perftui.export.sheet import form_sheet
-from perftui.model import Form
+from perftui.core.model import Form
 
 
 def cell_text(cell: Cell | None) -> str:

@@ -3,7 +3,7 @@
 The forms document is lossless (ids, revisions, last-change stamps included)
 and deterministic (keys sorted, forms in the database's order), so that
 exporting, importing into an empty database and exporting again gives the
-same bytes; :mod:`perftui.export.readback` reads it back. Amounts are strings
+same bytes; :mod:`perftui.importing.readback` reads it back. Amounts are strings
 as stored ("80.00"): a JSON number would become a float in most readers.
 """
 
@@ -13,9 +13,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from perftui import money
+from perftui.core import money
 from perftui.export.contents import Amount, Cell, Table
-from perftui.model import Form
+from perftui.core.model import Form
 
 FORMAT = "perftui"
 VERSION = 1

@@ -18,18 +18,18 @@ The grid follows the paper form (and the text that Word gives of it)::
 Every cell holds its value (a 一级 is repeated on each of its rows); ``merges``
 says which cells the xlsx writer joins, so a spreadsheet shows the paper form
 while a CSV stays a table that can be filtered and read back exactly
-(:mod:`perftui.export.readback`).
+(:mod:`perftui.importing.readback`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from perftui import views
+from perftui.text import views
 from perftui.export import contents
 from perftui.export.contents import Amount, Cell
 from perftui.i18n import N_, gettext as _
-from perftui.model import Form
+from perftui.core.model import Form
 
 COLUMNS = 5
 

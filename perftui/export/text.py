@@ -22,12 +22,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from perftui import views
+from perftui.text import views
 from perftui.export import boxes, contents
 from perftui.export.contents import Amount, Cell, Table
-from perftui.model import Form
-from perftui.tables import LEFT
-from perftui.textwidth import pad, width, wrap
+from perftui.core.model import Form
+from perftui.text.tables import LEFT
+from perftui.text.width import pad, width, wrap
 
 #: Formats whose cells may hold several lines.
 WRAPPING = frozenset({"plain", "simple", *boxes.BOX_FORMATS})

@@ -20,8 +20,8 @@ from decimal import Decimal
 from perftui.export import contents, sheet as layout
 from perftui.export.contents import Amount, Cell, Table
 from perftui.i18n import gettext as _
-from perftui.model import Form
-from perftui.textwidth import width
+from perftui.core.model import Form
+from perftui.text.width import width
 
 AMOUNT_FORMAT = "0.00"
 _FORBIDDEN_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
@@ -31,7 +31,7 @@ def number(amount: Decimal) -> float:
     """An amount as the double Excel stores.
 
     Amounts have at most two decimals and stay below 10^8 (see
-    :mod:`perftui.money`), so at most 10 significant digits: the nearest double
+    :mod:`perftui.core.money`), so at most 10 significant digits: the nearest double
     prints back as exactly the same decimal (openpyxl writes 16 significant
     digits), and Excel reads back the amount that was stored.
     """

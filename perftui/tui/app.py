@@ -1,6 +1,6 @@
 """The Textual app: the hub between the database (in worker threads) and the screens.
 
-The app owns the data: a :class:`~perftui.tui.catalog.Catalog` read in a
+The app owns the data: a :class:`~perftui.tui.state.catalog.Catalog` read in a
 worker, kept current by a watcher thread that polls
 :meth:`Repository.changed` (one stat) twice a second, and changed locally
 when this operator saves, deletes or restores a form. Screens ask the app to
@@ -16,7 +16,7 @@ In read-only mode every write is refused by :meth:`refuse_write`, which says so
 in one line: a key that silently does nothing looks like a broken key.
 
 Editors talk to the app with the typed messages of
-:mod:`perftui.tui.messages`: ``FormSaved``, ``FormDeleted``, ``DraftChanged``;
+:mod:`perftui.tui.events`: ``FormSaved``, ``FormDeleted``, ``DraftChanged``;
 their totals line asks with ``TotalsWanted``. Quitting with unsaved edits in an
 editor asks first (save / discard / stay), as leaving the editor does.
 """
@@ -37,29 +37,29 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 import storage
-from perftui import backups
-from perftui.access import permission_warning
+from perftui.services import restore as backups
+from perftui.services.access import permission_warning
 from perftui.config import ConfigError, Settings, load_settings
 from perftui.i18n import gettext as _
-from perftui.messages import describe
-from perftui.history import HistoryError
-from perftui.model import Form
-from perftui.repository import Conflict
+from perftui.text.errors import describe
+from perftui.core.history import HistoryError
+from perftui.core.model import Form
+from perftui.services.repository import Conflict
 from perftui.tui import keys
-from perftui.tui.catalog import Catalog, View, copy_for_year
+from perftui.tui.state.catalog import Catalog, View, copy_for_year
 from perftui.tui.commands import ActionCommands
-from perftui.tui.database import Database, Reading
-from perftui.tui.editor import FormEditorScreen
-from perftui.tui.editor_prompts import DISCARD, SAVE, UnsavedChangesScreen
-from perftui.tui.editor_saving import SavingScreen
-from perftui.tui.export_dialog import ExportDialog, ExportDone
-from perftui.tui.grid import IndicatorGridScreen
-from perftui.tui.messages import DatabaseChanged, DraftChanged, FormDeleted, FormSaved, TotalsWanted
+from perftui.tui.state.database import Database, Reading
+from perftui.tui.editor.form_editor import FormEditorScreen
+from perftui.tui.dialogs.choice import DISCARD, SAVE, UnsavedChangesScreen
+from perftui.tui.editor.saving import SavingScreen
+from perftui.tui.dialogs.export import ExportDialog, ExportDone
+from perftui.tui.editor.indicator_grid import IndicatorGridScreen
+from perftui.tui.events import DatabaseChanged, DraftChanged, FormDeleted, FormSaved, TotalsWanted
 from perftui.tui.screens.error import ErrorScreen
 from perftui.tui.screens.help import HelpScreen
 from perftui.tui.screens.history import HistoryScreen
 from perftui.tui.screens.palette import Palette
-from perftui.tui.screens.project_list import ProjectListScreen
+from perftui.tui.screens.home import ProjectListScreen
 from perftui.tui.widgets.summary import TotalsLine
 from storage.backup import Backup
 

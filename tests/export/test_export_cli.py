@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from perftui.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, main
-from perftui.textwidth import width
+from perftui.text.width import width
 
 from tests.conftest import SEED_FORMS
 
@@ -43,7 +43,7 @@ def test_box_formats_through_the_cli_have_one_width(capsys, seeded, fmt):
 
 
 def test_selection_options(capsys, seeded, tmp_path):
-    from tests.test_importer import OTHER_FORM
+    from tests.importing.test_text_import import OTHER_FORM
 
     other = tmp_path / "other.txt"
     other.write_text(OTHER_FORM, encoding="utf-8")

@@ -7,7 +7,7 @@ from textual.app import App
 from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static
 
 from perftui import export
-from perftui.tui.export_dialog import ExportDialog, ExportDone
+from perftui.tui.dialogs.export import ExportDialog, ExportDone
 
 
 class Host(App[None]):

@@ -13,9 +13,10 @@ from decimal import Decimal
 import pytest
 
 from perftui import export
-from perftui.export import files, readback
-from perftui.importer import FormatError
-from perftui.repository import Repository
+from perftui.export import files
+from perftui.importing import readback
+from perftui.importing.text import FormatError
+from perftui.services.repository import Repository
 
 from tests.conftest import SEED_FISCAL_TOTAL, SEED_FORMS, SEED_INDICATORS
 
@@ -79,7 +80,7 @@ def test_xlsx_and_openpyxl_are_only_loaded_for_xlsx(sample_forms):
     import sys
 
     code = (
-        "import sys; from perftui.importer import read_file; from perftui.demo import SEED;"
+        "import sys; from perftui.importing.text import read_file; from perftui.demo import SEED;"
         "from perftui import export; forms = read_file(SEED);"
         "[export.render(k, forms, export.Options(f)) for k in export.KINDS for f in export.FORMATS if f != 'xlsx'];"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'textual')))"
@@ -288,7 +289,7 @@ def test_write_refuses_a_file_that_appears_while_writing(tmp_path, monkeypatch):
 
 def test_write_errors_are_storage_write_errors_that_name_the_file(tmp_path):
     import storage
-    from perftui.messages import describe
+    from perftui.text.errors import describe
 
     with pytest.raises(storage.StorageWriteError) as raised:
         files.write(tmp_path / "missing-folder" / "out.txt", b"x")

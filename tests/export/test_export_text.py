@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from perftui import export, views
+from perftui import export
+
+from perftui.text import views
 from perftui.export import contents, text
-from perftui.textwidth import width
+from perftui.text.width import width
 
 from tests.conftest import SEED_INDICATORS
 
@@ -204,7 +206,7 @@ def test_english_headers_with_the_english_locale(sample_forms):
 
 
 def test_a_form_without_a_year_or_amounts_still_exports(sample_forms):
-    from perftui.model import Form
+    from perftui.core.model import Form
 
     blank = Form(id="blank", name="空表")
     for fmt in export.FORMATS:

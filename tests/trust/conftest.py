@@ -68,7 +68,7 @@ def perftui_process(*argv, env: dict[str, str] | None = None, stdin: str | None 
 def seeded_db(db_path, seed_forms):
     """A database holding the eight seed forms, imported by 'alice' over SSH."""
     from perftui.config import Actor
-    from perftui.repository import Repository
+    from perftui.services.repository import Repository
 
     repository = Repository.open(db_path)
     repository.actor = Actor("alice", "10.0.0.5")

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import storage  # noqa: E402
 from perftui.demo import SEED  # noqa: E402
-from perftui.history import HistoryError  # noqa: E402
-from perftui.importer import read_file  # noqa: E402
-from perftui.model import Funding, Indicator, new_id  # noqa: E402
-from perftui.repository import Conflict, Repository, _content  # noqa: E402
+from perftui.core.history import HistoryError  # noqa: E402
+from perftui.importing.text import read_file  # noqa: E402
+from perftui.core.model import Funding, Indicator, new_id  # noqa: E402
+from perftui.services.repository import Conflict, Repository, _content  # noqa: E402
 
 
 def digest(form) -> str:

@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from perftui import cli
-from perftui.repository import Repository
+from perftui.services.repository import Repository
 from storage.backup import Backups, backup_folder
 from tests.trust.conftest import run_cli
 

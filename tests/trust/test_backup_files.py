@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 import storage
-from perftui import backups as perftui_backups
-from perftui.model import Funding
-from perftui.repository import Repository
+from perftui.services import restore as perftui_backups
+from perftui.core.model import Funding
+from perftui.services.repository import Repository
 from storage import backup as backup_module
 from storage.backup import Backups, backup_folder
 from storage.lock import FileLock, lock_path_for
@@ -79,7 +79,7 @@ def test_first_write_of_each_day_keeps_the_replaced_version_by_hard_link(db_path
 
 
 def test_every_import_that_writes_backs_up_first(db_path, seed_forms, seed_text, clock):
-    from perftui.importer import parse_text
+    from perftui.importing.text import parse_text
 
     repository = Repository.open(db_path)
     repository.import_forms(seed_forms)
@@ -96,7 +96,7 @@ def test_every_import_that_writes_backs_up_first(db_path, seed_forms, seed_text,
 
 
 def test_only_the_last_n_are_kept_and_other_files_are_left_alone(db_path, seed_forms, seed_text, clock):
-    from perftui.importer import parse_text
+    from perftui.importing.text import parse_text
 
     repository = Repository.open(db_path, backups_keep=3)
     repository.import_forms(seed_forms)

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 import storage
-from perftui.repository import Repository
+from perftui.services.repository import Repository
 from storage.backup import Backups
 from tests.trust.conftest import ROOT, perftui_process, run_cli
 

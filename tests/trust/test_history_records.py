@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from perftui import history
+from perftui.core import history
 from perftui.config import Actor, current_actor
-from perftui.history import HistoryError, replay
-from perftui.model import Form, Funding, Indicator
-from perftui.repository import COPIED, Conflict, Repository, _content
-from perftui.textwidth import width
+from perftui.core.history import HistoryError, replay
+from perftui.core.model import Form, Funding, Indicator
+from perftui.services.repository import COPIED, Conflict, Repository, _content
+from perftui.text.width import width
 from tests.trust.conftest import run_cli
 
 
@@ -55,7 +55,7 @@ def test_every_kind_of_change_is_recorded_with_who_when_and_what(db_path, seed_f
     bob.restore(saved.id)
     reverted = bob.revert(bob.get(saved.id), 1)
     changed = seed_text.replace("98\t年度金额\t98", "98\t年度金额\t90")
-    alice.import_forms(__import__("perftui.importer", fromlist=["parse_text"]).parse_text(changed))
+    alice.import_forms(__import__("perftui.importing.text", fromlist=["parse_text"]).parse_text(changed))
 
     entries = alice.history(form.id)
     assert [e.action for e in entries] == ["import", "save", "delete", "restore", "revert", "import"]

@@ -17,12 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perftui import findings, views
+from perftui.core import findings
+
+from perftui.text import views
 from perftui.demo import SEED
-from perftui.importer import FormatError, decode_detected, parse_text
-from perftui.money import AmountError, parse_amount
-from perftui.repository import form_doc_problem
-from perftui.target import parse_target
+from perftui.importing.text import FormatError, decode_detected, parse_text
+from perftui.core.money import AmountError, parse_amount
+from perftui.services.repository import form_doc_problem
+from perftui.core.target import parse_target
 from storage import fileformat
 from tests.trust.conftest import ROOT, run_cli
 
@@ -193,7 +195,7 @@ def test_a_gb18030_file_is_read_and_the_output_says_so(capsys, db_path, seed_tex
 
 
 def test_an_oversized_file_is_refused_in_one_line(capsys, monkeypatch, seeded, seed_text, tmp_path):
-    from perftui import importer
+    from perftui.importing import text as importer
 
     before = seeded.read_bytes()
     monkeypatch.setattr(importer, "MAX_FILE_BYTES", 10_000)

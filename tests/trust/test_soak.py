@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from perftui.history import reconstruct, replay
-from perftui.repository import Repository, _content
+from perftui.core.history import reconstruct, replay
+from perftui.services.repository import Repository, _content
 from storage.backup import Backups
 from tests.trust.conftest import ROOT, SOAK_REPORT
 from tests.trust.soak_worker import digest

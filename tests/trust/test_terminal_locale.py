@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from perftui.access import encoding_problem
+from perftui.services.access import encoding_problem
 from tests.trust.conftest import ROOT, perftui_process
 
 

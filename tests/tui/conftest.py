@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from perftui.config import Settings
-from perftui.repository import Repository
+from perftui.services.repository import Repository
 
 from .helpers import INCOMPLETE
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from perftui.model import Form, Funding, Indicator
+from perftui.core.model import Form, Funding, Indicator
 
 #: An unfinished 2024 form: no 年度目标, no 效益/满意度 indicators (3 errors).
 INCOMPLETE = Form(

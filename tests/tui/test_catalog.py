@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-from perftui.model import Funding
-from perftui.summary import Totals
-from perftui.tui.catalog import Catalog, Entry, View, copy_for_year
+from perftui.core.model import Funding
+from perftui.core.totals import Totals
+from perftui.tui.state.catalog import Catalog, Entry, View, copy_for_year
 
 from .helpers import INCOMPLETE
 

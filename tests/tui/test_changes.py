@@ -2,13 +2,13 @@
 
 from decimal import Decimal
 
-from perftui.model import Funding
-from perftui.repository import Repository
-from perftui.tui.messages import DraftChanged, FormDeleted, FormSaved
-from perftui.tui.screens.confirm import ConfirmScreen
-from perftui.tui.screens.deleted import DeletedFormsScreen
-from perftui.tui.editor import FormEditorScreen
-from perftui.tui.screens.year_prompt import YearPrompt
+from perftui.core.model import Funding
+from perftui.services.repository import Repository
+from perftui.tui.events import DraftChanged, FormDeleted, FormSaved
+from perftui.tui.dialogs.confirm import ConfirmScreen
+from perftui.tui.dialogs.deleted import DeletedFormsScreen
+from perftui.tui.editor.form_editor import FormEditorScreen
+from perftui.tui.dialogs.year import YearPrompt
 from perftui.tui.widgets.summary import TotalsLine
 
 from .helpers import INCOMPLETE, listed_names, started, summary_text, wait_for

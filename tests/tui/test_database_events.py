@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from perftui.repository import Repository
+from perftui.services.repository import Repository
 from perftui.tui.screens.error import ErrorScreen
 from storage.lock import FileLock, lock_path_for
 

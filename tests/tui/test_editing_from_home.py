@@ -12,11 +12,13 @@ from decimal import Decimal
 from textual import events
 from textual.keys import _character_to_key
 
-from perftui import cli, findings
-from perftui.repository import Repository
-from perftui.tui.editor import FormEditorScreen
-from perftui.tui.editor_prompts import UnsavedChangesScreen
-from perftui.tui.grid import IndicatorGridScreen
+from perftui import cli
+
+from perftui.core import findings
+from perftui.services.repository import Repository
+from perftui.tui.editor.form_editor import FormEditorScreen
+from perftui.tui.dialogs.choice import UnsavedChangesScreen
+from perftui.tui.editor.indicator_grid import IndicatorGridScreen
 from perftui.tui.widgets.summary import TotalsLine
 
 from .helpers import listed_names, notifications, started, summary_text, wait_for
@@ -382,9 +384,9 @@ async def test_editor_and_grid_keys_can_be_remapped_in_the_config(seeded_db, mak
 
 async def test_a_save_refused_for_another_operators_save_asks_and_keep_mine_overwrites(seeded_db, make_app):
     """Through the app's database too, a stale save is refused, shown, and kept only when confirmed."""
-    from perftui.repository import OVERWRITTEN
-    from perftui.tui.conflict import ConflictScreen
-    from perftui.tui.editor_prompts import ConfirmOverwriteScreen
+    from perftui.services.repository import OVERWRITTEN
+    from perftui.tui.dialogs.conflict import ConflictScreen
+    from perftui.tui.dialogs.choice import ConfirmOverwriteScreen
 
     app = make_app(seeded_db)
     async with app.run_test(size=SIZE) as pilot:

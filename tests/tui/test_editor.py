@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 from textual.widgets import TextArea
 
-from perftui import findings
-from perftui.repository import COPIED, Repository
-from perftui.summary import totals
-from perftui.tui.editor import DEBOUNCE, FormEditorScreen
-from perftui.tui.editor_host import EditorHost
-from perftui.tui.editor_prompts import UnsavedChangesScreen
-from perftui.tui.grid import IndicatorGridScreen
-from perftui.tui.messages import DraftChanged, FormSaved
+from perftui.core import findings
+from perftui.services.repository import COPIED, Repository
+from perftui.core.totals import totals
+from perftui.tui.editor.form_editor import DEBOUNCE, FormEditorScreen
+from tests.tui.editor_host import EditorHost
+from perftui.tui.dialogs.choice import UnsavedChangesScreen
+from perftui.tui.editor.indicator_grid import IndicatorGridScreen
+from perftui.tui.events import DraftChanged, FormSaved
 
 SIZE = (120, 36)
 LABOUR = "研究院劳务派遣人员经费"
@@ -84,7 +84,7 @@ async def test_opening_a_form_shows_its_amounts_and_goals(repo):
 
 
 async def test_tab_walks_the_fields_in_the_paper_form_reading_order(repo):
-    from perftui.draft import READING_ORDER
+    from perftui.core.form_edit import READING_ORDER
 
     app = EditorHost(lambda: FormEditorScreen(repo, None))
     async with app.run_test(size=SIZE) as pilot:

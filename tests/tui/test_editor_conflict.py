@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from perftui.repository import OVERWRITTEN, Repository
-from perftui.tui.conflict import ConflictScreen, conflict_text
-from perftui.tui.editor import FormEditorScreen
-from perftui.tui.editor_host import EditorHost
-from perftui.tui.editor_prompts import ConfirmOverwriteScreen
-from perftui.tui.grid import IndicatorGridScreen
+from perftui.services.repository import OVERWRITTEN, Repository
+from perftui.tui.dialogs.conflict import ConflictScreen, conflict_text
+from perftui.tui.editor.form_editor import FormEditorScreen
+from tests.tui.editor_host import EditorHost
+from perftui.tui.dialogs.choice import ConfirmOverwriteScreen
+from perftui.tui.editor.indicator_grid import IndicatorGridScreen
 
 SIZE = (120, 36)
 LABOUR = "研究院劳务派遣人员经费"

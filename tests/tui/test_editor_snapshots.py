@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from perftui.repository import Repository
-from perftui.tui.conflict import ConflictScreen
-from perftui.tui.editor import FormEditorScreen
-from perftui.tui.editor_host import EditorHost
+from perftui.services.repository import Repository
+from perftui.tui.dialogs.conflict import ConflictScreen
+from perftui.tui.editor.form_editor import FormEditorScreen
+from tests.tui.editor_host import EditorHost
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from perftui.config import Settings
 from perftui.tui import keys
-from perftui.tui.export_dialog import ExportDialog
+from perftui.tui.dialogs.export import ExportDialog
 from perftui.tui.screens.help import help_text
 
 from .helpers import notifications, started, wait_for

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from perftui.model import Indicator
-from perftui.repository import Repository
-from perftui.tui.editor import FormEditorScreen
-from perftui.tui.editor_host import EditorHost
-from perftui.tui.editor_prompts import UnsavedChangesScreen
-from perftui.tui.grid import IndicatorGridScreen, target_reading
-from perftui.tui.messages import DraftChanged, FormSaved
+from perftui.core.model import Indicator
+from perftui.services.repository import Repository
+from perftui.tui.editor.form_editor import FormEditorScreen
+from tests.tui.editor_host import EditorHost
+from perftui.tui.dialogs.choice import UnsavedChangesScreen
+from perftui.tui.editor.indicator_grid import IndicatorGridScreen, target_reading
+from perftui.tui.events import DraftChanged, FormSaved
 
 SIZE = (120, 36)
 LABOUR = "研究院劳务派遣人员经费"
@@ -232,7 +232,7 @@ async def test_cells_can_be_picked_with_a_mouse(repo):
 
 
 async def test_a_new_form_starts_with_an_empty_grid(repo):
-    from perftui.model import Form
+    from perftui.core.model import Form
 
     app = EditorHost(lambda: IndicatorGridScreen(repo, Form(year=2025), save=False))
     async with app.run_test(size=SIZE) as pilot:

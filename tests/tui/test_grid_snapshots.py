@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from perftui.repository import Repository
-from perftui.tui.editor_host import EditorHost
-from perftui.tui.grid import IndicatorGridScreen
+from perftui.services.repository import Repository
+from tests.tui.editor_host import EditorHost
+from perftui.tui.editor.indicator_grid import IndicatorGridScreen
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import pytest
 from textual.widgets import OptionList
 
 from perftui.config import Actor
-from perftui.history import HistoryEntry
-from perftui.model import Funding
-from perftui.repository import Repository
-from perftui.tui.screens.confirm import ConfirmScreen
+from perftui.core.history import HistoryEntry
+from perftui.core.model import Funding
+from perftui.services.repository import Repository
+from perftui.tui.dialogs.confirm import ConfirmScreen
 from perftui.tui.screens.history import HistoryScreen, entry_texts
 from perftui.tui.screens.version import VersionScreen
 

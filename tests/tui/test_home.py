@@ -1,7 +1,7 @@
 """The home screen in Pilot: the list, the filter, the year, sorting, the summary, the keys."""
 
-from perftui.repository import Repository
-from perftui.tui.editor import FormEditorScreen
+from perftui.services.repository import Repository
+from perftui.tui.editor.form_editor import FormEditorScreen
 from perftui.tui.screens.help import HelpScreen
 from perftui.tui.widgets.form_table import FormTable
 

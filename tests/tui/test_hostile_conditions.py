@@ -11,9 +11,9 @@ from pathlib import Path
 from textual.widgets import OptionList
 
 from perftui.config import Settings
-from perftui.repository import Repository
-from perftui.tui.screens.backups import BackupsScreen
-from perftui.tui.screens.confirm import ConfirmScreen
+from perftui.services.repository import Repository
+from perftui.tui.dialogs.backups import BackupsScreen
+from perftui.tui.dialogs.confirm import ConfirmScreen
 from perftui.tui.screens.error import ErrorScreen
 from perftui.tui.screens.history import HistoryScreen
 from perftui.tui.widgets.form_table import FormTable

@@ -4,9 +4,9 @@ import pytest
 from textual.widgets import OptionList
 
 from perftui import cli
-from perftui.repository import Repository
+from perftui.services.repository import Repository
 from perftui.tui import keys
-from perftui.tui.screens.deleted import DeletedFormsScreen
+from perftui.tui.dialogs.deleted import DeletedFormsScreen
 from perftui.tui.screens.history import HistoryScreen
 from perftui.tui.screens.version import VersionScreen
 
@@ -103,7 +103,7 @@ def test_the_command_line_opens_the_app_read_only(argv, env, monkeypatch, db_pat
 
 
 async def test_restoring_a_backup_is_refused(db_path, seed_forms, make_app):
-    from perftui.tui.screens.backups import BackupsScreen
+    from perftui.tui.dialogs.backups import BackupsScreen
     from perftui.tui.screens.error import ErrorScreen
 
     Repository.open(db_path).import_forms(seed_forms)  # the "created" backup

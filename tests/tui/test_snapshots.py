@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from perftui.repository import Repository
+from perftui.services.repository import Repository
 
 from .helpers import INCOMPLETE, started
 

@@ -12,11 +12,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from perftui.backups import BackupInfo
+from perftui.services.restore import BackupInfo
 from perftui.i18n import gettext as _
 from perftui.tui import keys
-from perftui.tui.screens.backups import BackupsScreen, contents_text
-from perftui.tui.screens.confirm import ConfirmScreen
+from perftui.text.views import backup_contents_text
+from perftui.tui.dialogs.backups import BackupsScreen
+from perftui.tui.dialogs.confirm import ConfirmScreen
 
 
 class ErrorScreen(Screen):
@@ -59,7 +60,7 @@ class ErrorScreen(Screen):
             if info is None or app.refuse_write(_("用备份恢复数据库")):
                 return
             question = _("用备份 {backup}（{contents}）替换数据库 {path}？\n现在的文件会先另存为备份。").format(
-                backup=info.backup.name, contents=contents_text(info.contents), path=app.db_path
+                backup=info.backup.name, contents=backup_contents_text(info.contents), path=app.db_path
             )
 
             def answer(yes: bool | None) -> None:

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from perftui.i18n import gettext as _
-from perftui.textwidth import pad, width
+from perftui.text.width import pad, width
 from perftui.tui import keys
 
 

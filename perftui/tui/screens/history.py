@@ -23,14 +23,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from perftui import history
-from perftui.history import HistoryEntry
+from perftui.core import history
+from perftui.core.history import HistoryEntry
 from perftui.i18n import gettext as _
-from perftui.messages import describe
-from perftui.model import Form
-from perftui.textwidth import pad, width
+from perftui.text.errors import describe
+from perftui.core.model import Form
+from perftui.text.width import pad, width
 from perftui.tui import keys
-from perftui.tui.messages import DatabaseChanged
+from perftui.tui.events import DatabaseChanged
 from perftui.tui.screens.version import VersionScreen
 
 

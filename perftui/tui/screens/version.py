@@ -19,13 +19,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from perftui import history, views
-from perftui.history import REVERTED, HistoryEntry
+from perftui.core import history
+
+from perftui.text import views
+from perftui.core.history import REVERTED, HistoryEntry
 from perftui.i18n import gettext as _, ngettext
-from perftui.messages import describe
-from perftui.model import Form, fields_changed
+from perftui.text.errors import describe
+from perftui.core.model import Form, fields_changed
 from perftui.tui import keys
-from perftui.tui.screens.confirm import ConfirmScreen
+from perftui.tui.dialogs.confirm import ConfirmScreen
 
 #: Marks a changed field in words as well as colour (NO_COLOR loses nothing).
 MARK = "≠ "

@@ -30,11 +30,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from perftui import views
+from perftui.text import views
 from perftui.i18n import N_, gettext as _, ngettext
-from perftui.textwidth import pad, truncate, width
+from perftui.text.width import pad, truncate, width
 from perftui.tui import keys
-from perftui.tui.catalog import Entry, Selection
+from perftui.tui.state.catalog import Entry, Selection
 
 
 @dataclass(frozen=True)

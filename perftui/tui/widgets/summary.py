@@ -1,6 +1,6 @@
 """The live summary: how much the listed forms add up to, and which are not finished.
 
-It shows a :class:`~perftui.tui.catalog.Selection`, so its totals are always
+It shows a :class:`~perftui.tui.state.catalog.Selection`, so its totals are always
 those of the rows on screen (the year and the filter are named, since a total
 without its scope is a wrong number waiting to be copied). While an editor has
 unsaved changes the totals include them and say so, in words as well as in
@@ -20,11 +20,11 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
-from perftui import views
+from perftui.text import views
 from perftui.i18n import gettext as _, ngettext
-from perftui.textwidth import pad, truncate, width
-from perftui.tui.catalog import Selection
-from perftui.tui.messages import TotalsWanted
+from perftui.text.width import pad, truncate, width
+from perftui.tui.state.catalog import Selection
+from perftui.tui.events import TotalsWanted
 
 
 def scope_text(selection: Selection) -> str:

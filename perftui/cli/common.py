@@ -1,0 +1,123 @@
+"""What every command needs: the database, the one form a name means, a question, one-line errors.
+
+Nothing heavy is imported at the top: a lookup must answer fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from perftui.i18n import gettext as _
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+
+class CommandError(Exception):
+    """A one-line message for stderr and an exit code; never a traceback."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.code = code
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    from perftui import config
+
+    if args.demo:
+        return config.demo_db_path()
+    return config.resolve_db_path(args.db)
+
+
+def read_only(args: argparse.Namespace) -> bool:
+    from perftui.config import env_flag
+
+    return bool(args.read_only) or env_flag("PERFTUI_READ_ONLY")
+
+
+
+def open_repository(args: argparse.Namespace):
+    from perftui.services.repository import Repository
+
+    path = db_path(args)
+    writable = not read_only(args)
+    repository = Repository.open(path, read_only=not writable, backups_keep=backups_keep() if writable else None)
+    warn_about_permissions(args, path)
+    if args.demo:
+        from perftui.demo import ensure_demo
+
+        ensure_demo(repository)
+    return repository
+
+
+def select(repository, args: argparse.Namespace):
+    forms = repository.forms(getattr(args, "year", None))
+    return forms
+
+
+def resolve_one(repository, query: str):
+    return resolve_among(repository.forms(), query)
+
+
+def resolve_among(forms, query: str, *, deleted: bool = False):
+    """The one form ``query`` names among ``forms``; none or several is a one-line error."""
+    from perftui.core.model import lookup
+
+    matches = lookup(forms, query)
+    if not matches:
+        message = _("没有名称或编号含“{query}”的已删除的表") if deleted else _("没有名称或编号含“{query}”的表")
+        raise CommandError(message.format(query=query), EXIT_FINDINGS)
+    if len(matches) > 1:
+        lines = [_("有 {n} 张表符合“{query}”，请说得更具体些（或用编号）：").format(n=len(matches), query=query)]
+        lines += [f"  {form.id}  {form.year or ''}  {form.name}" for form in matches]
+        raise CommandError("\n".join(lines), EXIT_USAGE)
+    return matches[0]
+
+
+def backups_keep() -> int:
+    from perftui.config import load_settings
+
+    return load_settings().backups_keep
+
+
+
+def warn_about_permissions(args: argparse.Namespace, path: Path) -> None:
+    """Note a warning when everyone may read or change the database: one line, not an error.
+
+    Kept on ``args.warnings`` and printed by :func:`perftui.cli.parser.main`
+    after the command's output, never on top of an error's one line.
+    """
+    from perftui.services.access import permission_warning
+
+    warning = permission_warning(path)
+    notes = args.__dict__.setdefault("warnings", [])
+    if warning and warning not in notes:
+        notes.append(warning)
+
+
+def confirm(question: str, assume_yes: bool) -> None:
+    """Ask on the terminal; anything but yes (or no answer at all) cancels.
+
+    Reads stdin even when it is not a terminal, so ``echo y | perftui ...``
+    works; scripts say ``--yes``.
+    """
+    if assume_yes:
+        return
+    print(f"{question} [y/N] ", end="", flush=True)
+    try:
+        answer = input().strip().casefold()
+    except EOFError:
+        answer = ""
+        print()
+    if answer not in ("y", "yes", "是", "好", "确定"):
+        raise CommandError(_("已取消，未作任何修改。"), EXIT_FINDINGS)
+
+
+def terminal_width() -> int:
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return 100
+

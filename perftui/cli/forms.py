@@ -1,0 +1,98 @@
+"""Lookups: ``list``, ``show``, ``total``, ``check``. They never import textual."""
+
+from __future__ import annotations
+
+import argparse
+
+from perftui.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    open_repository,
+    resolve_one,
+    select,
+    terminal_width,
+)
+from perftui.i18n import gettext as _
+
+
+def register(add) -> None:
+    sub = add("list", cmd_list, _("列出所有表"))
+    sub.add_argument("--year", type=int, help=_("只看这一年度"))
+    sub = add("show", cmd_show, _("显示一张表的全部内容和检查结果"))
+    sub.add_argument("name", nargs="+", metavar="NAME|ID", help=_("项目名称的一部分，或表的编号"))
+    sub = add("total", cmd_total, _("年度财政拨款合计（及其他资金、年度金额）"))
+    sub.add_argument("--year", type=int, help=_("只算这一年度"))
+    sub.add_argument("--by", choices=["主管部门", "实施单位", "department", "unit"], help=_("按主管部门或实施单位分组"))
+    sub = add("check", cmd_check, _("检查所有表；有不完整的表时退出码为1"))
+    sub.add_argument("--year", type=int, help=_("只查这一年度"))
+    sub.add_argument("--strict", action="store_true", help=_("有任何检查结果（含提醒）时退出码为1"))
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from perftui.text import views
+
+    forms = select(open_repository(args), args)
+    if not forms:
+        print(_("没有表。用 perftui import 文件 导入。"))
+        return EXIT_OK
+    print(views.list_table(forms))
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from perftui.text import views
+
+    form = resolve_one(open_repository(args), " ".join(args.name))
+    print(views.form_text(form, line_width=terminal_width()))
+    return EXIT_OK
+
+
+def cmd_total(args: argparse.Namespace) -> int:
+    from perftui.text import views
+    from perftui.core.totals import Totals, group_totals
+
+    rows = open_repository(args).funded(args.year)
+    by_year = sorted(rows, key=lambda r: r.year or 0)
+    several_years = len({r.year for r in rows}) > 1
+    if args.by:
+        by_department = args.by in ("主管部门", "department")
+        first = _("主管部门") if by_department else _("实施单位")
+        key_of = (lambda r: r.department) if by_department else (lambda r: r.unit)
+        if several_years:
+            groups = group_totals(by_year, lambda r: (r.year, key_of(r)))
+            lines = [views.totals_row(f"{year or '-'} {name}", t) for (year, name), t in groups.items()]
+        else:
+            groups = group_totals(rows, key_of)
+            lines = [views.totals_row(str(name), t) for name, t in groups.items()]
+    else:
+        first = _("年度")
+        groups = group_totals(by_year, lambda r: r.year)
+        lines = [views.totals_row(str(year or "-"), t) for year, t in groups.items()]
+    if len(lines) != 1 or args.by:
+        lines.append(views.totals_row(_("合计"), Totals.sum(groups.values())))
+    print(views.totals_table(lines, first))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from perftui.core import findings
+    from perftui.text import views
+
+    forms = select(open_repository(args), args)
+    incomplete = with_findings = 0
+    for form in forms:
+        found = findings.check(form)
+        if not found:
+            continue
+        with_findings += 1
+        incomplete += not findings.is_complete(found)
+        print(f"{form.name}  [{form.year or ''}, {form.id}]  {views.status_text(found)}")
+        print("\n".join(views.finding_lines(found)))
+    print(
+        _("共 {forms} 张表：{incomplete} 张不完整，{flagged} 张有检查结果").format(
+            forms=len(forms), incomplete=incomplete, flagged=with_findings
+        )
+    )
+    if incomplete or (args.strict and with_findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+

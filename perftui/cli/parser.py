@@ -1,0 +1,120 @@
+"""The ``perftui`` command: quick lookups, checks, imports and exports; no subcommand opens the TUI.
+
+Lookups must answer fast, so nothing heavy is imported at the top: textual
+only when the TUI opens, tabulate only when a table prints. Each command
+group lives in its own module (forms, imports, exports, trust), which adds
+its subcommands through ``register``.
+
+Exit codes: 0 fine; 1 ``check`` found incomplete forms (or, with ``--strict``,
+any finding), or an import file was refused; 2 usage errors and ambiguous
+names; 3 the database or a file could not be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from perftui import i18n
+from perftui.cli import exports, forms, imports, trust
+from perftui.cli.common import EXIT_ERROR, EXIT_OK, CommandError, db_path, read_only
+from perftui.i18n import gettext as _
+
+__all__ = ["main", "build_parser"]
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from perftui.tui import run
+
+    return run(db_path(args), read_only=read_only(args), demo=args.demo)
+
+
+def _common_options(suppress: bool) -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand.
+
+    A subcommand's parser would otherwise reset what was given before it
+    (``perftui --db X list`` would lose X), so there they default to SUPPRESS.
+    """
+    default = argparse.SUPPRESS if suppress else None
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=default, help=_("数据库文件（默认：$PERFTUI_DB，或用户数据目录下的 forms.json）"))
+    common.add_argument("--demo", action="store_true", default=default or False, help=_("使用自带的示例表（2024年的8张表）"))
+    common.add_argument("--locale", metavar="LOCALE", default=default, help=_("界面语言：zh_CN（默认）或 en"))
+    common.add_argument("--read-only", action="store_true", default=default or False, help=_("只读：拒绝一切修改（也可设 PERFTUI_READ_ONLY=1）"))
+    return common
+
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options(suppress=True)
+
+    parser = argparse.ArgumentParser(
+        prog="perftui",
+        description=_("本级预算项目绩效目标表：查询、检查、导入、导出；不带子命令时打开终端界面。"),
+        parents=[_common_options(suppress=False)],
+    )
+    from perftui import __version__
+
+    parser.add_argument("--version", action="version", version=f"perftui {__version__}")
+    parser.set_defaults(handler=cmd_tui)
+    commands = parser.add_subparsers(title=_("子命令"), metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[common])
+        sub.set_defaults(handler=handler)
+        return sub
+
+    forms.register(add)
+    imports.register(add)
+    exports.register(add, common)
+    trust.register(add)
+    return parser
+
+
+def _error_types() -> tuple[type[BaseException], ...]:
+    import storage
+    from perftui.config import ConfigError
+    from perftui.importing.text import FormatError
+    from perftui.services.repository import Conflict
+
+    return (storage.StorageError, FormatError, ConfigError, Conflict, CommandError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--locale")
+    known, _rest = early.parse_known_args(argv)
+    try:
+        i18n.set_locale(known.locale or i18n.locale_from_environment())
+    except OSError as error:  # the English catalog is missing from the install
+        print(f"perftui: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    from perftui.services.access import encoding_problem
+
+    problem = encoding_problem()
+    if problem:  # before anything prints Chinese (argparse's help included)
+        print(problem, file=sys.stderr)
+        return EXIT_ERROR
+    args = build_parser().parse_args(argv)
+    args.warnings = []
+    try:
+        code = args.handler(args)
+        for warning in args.warnings:  # after the output, and never on top of an error's one line
+            print(f"perftui: {warning}", file=sys.stderr)
+        return code
+    except _error_types() as error:
+        from perftui.text.errors import describe
+
+        print(f"perftui: {describe(error)}", file=sys.stderr)
+        return error.code if isinstance(error, CommandError) else EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `perftui list | head`
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

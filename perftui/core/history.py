@@ -1,0 +1,336 @@
+"""The history of every change to a form: reading it, showing it, going back in it.
+
+Each change the repository makes appends one entry (who, when, from where,
+which fields went from what to what) in the same atomic write as the change
+itself. Entries carry the revision the change produced, so a form's history is
+a gapless run of revisions 1..n, and any earlier version can be rebuilt from
+the current form by undoing the recorded changes newest first. Nothing here
+touches the store: :class:`~perftui.services.repository.Repository` reads and writes.
+
+Field keys are the stored document's paths (``name``, ``funding.annual.fiscal``,
+``goals.period``, ``indicators[3]``); values are as stored (amounts as the
+canonical strings, indicator rows as ``[一级, 二级, 三级, 指标值]``, a missing
+row as ``None``), so the history shows amounts exactly as they were entered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from perftui.config import Actor
+from perftui.i18n import N_, gettext as _
+from perftui.core.model import FIELD_LABELS, Form, fields_changed
+from perftui.text.width import pad, width, wrap
+
+# What a history entry says happened (the values are stored; never rename them).
+CREATED, IMPORTED, SAVED, DELETED, RESTORED, COPIED, REVERTED = (
+    "create", "import", "save", "delete", "restore", "copy", "revert",
+)
+#: A forced save that replaced someone else's newer revision ("keep mine").
+OVERWRITTEN = "overwrite"
+#: A whole backup was restored; not about one form (``form_id`` is empty).
+BACKUP_RESTORED = "backup-restore"
+
+ACTION_LABELS = {
+    CREATED: N_("新建"),
+    IMPORTED: N_("导入"),
+    SAVED: N_("保存"),
+    DELETED: N_("删除"),
+    RESTORED: N_("撤销删除"),
+    COPIED: N_("复制"),
+    REVERTED: N_("回退"),
+    OVERWRITTEN: N_("覆盖他人的修改"),
+    BACKUP_RESTORED: N_("恢复备份"),
+}
+
+_ROW = re.compile(r"indicators\[(\d+)\]")
+
+
+class HistoryError(LookupError):
+    """A version that the history cannot give back; str() is one line for the operator."""
+
+
+def _copied(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One recorded change. ``revision`` is the form's revision after the change."""
+
+    id: str
+    form_id: str
+    form_name: str
+    action: str
+    at: str
+    by: str
+    client: str
+    revision: int
+    changes: tuple[tuple[str, Any, Any], ...] = ()
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> HistoryEntry:
+        changes = doc.get("changes")
+        changes = [] if changes is None else changes
+        if not isinstance(changes, list) or not all(isinstance(c, list) and len(c) == 3 for c in changes):
+            raise ValueError(f"history entry {doc.get('id')!r} has malformed changes")
+        return cls(
+            str(doc["id"]),
+            str(doc.get("form_id", "")),
+            str(doc.get("form_name", "")),
+            str(doc.get("action", "")),
+            str(doc.get("at", "")),
+            str(doc.get("by", "")),
+            str(doc.get("client", "")),
+            int(doc.get("revision") or 0),
+            # Copies of indicator rows: ``doc`` may be the store's own (Snapshot.view).
+            tuple((str(key), _copied(old), _copied(new)) for key, old, new in changes),
+        )
+
+    @property
+    def who(self) -> str:
+        """The OS user, and over SSH the client address: ``alice@10.0.0.5``."""
+        return f"{self.by}@{self.client}" if self.client else self.by
+
+    @property
+    def is_creation(self) -> bool:
+        """Did this change bring the form into being (nothing before it)?"""
+        return self.revision == 1
+
+
+def entry_doc(
+    actor: Actor,
+    action: str,
+    *,
+    at: str,
+    form_id: str = "",
+    form_name: str = "",
+    revision: int = 0,
+    changes: Iterable[tuple[str, Any, Any]] = (),
+) -> dict[str, Any]:
+    """The stored form of a history entry (the ``id`` is added by the store)."""
+    return {
+        "form_id": form_id,
+        "form_name": form_name,
+        "action": action,
+        "at": at,
+        "by": actor.user,
+        "client": actor.client,
+        "revision": revision,
+        "changes": [list(change) for change in changes],
+    }
+
+
+# -- going back ------------------------------------------------------------
+
+
+def _set(doc: dict[str, Any], key: str, value: Any) -> None:
+    """Set the stored field ``key`` of a form document (indicator rows: see :func:`_apply`)."""
+    if key not in FIELD_LABELS or key == "indicators":
+        raise HistoryError(_("历史记录中有无法识别的栏目：{key}").format(key=key))
+    *path, last = key.split(".")
+    target = doc
+    for part in path:
+        target = target.setdefault(part, {})
+    target[last] = value
+
+
+def _apply(doc: dict[str, Any], changes: Iterable[tuple[str, Any, Any]], *, undo: bool) -> None:
+    """Apply recorded changes to a form document (new values), or undo them (old values).
+
+    Indicator rows are recorded by position; a ``None`` side means the row did
+    not exist, and rows only ever appear or vanish at the end, so dropping the
+    ``None`` rows after setting them gives the table as it was.
+    """
+    rows: list[Any] = list(doc.get("indicators") or [])
+    touched_rows = False
+    for key, old, new in changes:
+        value = old if undo else new
+        match = _ROW.fullmatch(key)
+        if match is None:
+            _set(doc, key, value)
+            continue
+        index = int(match.group(1)) - 1
+        if index < 0:
+            raise HistoryError(_("历史记录中有无法识别的栏目：{key}").format(key=key))
+        rows.extend([None] * (index + 1 - len(rows)))
+        rows[index] = value
+        touched_rows = True
+    if touched_rows:
+        doc["indicators"] = [row for row in rows if row is not None]
+
+
+def _by_revision(entries: Iterable[HistoryEntry], form_id: str) -> dict[int, HistoryEntry]:
+    return {entry.revision: entry for entry in entries if entry.form_id == form_id}
+
+
+def _stamped(form: Form, entry: HistoryEntry | None, revision: int) -> Form:
+    if entry is None:
+        return form.evolve(revision=revision)
+    return form.evolve(revision=revision, updated_at=entry.at, updated_by=entry.who)
+
+
+def reconstruct(current: Form, entries: Iterable[HistoryEntry], revision: int) -> Form:
+    """The form as it was at ``revision``: the current form with later changes undone.
+
+    Raises :class:`HistoryError` for a revision the form never had, or when an
+    entry between the two is missing (a database from before history was kept).
+    """
+    if not 1 <= revision <= current.revision:
+        raise HistoryError(
+            _("“{name}”没有修订 {revision}（现在是修订 {current}）").format(
+                name=current.name, revision=revision, current=current.revision
+            )
+        )
+    by_revision = _by_revision(entries, current.id)
+    doc = current.to_doc()
+    for step in range(current.revision, revision, -1):
+        entry = by_revision.get(step)
+        if entry is None:
+            raise HistoryError(
+                _("“{name}”修订 {step} 的历史记录缺失，无法还原更早的版本").format(name=current.name, step=step)
+            )
+        _apply(doc, entry.changes, undo=True)
+    return _stamped(Form.from_doc(doc), by_revision.get(revision), revision)
+
+
+def replay(current: Form, entries: Iterable[HistoryEntry]) -> list[Form]:
+    """Every version of a form, rebuilt forwards: ``result[r - 1]`` is revision r.
+
+    The first version is the current form with every later change undone
+    (a creation records no fields); applying each change's new values from
+    there must arrive at the current form again. That, and each version
+    agreeing with :func:`reconstruct`, is what "the history agrees with the
+    forms" means. Raises :class:`HistoryError` when a revision is missing.
+    """
+    entries = list(entries)
+    by_revision = _by_revision(entries, current.id)
+    first = reconstruct(current, entries, 1)
+    doc = first.to_doc()
+    versions = [first]
+    for step in range(2, max(by_revision, default=1) + 1):
+        entry = by_revision.get(step)
+        if entry is None:
+            raise HistoryError(_("修订 {step} 的历史记录缺失").format(step=step))
+        _apply(doc, entry.changes, undo=False)
+        versions.append(_stamped(Form.from_doc(doc), entry, step))
+    return versions
+
+
+# -- showing ---------------------------------------------------------------
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return _(label) if label else action
+
+
+def field_label(key: str) -> str:
+    match = _ROW.fullmatch(key)
+    if match:
+        return _("指标第{row}行").format(row=match.group(1))
+    label = FIELD_LABELS.get(key)
+    return _(label) if label else key
+
+
+def value_text(value: Any) -> str:
+    """A stored value for people: as stored, indicator rows joined, blanks named."""
+    if value is None or value == "" or value == []:
+        return _("（空）")
+    if isinstance(value, list):
+        return " / ".join(str(cell) for cell in value)
+    return str(value)
+
+
+def when_text(at: str) -> str:
+    """``2024-05-01 10:15:02`` (the offset shown only when it is not this machine's)."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    text = moment.strftime("%Y-%m-%d %H:%M:%S")
+    local = datetime.now().astimezone().utcoffset()
+    if moment.utcoffset() is not None and moment.utcoffset() != local:
+        text += moment.strftime("%z")
+    return text
+
+
+def header_cells(entry: HistoryEntry) -> list[str]:
+    """The columns of an entry's first line: when, who, what, which form, which revision."""
+    revision = _("修订 {revision}").format(revision=entry.revision) if entry.form_id else ""
+    return [when_text(entry.at), entry.who, action_label(entry.action), entry.form_name, revision]
+
+
+def change_lines(
+    entry: HistoryEntry,
+    *,
+    line_width: int = 100,
+    full: bool = False,
+    indent: str = "  ",
+    created: Form | None = None,
+) -> list[str]:
+    """The fields an entry changed, one ``label  old → new`` line each, labels aligned.
+
+    A change too long for one line becomes a label line with the old and new
+    values wrapped beneath it. A creation lists nothing but a count unless
+    ``full``: the whole new form is better read with ``perftui show``.
+    """
+    if entry.action == BACKUP_RESTORED:
+        return [f"{indent}{value_text(old)} → {value_text(new)}" for _key, old, new in entry.changes]
+    changes = entry.changes
+    if entry.is_creation and not changes:
+        # A creation records no fields; ``created`` is the form it created
+        # (the first version, reconstructed), when the caller has it.
+        if created is None:
+            return [indent + _("新表")]
+        changes = tuple(fields_changed(Form(id=created.id), created))
+        if not full:
+            rows = sum(1 for key, _old, _new in changes if _ROW.fullmatch(key))
+            return [indent + _("新表：{fields} 个栏目，{rows} 条指标").format(fields=len(changes) - rows, rows=rows)]
+    labels = [field_label(key) for key, _old, _new in changes]
+    label_width = max((width(label) for label in labels), default=0)
+    lines: list[str] = []
+    for label, (_key, old, new) in zip(labels, changes):
+        old_text, new_text = value_text(old), value_text(new)
+        one_line = f"{indent}{pad(label, label_width)}  {old_text} → {new_text}"
+        if width(one_line) <= line_width and "\n" not in old_text + new_text:
+            lines.append(one_line)
+            continue
+        lines.append(f"{indent}{label}")
+        room = max(20, line_width - width(indent) * 2 - 4)
+        for mark, text in ((_("原："), old_text), (_("新："), new_text)):
+            wrapped = wrap(text, room)
+            lines.append(f"{indent * 2}{mark}{wrapped[0]}")
+            lines += [f"{indent * 2}{pad('', width(mark))}{more}" for more in wrapped[1:]]
+    return lines
+
+
+def describe_entry(
+    entry: HistoryEntry, *, line_width: int = 100, full: bool = False, created: Form | None = None
+) -> list[str]:
+    """One entry as lines of text: a header line, then one line per changed field."""
+    header = "  ".join(cell for cell in header_cells(entry) if cell)
+    return [header, *change_lines(entry, line_width=line_width, full=full, created=created)]
+
+
+def history_lines(
+    entries: Sequence[HistoryEntry],
+    *,
+    line_width: int = 100,
+    full: bool = False,
+    created: Callable[[HistoryEntry], Form | None] | None = None,
+) -> list[str]:
+    """Entries oldest first, their header columns aligned by display width across all of them."""
+    headers = [header_cells(entry) for entry in entries]
+    widths = [max((width(cells[i]) for cells in headers), default=0) for i in range(5)]
+    lines: list[str] = []
+    for entry, cells in zip(entries, headers):
+        padded = [pad(cell, widths[i]) for i, cell in enumerate(cells[:-1])] + [cells[-1]]
+        lines.append("  ".join(padded).rstrip())
+        first = created(entry) if created is not None and entry.is_creation and not entry.changes else None
+        lines += change_lines(entry, line_width=line_width, full=full, created=first)
+    return lines

@@ -1,0 +1,293 @@
+"""The 本级预算项目绩效目标表 as plain immutable records.
+
+Records hold data only; checks live in :mod:`perftui.core.findings`, sums in
+:mod:`perftui.core.totals`. Amounts are :class:`~decimal.Decimal` in 万元 and are
+stored as the strings the operator entered (see :mod:`perftui.core.money`).
+
+A form's identity is its own ``id`` (never TinyDB's doc_id). ``revision`` is the
+stored revision the record was read at (0: never saved); the store refuses a save
+whose revision is stale.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from itertools import chain
+from typing import Any, Iterable, NamedTuple
+
+from perftui.core import money
+from perftui.i18n import N_
+from perftui.core.period import Period, parse_period
+from perftui.core.target import Target, parse_target
+from perftui.core.taxonomy import LAYOUTS, LEGACY
+
+
+@dataclass(frozen=True, slots=True)
+class Funding:
+    """资金投入 for the 实施期 or the 年度: 金额, of which 财政拨款 and 其他资金."""
+
+    total: Decimal | None = None
+    fiscal: Decimal | None = None
+    other: Decimal | None = None
+
+    @property
+    def implied_total(self) -> Decimal | None:
+        """财政拨款 + 其他资金 (a blank 其他资金 counts as zero)."""
+        if self.fiscal is None and self.other is None:
+            return None
+        return money.total((self.fiscal, self.other))
+
+    def to_doc(self) -> dict[str, str]:
+        return {
+            "total": money.canonical(self.total),
+            "fiscal": money.canonical(self.fiscal),
+            "other": money.canonical(self.other),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, str] | None) -> Funding:
+        """Raises ValueError/TypeError/ArithmeticError for a document that is not funding."""
+        doc = doc or {}
+        return cls(
+            money.from_stored(doc.get("total")),
+            money.from_stored(doc.get("fiscal")),
+            money.from_stored(doc.get("other")),
+        )
+
+
+class Indicator(NamedTuple):
+    """One row of the indicator table: 一级 / 二级 / 三级 / 指标值 (as written).
+
+    A named tuple rather than a frozen dataclass: a database of ten thousand
+    forms holds a hundred thousand rows, and a tuple is built three times
+    faster. Change a row with ``row._replace(value=...)``.
+    """
+
+    level1: str = ""
+    level2: str = ""
+    name: str = ""
+    value: str = ""
+
+    @property
+    def target(self) -> Target:
+        return parse_target(self.value)
+
+    def to_doc(self) -> list[str]:
+        return list(self)
+
+    @classmethod
+    def from_doc(cls, row: list[str]) -> Indicator:
+        return cls._make(row)
+
+
+def new_id() -> str:
+    """A form id: 12 hex digits, short enough to type, unique in practice (48 bits)."""
+    return secrets.token_hex(6)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One 本级预算项目绩效目标表."""
+
+    id: str = field(default_factory=new_id)
+    revision: int = 0
+    year: int | None = None  # 年度: the fiscal year the form is filed for
+    name: str = ""  # 项目名称
+    period_text: str = ""  # 项目实施期, as written
+    department: str = ""  # 主管部门
+    unit: str = ""  # 实施单位
+    period_funding: Funding = Funding()  # 实施期资金
+    annual_funding: Funding = Funding()  # 年度资金
+    period_goal: str = ""  # 实施期目标
+    annual_goal: str = ""  # 年度目标
+    indicators: tuple[Indicator, ...] = ()
+    layout: str = LEGACY
+    updated_at: str = ""  # ISO time of the last save, set by the repository
+    updated_by: str = ""
+
+    @property
+    def period(self) -> Period:
+        return _period(self.period_text)
+
+    @property
+    def identity(self) -> tuple[int | None, str, str]:
+        """What makes two forms "the same form" on import: 年度, 项目名称, 实施单位."""
+        return (self.year, " ".join(self.name.split()), " ".join(self.unit.split()))
+
+    def evolve(self, **changes: Any) -> Form:
+        return replace(self, **changes)
+
+    def to_doc(self) -> dict[str, Any]:
+        """The stored document: JSON types only, amounts as canonical strings."""
+        return {
+            "id": self.id,
+            "revision": self.revision,
+            "year": self.year,
+            "name": self.name,
+            "period": self.period_text,
+            "department": self.department,
+            "unit": self.unit,
+            "funding": {
+                "period": self.period_funding.to_doc(),
+                "annual": self.annual_funding.to_doc(),
+            },
+            "goals": {"period": self.period_goal, "annual": self.annual_goal},
+            "layout": self.layout,
+            "indicators": [row.to_doc() for row in self.indicators],
+            "updated_at": self.updated_at,
+            "updated_by": self.updated_by,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Form:
+        """The form a stored document holds.
+
+        Strict but cheap (it runs for every form on every read): a document
+        that is not a form raises KeyError, TypeError, ValueError or
+        ArithmeticError, which the repository reports as a damaged file.
+        """
+        texts = check_doc_shape(doc)
+        indicators = tuple(map(Indicator._make, doc["indicators"]))
+        funding = doc["funding"]
+        year, revision = doc["year"], doc.get("revision") or 0
+        layout = doc.get("layout") or LEGACY
+        return cls(
+            id=doc["id"],
+            revision=revision,
+            year=year,
+            name=texts[0],
+            period_text=texts[1],
+            department=texts[2],
+            unit=texts[3],
+            period_funding=Funding.from_doc(funding["period"]),
+            annual_funding=Funding.from_doc(funding["annual"]),
+            period_goal=texts[4],
+            annual_goal=texts[5],
+            indicators=indicators,
+            layout=layout if layout in LAYOUTS else LEGACY,
+            updated_at=texts[6],
+            updated_by=texts[7],
+        )
+
+
+def check_doc_shape(doc: dict[str, Any]) -> tuple[str, ...]:
+    """Check a stored form's fields have the types a form needs; cheap, for every read.
+
+    Returns the text fields (name, period, department, unit, the two goals,
+    updated_at, updated_by). Raises KeyError, TypeError or ValueError for a
+    document that is not a form (the amounts are checked where they are
+    read, by :meth:`Funding.from_doc`).
+    """
+    goals, rows = doc["goals"], doc["indicators"]
+    if type(rows) is not list or not all(type(row) is list and len(row) == 4 for row in rows):
+        raise ValueError("indicator rows are lists of four cells")
+    "".join(chain.from_iterable(rows))  # TypeError unless every cell is text
+    texts = (
+        doc["name"], doc["period"], doc["department"], doc["unit"],
+        goals["period"], goals["annual"], doc.get("updated_at", ""), doc.get("updated_by", ""),
+    )
+    "".join(texts)  # TypeError unless every field is text
+    year, revision = doc["year"], doc.get("revision") or 0
+    if (year is not None and type(year) is not int) or type(revision) is not int:
+        raise TypeError("year and revision are whole numbers")
+    return texts
+
+
+#: The label of each stored field, as the paper form names it (translated at display).
+FIELD_LABELS = {
+    "year": N_("年度"),
+    "name": N_("项目名称"),
+    "period": N_("项目实施期"),
+    "department": N_("主管部门"),
+    "unit": N_("实施单位"),
+    "layout": N_("指标体系"),
+    "funding.period.total": N_("实施期金额"),
+    "funding.period.fiscal": N_("实施期财政拨款"),
+    "funding.period.other": N_("实施期其他资金"),
+    "funding.annual.total": N_("年度金额"),
+    "funding.annual.fiscal": N_("年度财政拨款"),
+    "funding.annual.other": N_("年度其他资金"),
+    "goals.period": N_("实施期目标"),
+    "goals.annual": N_("年度目标"),
+    "indicators": N_("绩效指标"),
+}
+
+
+def _period(text: str, _cache: dict[str, Period] = {}) -> Period:
+    # Parsed periods are shared: thousands of forms spell it the same few ways.
+    period = _cache.get(text)
+    if period is None:
+        if len(_cache) > 4096:
+            _cache.clear()
+        period = _cache[text] = parse_period(text)
+    return period
+
+
+def sort_key(form: Form) -> int:
+    """The order lists show forms in: newest year first, then as entered.
+
+    Sorting Chinese names by code point orders them by nothing a person would
+    recognise; the order forms were entered in is the order they were filed in.
+    Used with a stable sort over the store's (insertion-ordered) documents.
+    """
+    return -(form.year or 0)
+
+
+def lookup(forms: Iterable[Form], query: str) -> list[Form]:
+    """The forms a person means by ``query``: the id or the whole name, else the start of
+    an id (4 characters or more), else a part of the name."""
+    query = query.strip()
+    pool = list(forms)
+    exact = [f for f in pool if f.id == query or f.name == query]
+    if exact:
+        return exact
+    by_id = [f for f in pool if len(query) >= 4 and f.id.startswith(query.lower())]
+    if by_id:
+        return by_id
+    needle = query.casefold()
+    return [f for f in pool if needle in f.name.casefold()]
+
+
+def search_text(form: Form) -> str:
+    """Everything a filter looks in, casefolded, one field per line (a needle never spans two).
+
+    Lists keep it beside each form, so a keystroke in a filter over ten
+    thousand forms is ten thousand substring tests, not a million.
+    """
+    parts = [form.id, form.name, form.department, form.unit]
+    parts.extend(text for row in form.indicators for text in (row.name, row.value))
+    return "\n".join(parts).casefold()
+
+
+def matches(form: Form, needle: str, haystack: str | None = None) -> bool:
+    """Does free text occur in the form's id, name, units or indicator text?"""
+    needle = needle.strip().casefold()
+    if not needle:
+        return True
+    return needle in (search_text(form) if haystack is None else haystack)
+
+
+def fields_changed(old: Form, new: Form) -> list[tuple[str, Any, Any]]:
+    """(field, old, new) for every stored field that differs; indicators row by row."""
+    changes: list[tuple[str, Any, Any]] = []
+    before, after = old.to_doc(), new.to_doc()
+    for key in ("year", "name", "period", "department", "unit", "layout"):
+        if before[key] != after[key]:
+            changes.append((key, before[key], after[key]))
+    for scope in ("period", "annual"):
+        for part in ("total", "fiscal", "other"):
+            a, b = before["funding"][scope][part], after["funding"][scope][part]
+            if a != b:
+                changes.append((f"funding.{scope}.{part}", a, b))
+        if before["goals"][scope] != after["goals"][scope]:
+            changes.append((f"goals.{scope}", before["goals"][scope], after["goals"][scope]))
+    rows_a, rows_b = before["indicators"], after["indicators"]
+    for index in range(max(len(rows_a), len(rows_b))):
+        a = rows_a[index] if index < len(rows_a) else None
+        b = rows_b[index] if index < len(rows_b) else None
+        if a != b:
+            changes.append((f"indicators[{index + 1}]", a, b))
+    return changes
+

@@ -1,0 +1,121 @@
+"""Amounts in 万元: parsed exactly, stored as canonical strings, shown with babel.
+
+An amount is a :class:`decimal.Decimal`, never a float. The precision the operator
+entered is kept ("80.00" stays "80.00", "98" stays "98"), because the official
+table is reproduced as it was filed; display always shows two decimals.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from perftui.i18n import gettext as _
+from perftui.core.normalize import fold
+
+#: The largest amount accepted, in 万元 (one trillion yuan): anything above is a typo.
+MAX_AMOUNT = Decimal("100000000")
+MAX_DECIMALS = 2
+
+_PLAIN = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_UNIT_SUFFIX = re.compile(r"\s*万元?$")
+
+
+def _shown(text: str) -> str:
+    """The typed text as an error message quotes it: on one line, whatever was pasted."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+class AmountError(ValueError):
+    """A typed or imported amount that cannot be an amount in 万元; str() is the message."""
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """Parse an amount in 万元; blank means "not given" (None).
+
+    Accepts full-width digits and punctuation, thousands separators (1,020.35)
+    and a trailing 万元. Refuses letters, signs, more than two decimals and
+    absurd sizes with an :class:`AmountError` whose text is shown to the operator.
+    """
+    if text is None:
+        return None
+    folded = _UNIT_SUFFIX.sub("", fold(text).strip()).replace(" ", "")
+    if not folded:
+        return None
+    if folded.startswith(("-", "−")):
+        raise AmountError(_("金额不能为负数：{text}").format(text=_shown(text)))
+    if _GROUPED.fullmatch(folded):
+        folded = folded.replace(",", "")
+    elif "," in folded:
+        raise AmountError(_("千位分隔符位置不对：{text}").format(text=_shown(text)))
+    if not _PLAIN.fullmatch(folded):
+        raise AmountError(_("金额只能包含数字和小数点：{text}").format(text=_shown(text)))
+    if folded.endswith("."):
+        folded = folded[:-1]
+    if folded.startswith("."):
+        folded = "0" + folded
+    try:
+        amount = Decimal(folded)
+    except InvalidOperation:  # pragma: no cover - the regexes admit only valid decimals
+        raise AmountError(_("无法识别的金额：{text}").format(text=_shown(text))) from None
+    if -amount.as_tuple().exponent > MAX_DECIMALS:
+        raise AmountError(
+            _("金额最多保留两位小数（单位：万元）：{text}").format(text=_shown(text))
+        )
+    if amount >= MAX_AMOUNT:
+        raise AmountError(_("金额过大（单位是万元）：{text}").format(text=_shown(text)))
+    return amount
+
+
+def canonical(amount: Decimal | None) -> str:
+    """The stored spelling of an amount: its digits as entered, "" for none."""
+    if amount is None:
+        return ""
+    # A Decimal keeps the exponent it was parsed with, so "80.00" stays "80.00";
+    # "f" avoids scientific notation for any exponent.
+    return format(amount, "f")
+
+
+def from_stored(text: str | None) -> Decimal | None:
+    """The inverse of :func:`canonical`; raises ValueError for what canonical never writes."""
+    if not text:
+        return None
+    if type(text) is not str:
+        raise TypeError(f"a stored amount is text, not {type(text).__name__}")
+    amount = Decimal(text)  # InvalidOperation (an ArithmeticError) for non-numbers
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"not an amount: {text!r}")
+    return amount
+
+
+@lru_cache(maxsize=8)
+def _formatter(locale: str):
+    # babel is imported on first use: a lookup that prints no amount pays nothing.
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    pattern, parsed = parse_pattern("#,##0.00"), Locale.parse(locale)
+    return lambda amount: pattern.apply(amount, parsed)
+
+
+def format_amount(amount: Decimal | None, locale: str = "zh_CN", *, blank: str = "") -> str:
+    """Two decimals with the locale's grouping: ``3,127.56``.
+
+    Amounts are already in 万元, so this is a decimal format, not a currency one.
+    Input never has more than two decimals, so babel's half-even rounding never
+    applies to stored amounts; sums of them are exact too.
+    """
+    if amount is None:
+        return blank
+    return _formatter(locale)(amount)
+
+
+def total(amounts) -> Decimal:
+    """Exact sum; None counts as zero (a blank 其他资金 is zero)."""
+    result = Decimal(0)
+    for amount in amounts:
+        if amount is not None:
+            result += amount
+    return result

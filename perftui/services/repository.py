@@ -1,0 +1,480 @@
+"""Forms in a store: the operations the CLI and the TUI perform, each with its history.
+
+The store (:mod:`storage`) deals in JSON documents; this module turns them into
+:class:`~perftui.core.model.Form` records and back, and records who changed what in
+the ``history`` table in the same atomic write as the change itself, so the
+history can never disagree with the forms.
+
+A deleted form stays in the ``forms`` table, marked ``deleted_at``, so it can be
+listed and brought back; lookups and totals skip it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import storage
+from perftui.config import Actor, current_actor
+from perftui.core.history import (  # noqa: F401  (re-exported: callers know them from here)
+    COPIED,
+    CREATED,
+    DELETED,
+    IMPORTED,
+    OVERWRITTEN,
+    RESTORED,
+    REVERTED,
+    SAVED,
+    HistoryEntry,
+    HistoryError,
+    entry_doc,
+    reconstruct,
+)
+from perftui.i18n import gettext as _
+from perftui.core.model import Form, Funding, check_doc_shape, fields_changed, lookup, new_id, sort_key
+from perftui.core.totals import ZERO, Funded
+from storage.backup import DEFAULT_KEEP, Backups
+
+FORMS = "forms"
+HISTORY = "history"
+
+
+class Conflict(Exception):
+    """The form changed (or vanished) in the database since it was read.
+
+    ``theirs`` is the form as stored now (None if it was deleted); the caller
+    decides: reload theirs, keep editing, or overwrite on purpose.
+    """
+
+    def __init__(self, mine: Form, theirs: Form | None):
+        self.mine, self.theirs = mine, theirs
+        if theirs is None:
+            message = f"“{mine.name}” was deleted by someone else"
+        else:
+            who = theirs.updated_by or "someone else"
+            message = f"“{mine.name}” was changed by {who} (revision {theirs.revision}, yours is {mine.revision})"
+        super().__init__(message)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, form by form."""
+
+    added: list[Form] = field(default_factory=list)
+    updated: list[Form] = field(default_factory=list)
+    unchanged: list[Form] = field(default_factory=list)
+
+    @property
+    def forms(self) -> list[Form]:
+        return [*self.added, *self.updated, *self.unchanged]
+
+    @property
+    def indicators(self) -> int:
+        return sum(len(form.indicators) for form in self.forms)
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _content(form: Form) -> dict[str, Any]:
+    """A form's document without what the store and the repository set themselves."""
+    doc = form.to_doc()
+    for key in ("id", "revision", "updated_at", "updated_by"):
+        doc.pop(key)
+    return doc
+
+
+def _is_live(doc: dict[str, Any]) -> bool:
+    return not doc.get("deleted_at")
+
+
+_TEXT_FIELDS = ("name", "period", "department", "unit")
+
+
+def form_doc_problem(doc: dict[str, Any]) -> str | None:
+    """Why a stored form document cannot be a form (None when it can).
+
+    The storage layer checks the file's shape (ids, revisions); this checks
+    what only perftui knows, so that a hand-edited or half-damaged file is
+    reported as damaged in one line instead of failing somewhere later with a
+    traceback. Keys added to forms after this was written are not required.
+    """
+    for key in ("year", *_TEXT_FIELDS, "funding", "goals", "indicators"):
+        if key not in doc:
+            return f"form {doc.get('id')!r} has no {key!r}"
+    year = doc["year"]
+    if year is not None and (type(year) is not int):
+        return f"form {doc['id']!r}: year is not a number"
+    for key in (*_TEXT_FIELDS, "layout", "updated_at", "updated_by", "deleted_at"):
+        if key in doc and doc[key] is not None and not isinstance(doc[key], str):
+            return f"form {doc['id']!r}: {key} is not text"
+    funding, goals = doc["funding"], doc["goals"]
+    if not isinstance(funding, dict) or not isinstance(goals, dict):
+        return f"form {doc['id']!r}: funding or goals is not an object"
+    for scope in ("period", "annual"):
+        amounts = funding.get(scope) or {}
+        if not isinstance(amounts, dict):
+            return f"form {doc['id']!r}: funding.{scope} is not an object"
+        for part in ("total", "fiscal", "other"):
+            value = amounts.get(part) or ""
+            if not isinstance(value, str):
+                return f"form {doc['id']!r}: funding.{scope}.{part} is not text"
+            if value:
+                try:
+                    amount = Decimal(value)
+                except ArithmeticError:
+                    return f"form {doc['id']!r}: funding.{scope}.{part} is not an amount"
+                if not amount.is_finite():
+                    return f"form {doc['id']!r}: funding.{scope}.{part} is not an amount"
+        if not isinstance(goals.get(scope) or "", str):
+            return f"form {doc['id']!r}: goals.{scope} is not text"
+    rows = doc["indicators"]
+    if not isinstance(rows, list):
+        return f"form {doc['id']!r}: indicators is not a list"
+    for number, row in enumerate(rows, start=1):
+        if not (isinstance(row, list) and len(row) == 4 and all(isinstance(cell, str) for cell in row)):
+            return f"form {doc['id']!r}: indicator row {number} is not four texts"
+    return None
+
+
+class Repository:
+    """Forms in one store, changed on behalf of one actor."""
+
+    def __init__(self, store: storage.Store, actor: Actor | None = None, *, backups: Backups | None = None):
+        self.store = store
+        self.actor = actor or current_actor()
+        self.backups = backups
+        self._cache_token: Hashable | None = None
+        self._cache: tuple[list[Form], list[Form]] = ([], [])
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        backups_keep: int | None = DEFAULT_KEEP,
+        **store_options: Any,
+    ) -> Repository:
+        """The forms in the database file ``path``.
+
+        Unless ``backups_keep`` is None (or the repository is read-only), the
+        file is backed up into ``<path>.backups/`` before the first write of
+        each day and before every import, keeping the last ``backups_keep``
+        (see :mod:`storage.backup`); the backup is a hard link to the version
+        a save replaces, so it costs no copying.
+        """
+        backups = None
+        if backups_keep and not read_only:
+            backups = Backups(path, keep=backups_keep)
+            store_options.setdefault("before_replace", backups.before_replace)
+        store = storage.JsonFileStore(path, read_only=read_only, **store_options)
+        return cls(store, backups=backups)
+
+    @property
+    def path(self) -> str:
+        return getattr(self.store, "path", "")
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    # -- reading ---------------------------------------------------------
+
+    def _load(self) -> tuple[list[Form], list[Form]]:
+        snapshot = self.store.read()
+        if snapshot.token != self._cache_token:
+            live, deleted = [], []
+            # view(), not documents(): Form.from_doc copies what it keeps into
+            # immutable records, so the store's copy would be wasted work.
+            with storage.gc_paused():  # tens of thousands of new records, no cycles among them
+                for doc in snapshot.view(FORMS):
+                    (live if _is_live(doc) else deleted).append(self._form(doc))
+            live.sort(key=sort_key)
+            deleted.sort(key=sort_key)
+            self._cache_token, self._cache = snapshot.token, (live, deleted)
+        return self._cache
+
+    @property
+    def token(self) -> Hashable | None:
+        """The snapshot the last read came from; see :meth:`changed`."""
+        return self._cache_token
+
+    def changed(self) -> bool:
+        """Has the database changed since the last read (one stat, no parsing)?"""
+        return self._cache_token is None or self.store.changed_since(self._cache_token)
+
+    def forms(self, year: int | None = None) -> list[Form]:
+        """Live forms, newest year first, then by name."""
+        live = self._load()[0]
+        return [f for f in live if f.year == year] if year is not None else list(live)
+
+    def funded(self, year: int | None = None) -> list[Funded]:
+        """Each live form's year, units and annual funding, read without building whole forms.
+
+        The amounts are checked as strictly as :meth:`Form.from_doc` checks
+        them; a document whose amounts cannot be read is a damaged file.
+        """
+        rows = []
+        with storage.gc_paused():
+            for doc in self.store.read().view(FORMS):
+                if not _is_live(doc) or (year is not None and doc.get("year") != year):
+                    continue
+                try:
+                    # Every field is checked for its type, as Form.from_doc does, so a
+                    # damaged form is reported here too; only no Form is built.
+                    check_doc_shape(doc)
+                    annual = Funding.from_doc(doc["funding"]["annual"])
+                    row = Funded(
+                        doc["year"], doc["department"], doc["unit"], len(doc["indicators"]),
+                        annual.fiscal or ZERO, annual.other or ZERO, annual.total or ZERO,
+                    )
+                except (KeyError, TypeError, ValueError, ArithmeticError):
+                    self._form(doc)  # says what is wrong, as a damaged file
+                    raise
+                rows.append(row)
+        return rows
+
+    def deleted_forms(self) -> list[Form]:
+        return list(self._load()[1])
+
+    def years(self) -> list[int]:
+        return sorted({f.year for f in self.forms() if f.year is not None}, reverse=True)
+
+    def get(self, form_id: str) -> Form | None:
+        for form in self.forms():
+            if form.id == form_id:
+                return form
+        return None
+
+    def lookup(self, query: str, *, include_deleted: bool = False) -> list[Form]:
+        """Forms a person means by ``query`` (see :func:`perftui.core.model.lookup`)."""
+        return lookup(self.forms() + (self.deleted_forms() if include_deleted else []), query)
+
+    def _form(self, doc: dict[str, Any]) -> Form:
+        try:
+            return Form.from_doc(doc)
+        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+            # Only now spell out what is wrong: the detailed check costs as much as the conversion.
+            problem = form_doc_problem(doc) or f"form {doc.get('id')!r}: {error}"
+            raise storage.DamagedFileError(self.path, problem) from None
+
+    def _entries(self, docs: Iterable[dict[str, Any]]) -> list[HistoryEntry]:
+        try:
+            return [HistoryEntry.from_doc(doc) for doc in docs]
+        except (KeyError, TypeError, ValueError) as error:
+            raise storage.DamagedFileError(self.path, f"history: {error}") from None
+
+    def history(self, form_id: str | None = None) -> list[HistoryEntry]:
+        """Entries in the order the changes were made (oldest first).
+
+        Storage order, not the ``at`` times: writes are serialised by the lock,
+        so the log's order is the true order, while clocks and time zones of
+        the operators' sessions may disagree.
+        """
+        docs = self.store.read().view(HISTORY)
+        if form_id is not None:
+            docs = [doc for doc in docs if doc.get("form_id") == form_id]
+        return self._entries(docs)
+
+    def find(self, form_id: str) -> Form | None:
+        """The form with this id, deleted or not."""
+        doc = self.store.read().get(FORMS, form_id)
+        return self._form(doc) if doc else None
+
+    def version_at(self, form_id: str, revision: int) -> Form:
+        """The form as it was at ``revision``, rebuilt from its history.
+
+        Raises :class:`HistoryError` for an unknown form or revision.
+        """
+        snapshot = self.store.read()
+        doc = snapshot.get(FORMS, form_id)
+        if doc is None:
+            raise HistoryError(_("没有编号为 {id} 的表").format(id=form_id))
+        entries = self._entries(e for e in snapshot.view(HISTORY) if e.get("form_id") == form_id)
+        return reconstruct(self._form(doc), entries, revision)
+
+    # -- changing --------------------------------------------------------
+
+    def _stamp(self, form: Form) -> Form:
+        return form.evolve(updated_at=_now(), updated_by=self.actor.describe())
+
+    @contextmanager
+    def _writing(self, backup_reason: str | None = None) -> Iterator[storage.Transaction]:
+        """A store transaction, with the backups this write is due.
+
+        ``backup_reason`` asks for a backup before this write (imports); the
+        daily one is decided by the hook itself. A write that creates the
+        database is followed by a real copy of it, so that even a database
+        damaged on its first day has a backup with its forms.
+        """
+        backups = self.backups
+        if backups is None:
+            with self.store.transaction() as tx:
+                yield tx
+            return
+        with backups.reason(backup_reason):
+            with self.store.transaction() as tx:
+                # Under the write lock: nobody else can create the file meanwhile.
+                creating = not os.path.lexists(self.path)
+                yield tx
+        if creating and os.path.exists(self.path):
+            backups.copy_current()
+
+    def _record(
+        self, tx: storage.Transaction, action: str, old: Form | None, new: Form, revision: int, at: str | None = None
+    ) -> None:
+        # A change records each field's old and new value. A new form records
+        # none: what it was created with is the current form with every later
+        # change undone (history.reconstruct), and storing it again would make
+        # the history as big as the forms and every read of the file twice as slow.
+        changes = fields_changed(old, new) if old is not None else []
+        tx.append(
+            HISTORY,
+            entry_doc(
+                self.actor,
+                action,
+                at=at or new.updated_at or _now(),
+                form_id=new.id,
+                form_name=new.name,
+                revision=revision,
+                changes=changes,
+            ),
+        )
+
+    def _stored(self, tx: storage.Transaction, form_id: str) -> Form | None:
+        doc = tx.get(FORMS, form_id)
+        return self._form(doc) if doc else None
+
+    def _replace(self, tx: storage.Transaction, form: Form, base: int, **extra: Any) -> Form:
+        try:
+            doc = tx.replace(FORMS, form.to_doc() | extra, base)
+        except storage.ConflictError as error:
+            current = error.current
+            theirs = Form.from_doc(current) if current and _is_live(current) else None
+            raise Conflict(form, theirs) from None
+        return Form.from_doc(doc)
+
+    def save(self, form: Form, *, action: str | None = None, force: bool = False) -> Form:
+        """Store ``form``: a new one (revision 0) or a change based on ``form.revision``.
+
+        Raises :class:`Conflict` when the stored form is not the revision the
+        edit started from; with ``force`` (the operator confirmed "keep mine"),
+        it overwrites whatever is stored now, and the history says so.
+        """
+        with self._writing() as tx:
+            stamped = self._stamp(form)
+            if form.revision == 0:
+                saved = Form.from_doc(tx.insert(FORMS, stamped.to_doc()))
+                self._record(tx, action or CREATED, None, saved, saved.revision)
+                return saved
+            old = self._stored(tx, form.id)
+            base = form.revision
+            if force and old is not None and old.revision != base:
+                base = old.revision
+                action = action or OVERWRITTEN
+            saved = self._replace(tx, stamped, base)
+            self._record(tx, action or SAVED, old, saved, saved.revision)
+            return saved
+
+    def delete(self, form: Form) -> Form:
+        """Mark ``form`` deleted (it can be restored); refuses if it changed meanwhile.
+
+        What is deleted is the stored form, never the caller's copy: unsaved
+        edits in ``form`` must not slip into the database unrecorded.
+        """
+        with self._writing() as tx:
+            doc = tx.get(FORMS, form.id)
+            if doc is None or doc.get("revision") != form.revision or not _is_live(doc):
+                theirs = self._form(doc) if doc and _is_live(doc) else None
+                raise Conflict(form, theirs)
+            stored = self._stamp(self._form(doc))
+            deleted = self._replace(tx, stored, form.revision, deleted_at=stored.updated_at)
+            self._record(tx, DELETED, self._form(doc), deleted, deleted.revision)
+            return deleted
+
+    def restore(self, form_id: str) -> Form:
+        """Bring a deleted form back."""
+        with self._writing() as tx:
+            doc = tx.get(FORMS, form_id)
+            if doc is None or _is_live(doc):
+                raise KeyError(form_id)
+            old = self._form(doc)
+            restored = self._replace(tx, self._stamp(old), old.revision)
+            self._record(tx, RESTORED, old, restored, restored.revision)
+            return restored
+
+    def import_forms(self, forms: Iterable[Form], *, keep_ids: bool = False) -> ImportReport:
+        """Add new forms, update changed ones, leave identical ones alone, in one write.
+
+        A form is "the same form" when its 年度, 项目名称 and 实施单位 are; a deleted
+        form imported again comes back. Nothing is written when nothing changed.
+
+        ``keep_ids`` is for forms read back from our own JSON export: a form is
+        then first matched by its id, and a new one keeps its id, revision and
+        last-change stamp, so that importing an export into an empty database
+        and exporting again gives the same file. (The history still records the
+        import, at the time it happened.)
+        """
+        report = ImportReport()
+        with self._writing(IMPORTED) as tx:
+            existing: dict[tuple, dict[str, Any]] = {}
+            by_id: dict[str, dict[str, Any]] = {}
+            for doc in tx.documents(FORMS):
+                existing.setdefault(self._form(doc).identity, doc)
+                by_id[doc["id"]] = doc
+            for incoming in forms:
+                doc = by_id.get(incoming.id) if keep_ids else None
+                if doc is None:
+                    doc = existing.get(incoming.identity)
+                if doc is None:
+                    if keep_ids:
+                        kept = incoming if incoming.updated_at else self._stamp(incoming)
+                        saved = Form.from_doc(tx.insert(FORMS, kept.to_doc(), revision=max(1, incoming.revision)))
+                        self._record(tx, IMPORTED, None, saved, saved.revision, at=_now())
+                    else:
+                        # A parsed form's id is only a placeholder: a new form never takes a stored one's.
+                        fresh = incoming if incoming.id not in by_id else incoming.evolve(id=new_id())
+                        saved = Form.from_doc(tx.insert(FORMS, self._stamp(fresh).to_doc()))
+                        self._record(tx, IMPORTED, None, saved, saved.revision)
+                    existing[saved.identity] = by_id[saved.id] = saved.to_doc()
+                    report.added.append(saved)
+                    continue
+                old = self._form(doc)
+                if _is_live(doc) and _content(old) == _content(incoming.evolve(id=old.id)):
+                    report.unchanged.append(old)
+                    continue
+                updated = self._stamp(incoming.evolve(id=old.id, revision=old.revision))
+                saved = Form.from_doc(tx.replace(FORMS, updated.to_doc(), old.revision))
+                self._record(tx, IMPORTED, old, saved, saved.revision)
+                existing[saved.identity] = by_id[saved.id] = saved.to_doc()
+                report.updated.append(saved)
+        return report
+
+    def revert(self, form: Form, revision: int) -> Form:
+        """Make the form what it was at ``revision``, as a new change (recorded as a revert).
+
+        ``form`` is the version the operator is looking at: like every save,
+        the revert is refused with :class:`Conflict` if the stored form has
+        moved on since (or was deleted). Raises :class:`HistoryError` for a
+        revision the history cannot give back.
+        """
+        with self._writing() as tx:
+            doc = tx.get(FORMS, form.id)
+            if doc is None or doc.get("revision") != form.revision or not _is_live(doc):
+                theirs = self._form(doc) if doc and _is_live(doc) else None
+                raise Conflict(form, theirs)
+            current = self._form(doc)
+            entries = self._entries(e for e in tx.documents(HISTORY) if e.get("form_id") == form.id)
+            earlier = reconstruct(current, entries, revision)
+            target = self._stamp(earlier.evolve(revision=current.revision))
+            reverted = self._replace(tx, target, current.revision)
+            self._record(tx, REVERTED, current, reverted, reverted.revision)
+            return reverted

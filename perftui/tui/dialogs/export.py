@@ -1,0 +1,289 @@
+"""The export dialog: what to export, the format and a file; or the table to the clipboard.
+
+``ExportDialog(forms, current=form)`` dismisses with an :class:`ExportDone`
+(what was written or copied), or None when cancelled. The export itself is
+:mod:`perftui.export`, the same code as ``perftui export``; rendering and
+writing run in a worker thread, so a large xlsx or a slow network folder never
+freezes the screen.
+
+Copying goes through the terminal (OSC 52, :meth:`App.copy_to_clipboard`),
+so it reaches the operator's own clipboard even over SSH, where no clipboard
+program on the server could; terminals that do not support OSC 52 ignore it,
+which the hint says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
+
+from perftui import export
+from perftui.i18n import gettext as _
+from perftui.core.model import Form
+from perftui.tui import keys
+
+
+@dataclass(frozen=True)
+class ExportDone:
+    """What the dialog did: ``path`` written, or the text ``copied`` to the clipboard."""
+
+    kind: str
+    format: str
+    forms: int
+    path: Path | None = None
+    copied: bool = False
+
+    def message(self) -> str:
+        if self.copied:
+            return _("已复制到剪贴板（{forms} 张表）").format(forms=self.forms)
+        return _("已导出 {forms} 张表到 {path}").format(forms=self.forms, path=self.path)
+
+
+class ExportDialog(ModalScreen["ExportDone | None"]):
+    """ctrl+s writes the file, ctrl+y copies the text; ctrl+w or Esc cancels."""
+
+    DEFAULT_CSS = """
+    ExportDialog {
+        align: center middle;
+    }
+    ExportDialog #export-box {
+        width: 78;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        padding: 0 1;
+        background: $surface;
+    }
+    ExportDialog .row {
+        height: auto;
+    }
+    ExportDialog .field {
+        width: 10;
+    }
+    ExportDialog RadioSet {
+        width: 1fr;
+    }
+    ExportDialog Select, ExportDialog Input {
+        width: 1fr;
+    }
+    ExportDialog #export-status {
+        height: auto;
+        color: $warning;
+    }
+    ExportDialog .hint {
+        color: $text-muted;
+    }
+    ExportDialog #export-buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    ExportDialog Button {
+        margin-left: 1;
+    }
+    """
+
+    # From the one key table, so operators can remap them (config.toml [keys]),
+    # the help screen lists them and the palette offers them; Esc is never the only way out.
+    KEY_SCOPES = (keys.EXPORT,)
+    BINDINGS = keys.bindings(keys.EXPORT)
+
+    def __init__(
+        self,
+        forms: Sequence[Form],
+        current: Form | None = None,
+        *,
+        folder: Path | None = None,
+        width: int = export.DEFAULT_WIDTH,
+    ) -> None:
+        super().__init__()
+        keys.translate_bindings(self)
+        self.forms = list(forms)
+        self.current = current
+        self.folder = folder or Path.cwd()
+        self.width = width
+        self._suggested = ""  # the path we proposed last; once the operator edits it, it is theirs
+        self._busy = False
+
+    # -- what the choices mean ------------------------------------------------
+
+    def selection(self, kind: str) -> list[Form]:
+        """The forms an export of ``kind`` covers: this form's, or all of them for the summary."""
+        if kind == export.SUMMARY or self.current is None:
+            return self.forms
+        return [self.current]
+
+    @property
+    def kind(self) -> str:
+        index = self.query_one("#export-what", RadioSet).pressed_index
+        return export.KINDS[index] if 0 <= index < len(export.KINDS) else export.SUMMARY
+
+    @property
+    def format(self) -> str:
+        value = self.query_one("#export-format", Select).value
+        return value if isinstance(value, str) else export.DEFAULT_FORMAT
+
+    # -- layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        name = self.current.name if self.current else None
+        with Vertical(id="export-box"):
+            yield Static(_("导出"), markup=False)
+            with Horizontal(classes="row"):
+                yield Label(_("内容"), classes="field")
+                with RadioSet(id="export-what", compact=True):
+                    yield RadioButton(_("汇总表（{forms} 张表，带合计）").format(forms=len(self.forms)), value=True)
+                    yield RadioButton(
+                        _("这张表：{name}").format(name=name) if name else _("所有表（整张表）"), value=False
+                    )
+                    yield RadioButton(
+                        _("绩效指标：{name}").format(name=name) if name else _("所有表的绩效指标"), value=False
+                    )
+            with Horizontal(classes="row"):
+                yield Label(_("格式"), classes="field")
+                yield Select(
+                    [(fmt, fmt) for fmt in export.FORMATS],
+                    value=export.DEFAULT_FORMAT,
+                    allow_blank=False,
+                    id="export-format",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Label(_("文件"), classes="field")
+                yield Input(id="export-path", compact=True)
+            yield Checkbox(_("覆盖已有的文件"), id="export-force", compact=True)
+            yield Static(
+                _("复制经终端（OSC 52）送到你的剪贴板，SSH 下也可用；少数终端不支持。"),
+                classes="hint",
+                markup=False,
+            )
+            yield Static("", id="export-status", markup=False)
+            with Horizontal(id="export-buttons"):
+                # The keys as the operator's keymap has them, not the defaults.
+                yield Button(self._label(_("导出到文件"), "export.save"), id="export-save", variant="primary", compact=True)
+                yield Button(self._label(_("复制"), "export.copy"), id="export-copy", compact=True)
+                yield Button(self._label(_("取消"), "export.cancel"), id="export-cancel", compact=True)
+
+    def _label(self, text: str, key_id: str) -> str:
+        return f"{text} {keys.shown(self.app, key_id)}"
+
+    def on_mount(self) -> None:
+        self._suggest_path()
+        self.query_one("#export-what", RadioSet).focus()
+
+    def _suggest_path(self) -> None:
+        self.query_one("#export-copy", Button).disabled = self.format in export.BINARY_FORMATS
+        path_input = self.query_one("#export-path", Input)
+        if path_input.value and path_input.value != self._suggested:
+            return  # the operator typed a path: keep it
+        suggestion = str(self.folder / export.suggested_name(self.kind, self.selection(self.kind), self.format))
+        self._suggested = suggestion
+        path_input.value = suggestion
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self._suggest_path()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._suggest_path()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        actions = {"export-save": self.action_export, "export-copy": self.action_copy, "export-cancel": self.action_cancel}
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            action()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_export()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#export-status", Static).update(text)
+
+    # -- actions ----------------------------------------------------------------
+
+    def _options(self) -> export.Options | None:
+        try:
+            return export.Options(self.format, self.width, bom=False).check()
+        except export.ExportError as error:
+            self._status(str(error))
+            return None
+
+    def action_export(self) -> None:
+        if self._busy:
+            return
+        options = self._options()
+        text = self.query_one("#export-path", Input).value.strip()
+        if options is None:
+            return
+        if not text:
+            self._status(_("请填写文件名"))
+            return
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = self.folder / path
+        force = self.query_one("#export-force", Checkbox).value
+        self._busy = True
+        self._status(_("正在导出…"))
+        self._write(self.kind, self.selection(self.kind), options, path, force)
+
+    def action_copy(self) -> None:
+        if self._busy:
+            return
+        options = self._options()
+        if options is None:
+            return
+        if options.format in export.BINARY_FORMATS:
+            self._status(_("{format} 是二进制文件，不能复制；请选文本格式").format(format=options.format))
+            return
+        self._busy = True
+        self._status(_("正在准备…"))
+        self._copy(self.kind, self.selection(self.kind), options)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    # -- workers: off the UI thread ---------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="export")
+    def _write(self, kind: str, forms: list[Form], options: export.Options, path: Path, force: bool) -> None:
+        from perftui.export.files import TargetExists, write
+
+        try:
+            written = write(path, export.export_bytes(kind, forms, options), force=force)
+        except TargetExists as error:
+            self.app.call_from_thread(self._failed, _("{path} 已存在；勾选“覆盖已有的文件”后再导出").format(path=error.path))
+        except Exception as error:  # noqa: BLE001 - one line for the operator, whatever the OS said
+            self.app.call_from_thread(self._failed, _describe(error))
+        else:
+            self.app.call_from_thread(self.dismiss, ExportDone(kind, options.format, len(forms), path=written))
+
+    @work(thread=True, exclusive=True, group="export")
+    def _copy(self, kind: str, forms: list[Form], options: export.Options) -> None:
+        try:
+            output = export.render(kind, forms, options)
+        except Exception as error:  # noqa: BLE001
+            self.app.call_from_thread(self._failed, _describe(error))
+            return
+        self.app.call_from_thread(self._copied, str(output), ExportDone(kind, options.format, len(forms), copied=True))
+
+    def _copied(self, text: str, done: ExportDone) -> None:
+        self.app.copy_to_clipboard(text)
+        self.dismiss(done)
+
+    def _failed(self, message: str) -> None:
+        self._busy = False
+        self._status(message)
+
+
+def _describe(error: BaseException) -> str:
+    from perftui.text.errors import describe
+
+    return describe(error)

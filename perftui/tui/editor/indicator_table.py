@@ -1,0 +1,444 @@
+"""The indicator table as on the paper form: a cell cursor, editing in place, undo.
+
+Why not a DataTable: cells of this table hold long Chinese text (三级指标 of 20
+characters and more). Here a row grows to show all of its text, as on the
+paper form, at 80 columns too, and a cell is typed into where it stands.
+
+Why every key is handled here, in :meth:`IndicatorTable.on_key`, rather than by
+Textual's bindings and an Input that takes the focus: a binding runs after the
+key has travelled up the widget tree, and a focus change takes effect later
+still, so over a slow link a burst like ``a`` + name + Tab + value would land
+in the wrong cell or trigger commands. Handled here, keys take effect strictly
+in the order typed. The bindings are still declared (with ids, so they can be
+remapped, and so the footer shows them); :meth:`on_key` looks them up.
+
+The rows are a :class:`perftui.core.rows_edit.RowsEdit` shared with the screen; the
+table changes it and posts :class:`IndicatorTable.RowsChanged`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import HorizontalGroup, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from perftui.core.rows_edit import COLUMNS, LEVEL_COLUMNS, CellEdit, RowsEdit
+from perftui.core.findings import Finding
+from perftui.i18n import gettext as _
+from perftui.tui.editor.fields import show
+from perftui.tui import keys
+from perftui.text.views import indicator_headers, indicator_rows
+
+NAME_COLUMN = COLUMNS.index("name")
+
+
+class Cell(Static):
+    """One cell; a click puts the cursor on it, a double click edits it."""
+
+    def __init__(self, row: int, column: int, classes: str) -> None:
+        super().__init__("", classes=classes, markup=False)
+        self.row, self.column = row, column
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        table = next(a for a in self.ancestors if isinstance(a, IndicatorTable))
+        table.focus()
+        table.clicked(self.row, self.column, double=event.chain >= 2)
+
+
+class TableRow(HorizontalGroup):
+    """One row of the table: 一级, 二级, 三级, 指标值, and a finding mark."""
+
+    def __init__(self, row: int, classes: str | None = None) -> None:
+        self.cells = [Cell(row, column, f"c-{name}") for column, name in enumerate(COLUMNS)]
+        self.cells.append(Cell(row, len(COLUMNS), "c-mark"))
+        super().__init__(*self.cells, classes=classes)
+
+
+#: Keys that change the text of the cell being edited.
+_TEXT_KEYS = {
+    "backspace": CellEdit.backspace,
+    "delete": CellEdit.delete,
+    "ctrl+d": CellEdit.delete,
+    "ctrl+u": CellEdit.clear_left,
+    "ctrl+k": CellEdit.clear_right,
+    "home": CellEdit.home,
+    "ctrl+a": CellEdit.home,
+    "end": CellEdit.end,
+    "ctrl+e": CellEdit.end,
+}
+_MOVES = {"left": -1, "right": 1}
+_CHOICE_MOVES = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}
+_COMMITS = {"enter": 0, "tab": 1, "shift+tab": -1}
+_CANCELS = ("escape", "ctrl+w")
+
+
+class IndicatorTable(VerticalScroll, can_focus=True):
+    """Indicator rows with a cell cursor; Enter edits the cell in place."""
+
+    DEFAULT_CSS = """
+    IndicatorTable {
+        height: 1fr;
+        padding: 0;
+    }
+    IndicatorTable TableRow {
+        height: auto;
+    }
+    IndicatorTable .head Cell {
+        text-style: bold;
+        background: $panel;
+    }
+    IndicatorTable Cell {
+        padding: 0 1;
+        height: auto;
+    }
+    IndicatorTable .c-level1 { width: 12; }
+    IndicatorTable .c-level2 { width: 20; }
+    IndicatorTable .c-name { width: 1fr; }
+    IndicatorTable .c-value { width: 14; }
+    IndicatorTable .c-mark { width: 2; padding: 0; }
+    IndicatorTable .group-start Cell {
+        border-top: solid $primary 30%;
+    }
+    IndicatorTable Cell.-cursor {
+        background: $block-cursor-blurred-background;
+    }
+    IndicatorTable:focus Cell.-cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    IndicatorTable Cell.-editing, IndicatorTable:focus Cell.-editing {
+        background: $boost;
+        color: $foreground;
+        text-style: none;
+        border-left: outer $accent;
+        padding-left: 0;
+    }
+    IndicatorTable Cell.-error { color: $text-error; text-style: bold; }
+    IndicatorTable Cell.-warning { color: $text-warning; }
+    IndicatorTable #empty {
+        padding: 1 2;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(keys.GRID, only=keys.GRID_TABLE_KEYS)
+
+    @dataclass
+    class RowsChanged(Message):
+        """The rows changed (an edit, an added, deleted or moved row, an undo)."""
+
+        what: str
+
+    @dataclass
+    class CursorMoved(Message):
+        row: int
+        column: int
+
+    @dataclass
+    class Typing(Message):
+        """The text of the cell being edited changed, or its edit ended (``value`` None)."""
+
+        row: int
+        column: str
+        value: str | None
+
+    def __init__(self, edit: RowsEdit, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        keys.translate_bindings(self)
+        self.edit = edit
+        self.marks: dict[int, Finding] = {}
+        self.cursor_row = 0
+        self.cursor_column = NAME_COLUMN
+        self.editing: CellEdit | None = None
+        self._row_widgets: list[TableRow] = []
+
+    def compose(self) -> ComposeResult:
+        head = TableRow(-1, classes="head")
+        for cell, label in zip(head.cells, indicator_headers()):
+            cell.update(label)
+        yield head
+        yield Static(_("还没有指标。按 a 添加第一行。"), id="empty")
+
+    def on_mount(self) -> None:
+        self.show()
+
+    @property
+    def rows(self):
+        return self.edit.rows
+
+    # -- showing -----------------------------------------------------------------
+
+    def show(self, cursor: int | None = None) -> None:
+        """Show the rows as they are now, with the cursor at ``cursor`` (a row index)."""
+        rows = self.rows
+        if cursor is not None:
+            self.cursor_row = cursor
+        self.cursor_row = max(0, min(self.cursor_row, len(rows) - 1))
+        while len(self._row_widgets) > len(rows):
+            self._row_widgets.pop().remove()
+        new = [TableRow(index) for index in range(len(self._row_widgets), len(rows))]
+        self._row_widgets.extend(new)
+        if new:
+            # Painted below before they are mounted: keys typed meanwhile are not lost.
+            self.mount_all(new)
+        self._repaint(*range(len(rows)))
+        self.query_one("#empty").display = not rows
+        self._scroll_to_cursor()
+
+    def set_marks(self, marks: dict[int, Finding]) -> None:
+        """Flag rows with findings (0-based row -> the finding to flag it with)."""
+        changed = set(marks) ^ set(self.marks) | {i for i in marks if self.marks.get(i) != marks[i]}
+        self.marks = marks
+        self._repaint(*changed)
+
+    def _repaint(self, *indexes: int) -> None:
+        shown = indicator_rows(self.rows)
+        for index in set(indexes):
+            if 0 <= index < len(self._row_widgets):
+                self._paint_row(index, self._row_widgets[index], shown[index])
+
+    def _paint_row(self, index: int, row: TableRow, shown: list[str]) -> None:
+        indicator = self.rows[index]
+        row.set_class(index > 0 and bool(shown[0]), "group-start")
+        for column, name in enumerate(COLUMNS):
+            cell = row.cells[column]
+            at_cursor = index == self.cursor_row and column == self.cursor_column
+            editing = at_cursor and self.editing is not None
+            text: str | Content = shown[column]
+            if editing:
+                assert self.editing is not None
+                text = _editing_content(self.editing)
+            elif at_cursor and not text and name in LEVEL_COLUMNS:
+                # A spanned 一级/二级 is blank, as on paper; under the cursor, say what it is.
+                text = Content.styled(getattr(indicator, name), "dim")
+            show(cell, text)
+            cell.set_class(at_cursor and not editing, "-cursor")
+            cell.set_class(editing, "-editing")
+        mark = self.marks.get(index)
+        flag = row.cells[len(COLUMNS)]
+        show(flag, ("✗" if mark.is_error else "!") if mark else "")
+        flag.set_class(bool(mark and mark.is_error), "-error")
+        flag.set_class(bool(mark and not mark.is_error), "-warning")
+
+    def _scroll_to_cursor(self) -> None:
+        if self.rows and self.cursor_row < len(self._row_widgets):
+            cell = self._row_widgets[self.cursor_row].cells[self.cursor_column]
+            self.call_after_refresh(self.scroll_to_widget, cell, animate=False)
+
+    # -- keys ------------------------------------------------------------------
+
+    async def on_key(self, event: events.Key) -> None:
+        active = self.screen.active_bindings.get(event.key)
+        ours = active is not None and active.enabled and active.node in (self, self.screen)
+        if self.editing is not None:
+            if self._edit_key(event) or active is None:
+                # Typing, or a key that means nothing here: it stays in the cell.
+                event.stop()
+                event.prevent_default()
+                return
+            # ctrl+s, ctrl+q and the like: finish typing first, then let the key do its work.
+            if not self.commit_edit(0):
+                event.stop()
+                event.prevent_default()
+                return
+        if not ours:
+            return  # app keys (quit, command palette) take their usual way
+        assert active is not None
+        event.stop()
+        event.prevent_default()
+        await self.app.run_action(active.binding.action, active.node)
+
+    def _edit_key(self, event: events.Key) -> bool:
+        """Apply a key to the cell being edited; False for keys that are not about typing."""
+        editing = self.editing
+        assert editing is not None
+        key = event.key
+        if key in _COMMITS:
+            self.commit_edit(_COMMITS[key])
+        elif key in _CANCELS:
+            self.cancel_edit()
+        elif key in _TEXT_KEYS:
+            _TEXT_KEYS[key](editing)
+            self._typed()
+        elif key in _MOVES:
+            editing.move(_MOVES[key])
+            self._repaint(editing.row)
+        elif key in _CHOICE_MOVES:
+            editing.choose(_CHOICE_MOVES[key])
+            self._repaint(editing.row)
+        elif event.is_printable and event.character:
+            editing.insert(event.character)
+            self._typed()
+        else:
+            return False
+        return True
+
+    def on_paste(self, event: events.Paste) -> None:
+        if self.editing is not None:
+            event.stop()
+            self.editing.insert(event.text)
+            self._typed()
+
+    def _typed(self) -> None:
+        editing = self.editing
+        assert editing is not None
+        self._repaint(editing.row)
+        self.post_message(self.Typing(editing.row, editing.column, editing.text))
+
+    def clicked(self, row: int, column: int, *, double: bool) -> None:
+        if row < 0 or column >= len(COLUMNS):
+            return
+        if self.editing is not None and (row, column) != (self.editing.row, self.cursor_column):
+            if not self.commit_edit(0):
+                return
+        self.move_to(row, column)
+        if double and self.editing is None:
+            self.action_edit()
+
+    # -- moving ------------------------------------------------------------------
+
+    def move_to(self, row: int, column: int) -> None:
+        if self.editing is not None or not self.rows:
+            return
+        previous = self.cursor_row
+        self.cursor_row = max(0, min(row, len(self.rows) - 1))
+        self.cursor_column = max(0, min(column, len(COLUMNS) - 1))
+        self._repaint(previous, self.cursor_row)
+        self._scroll_to_cursor()
+        self.post_message(self.CursorMoved(self.cursor_row, self.cursor_column))
+
+    def action_cursor(self, rows: int, columns: int) -> None:
+        self.move_to(self.cursor_row + rows, self.cursor_column + columns)
+
+    def action_edge(self, which: str) -> None:
+        self.move_to(0 if which == "first" else len(self.rows) - 1, self.cursor_column)
+
+    # -- changing rows -------------------------------------------------------------
+
+    def _changed(self, what: str, cursor: int | None = None) -> None:
+        self.show(cursor)
+        self.post_message(self.RowsChanged(what))
+
+    def _typing_done(self) -> bool:
+        """Finish the cell being typed before a row action (one chosen from the command palette)."""
+        return self.commit_edit(0)
+
+    def action_add(self) -> None:
+        """A new row below the cursor, typed straight away from its 三级指标."""
+        if not self._typing_done():
+            return
+        at = self.edit.add_below(self.cursor_row if self.rows else None)
+        self.cursor_column = NAME_COLUMN
+        self._changed("add", at)
+        self.start_edit(at, NAME_COLUMN)
+
+    def action_delete(self) -> None:
+        if not self._typing_done() or not self.rows:
+            return
+        index = self.cursor_row
+        removed = self.rows[index]
+        cursor = self.edit.delete(index)
+        self._changed("delete", max(cursor, 0))
+        self.notify(
+            _("已删除第{row}行“{name}”（按 u 撤销）").format(row=index + 1, name=removed.name or _("空行")),
+            timeout=4,
+        )
+
+    def action_undo(self) -> None:
+        if not self._typing_done():
+            return
+        step = self.edit.undo()
+        if step is None:
+            self.notify(_("没有可撤销的操作"), timeout=3)
+            return
+        self._changed("undo", step.cursor)
+        self.notify(_("已撤销：{what}").format(what=step.what), timeout=3)
+
+    def action_move(self, delta: int) -> None:
+        if self._typing_done() and self.rows:
+            self._changed("move", self.edit.move(self.cursor_row, delta))
+
+    # -- editing -----------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        if self.rows and self.editing is None:
+            self.start_edit(self.cursor_row, self.cursor_column)
+
+    def start_edit(self, row: int, column: int) -> None:
+        """Type into a cell: text cells start from their text, 一级/二级 from the list."""
+        if self.editing is not None or not 0 <= row < len(self.rows):
+            return
+        self.move_to(row, column)
+        name = COLUMNS[column]
+        current = getattr(self.rows[row], name)
+        if name in LEVEL_COLUMNS:
+            self.editing = CellEdit(row, name, "", self.edit.choices(row, name), current)
+        else:
+            self.editing = CellEdit(row, name, current)
+        self._repaint(row)
+        self._scroll_to_cursor()
+
+    def cancel_edit(self) -> None:
+        editing = self.editing
+        if editing is not None:
+            self.editing = None
+            self._repaint(editing.row)
+            self.post_message(self.Typing(editing.row, editing.column, None))
+
+    def commit_edit(self, then: int) -> bool:
+        """End the edit keeping what was typed or chosen; ``then`` 1/-1 edits the next/previous cell.
+
+        Returns False (and keeps editing) when a 一级/二级 matches nothing typed.
+        """
+        editing = self.editing
+        if editing is None:
+            return True
+        value = editing.value()
+        if value is None:
+            self.app.bell()
+            self.notify(_("“{typed}”不是可选的名称，请从列表中选").format(typed=editing.text), severity="warning")
+            return False
+        self.editing = None
+        column = COLUMNS.index(editing.column)
+        if self.edit.set_cell(editing.row, editing.column, value):
+            self._changed("edit")
+        else:
+            self._repaint(editing.row)
+        self.post_message(self.Typing(editing.row, editing.column, None))
+        if editing.column == "level1" and self.rows[editing.row].level2 not in self.edit.choices(editing.row, "level2"):
+            # The 二级 does not belong under the new 一级: choose one now.
+            self.start_edit(editing.row, COLUMNS.index("level2"))
+        elif then:
+            flat = editing.row * len(COLUMNS) + column + then
+            if 0 <= flat < len(self.rows) * len(COLUMNS):
+                self.start_edit(*divmod(flat, len(COLUMNS)))
+        return True
+
+
+def _editing_content(editing: CellEdit) -> Content:
+    """The cell being typed into: the text with a cursor; for 一级/二级 the matching choices."""
+    text, cursor = editing.text, editing.cursor
+    at = text[cursor] if cursor < len(text) else " "
+    parts: list[str | tuple[str, str]] = [text[:cursor], (at, "reverse"), text[cursor + 1 :]]
+    if editing.picks:
+        if not text and editing.current:
+            parts.append((editing.current, "dim"))
+        matches = editing.matches
+        if not matches:
+            parts.append(("\n" + _("（没有匹配的名称）"), "$text-warning"))
+        for index, choice in enumerate(matches):
+            if index == min(editing.highlighted, len(matches) - 1):
+                parts.append(("\n› " + choice, "bold reverse"))
+            else:
+                parts.append("\n  " + choice)
+    return Content.assemble(*parts)
+

@@ -1,0 +1,280 @@
+"""Saving and leaving, the same way in the form editor and the indicator grid.
+
+A screen that edits a form is a :class:`SavingScreen`: it says what its draft
+is now (:meth:`current_draft`) and how to show a form (:meth:`load_form`); this
+class does the rest:
+
+- ctrl+s saves through the store's ``save`` in a thread worker, so a slow
+  disk or a held lock never freezes the screen; errors are shown in one line
+  (:func:`perftui.text.errors.describe`) and the edits stay on screen. In the app
+  the store is its :class:`~perftui.tui.state.database.Database`, whose lock keeps a
+  save from running beside the watcher's reads; a bare :class:`Repository` does
+  as well where nothing else shares it (tests, ``editor_host``). In read-only
+  mode the app refuses the save in one line before anything is tried.
+- A save refused because someone else saved first opens the conflict dialog:
+  reload theirs, keep mine (asked twice, recorded as an overwrite), or keep editing.
+- Leaving with unsaved changes asks: save, discard or stay.
+- While the draft differs from the stored form the app hears
+  :class:`DraftChanged`; after a save, :class:`FormSaved`.
+
+The screen is dismissed with the form as last saved (None if it never was).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar, Protocol
+
+from textual import work
+from textual.screen import Screen
+
+import storage
+from perftui.core.form_edit import Draft, is_changed
+from perftui.i18n import gettext as _
+from perftui.text.errors import describe
+from perftui.core.model import Form
+from perftui.services.repository import Conflict
+from perftui.tui import keys
+from perftui.tui.dialogs.conflict import OVERWRITE, RELOAD, ConflictScreen
+from perftui.tui.dialogs.choice import DISCARD, SAVE, ConfirmOverwriteScreen, UnsavedChangesScreen
+from perftui.tui.events import DraftChanged, FormSaved
+
+_CURRENT = object()
+
+
+class FormStore(Protocol):
+    """Where an editor saves: a :class:`~perftui.services.repository.Repository`, or the app's
+    :class:`~perftui.tui.state.database.Database` (the same calls, under its lock)."""
+
+    @property
+    def read_only(self) -> bool: ...
+
+    def save(self, form: Form, *, action: str | None = None, force: bool = False) -> Form: ...
+
+
+class SavingScreen(Screen):
+    """The save, conflict and leave rules; subclasses supply the draft."""
+
+    #: The id of this screen's save key: its name is what read-only mode says cannot be done.
+    SAVE_KEY: ClassVar[str] = "editor.save"
+
+    def __init__(self, repository: FormStore, original: Form | None, *, action: str | None = None) -> None:
+        super().__init__()
+        keys.translate_bindings(self)
+        self.repository = repository
+        #: The form as stored when opened or last saved (None: never stored).
+        self.original = original
+        #: The history action for the first save ("copy" for a copied form).
+        self.save_action = action
+        #: A form never stored, as it was opened (a new form with its year filled in): until
+        #: something else is typed it is not a change, so leaving it asks nothing. None: a
+        #: blank form (a copy, never stored either, is a change from the moment it opens).
+        self.pristine: Form | None = None
+        self.last_saved: Form | None = None
+        self.saving = False
+        self._draft_posted: Form | None = None
+        #: Run once after the next successful save (quitting after "save" was chosen).
+        self._after_next_save: Callable[[], None] | None = None
+
+    def on_mount(self) -> None:
+        if getattr(self.app, "read_only", False):
+            # As on the list: out of the footer, but still answering (with why) when pressed.
+            keys.hide_bindings(self, keys.WRITES)
+
+    # -- what subclasses supply ----------------------------------------------
+
+    def current_draft(self) -> Draft:
+        raise NotImplementedError
+
+    def load_form(self, form: Form) -> None:
+        """Show ``form`` as the starting point of the edit (after reloading theirs)."""
+        raise NotImplementedError
+
+    def show_problem(self, key: str) -> None:
+        """Bring the first field that cannot be read into view (optional)."""
+
+    def after_save(self, saved: Form) -> None:
+        """The stored form changed (saved or reloaded): refresh what shows it."""
+
+    # -- state ---------------------------------------------------------------
+
+    @property
+    def form_name(self) -> str:
+        return self.current_draft().form.name
+
+    def differs(self, form: Form) -> bool:
+        """Is ``form`` a change from what is stored (or, for a new form, from how it opened)?"""
+        return is_changed(self.original if self.original is not None else self.pristine, form)
+
+    def is_dirty(self) -> bool:
+        draft = self.current_draft()
+        return bool(draft.problems) or self.differs(draft.form)
+
+    def has_unsaved(self) -> bool:
+        """Would quitting now lose anything typed here? (The grid adds rows not yet in a draft.)"""
+        return self.is_dirty()
+
+    @property
+    def saves_itself(self) -> bool:
+        """False for a screen whose edits are saved by the screen below it (the editor's grid)."""
+        return True
+
+    def announce_draft(self, draft: Draft | None = None) -> None:
+        """Tell the app about the unsaved figures (or that there are none any more).
+
+        A draft with unreadable fields is not announced: it has no figure yet,
+        and the summary keeps the last readable one.
+        """
+        draft = draft or self.current_draft()
+        if draft.problems:
+            return
+        if self.differs(draft.form):
+            if draft.form != self._draft_posted:  # said once per different figure
+                self.app.post_message(DraftChanged(self.original, draft.form))
+                self._draft_posted = draft.form
+        elif self._draft_posted is not None:
+            self.withdraw_draft()
+
+    def withdraw_draft(self, original: Form | None | object = _CURRENT) -> None:
+        """Tell the app the unsaved figures are gone (saved, reloaded or discarded)."""
+        if self._draft_posted is not None:
+            self.app.post_message(DraftChanged(self.original if original is _CURRENT else original, None))  # type: ignore[arg-type]
+            self._draft_posted = None
+
+    # -- saving --------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self.save_draft()
+
+    def save_then(self, then: Callable[[], None]) -> None:
+        """Save as ctrl+s does, and run ``then`` if (and only if) the save succeeds."""
+        self.when_saved(then)
+        self.action_save()
+
+    def when_saved(self, then: Callable[[], None]) -> None:
+        """Run ``then`` after the next save if it succeeds (a refused or failed save forgets it)."""
+        self._after_next_save = then
+
+    def save_draft(self, *, leave: bool = False, force: bool = False) -> None:
+        if self.app.refuse_write(keys.label(self.SAVE_KEY)):
+            self._after_next_save = None
+            return
+        if self.saving:
+            self._after_next_save = None
+            self.notify(_("正在保存，请稍候"), severity="warning")
+            return
+        draft = self.current_draft()
+        if draft.problems:
+            key, message = next(iter(draft.problems.items()))
+            self.notify(
+                _("有{count}处输入无法识别，未保存：{message}").format(count=len(draft.problems), message=message),
+                severity="error",
+                timeout=8,
+            )
+            self._after_next_save = None
+            self.show_problem(key)
+            return
+        if not self.differs(draft.form) and not force:
+            if leave:
+                self.leave()
+            elif self._after_next_save is not None:
+                self._run_after_save()
+            else:
+                self.notify(_("没有需要保存的修改"))
+            return
+        self.saving = True
+        self.set_class(True, "-saving")
+        self._store(draft.form, leave=leave, force=force)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _store(self, form: Form, *, leave: bool, force: bool) -> None:
+        # Runs in a thread: the store takes a file lock and fsyncs.
+        action = self.save_action if form.revision == 0 else None
+        try:
+            saved = self.repository.save(form, action=action, force=force)
+        except Conflict as conflict:
+            self.app.call_from_thread(self._conflict, conflict, leave)
+        except (storage.StorageError, OSError) as error:
+            self.app.call_from_thread(self._failed, describe(error))
+        else:
+            self.app.call_from_thread(self._saved, saved, leave)
+
+    def _done(self) -> None:
+        self.saving = False
+        self.set_class(False, "-saving")
+
+    def _saved(self, saved: Form, leave: bool) -> None:
+        self._done()
+        previous = self.original
+        self.original = self.last_saved = saved
+        self.withdraw_draft(previous)
+        self.app.post_message(FormSaved(saved))
+        self.after_save(saved)
+        self.notify(_("已保存“{name}”（修订 {revision}）").format(name=saved.name, revision=saved.revision))
+        if leave:
+            self.dismiss(saved)
+        self._run_after_save()
+
+    def _run_after_save(self) -> None:
+        then, self._after_next_save = self._after_next_save, None
+        if then is not None:
+            then()
+
+    def _failed(self, message: str) -> None:
+        self._done()
+        self._after_next_save = None  # not saved: whatever waited for the save does not happen
+        self.notify(message, title=_("未保存"), severity="error", timeout=12)
+
+    def _conflict(self, conflict: Conflict, leave: bool) -> None:
+        self._done()
+        self._after_next_save = None
+
+        def answered(answer: str | None) -> None:
+            if answer == RELOAD and conflict.theirs is not None:
+                self.reload(conflict.theirs)
+            elif answer == OVERWRITE:
+                self._confirm_overwrite(conflict, leave)
+
+        self.app.push_screen(ConflictScreen(self.original, conflict.mine, conflict.theirs), answered)
+
+    def _confirm_overwrite(self, conflict: Conflict, leave: bool) -> None:
+        theirs = conflict.theirs
+        who = (theirs.updated_by if theirs else "") or _("对方")
+
+        def confirmed(answer: str | None) -> None:
+            if answer == "yes":
+                self.save_draft(leave=leave, force=True)
+
+        self.app.push_screen(ConfirmOverwriteScreen(conflict.mine.name, who), confirmed)
+
+    def reload(self, theirs: Form) -> None:
+        """Drop the edits and start again from the form as stored now."""
+        previous = self.original
+        self.original = theirs
+        self.withdraw_draft(previous)
+        self.load_form(theirs)
+        self.after_save(theirs)
+        self.notify(_("已载入对方保存的版本"))
+
+    # -- leaving -------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        if self.saving:
+            self.notify(_("正在保存，请稍候"), severity="warning")
+            return
+        if not self.is_dirty():
+            self.leave()
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == SAVE:
+                self.save_draft(leave=True)
+            elif answer == DISCARD:
+                self.leave()
+
+        self.app.push_screen(UnsavedChangesScreen(self.form_name), answered)
+
+    def leave(self) -> None:
+        self.withdraw_draft()
+        self.dismiss(self.last_saved)
+

@@ -1,0 +1,234 @@
+"""What the home screen shows, computed without the UI: forms, their status, the totals.
+
+A :class:`Catalog` is an immutable picture of the database as last read: every
+live form with its findings counted once (checking is the costly part, so a
+re-read reuses the entry of every form whose revision did not change), and the
+deleted forms. A :class:`View` (year, filter text, sort) selects and orders
+entries; :meth:`Catalog.select` returns a :class:`Selection` with the rows and
+the exact Decimal totals of what is shown.
+
+This module imports no Textual, so it is built in worker threads and tested
+without a screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from perftui.core import findings as _findings
+from perftui.core.model import Form, matches, search_text
+from perftui.core.normalize import fold
+from perftui.core.totals import Totals
+
+# Sort columns, in the order the table shows them; "" keeps the stored order
+# (newest year first, then as entered), the order the forms were filed in.
+SORT_COLUMNS = ("", "name", "year", "department", "unit", "fiscal", "indicators", "status")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One live form with what the list and the summary need from its findings."""
+
+    form: Form
+    findings: tuple[_findings.Finding, ...]
+    errors: int
+    warnings: int
+    totals: Totals
+    haystack: str  # what the filter searches (model.search_text), computed once
+
+    @classmethod
+    def of(cls, form: Form) -> Entry:
+        found = tuple(_findings.check(form))
+        errors, warnings = _findings.counts(found)
+        return cls(form, found, errors, warnings, Totals.of(form, errors > 0), search_text(form))
+
+    @property
+    def id(self) -> str:
+        return self.form.id
+
+    @property
+    def complete(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def stamp(self) -> tuple[str, int, str]:
+        """Equal stamps mean the same stored content, so the findings can be reused."""
+        return (self.form.id, self.form.revision, self.form.updated_at)
+
+
+def _stamp(form: Form) -> tuple[str, int, str]:
+    return (form.id, form.revision, form.updated_at)
+
+
+@dataclass(frozen=True)
+class View:
+    """What the operator chose to see: a year (None: all), filter text, a sort."""
+
+    year: int | None = None
+    needle: str = ""
+    sort: str = ""
+    descending: bool = False
+
+    def shows(self, form: Form, haystack: str | None = None) -> bool:
+        if self.year is not None and form.year != self.year:
+            return False
+        needle = self.needle.strip()
+        if not needle:
+            return True
+        # Typed through an IME: full-width letters and digits should still match.
+        return matches(form, needle, haystack) or matches(form, fold(needle), haystack)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows a view shows, and the totals over exactly those rows."""
+
+    view: View
+    entries: tuple[Entry, ...]
+    totals: Totals
+    all_forms: int  # in the chosen year, before the filter: "3 of 8"
+    draft: Form | None = None  # totals include this unsaved draft
+    incomplete: tuple[Entry, ...] = ()  # the shown entries with errors, in order
+
+
+def _sort_key(column: str):
+    text = lambda value: (value == "", value.casefold())  # blanks last
+    keys = {
+        "name": lambda e: text(e.form.name),
+        "year": lambda e: (e.form.year is None, e.form.year or 0),
+        "department": lambda e: text(e.form.department),
+        "unit": lambda e: text(e.form.unit),
+        "fiscal": lambda e: (e.form.annual_funding.fiscal is None, e.form.annual_funding.fiscal or Decimal(0)),
+        "indicators": lambda e: len(e.form.indicators),
+        "status": lambda e: (e.errors, e.warnings),
+    }
+    return keys[column]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every live form (as entries, in stored order) and the deleted forms."""
+
+    entries: tuple[Entry, ...] = ()
+    deleted: tuple[Form, ...] = ()
+    _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # select() per view, without a draft: a draft then costs two subtractions, not
+    # a re-sum; and the years, under the key "years". The catalog never changes, so neither do they.
+    _selections: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self._index and self.entries:
+            self._index.update({entry.id: n for n, entry in enumerate(self.entries)})
+
+    @classmethod
+    def build(cls, forms: Iterable[Form], deleted: Iterable[Form] = (), previous: Catalog | None = None) -> Catalog:
+        """Entries for ``forms``, reusing ``previous`` entries whose form did not change."""
+        known = {entry.stamp: entry for entry in previous.entries} if previous else {}
+        entries = tuple(known.get(_stamp(form)) or Entry.of(form) for form in forms)
+        return cls(entries, tuple(deleted))
+
+    # -- reading -----------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, form_id: str) -> Entry | None:
+        index = self._index.get(form_id)
+        return None if index is None else self.entries[index]
+
+    def years(self) -> list[int]:
+        years = self._selections.get("years")  # type: ignore[call-overload]
+        if years is None:
+            years = sorted({e.form.year for e in self.entries if e.form.year is not None}, reverse=True)
+            self._selections["years"] = years  # type: ignore[index]
+        return list(years)
+
+    def same_as(self, other: Catalog) -> bool:
+        """Nothing to redraw: the same entries (a re-read reuses unchanged ones) and deleted forms."""
+        return (
+            len(self.entries) == len(other.entries)
+            and all(a is b for a, b in zip(self.entries, other.entries))
+            and self.deleted == other.deleted
+        )
+
+    def has_identity(self, identity: tuple) -> bool:
+        return any(entry.form.identity == identity for entry in self.entries)
+
+    def select(self, view: View, draft: tuple[Form | None, Form | None] | None = None) -> Selection:
+        """The entries ``view`` shows, ordered, with their totals.
+
+        ``draft`` is (original, draft) from an editor: the totals are as they
+        would be if the draft were saved (the original, when shown, is taken
+        out and the draft, when the view would show it, put in).
+        """
+        base = self._selections.get(view)
+        if base is None:
+            base = self._selections[view] = self._select(view)
+        if draft is None or draft[1] is None:
+            return base
+        original, draft_form = draft
+        totals = base.totals
+        if original is not None:
+            stored = self.get(original.id)
+            if stored is not None and view.shows(stored.form, stored.haystack):
+                totals -= stored.totals
+        if view.shows(draft_form):
+            totals += Totals.of(draft_form)
+        return replace(base, totals=totals, draft=draft_form)
+
+    def _select(self, view: View) -> Selection:
+        in_year = [e for e in self.entries if view.year is None or e.form.year == view.year]
+        needle = view.needle.strip().casefold()
+        if needle:
+            # model.matches on the search text kept with each entry, inlined: this runs per keystroke.
+            folded = fold(needle).casefold()
+            shown = [e for e in in_year if needle in e.haystack or folded in e.haystack]
+        else:
+            shown = in_year
+        if view.sort:
+            shown.sort(key=_sort_key(view.sort), reverse=view.descending)
+        elif view.descending:
+            shown.reverse()
+        incomplete = tuple(entry for entry in shown if entry.errors)
+        return Selection(view, tuple(shown), Totals.sum(entry.totals for entry in shown), len(in_year), None, incomplete)
+
+    # -- changing (each returns a new catalog) ------------------------------
+
+    def with_form(self, form: Form) -> Catalog:
+        """The catalog after ``form`` was stored (new, changed or restored)."""
+        entry = Entry.of(form)
+        entries = list(self.entries)
+        index = self._index.get(form.id)
+        if index is None:
+            # Where the repository would list it: after the forms of its year.
+            position = next(
+                (n for n, e in enumerate(entries) if (e.form.year or 0) < (form.year or 0)), len(entries)
+            )
+            entries.insert(position, entry)
+        else:
+            entries[index] = entry
+        deleted = tuple(f for f in self.deleted if f.id != form.id)
+        return Catalog(tuple(entries), deleted)
+
+    def without(self, form: Form) -> Catalog:
+        """The catalog after ``form`` was deleted (it joins the deleted forms)."""
+        entries = tuple(e for e in self.entries if e.id != form.id)
+        deleted = (form, *(f for f in self.deleted if f.id != form.id))
+        return Catalog(entries, deleted)
+
+
+def copy_for_year(form: Form, year: int, catalog: Catalog, suffix: str) -> Form:
+    """A new form with ``form``'s content filed for ``year`` (not yet stored).
+
+    When that year already has a form of the same name and unit, the copy's
+    name gets ``suffix`` (a template with ``{n}``: "", then 2, 3...), so an
+    import never mistakes one for the other.
+    """
+    copy = replace(form, id=Form().id, revision=0, year=year, updated_at="", updated_by="")
+    number = 1
+    while catalog.has_identity(copy.identity):
+        copy = replace(copy, name=form.name + suffix.format(n="" if number == 1 else number))
+        number += 1
+    return copy

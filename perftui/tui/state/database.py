@@ -1,0 +1,106 @@
+"""The app's access to the database: every call is made from a worker thread.
+
+Textual's UI thread must never wait for the disk (a shared file on a slow
+server, a lock held by another operator's save), so the app calls these from
+``run_worker(..., thread=True)`` and hands the results back with
+``call_from_thread``. One lock serialises this process's own calls: the watcher
+polls twice a second while a save may be running in another worker.
+
+No Textual here: the functions are tested directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import storage
+from perftui.core.history import HistoryEntry
+from perftui.core.model import Form
+from perftui.services.repository import Repository
+from perftui.tui.state.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one read of the database produced."""
+
+    catalog: Catalog
+    exists: bool  # False: there is no file (a new database, or it was removed)
+
+
+class Database:
+    """A :class:`Repository` shared by the app's worker threads."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        read_only: bool = False,
+        demo: bool = False,
+        backups_keep: int | None = None,
+        **store_options: Any,
+    ) -> None:
+        """``backups_keep``: keep that many backups (a daily one before the first save of a day),
+        as the CLI does; None takes none (read-only sessions write nothing to back up)."""
+        self.path = path
+        self.demo = demo
+        self.repository = Repository.open(
+            path, read_only=read_only, backups_keep=None if read_only else backups_keep, **store_options
+        )
+        self.lock = threading.Lock()
+
+    @property
+    def read_only(self) -> bool:
+        return self.repository.read_only
+
+    def prepare(self) -> None:
+        """First use of the demo database: import the bundled forms."""
+        if self.demo:
+            from perftui.demo import ensure_demo
+
+            with self.lock:
+                ensure_demo(self.repository)
+
+    def changed(self) -> bool:
+        with self.lock:
+            return self.repository.changed()
+
+    def read(self, previous: Catalog | None = None) -> Reading:
+        """Every form, checked; forms unchanged since ``previous`` are not checked again."""
+        with self.lock:
+            forms = self.repository.forms()
+            deleted = self.repository.deleted_forms()
+            exists = self.repository.token is not None
+        with storage.gc_paused():  # findings and search text for every form: many objects, no cycles
+            return Reading(Catalog.build(forms, deleted, previous), exists)
+
+    def save(self, form: Form, action: str | None = None, *, force: bool = False) -> Form:
+        """Store ``form`` (see :meth:`Repository.save`); the editors save through this too."""
+        with self.lock:
+            return self.repository.save(form, action=action, force=force)
+
+    def delete(self, form: Form) -> Form:
+        with self.lock:
+            return self.repository.delete(form)
+
+    def restore(self, form_id: str) -> Form:
+        with self.lock:
+            return self.repository.restore(form_id)
+
+    def revert(self, form: Form, revision: int) -> Form:
+        with self.lock:
+            return self.repository.revert(form, revision)
+
+    # -- history --------------------------------------------------------------
+
+    def history(self, form_id: str) -> tuple[Form | None, list[HistoryEntry]]:
+        """The form as stored now (deleted or not; None if unknown) and its history, oldest first."""
+        with self.lock:
+            return self.repository.find(form_id), self.repository.history(form_id)
+
+    def version_at(self, form_id: str, revision: int) -> Form:
+        with self.lock:
+            return self.repository.version_at(form_id, revision)

@@ -1,0 +1,85 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from perftui import i18n
+from perftui.core.money import AmountError, canonical, format_amount, from_stored, parse_amount, total
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("98", "98"),
+        ("80.00", "80.00"),
+        ("1,020.35", "1020.35"),
+        ("９８．５", "98.5"),  # full-width digits and point
+        ("１，０２０", "1020"),  # full-width thousands separator
+        ("98。5", "98.5"),  # the '.' key in Chinese punctuation mode
+        (" 3 ", "3"),
+        ("12万元", "12"),
+        ("0.5", "0.5"),
+        (".5", "0.5"),
+        ("", ""),
+        ("   ", ""),
+    ],
+)
+def test_typed_amounts_are_understood_and_keep_their_precision(typed, stored):
+    assert canonical(parse_amount(typed)) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("abc", "只能包含数字"),
+        ("9８x", "只能包含数字"),
+        ("-5", "负数"),
+        ("－5", "负数"),
+        ("1.234", "两位小数"),
+        ("1,02", "千位分隔符"),
+        ("100000000", "过大"),
+        ("1e5", "只能包含数字"),
+        ("NaN", "只能包含数字"),
+    ],
+)
+def test_bad_amounts_are_refused_with_a_message(typed, says):
+    with pytest.raises(AmountError, match=says):
+        parse_amount(typed)
+
+
+def test_stored_precision_round_trips():
+    for text in ("80.00", "98", "41.18", "0.10"):
+        assert canonical(from_stored(text)) == text
+
+
+def test_format_is_two_decimals_with_grouping():
+    assert format_amount(Decimal("3127.56")) == "3,127.56"
+    assert format_amount(Decimal("80")) == "80.00"
+    assert format_amount(Decimal("80.00")) == "80.00"
+    assert format_amount(Decimal("1595")) == "1,595.00"
+    assert format_amount(None) == ""
+    assert format_amount(Decimal("12345678.9"), "en") == "12,345,678.90"
+
+
+def test_sum_is_exact_where_floats_are_not():
+    amounts = [Decimal("0.1")] * 10
+    assert total(amounts) == Decimal("1.0")
+    assert sum([0.1] * 10) != 1.0  # why Decimal: floats would print 0.9999999999999999
+    assert total([Decimal("98"), None]) == Decimal(98)
+
+
+@given(st.text(max_size=40))
+def test_any_text_parses_or_raises_amount_error(text):
+    try:
+        result = parse_amount(text)
+    except AmountError as error:
+        assert str(error)
+    else:
+        assert result is None or (result >= 0 and -result.as_tuple().exponent <= 2)
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2))
+def test_canonical_strings_round_trip(amount):
+    assert parse_amount(canonical(amount)) == amount
+    assert canonical(parse_amount(canonical(amount))) == canonical(amount)

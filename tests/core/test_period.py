@@ -1,0 +1,35 @@
+from datetime import date
+
+import pytest
+
+from perftui.core.period import parse_period
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2024年1月至2024年12月", date(2024, 1, 1), date(2024, 12, 31)),
+        ("2023.1.1-2023.12.31", date(2023, 1, 1), date(2023, 12, 31)),
+        ("2024年1月1日至2024年12月31日", date(2024, 1, 1), date(2024, 12, 31)),
+        ("2024-01-01~2024-12-31", date(2024, 1, 1), date(2024, 12, 31)),
+        ("２０２４年１月至２０２５年６月", date(2024, 1, 1), date(2025, 6, 30)),
+        ("2024年2月至2024年2月", date(2024, 2, 1), date(2024, 2, 29)),
+        ("2024年", date(2024, 1, 1), date(2024, 12, 31)),
+        ("2024年度", date(2024, 1, 1), date(2024, 12, 31)),
+    ],
+)
+def test_periods_parse(text, start, end):
+    period = parse_period(text)
+    assert (period.text, period.start, period.end) == (text, start, end)
+
+
+@pytest.mark.parametrize("text", ["", "长期", "2024年13月至2024年12月", "2025年至2024年"])
+def test_unparsable_periods_keep_their_text_only(text):
+    period = parse_period(text)
+    assert period.text == text and not period.parsed
+    assert period.covers_year(2024)  # not judged
+
+
+def test_covers_year():
+    assert parse_period("2024年1月至2025年12月").covers_year(2025)
+    assert not parse_period("2023.1.1-2023.12.31").covers_year(2024)

@@ -1,0 +1,149 @@
+"""Forms in a shared store: revisions, conflicts, deletion, history, imports."""
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from perftui.config import Actor
+from perftui.core.model import Funding
+from perftui.services.repository import Conflict, Repository
+
+
+@pytest.fixture
+def repo(db_path, seed_forms):
+    repository = Repository.open(db_path)
+    repository.actor = Actor("alice", "10.0.0.5")
+    repository.import_forms(seed_forms)
+    return repository
+
+
+def test_import_gives_forms_their_own_ids_and_revision_1(repo):
+    forms = repo.forms()
+    assert len(forms) == 8 and len({f.id for f in forms}) == 8
+    assert {f.revision for f in forms} == {1}
+    assert all(f.updated_by == "alice@10.0.0.5" for f in forms)
+
+
+def test_save_bumps_the_revision_and_keeps_precision(repo):
+    form = repo.lookup("劳务派遣")[0]
+    saved = repo.save(form.evolve(annual_funding=Funding(Decimal("100.00"), Decimal("100.00"))))
+    assert saved.revision == 2
+    fresh = Repository.open(repo.path).get(form.id)
+    assert str(fresh.annual_funding.fiscal) == "100.00" and fresh.revision == 2
+
+
+def test_a_stale_save_is_refused_with_their_version(db_path, repo):
+    mine = repo.lookup("劳务派遣")[0]
+    other = Repository.open(db_path)
+    other.actor = Actor("bob")
+    theirs = other.save(other.get(mine.id).evolve(name="研究院劳务派遣人员经费（修订）"))
+    with pytest.raises(Conflict) as caught:
+        repo.save(mine.evolve(annual_goal="我的修改"))
+    assert caught.value.theirs.name == "研究院劳务派遣人员经费（修订）"
+    assert caught.value.theirs.revision == theirs.revision == 2
+    assert Repository.open(db_path).get(mine.id).annual_goal != "我的修改"
+    # The operator confirmed "keep mine": overwrite on purpose, recorded in the history.
+    forced = repo.save(mine.evolve(annual_goal="我的修改"), force=True)
+    assert forced.revision == 3 and forced.annual_goal == "我的修改"
+
+
+def test_delete_and_restore(repo):
+    form = repo.lookup("劳务派遣")[0]
+    repo.delete(form)
+    assert form.id not in {f.id for f in repo.forms()}
+    assert [f.id for f in repo.deleted_forms()] == [form.id]
+    restored = repo.restore(form.id)
+    assert restored.revision == 3 and form.id in {f.id for f in repo.forms()}
+    assert repo.deleted_forms() == []
+
+
+def test_deleting_a_form_changed_meanwhile_is_refused(db_path, repo):
+    form = repo.lookup("劳务派遣")[0]
+    other = Repository.open(db_path)
+    other.save(other.get(form.id).evolve(annual_goal="改过"))
+    with pytest.raises(Conflict):
+        repo.delete(form)
+
+
+def test_history_records_who_changed_what(repo):
+    form = repo.lookup("劳务派遣")[0]
+    repo.save(form.evolve(annual_funding=Funding(Decimal("100"), Decimal("100"))))
+    entries = repo.history(form.id)
+    assert [e.action for e in entries] == ["import", "save"]
+    save = entries[-1]
+    assert (save.by, save.client, save.revision) == ("alice", "10.0.0.5", 2)
+    assert ("funding.annual.fiscal", "98", "100") in save.changes
+    assert ("funding.annual.total", "98", "100") in save.changes
+    assert len(save.changes) == 2
+
+
+def test_reimport_of_a_deleted_form_brings_it_back(repo, seed_forms):
+    form = repo.lookup("劳务派遣")[0]
+    repo.delete(form)
+    report = repo.import_forms(seed_forms)
+    assert (len(report.added), len(report.updated), len(report.unchanged)) == (0, 1, 7)
+    assert len(repo.forms()) == 8
+
+
+def test_read_only_repository_refuses_changes(db_path, repo):
+    import storage
+
+    reader = Repository.open(db_path, read_only=True)
+    assert len(reader.forms()) == 8
+    with pytest.raises(storage.StorageError):
+        reader.save(reader.forms()[0].evolve(name="x"))
+
+
+def test_another_process_write_is_seen_without_reopening(db_path, repo):
+    repo.forms()
+    assert not repo.changed()
+    other = Repository.open(db_path)
+    other.save(other.forms()[0].evolve(annual_goal="新的"))
+    assert repo.changed()
+    assert "新的" in {f.annual_goal for f in repo.forms()}
+
+
+def test_eight_processes_importing_at_once_lose_nothing(tmp_path, seed_text):
+    """Eight real `perftui import` processes, started together, each with one form."""
+    db = tmp_path / "shared.json"
+    chunks = [c for c in seed_text.split("# 本级预算项目绩效目标表") if "项目名称" in c]
+    assert len(chunks) == 8
+    files = []
+    for number, chunk in enumerate(chunks):
+        path = tmp_path / f"form{number}.txt"
+        path.write_text("# 本级预算项目绩效目标表" + chunk, encoding="utf-8")
+        files.append(path)
+    go = tmp_path / "go"
+    starter = (
+        "import os, sys, time\n"
+        "while not os.path.exists(sys.argv[1]): time.sleep(0.001)\n"
+        "from perftui.cli import main\n"
+        "sys.exit(main(sys.argv[2:]))\n"
+    )
+    env = os.environ | {"PYTHONPATH": os.getcwd()}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", starter, str(go), "--db", str(db), "import", str(path)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        for path in files
+    ]
+    go.touch()
+    results = [proc.communicate(timeout=60) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * 8, results
+    repository = Repository.open(db)
+    assert len(repository.forms()) == 8
+    assert sum(len(f.indicators) for f in repository.forms()) == 66
+    assert len(repository.history()) == 8
+
+
+def test_funded_rows_agree_with_the_forms(repo):
+    from perftui.core.totals import Funded, Totals
+
+    rows = repo.funded()
+    assert rows == [Funded.of(form) for form in repo.forms()]
+    assert Totals.sum(row.totals for row in rows).fiscal == Decimal("3127.56")
+    assert repo.funded(2023) == []
