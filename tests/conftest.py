@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import os
 from decimal import Decimal
 from pathlib import Path
 

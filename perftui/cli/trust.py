@@ -16,6 +16,7 @@ from perftui.cli.common import (
     resolve_among,
     terminal_width,
 )
+from perftui.text import history_lines
 from perftui.i18n import gettext as _
 from perftui.text.views import backup_contents_text
 
@@ -79,12 +80,11 @@ def cmd_history(args: argparse.Namespace) -> int:
         except (HistoryError, KeyError):
             return None  # history from before it was kept
 
-    print("\n".join(history.history_lines(entries, line_width=line_width, full=args.full, created=created)))
+    print("\n".join(history_lines.history_lines(entries, line_width=line_width, full=args.full, created=created)))
     return EXIT_OK
 
 
 def cmd_revert(args: argparse.Namespace) -> int:
-    from perftui.core import history
     from perftui.core.history import REVERTED, HistoryEntry, HistoryError
     from perftui.core.model import fields_changed
 
@@ -104,7 +104,7 @@ def cmd_revert(args: argparse.Namespace) -> int:
         )
     )
     preview = HistoryEntry("", form.id, form.name, REVERTED, "", "", "", form.revision + 1, tuple(changes))
-    print("\n".join(history.change_lines(preview, line_width=terminal_width())))
+    print("\n".join(history_lines.change_lines(preview, line_width=terminal_width())))
     if repository.read_only:  # refused before asking, not after the operator said yes
         import storage
 

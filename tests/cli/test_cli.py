@@ -1,10 +1,7 @@
 """The lookup CLI, run in-process through main() (plus real processes where it matters)."""
 
-import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

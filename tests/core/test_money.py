@@ -4,7 +4,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perftui import i18n
 from perftui.core.money import AmountError, canonical, format_amount, from_stored, parse_amount, total
 
 

@@ -12,6 +12,7 @@ from perftui.core.history import HistoryError, replay
 from perftui.core.model import Form, Funding, Indicator
 from perftui.services.repository import COPIED, Conflict, Repository, _content
 from perftui.text.width import width
+from perftui.text import history_lines
 from tests.trust.conftest import run_cli
 
 
@@ -156,7 +157,7 @@ def test_describe_entry_aligns_labels_by_display_width_and_keeps_amounts_as_stor
     form = repository.lookup("劳务派遣")[0]
     repository.save(form.evolve(year=2025, annual_funding=Funding(Decimal("100.00"), Decimal("100.00"))))
     entry = repository.history(form.id)[-1]
-    lines = history.describe_entry(entry)
+    lines = history_lines.describe_entry(entry)
     assert lines[0].split()[2:] == ["alice@10.0.0.5", "保存", form.name, "修订", "2"]
     changes = lines[1:]
     assert changes == [
@@ -172,9 +173,9 @@ def test_a_creation_is_one_line_unless_full(seeded_db):
     repository = _repo(seeded_db)
     entry = repository.history()[0]
     first = repository.version_at(entry.form_id, 1)
-    assert history.change_lines(entry) == ["  新表"]
-    assert history.change_lines(entry, created=first) == ["  新表：11 个栏目，6 条指标"]
-    full = history.change_lines(entry, full=True, created=first)
+    assert history_lines.change_lines(entry) == ["  新表"]
+    assert history_lines.change_lines(entry, created=first) == ["  新表：11 个栏目，6 条指标"]
+    full = history_lines.change_lines(entry, full=True, created=first)
     labels = [line for line in full if line.startswith("  ") and not line.startswith("   ")]
     assert len(labels) == 11 + 6 and any("年度财政拨款" in line and "（空） → 98" in line for line in full)
 

@@ -1,7 +1,6 @@
 """Read-only sessions (--read-only, PERFTUI_READ_ONLY=1): every write key says no, in one line."""
 
 import pytest
-from textual.widgets import OptionList
 
 from perftui import cli
 from perftui.services.repository import Repository

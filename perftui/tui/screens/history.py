@@ -23,8 +23,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from perftui.core import history
 from perftui.core.history import HistoryEntry
+from perftui.text import history_lines
 from perftui.i18n import gettext as _
 from perftui.text.errors import describe
 from perftui.core.model import Form
@@ -42,7 +42,7 @@ def entry_texts(entries: Sequence[HistoryEntry], form_name: str, line_width: int
     """
     headers = []
     for entry in entries:
-        when, who, action, name, revision = history.header_cells(entry)
+        when, who, action, name, revision = history_lines.header_cells(entry)
         headers.append([when, who, action, revision, "" if name == form_name else name])
     widths = [max((width(cells[i]) for cells in headers), default=0) for i in range(4)]
     texts = []
@@ -51,7 +51,7 @@ def entry_texts(entries: Sequence[HistoryEntry], form_name: str, line_width: int
         text = Text(head, style="bold")
         if cells[4]:
             text.append("  " + _("（当时名为“{name}”）").format(name=cells[4]), style="bold")
-        for line in history.change_lines(entry, line_width=line_width):
+        for line in history_lines.change_lines(entry, line_width=line_width):
             text.append("\n" + line)
         texts.append(text)
     return texts

@@ -19,10 +19,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from perftui.core import history
 
 from perftui.text import views
 from perftui.core.history import REVERTED, HistoryEntry
+from perftui.text import history_lines
 from perftui.i18n import gettext as _, ngettext
 from perftui.text.errors import describe
 from perftui.core.model import Form, fields_changed
@@ -43,7 +43,7 @@ def differences(current: Form, earlier: Form, line_width: int) -> list[str]:
     if not changes:
         return []
     preview = HistoryEntry("", current.id, current.name, REVERTED, "", "", "", current.revision + 1, tuple(changes))
-    lines = history.change_lines(preview, line_width=line_width, indent="  ")
+    lines = history_lines.change_lines(preview, line_width=line_width, indent="  ")
     return [line if line.startswith("    ") else MARK + line[2:] for line in lines]
 
 
@@ -102,9 +102,9 @@ class VersionScreen(Screen["bool"]):
         head = Text(
             _("修订 {revision}：{when} {who} {action}").format(
                 revision=self.revision,
-                when=history.when_text(entry.at),
+                when=history_lines.when_text(entry.at),
                 who=entry.who,
-                action=history.action_label(entry.action),
+                action=history_lines.action_label(entry.action),
             ),
             style="bold",
         )
