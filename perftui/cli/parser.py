@@ -76,7 +76,7 @@ def _error_types() -> tuple[type[BaseException], ...]:
     import storage
     from perftui.config import ConfigError
     from perftui.importing.text import FormatError
-    from perftui.services.repository import Conflict
+    from perftui.core.conflict import Conflict
 
     return (storage.StorageError, FormatError, ConfigError, Conflict, CommandError)
 

@@ -37,6 +37,7 @@ from perftui.core.history import (  # noqa: F401  (re-exported: callers know the
     reconstruct,
 )
 from perftui.i18n import gettext as _
+from perftui.core.conflict import Conflict  # noqa: F401  (re-exported)
 from perftui.core.model import Form, Funding, check_doc_shape, fields_changed, lookup, new_id, sort_key
 from perftui.core.totals import ZERO, Funded
 from storage.backup import DEFAULT_KEEP, Backups
@@ -44,22 +45,6 @@ from storage.backup import DEFAULT_KEEP, Backups
 FORMS = "forms"
 HISTORY = "history"
 
-
-class Conflict(Exception):
-    """The form changed (or vanished) in the database since it was read.
-
-    ``theirs`` is the form as stored now (None if it was deleted); the caller
-    decides: reload theirs, keep editing, or overwrite on purpose.
-    """
-
-    def __init__(self, mine: Form, theirs: Form | None):
-        self.mine, self.theirs = mine, theirs
-        if theirs is None:
-            message = f"“{mine.name}” was deleted by someone else"
-        else:
-            who = theirs.updated_by or "someone else"
-            message = f"“{mine.name}” was changed by {who} (revision {theirs.revision}, yours is {mine.revision})"
-        super().__init__(message)
 
 
 @dataclass

@@ -9,10 +9,21 @@ from __future__ import annotations
 import errno as _errno
 
 import storage
+from perftui.core.conflict import Conflict
+from perftui.core.history import HistoryError
 from perftui.i18n import gettext as _
 
 
 def describe(error: BaseException) -> str:
+    """One line for ``error``: the CLI prints it after ``perftui:``, the app shows it in a notice."""
+    if isinstance(error, Conflict):
+        if error.theirs is None:
+            return _("“{name}”已被他人删除，未作修改。").format(name=error.mine.name)
+        return _("“{name}”刚被 {who} 修改过，未作修改；列表已更新，请再试一次。").format(
+            name=error.mine.name, who=error.theirs.updated_by or _("他人")
+        )
+    if isinstance(error, HistoryError):
+        return str(error)
     if isinstance(error, storage.NewerSchemaError):
         return _(
             "数据库文件 {path} 由更新版本的 perftui 写入（格式 {found}，本版本只认 {supported}），未作任何修改。"

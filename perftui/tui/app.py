@@ -1,8 +1,7 @@
 """The Textual app: the hub between the database (in worker threads) and the screens.
 
 The app owns the data: a :class:`~perftui.tui.state.catalog.Catalog` read in a
-worker, kept current by a watcher thread that polls
-:meth:`Repository.changed` (one stat) twice a second, and changed locally
+worker, kept current by a :class:`~perftui.tui.state.watcher.Watcher` thread, and changed locally
 when this operator saves, deletes or restores a form. Screens ask the app to
 do things (:meth:`open_form`, :meth:`new_form`, :meth:`copy_form`,
 :meth:`edit_indicators`, :meth:`delete_form`, :meth:`restore_form`,
@@ -10,7 +9,8 @@ do things (:meth:`open_form`, :meth:`new_form`, :meth:`copy_form`,
 to redraw.
 
 Forms are edited in :class:`FormEditorScreen` and :class:`IndicatorGridScreen`,
-which save through the app's :class:`Database` (under its lock, in a worker).
+which save through the app's :class:`Database`. Every change goes through
+:func:`perftui.tui.writes.run_write` (a worker; errors worded one way).
 
 In read-only mode every write is refused by :meth:`refuse_write`, which says so
 in one line: a key that silently does nothing looks like a broken key.
@@ -44,11 +44,12 @@ from perftui.i18n import gettext as _
 from perftui.text.errors import describe
 from perftui.core.history import HistoryError
 from perftui.core.model import Form
-from perftui.services.repository import Conflict
+from perftui.core.conflict import Conflict
 from perftui.tui import keys
 from perftui.tui.state.catalog import Catalog, View, copy_for_year
 from perftui.tui.commands import ActionCommands
 from perftui.tui.state.database import Database, Reading
+from perftui.tui.state.watcher import Watcher
 from perftui.tui.editor.form_editor import FormEditorScreen
 from perftui.tui.dialogs.choice import DISCARD, SAVE, UnsavedChangesScreen
 from perftui.tui.editor.saving import SavingScreen
@@ -61,6 +62,7 @@ from perftui.tui.screens.history import HistoryScreen
 from perftui.tui.screens.palette import Palette
 from perftui.tui.screens.home import ProjectListScreen
 from perftui.tui.widgets.summary import TotalsLine
+from perftui.tui.writes import run_write
 from storage.backup import Backup
 
 #: How often the watcher asks whether another process wrote the file (seconds).
@@ -107,7 +109,9 @@ class PerftuiApp(App[int]):
         self._had_file = False
         self._warned_permissions = False
         self._stop = threading.Event()
-        self._read_again = threading.Event()
+        self.watcher: Watcher | None = None
+        #: The operator's keys by id (``[keys]`` in the config), as given to :meth:`set_keymap`.
+        self.keymap: dict[str, str] = {}
         self._asking_to_quit = False
         self.home = ProjectListScreen()
 
@@ -129,7 +133,8 @@ class PerftuiApp(App[int]):
                 severity="warning",
                 timeout=10,
             )
-        self.set_keymap({k: v for k, v in keymap.items() if k in keys.BY_ID})
+        self.keymap = {k: v for k, v in keymap.items() if k in keys.BY_ID}
+        self.set_keymap(self.keymap)
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -164,7 +169,7 @@ class PerftuiApp(App[int]):
         self._adopt(reading, external=False, first=True)
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
-        self.run_worker(self._watch, thread=True, group="watch", exclusive=True, exit_on_error=False)
+        self._start_watching(database)
 
     def _fatal(self, message: str) -> None:
         """The database cannot be used at all: say why instead of crashing."""
@@ -187,39 +192,30 @@ class PerftuiApp(App[int]):
 
     @staticmethod
     def _describe(error: BaseException) -> str:
-        if isinstance(error, storage.StorageError):
+        if isinstance(error, (storage.StorageError, Conflict, HistoryError)):
             return describe(error)
-        if isinstance(error, Conflict):
-            if error.theirs is None:
-                return _("“{name}”已被他人删除，未作修改。").format(name=error.mine.name)
-            return _("“{name}”刚被 {who} 修改过，未作修改；列表已更新，请再试一次。").format(
-                name=error.mine.name, who=error.theirs.updated_by or _("他人")
-            )
         return _("出错了：{error}").format(error=describe(error))
 
     # -- keeping current -------------------------------------------------------------
 
-    def _watch(self) -> None:
-        """Poll the file; re-read (in this thread) when another process wrote it."""
-        database = self.database
-        assert database is not None
-        while not self._stop.wait(self.poll_interval):
-            try:
-                if not database.changed() and not self._read_again.is_set():
-                    continue
-                self._read_again.clear()
-                generation = self._generation
-                reading = database.read(self.catalog)
-            except Exception as error:
-                self._from_thread(self._set_problem, self._describe(error))
-                continue
-            self._from_thread(self._reread, reading, generation)
+    def _start_watching(self, database: Database) -> None:
+        self.watcher = Watcher(
+            database,
+            self.poll_interval,
+            self._stop,
+            catalog=lambda: self.catalog,
+            generation=lambda: self._generation,
+            read=lambda reading, generation: self._from_thread(self._reread, reading, generation),
+            failed=lambda error: self._from_thread(self._set_problem, self._describe(error)),
+        )
+        self.run_worker(self.watcher.run, thread=True, group="watch", exclusive=True, exit_on_error=False)
 
     def _reread(self, reading: Reading, generation: int) -> None:
         if generation != self._generation:
             # Read while our own change was being written: it may or may not
             # include it, so drop it and have the watcher read again.
-            self._read_again.set()
+            if self.watcher is not None:
+                self.watcher.read_again.set()
             return
         self._adopt(reading, external=True)
 
@@ -352,8 +348,14 @@ class PerftuiApp(App[int]):
     def restore_form(self, form_id: str) -> None:
         if self.refuse_write(_("恢复已删除的表")):
             return
+        def restore(db: Database) -> Form:
+            try:
+                return db.restore(form_id)
+            except KeyError:  # brought back meanwhile, by this operator or another
+                raise HistoryError(_("这张表已不在已删除的表中。")) from None
+
         self._write(
-            lambda db: db.restore(form_id),
+            restore,
             lambda restored: self._stored(restored, _("已恢复“{name}”。").format(name=restored.name)),
         )
 
@@ -387,21 +389,19 @@ class PerftuiApp(App[int]):
         if self.refuse_write(_("用备份恢复数据库")):
             return
 
-        def work() -> None:
-            try:
-                kept = backups.restore(
-                    self.db_path, backup, keep=self.settings.backups_keep,
-                    lock_timeout=self.store_options.get("lock_timeout"),
-                )
-            except (storage.StorageError, OSError) as error:
-                self._from_thread(self._error_line, describe(error))
-                return
+        def change():
+            return backups.restore(
+                self.db_path, backup, keep=self.settings.backups_keep,
+                lock_timeout=self.store_options.get("lock_timeout"),
+            )
+
+        def done(kept) -> None:
             message = _("已恢复备份 {backup}。").format(backup=backup.name)
             if kept is not None:
                 message += _("原来的文件已另存为 {kept}。").format(kept=kept.name)
-            self._from_thread(self._backup_restored, message)
+            self._backup_restored(message)
 
-        self.run_worker(work, thread=True, group="write", exit_on_error=False)
+        run_write(self, change, done, self._error_line)
 
     def _backup_restored(self, message: str) -> None:
         self.notify(message, timeout=10, markup=False)
@@ -414,22 +414,7 @@ class PerftuiApp(App[int]):
         if database is None or self.refuse_write(_("修改")):
             return
         self._generation += 1
-
-        def work() -> None:
-            try:
-                result = change(database)
-            except (storage.StorageError, Conflict, HistoryError, KeyError) as error:
-                if isinstance(error, KeyError):
-                    message = _("这张表已不在已删除的表中。")
-                elif isinstance(error, HistoryError):
-                    message = str(error)
-                else:
-                    message = self._describe(error)
-                self._from_thread(self._write_failed, message)
-                return
-            self._from_thread(done, result)
-
-        self.run_worker(work, thread=True, group="write", exit_on_error=False)
+        run_write(self, lambda: change(database), done, self._write_failed)
 
     def _error_line(self, message: str) -> None:
         self.notify(message, severity="error", timeout=10, markup=False)

@@ -20,7 +20,7 @@ class ActionCommands(Provider):
         found = []
         for key in app.actions_here(self.screen):  # type: ignore[attr-defined]
             target = app.key_target(key, self.screen)  # type: ignore[attr-defined]
-            shown = keys.display(keys.keys_for(key, app._keymap))
+            shown = keys.display(keys.keys_for(key, getattr(app, "keymap", {})))
             found.append((_(key.description), shown, partial(app.run_action, key.action, target)))
         return found
 

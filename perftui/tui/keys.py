@@ -204,12 +204,12 @@ def keys_for(key: Key, keymap: dict[str, str]) -> str:
 
 def shown(app, key_id: str) -> str:
     """The keys for ``key_id`` as the operator should press them now (after their keymap)."""
-    return display(keys_for(BY_ID[key_id], getattr(app, "_keymap", {})))
+    return display(keys_for(BY_ID[key_id], getattr(app, "keymap", {})))
 
 
 def first_shown(app, key_id: str) -> str:
     """The first key for ``key_id`` now, as pressed: for a button's label, where one key is enough."""
-    return display(keys_for(BY_ID[key_id], getattr(app, "_keymap", {})).split(",")[0])
+    return display(keys_for(BY_ID[key_id], getattr(app, "keymap", {})).split(",")[0])
 
 
 #: Key names as printed on keyboards (and in Textual's footer: ``^↑``).

@@ -25,17 +25,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar, Protocol
 
-from textual import work
 from textual.screen import Screen
 
-import storage
 from perftui.core.form_edit import Draft, is_changed
 from perftui.i18n import gettext as _
-from perftui.text.errors import describe
 from perftui.core.model import Form
-from perftui.services.repository import Conflict
+from perftui.core.conflict import Conflict
 from perftui.tui import keys
 from perftui.tui.dialogs.conflict import OVERWRITE, RELOAD, ConflictScreen
+from perftui.tui.writes import run_write
 from perftui.tui.dialogs.choice import DISCARD, SAVE, ConfirmOverwriteScreen, UnsavedChangesScreen
 from perftui.tui.events import DraftChanged, FormSaved
 
@@ -186,18 +184,15 @@ class SavingScreen(Screen):
         self.set_class(True, "-saving")
         self._store(draft.form, leave=leave, force=force)
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _store(self, form: Form, *, leave: bool, force: bool) -> None:
-        # Runs in a thread: the store takes a file lock and fsyncs.
         action = self.save_action if form.revision == 0 else None
-        try:
-            saved = self.repository.save(form, action=action, force=force)
-        except Conflict as conflict:
-            self.app.call_from_thread(self._conflict, conflict, leave)
-        except (storage.StorageError, OSError) as error:
-            self.app.call_from_thread(self._failed, describe(error))
-        else:
-            self.app.call_from_thread(self._saved, saved, leave)
+        run_write(
+            self,
+            lambda: self.repository.save(form, action=action, force=force),
+            lambda saved: self._saved(saved, leave),
+            self._failed,
+            conflict=lambda conflict: self._conflict(conflict, leave),
+        )
 
     def _done(self) -> None:
         self.saving = False

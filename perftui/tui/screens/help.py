@@ -57,7 +57,7 @@ class HelpScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="help-text"):
-            yield Static(help_text(self.app._keymap, self.first), markup=False)
+            yield Static(help_text(getattr(self.app, "keymap", {}), self.first), markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
