@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
@@ -28,6 +30,8 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_carries_the_compiled_catalog_styles_and_demo_forms(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "perftui/locale/en/LC_MESSAGES/perftui.mo" in names
+    styles = {p.relative_to(ROOT).as_posix() for p in (ROOT / "perftui").rglob("*.tcss")}
+    assert styles and styles <= names, styles - names
     assert "perftui/tui/app.tcss" in names
     assert "perftui/demo/2024-performance-targets.txt" in names
     assert any(name.startswith("storage/") for name in names)

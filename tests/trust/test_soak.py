@@ -39,6 +39,7 @@ def _start(db, acks, name, deadline, seed):
 
 
 @pytest.mark.soak
+@pytest.mark.slow
 def test_eight_processes_with_sigkills_lose_no_acknowledged_change(tmp_path, record_property):
     rng = random.Random(os.environ.get("PERFTUI_SOAK_SEED") or time.time_ns())
     db = tmp_path / "shared" / "forms.json"

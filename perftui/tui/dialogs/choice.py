@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from perftui.tui.styles import stylesheet
 from perftui.i18n import N_, gettext as _
 from perftui.tui import keys
 
@@ -24,37 +25,7 @@ SAVE, DISCARD, STAY = "save", "discard", "stay"
 class ChoiceDialog(ModalScreen[str]):
     """A question, some text, and one button per answer (``CHOICES``: key id, answer, label)."""
 
-    DEFAULT_CSS = """
-    ChoiceDialog {
-        align: center middle;
-        background: $background 60%;
-    }
-    ChoiceDialog > #dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $warning;
-        background: $surface;
-        padding: 0 1;
-    }
-    ChoiceDialog #dialog-title {
-        text-style: bold;
-        margin-bottom: 1;
-    }
-    ChoiceDialog #dialog-body {
-        height: auto;
-        max-height: 14;
-    }
-    ChoiceDialog #dialog-buttons {
-        height: auto;
-        margin-top: 1;
-    }
-    ChoiceDialog #dialog-buttons Button {
-        margin-right: 1;
-        min-width: 10;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     #: (key id, answer, label) per answer, in the order the buttons show; labels marked N_().
     #: Each button names the key that gives its answer now (after the operator's keymap).

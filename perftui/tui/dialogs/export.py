@@ -25,6 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
 from perftui import export
+from perftui.tui.styles import stylesheet
 from perftui.i18n import gettext as _
 from perftui.core.model import Form
 from perftui.tui import keys
@@ -49,46 +50,7 @@ class ExportDone:
 class ExportDialog(ModalScreen["ExportDone | None"]):
     """ctrl+s writes the file, ctrl+y copies the text; ctrl+w or Esc cancels."""
 
-    DEFAULT_CSS = """
-    ExportDialog {
-        align: center middle;
-    }
-    ExportDialog #export-box {
-        width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        padding: 0 1;
-        background: $surface;
-    }
-    ExportDialog .row {
-        height: auto;
-    }
-    ExportDialog .field {
-        width: 10;
-    }
-    ExportDialog RadioSet {
-        width: 1fr;
-    }
-    ExportDialog Select, ExportDialog Input {
-        width: 1fr;
-    }
-    ExportDialog #export-status {
-        height: auto;
-        color: $warning;
-    }
-    ExportDialog .hint {
-        color: $text-muted;
-    }
-    ExportDialog #export-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    ExportDialog Button {
-        margin-left: 1;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     # From the one key table, so operators can remap them (config.toml [keys]),
     # the help screen lists them and the palette offers them; Esc is never the only way out.

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
 
+from perftui.tui.styles import stylesheet
 from perftui.core.findings import Finding
 from perftui.i18n import gettext as _
 from perftui.core.model import Indicator
@@ -69,16 +70,7 @@ def message_content(
 class FieldMessage(Static):
     """The line(s) under a field; hidden while there is nothing to say."""
 
-    DEFAULT_CSS = """
-    FieldMessage {
-        height: auto;
-        padding: 0 0 0 1;
-        display: none;
-    }
-    FieldMessage.-shown {
-        display: block;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     def __init__(self, *, prefix: str = "", id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

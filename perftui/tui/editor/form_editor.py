@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
+from perftui.tui.styles import stylesheet
 from perftui.core import findings as _findings
 from perftui.core.form_edit import Draft, copy_to_year, field_problem, field_texts, parse_draft
 from perftui.core.findings import Finding
@@ -72,112 +73,7 @@ class FormBody(VerticalScroll, can_focus=False):
 class FormEditorScreen(SavingScreen):
     """Edit one form (or a new one, or a copy); dismissed with the form as last saved."""
 
-    DEFAULT_CSS = """
-    FormEditorScreen {
-        layout: vertical;
-    }
-    FormEditorScreen #editor-title {
-        height: auto;
-        padding: 0 1;
-        background: $panel;
-        text-style: bold;
-    }
-    FormEditorScreen #editor-body {
-        height: 1fr;
-        padding: 0 1;
-    }
-    FormEditorScreen #editor-notes {
-        height: auto;
-        border: round $warning;
-        padding: 0 1;
-    }
-    FormEditorScreen .pair > .field {
-        width: 1fr;
-    }
-    FormEditorScreen .pair > .field.-left {
-        margin-right: 2;
-    }
-    FormEditorScreen.-narrow .pair {
-        layout: vertical;
-    }
-    FormEditorScreen.-narrow .pair > .field.-left {
-        margin-right: 0;
-    }
-    FormEditorScreen .field-label {
-        width: 12;
-        height: 1;
-        color: $text-muted;
-    }
-    FormEditorScreen .field Input, FormEditorScreen .field Select {
-        width: 1fr;
-    }
-    FormEditorScreen .section {
-        margin-top: 1;
-        text-style: bold;
-        height: 1;
-    }
-    FormEditorScreen .funding-label {
-        width: 20;
-        height: 1;
-        color: $text-muted;
-    }
-    FormEditorScreen .funding-cell {
-        width: 1fr;
-    }
-    FormEditorScreen .funding-cell.-left {
-        margin-right: 2;
-    }
-    FormEditorScreen .funding-message {
-        margin-left: 20;
-    }
-    FormEditorScreen .funding-head {
-        width: 1fr;
-        height: 1;
-        text-style: bold;
-        text-align: right;
-        padding: 0 1;
-    }
-    FormEditorScreen .funding-head.-left, FormEditorScreen .implied.-left {
-        margin-right: 2;
-    }
-    FormEditorScreen .funding-cell Input {
-        width: 1fr;
-    }
-    FormEditorScreen .reading {
-        width: 16;
-        height: 1;
-        padding: 0 1;
-        text-align: right;
-    }
-    FormEditorScreen .implied {
-        width: 1fr;
-        height: 1;
-        padding: 0 1;
-        text-align: right;
-        color: $text-muted;
-    }
-    FormEditorScreen .implied.-mismatch {
-        color: $text-error;
-        text-style: bold;
-    }
-    FormEditorScreen .goal TextArea {
-        height: 5;
-    }
-    FormEditorScreen #indicators-table {
-        height: auto;
-    }
-    FormEditorScreen #edit-indicators {
-        margin: 0 0 1 0;
-    }
-    FormEditorScreen #editor-status {
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-    }
-    FormEditorScreen.-saving #editor-status {
-        color: $text-warning;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     # The editor's own keys are priority bindings: they are seen in the order typed,
     # before the keys that follow reach a field. Each waits for the keys typed

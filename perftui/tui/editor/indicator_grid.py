@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.widgets import Footer, Static
 
+from perftui.tui.styles import stylesheet
 from perftui.core import findings as _findings
 from perftui.core.form_edit import Draft
 from perftui.core.rows_edit import RowsEdit
@@ -55,22 +56,7 @@ def target_reading(text: str) -> str:
 class IndicatorGridScreen(SavingScreen):
     """Edit a form's indicator rows; see the module docstring for what it returns."""
 
-    DEFAULT_CSS = """
-    IndicatorGridScreen {
-        layout: vertical;
-    }
-    IndicatorGridScreen #grid-title {
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        text-style: bold;
-    }
-    IndicatorGridScreen #grid-detail {
-        height: auto;
-        max-height: 6;
-        padding: 0 1;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     KEY_SCOPES = (keys.GRID,)
     SAVE_KEY = "grid.save"

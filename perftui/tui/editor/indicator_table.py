@@ -29,6 +29,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from perftui.tui.styles import stylesheet
 from perftui.core.rows_edit import COLUMNS, LEVEL_COLUMNS, CellEdit, RowsEdit
 from perftui.core.findings import Finding
 from perftui.i18n import gettext as _
@@ -83,52 +84,7 @@ _CANCELS = ("escape", "ctrl+w")
 class IndicatorTable(VerticalScroll, can_focus=True):
     """Indicator rows with a cell cursor; Enter edits the cell in place."""
 
-    DEFAULT_CSS = """
-    IndicatorTable {
-        height: 1fr;
-        padding: 0;
-    }
-    IndicatorTable TableRow {
-        height: auto;
-    }
-    IndicatorTable .head Cell {
-        text-style: bold;
-        background: $panel;
-    }
-    IndicatorTable Cell {
-        padding: 0 1;
-        height: auto;
-    }
-    IndicatorTable .c-level1 { width: 12; }
-    IndicatorTable .c-level2 { width: 20; }
-    IndicatorTable .c-name { width: 1fr; }
-    IndicatorTable .c-value { width: 14; }
-    IndicatorTable .c-mark { width: 2; padding: 0; }
-    IndicatorTable .group-start Cell {
-        border-top: solid $primary 30%;
-    }
-    IndicatorTable Cell.-cursor {
-        background: $block-cursor-blurred-background;
-    }
-    IndicatorTable:focus Cell.-cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-        text-style: $block-cursor-text-style;
-    }
-    IndicatorTable Cell.-editing, IndicatorTable:focus Cell.-editing {
-        background: $boost;
-        color: $foreground;
-        text-style: none;
-        border-left: outer $accent;
-        padding-left: 0;
-    }
-    IndicatorTable Cell.-error { color: $text-error; text-style: bold; }
-    IndicatorTable Cell.-warning { color: $text-warning; }
-    IndicatorTable #empty {
-        padding: 1 2;
-        color: $text-muted;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings(keys.GRID, only=keys.GRID_TABLE_KEYS)
 

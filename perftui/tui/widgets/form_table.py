@@ -30,6 +30,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from perftui.tui.styles import stylesheet
 from perftui.text import views
 from perftui.i18n import N_, gettext as _, ngettext
 from perftui.text.width import pad, truncate, width
@@ -127,19 +128,7 @@ class FormTable(ScrollView, can_focus=True):
         "form-table--warning",
         "form-table--complete",
     }
-    DEFAULT_CSS = """
-    FormTable {
-        background: $surface;
-        scrollbar-gutter: stable;
-    }
-    FormTable > .form-table--header { text-style: bold; background: $panel; }
-    FormTable > .form-table--even-row { background: $surface-lighten-1; }
-    FormTable > .form-table--cursor { background: $block-cursor-blurred-background; }
-    FormTable:focus > .form-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
-    FormTable > .form-table--error { color: $error; text-style: bold; }
-    FormTable > .form-table--warning { color: $warning; }
-    FormTable > .form-table--complete { color: $success; }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
     # Enter is the list's own key, so the footer shows "Enter 打开" and a
     # remapped list.open moves it here too. Moving keys are the usual ones.
     BINDINGS = [

@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
+from perftui.tui.styles import stylesheet
 from perftui.text import views
 from perftui.i18n import gettext as _, ngettext
 from perftui.text.width import pad, truncate, width
@@ -46,9 +47,7 @@ def errors_text(errors: int) -> str:
 class SummaryPane(Static):
     """Totals of the selection on screen; call :meth:`show` when it changes."""
 
-    DEFAULT_CSS = """
-    SummaryPane { padding: 0 1; }
-    """
+    DEFAULT_CSS = stylesheet(__file__)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -160,14 +159,7 @@ class TotalsLine(Widget):
     no width yet).
     """
 
-    DEFAULT_CSS = """
-    TotalsLine {
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        display: none;
-    }
-    """
+    DEFAULT_CSS = stylesheet(__file__, "totals_line.tcss")
 
     def __init__(self, year: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
