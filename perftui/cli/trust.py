@@ -120,7 +120,7 @@ def cmd_revert(args: argparse.Namespace) -> int:
 
 
 def cmd_deleted(args: argparse.Namespace) -> int:
-    from perftui.core.history import when_text
+    from perftui.text.history_lines import when_text
     from perftui.text.tables import LEFT, RIGHT, render
 
     forms = open_repository(args).deleted_forms()
