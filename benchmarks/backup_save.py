@@ -16,8 +16,7 @@ import time
 from pathlib import Path
 
 from benchmarks.synth import write_db
-from perftui.services.repository import Repository
-from storage.backup import Backups
+from perftui.services.repository import Repository, open_backups
 
 
 def _timed(action) -> float:
@@ -30,7 +29,7 @@ def main(count: int = 10_000, runs: int = 5) -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = write_db(Path(folder) / "forms.json", count)
         size = db.stat().st_size / 1e6
-        backups = Backups(db)
+        backups = open_backups(db)
         plain = Repository.open(db, backups_keep=None)
         backed = Repository.open(db)
         form_id = plain.forms()[0].id

@@ -18,18 +18,18 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol, runtime_checkable
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from . import fileformat
 from .atomic import BeforeReplace, ensure_folder, remove_stale_temp_files
 from .errors import ConflictError, ReadOnlyError
-from .jsonstorage import SafeJSONStorage, current_key
+from .jsonstorage import MakeRoom, SafeJSONStorage, current_key
 from .lock import DEFAULT_TIMEOUT, FileLock, lock_path_for
 
 __all__ = [
@@ -39,10 +39,7 @@ __all__ = [
     "JsonSnapshot",
     "JsonTransaction",
     "JsonFileStore",
-    "DEFAULT_REVISIONED",
 ]
-
-DEFAULT_REVISIONED = frozenset({"forms"})
 
 Doc = dict[str, Any]
 Data = dict[str, dict[str, Any]]
@@ -90,9 +87,21 @@ class Transaction(Protocol):
     documents of revisioned tables also carry ``revision``, set by the store.
     """
 
+    warnings: list[Exception]
+    """After the commit: what failed beside a change that was committed all the same.
+
+    Today a backup that could not be taken (:class:`~storage.errors.BackupError`):
+    the change is in, only its backup is missing. An exception out of the
+    transaction means nothing was committed.
+    """
+
     def get(self, table: str, id: str) -> Doc | None: ...
 
     def documents(self, table: str) -> list[Doc]: ...
+
+    def view(self, table: str) -> Iterable[Mapping[str, Any]]:
+        """The documents as they are in this transaction, without copying: read them, never change them."""
+        ...
 
     def insert(self, table: str, doc: Mapping[str, Any], *, revision: int = 1) -> Doc:
         """Add a document with a new ``id``; revisioned tables get ``revision`` 1.
@@ -139,8 +148,11 @@ class Store(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]:
         """Exclusive access to change documents; commits on normal exit, discards on exception.
 
-        Raises :class:`ReadOnlyError` for a read-only store and
-        :class:`LockTimeoutError` if another writer does not finish in time.
+        Raises :class:`ReadOnlyError` for a read-only store,
+        :class:`LockTimeoutError` if another writer does not finish in time
+        (naming who holds the lock), and :class:`StaleWriteError` when the
+        data changed underneath a broken lock: nothing was written, and the
+        caller runs the transaction again from a fresh read.
         """
         ...
 
@@ -185,12 +197,12 @@ class JsonSnapshot:
 
     __slots__ = ("_token", "_tables", "_indexes")
 
-    def __init__(self, token: Hashable, data: Data | None) -> None:
+    def __init__(self, token: Hashable, data: Data | None, indexes: _Indexes | None = None) -> None:
         self._token = token
         self._tables: Data = {
             name: table for name, table in (data or {}).items() if name != fileformat.META_TABLE
         }
-        self._indexes: dict[str, dict[str, Doc]] = {}
+        self._indexes = indexes or _Indexes()
 
     @property
     def token(self) -> Hashable:
@@ -206,27 +218,104 @@ class JsonSnapshot:
         return self._tables.get(table, {}).values()
 
     def get(self, table: str, id: str) -> Doc | None:
-        index = self._indexes.get(table)
-        if index is None:
-            # Built lazily once per table; safe because the snapshot never changes.
-            index = {doc["id"]: doc for doc in self._tables.get(table, {}).values()}
-            self._indexes[table] = index
-        doc = index.get(id)
-        return None if doc is None else _copy(doc)
+        found = self._tables.get(table, {})
+        doc_id = self._indexes.of(table, found).get(id)
+        return None if doc_id is None else _copy(found[doc_id])
+
+
+class _Indexes:
+    """Each table's ``{id: doc_id}`` and next free doc_id, kept for as long as the table object is current.
+
+    Building either takes a pass over the table (a few ms at ten thousand
+    documents); tables are never changed in place once stored, so what was
+    built for a table object stays right for it, and a transaction that
+    changed the table hands over what it kept up to date.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
+        self._next: dict[str, tuple[dict[str, Any], int]] = {}
+
+    def of(self, name: str, table: dict[str, Any]) -> dict[str, str]:
+        """The index of ``table`` (shared: read it, never change it)."""
+        known = self._ids.get(name)
+        if known is not None and known[0] is table:
+            return known[1]
+        index = {doc["id"]: doc_id for doc_id, doc in table.items()}
+        self._ids[name] = (table, index)
+        return index
+
+    def next_id(self, name: str, table: dict[str, Any]) -> int:
+        known = self._next.get(name)
+        if known is not None and known[0] is table:
+            return known[1]
+        next_id = max((int(doc_id) for doc_id in table), default=0) + 1
+        self._next[name] = (table, next_id)
+        return next_id
+
+    def adopt(self, name: str, table: dict[str, Any], index: dict[str, str] | None, next_id: int | None) -> None:
+        if index is not None:
+            self._ids[name] = (table, index)
+        if next_id is not None:
+            self._next[name] = (table, next_id)
+
+
+class _IntKeys(MutableMapping[int, Any]):
+    """One stored table as TinyDB's updaters see it: int doc_ids over the file's string keys.
+
+    TinyDB's own ``_update_table`` converts the whole table to int keys and
+    back on every insert, which made a bulk import quadratic (minutes for ten
+    thousand forms). Through this view an operation costs what it touches.
+    """
+
+    __slots__ = ("_table", "_touched")
+
+    def __init__(self, table: dict[str, Any], touched: dict[str, None]) -> None:
+        self._table = table
+        self._touched = touched  # the keys changed, in the order first changed
+
+    def __getitem__(self, doc_id: int) -> Any:
+        return self._table[str(doc_id)]
+
+    def __setitem__(self, doc_id: int, doc: Any) -> None:
+        key = str(doc_id)
+        self._table[key] = doc
+        self._touched[key] = None
+
+    def __delitem__(self, doc_id: int) -> None:
+        key = str(doc_id)
+        del self._table[key]
+        self._touched[key] = None
+
+    def __contains__(self, doc_id: object) -> bool:
+        return str(doc_id) in self._table
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(doc_id) for doc_id in self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
 
 
 class _WorkingCopy(Storage):
     """TinyDB storage for one transaction: buffers writes in memory until commit.
 
     TinyDB writes after every operation; we want one atomic write per
-    transaction and nothing at all on abort. The top-level dict is copied so
-    TinyDB's in-place table replacement never touches the storage cache.
+    transaction and nothing at all on abort. The top-level dict is copied, and
+    each table is copied before its first change in this transaction (by
+    :meth:`table_to_change`), so the storage cache and every snapshot sharing
+    its tables never see a change, and a table nobody changed stays the very
+    object it was: the next save knows it is unchanged without looking.
     """
 
-    def __init__(self, data: Data | None) -> None:
+    def __init__(self, data: Data | None, indexes: _Indexes) -> None:
         super().__init__()
         self.data: Data = dict(data) if data is not None else {}
         self.changed = False
+        self.indexes = indexes
+        # For each table changed here: the table it was copied from, and the
+        # keys changed since (what the save encodes and checks).
+        self.touched: dict[str, tuple[dict[str, Any], dict[str, None]]] = {}
 
     def read(self) -> Data:
         return self.data
@@ -234,15 +323,43 @@ class _WorkingCopy(Storage):
     def write(self, data: Data) -> None:
         self.data = data
         self.changed = True
+        self.touched = {}  # a whole new data: nothing known about what changed
+
+    def table_to_change(self, name: str) -> _IntKeys:
+        touched = self.touched.get(name)
+        if touched is None:
+            base = self.data.get(name) or {}
+            self.data[name] = dict(base)
+            touched = self.touched[name] = (base, {})
+        self.changed = True
+        return _IntKeys(self.data[name], touched[1])
 
 
 class _Table(Table):
-    """TinyDB table that can swap a whole document.
+    """TinyDB table whose changes cost what they touch, and that swaps documents whole.
 
     TinyDB's own update() mutates the stored dict in place, which would also
-    change any snapshot sharing it; storing a new dict leaves old ones intact
-    and keeps the document in its slot (and its line in the file).
+    change any snapshot sharing it; storing a new dict (:meth:`put`) leaves
+    old ones intact and keeps the document in its slot (and its line in the
+    file). update() and upsert() are refused for that reason.
     """
+
+    _storage: _WorkingCopy
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        # TinyDB's extension point for every change (insert, insert_multiple,
+        # remove, truncate, put): here it edits this transaction's own copy of
+        # the table in place instead of rebuilding the whole table each time.
+        updater(self._storage.table_to_change(self.name))  # type: ignore[arg-type]
+        self.clear_cache()
+
+    def _get_next_id(self) -> int:
+        # TinyDB finds the first free doc_id with a pass over the whole table
+        # once per Table object; the store remembers it across transactions.
+        if self._next_id is None:
+            self._next_id = self._storage.indexes.next_id(self.name, self._read_table())
+        next_id: int = super()._get_next_id()
+        return next_id
 
     def put(self, doc_id: int, document: Doc) -> None:
         def updater(table: dict[int, Any]) -> None:
@@ -251,6 +368,11 @@ class _Table(Table):
             table[doc_id] = document
 
         self._update_table(updater)
+
+    def update(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("documents are replaced whole (put), never changed in place")
+
+    update_multiple = upsert = update
 
 
 class _TinyDB(TinyDB):
@@ -264,19 +386,28 @@ class JsonTransaction:
     TinyDB tables cache query results and the next free doc_id, and both go
     stale as soon as another process writes. Inside one transaction nobody
     else can write (we hold the lock), so the tables may remember both.
+
+    ``warnings`` is filled at commit: what went wrong beside a change that
+    was committed all the same (a backup that could not be taken).
     """
 
-    def __init__(self, path: str, data: Data | None, revisioned: frozenset[str]) -> None:
+    def __init__(
+        self,
+        path: str,
+        data: Data | None,
+        revisioned: frozenset[str],
+        indexes: _Indexes | None = None,
+    ) -> None:
         self._path = path
         self._revisioned = revisioned
-        self._working = _WorkingCopy(data)
+        self._shared = indexes or _Indexes()
+        self._working = _WorkingCopy(data, self._shared)
         working = self._working
         self._db = _TinyDB(storage=lambda: working)
         self._open = True
-        # id -> TinyDB doc_id per table, built on first use. Looking ids up
-        # with a TinyDB query scans the whole table, which made a bulk import
-        # quadratic (minutes for ten thousand forms).
-        self._ids: dict[str, dict[str, int]] = {}
+        # id -> doc_id for the tables this transaction changed (its own copies).
+        self._ids: dict[str, dict[str, str]] = {}
+        self.warnings: list[Exception] = []
 
     @property
     def changed(self) -> bool:
@@ -286,8 +417,19 @@ class JsonTransaction:
     def data(self) -> Data:
         return self._working.data
 
+    @property
+    def touched(self) -> dict[str, tuple[dict[str, Any], dict[str, None]]]:
+        """For each table changed, the table it was copied from and the doc_ids changed since."""
+        return self._working.touched
+
     def close(self) -> None:
         self._open = False
+
+    def hand_over_indexes(self) -> None:
+        """After a commit: what was kept up to date here describes the committed tables."""
+        for name in self._working.touched:
+            table = self._db.table(name, cache_size=0)
+            self._shared.adopt(name, self._working.data[name], self._ids.get(name), table._next_id)
 
     # -- reading -------------------------------------------------------
 
@@ -296,7 +438,12 @@ class JsonTransaction:
         return None if found is None else _copy(found)
 
     def documents(self, table: str) -> list[Doc]:
-        return [_copy(doc) for doc in self._table(table).all()]
+        return [_copy(doc) for doc in self.view(table)]
+
+    def view(self, table: str) -> Iterable[Mapping[str, Any]]:
+        """The documents of ``table`` as they are in this transaction, without copying: never change them."""
+        self._check_open(table)
+        return list((self._working.data.get(table) or {}).values())
 
     # -- changing ------------------------------------------------------
 
@@ -313,22 +460,25 @@ class JsonTransaction:
             )
         if table in self._revisioned:
             new["revision"] = revision
-        self._index(table)[ident] = self._table(table).insert(new)
+        index = self._own_index(table)
+        index[ident] = str(self._table(table).insert(new))
         return _copy(new)
 
     def replace(self, table: str, doc: Mapping[str, Any], base_revision: int) -> Doc:
         self._require_revisioned(table)
         new = fileformat.normalize(doc)
-        current = self._check_base(table, _check_id(new), base_revision)
+        ident = _check_id(new)
+        self._check_base(table, ident, base_revision)
         new["revision"] = base_revision + 1
-        self._table(table).put(current.doc_id, new)
+        self._table(table).put(int(self._own_index(table)[ident]), new)
         return _copy(new)
 
     def remove(self, table: str, id: str, base_revision: int) -> None:
         self._require_revisioned(table)
-        current = self._check_base(table, id, base_revision)
-        self._table(table).remove(doc_ids=[current.doc_id])
-        del self._index(table)[id]
+        self._check_base(table, id, base_revision)
+        index = self._own_index(table)
+        self._table(table).remove(doc_ids=[int(index[id])])
+        del index[id]
 
     def append(self, table: str, doc: Mapping[str, Any]) -> Doc:
         if table in self._revisioned:
@@ -345,39 +495,53 @@ class JsonTransaction:
         else:
             # Random, so unique without consulting the log.
             new["id"] = uuid.uuid4().hex
-        doc_id = self._table(table).insert(new)
-        if table in self._ids:
-            self._ids[table][new["id"]] = doc_id
+        index = self._own_index(table)
+        index[new["id"]] = str(self._table(table).insert(new))
         return _copy(new)
 
     # -- helpers -------------------------------------------------------
 
-    def _table(self, table: str) -> _Table:
+    def _check_open(self, table: str) -> None:
         if not self._open:
             raise RuntimeError("the transaction is over")
         _check_table_name(table)
+
+    def _table(self, table: str) -> _Table:
+        self._check_open(table)
         found: _Table = self._db.table(table, cache_size=0)  # type: ignore[assignment]
         return found
 
-    def _index(self, table: str) -> dict[str, int]:
-        index = self._ids.get(table)
-        if index is None:
-            index = {doc["id"]: doc.doc_id for doc in self._table(table)}
-            self._ids[table] = index
-        return index
+    def _index(self, table: str) -> dict[str, str]:
+        """``{id: doc_id}`` of the table as it is in this transaction (read only)."""
+        own = self._ids.get(table)
+        if own is not None:
+            return own
+        self._check_open(table)
+        return self._shared.of(table, self._working.data.get(table) or {})
 
-    def _find(self, table: str, ident: str) -> Document | None:
+    def _own_index(self, table: str) -> dict[str, str]:
+        """The index of a table this transaction changes, its own copy, to keep up to date.
+
+        Taken before the first change, while the table is still the shared
+        one the shared index describes.
+        """
+        own = self._ids.get(table)
+        if own is None:
+            own = self._ids[table] = dict(self._index(table))
+        return own
+
+    def _find(self, table: str, ident: str) -> Doc | None:
         doc_id = self._index(table).get(ident)
         if doc_id is None:
             return None
-        found: Document | None = self._table(table).get(doc_id=doc_id)
+        found: Doc | None = (self._working.data.get(table) or {}).get(doc_id)
         return found
 
     def _require_revisioned(self, table: str) -> None:
         if table not in self._revisioned:
             raise ValueError(f"table {table!r} is not revisioned; revisioned tables: {sorted(self._revisioned)}")
 
-    def _check_base(self, table: str, ident: str, base_revision: int) -> Document:
+    def _check_base(self, table: str, ident: str, base_revision: int) -> Doc:
         if type(base_revision) is not int:
             raise TypeError(f"base_revision must be an int, not {type(base_revision).__name__}")
         current = self._find(table, ident)
@@ -398,11 +562,19 @@ class JsonTransaction:
 class JsonFileStore:
     """:class:`Store` on one TinyDB JSON file, shared by processes on one machine.
 
-    ``revisioned`` names the tables whose documents carry a ``revision`` and
-    support replace/remove with conflict detection; the others are
-    append-only logs. ``file_mode`` overrides the mode of files we create
-    (see :mod:`storage.permissions`); ``before_replace`` is passed to
-    :func:`storage.atomic.atomic_write` (the hook for backups).
+    ``app`` names the application whose file this is: written into the
+    file's ``_meta`` table and required there when reading (a file of another
+    application is refused as damaged, never overwritten). ``revisioned``
+    names the tables whose documents carry a ``revision`` and support
+    replace/remove with conflict detection; the others are append-only logs.
+    ``file_mode`` overrides the mode of files we create (see
+    :mod:`storage.permissions`); ``before_replace`` is passed to
+    :func:`storage.atomic.atomic_write` (the hook for backups), and
+    ``make_room(bytes)`` is asked to free space when a write would not fit
+    (see :class:`storage.backup.Backups`).
+
+    ``path`` is resolved once, here: through a symbolic link, the real file
+    is read, replaced and locked, so every name for it shares one database.
 
     One instance may be shared by threads; nested transactions in one thread
     are refused, as they would wait for their own lock.
@@ -412,13 +584,16 @@ class JsonFileStore:
         self,
         path: str | os.PathLike[str],
         *,
+        app: str,
         read_only: bool = False,
         lock_timeout: float = DEFAULT_TIMEOUT,
         file_mode: int | None = None,
-        revisioned: Iterable[str] = DEFAULT_REVISIONED,
+        revisioned: Iterable[str] = (),
         before_replace: BeforeReplace | None = None,
+        make_room: MakeRoom | None = None,
     ) -> None:
-        self.path = os.path.abspath(os.fspath(path))
+        self.path = os.path.realpath(os.fspath(path))
+        self.app = app
         self.read_only = read_only
         self.lock_timeout = lock_timeout
         self.file_mode = file_mode
@@ -427,11 +602,14 @@ class JsonFileStore:
             _check_table_name(table)
         self._storage = SafeJSONStorage(
             self.path,
+            app=app,
             revisioned=self.revisioned,
             file_mode=file_mode,
             before_replace=before_replace,
+            make_room=make_room,
             read_only=read_only,
         )
+        self._indexes = _Indexes()
         self._local = threading.local()
 
     def __repr__(self) -> str:
@@ -440,7 +618,7 @@ class JsonFileStore:
 
     def read(self) -> JsonSnapshot:
         token, data = self._storage.load()
-        return JsonSnapshot(token, data)
+        return JsonSnapshot(token, data, self._indexes)
 
     def changed_since(self, token: Hashable) -> bool:
         return current_key(self.path) != token
@@ -459,11 +637,12 @@ class JsonFileStore:
         ensure_folder(self.path)
         self._local.active = True
         try:
-            with FileLock(lock_path_for(self.path), timeout=self.lock_timeout, mode=self.file_mode):
+            lock = FileLock(lock_path_for(self.path), timeout=self.lock_timeout, mode=self.file_mode, subject=self.path)
+            with lock:
                 # Under the lock, so nobody can change the file between this
                 # read and our write; parses only if someone else wrote.
-                _, data = self._storage.load()
-                tx = JsonTransaction(self.path, data, self.revisioned)
+                key, data = self._storage.load()
+                tx = JsonTransaction(self.path, data, self.revisioned, self._indexes)
                 try:
                     yield tx
                 except BaseException:
@@ -473,7 +652,12 @@ class JsonFileStore:
                     tx.close()
                 if tx.changed:
                     remove_stale_temp_files(self.path)
-                    self._storage.write(tx.data)
+                    # The file must still be the one read above, and the lock
+                    # still ours, right up to the rename: see StaleWriteError.
+                    tx.warnings = list(
+                        self._storage.commit(tx.data, based_on=key, still_locked=lock.still_held, touched=tx.touched)
+                    )
+                    tx.hand_over_indexes()
         finally:
             self._local.active = False
 

@@ -151,6 +151,7 @@ class PerftuiApp(App[int]):
                 read_only=self.read_only,
                 demo=self.demo,
                 backups_keep=self.settings.backups_keep,
+                backups_max_bytes=self.settings.backups_max_bytes,
                 **self.store_options,
             )
             database.prepare()
@@ -392,6 +393,7 @@ class PerftuiApp(App[int]):
         def change():
             return backups.restore(
                 self.db_path, backup, keep=self.settings.backups_keep,
+                max_bytes=self.settings.backups_max_bytes,
                 lock_timeout=self.store_options.get("lock_timeout"),
             )
 

@@ -16,6 +16,9 @@ from storage import FileLock, JsonFileStore, StorageWriteError
 from storage.atomic import ensure_folder
 from storage.lock import lock_path_for
 
+APP = "perftui"
+FORMAT = {"app": APP, "revisioned": {"forms"}}
+
 
 def say(text: str) -> None:
     print(text, flush=True)
@@ -23,7 +26,7 @@ def say(text: str) -> None:
 
 def insert_at_start(db: str, start_file: str, ident: str) -> None:
     """Wait for the start file, then insert one document: maximises contention."""
-    store = JsonFileStore(db)
+    store = JsonFileStore(db, **FORMAT)
     say("ready")
     deadline = time.monotonic() + 10
     while not os.path.exists(start_file):
@@ -45,7 +48,7 @@ def hold_lock(db: str) -> None:
 
 def writer(db: str, first: str) -> None:
     """Commit one insert after another, acknowledging each after it returned."""
-    store = JsonFileStore(db)
+    store = JsonFileStore(db, **FORMAT)
     say("ready")
     n = int(first)
     while True:
@@ -62,7 +65,7 @@ def stall_before_replace(db: str) -> None:
         say("replacing")
         time.sleep(60)
 
-    store = JsonFileStore(db, before_replace=hook)
+    store = JsonFileStore(db, before_replace=hook, **FORMAT)
     with store.transaction() as tx:
         tx.insert("forms", {"id": "never", "note": "should not be visible"})
 
@@ -72,7 +75,7 @@ def write_beyond_limit(db: str, limit: str) -> None:
     # The kernel would kill us with SIGXFSZ; ignored, write() fails with EFBIG.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), int(limit)))
-    store = JsonFileStore(db)
+    store = JsonFileStore(db, **FORMAT)
     try:
         with store.transaction() as tx:
             tx.insert("forms", {"id": "big", "blob": "数据" * int(limit)})
@@ -83,7 +86,7 @@ def write_beyond_limit(db: str, limit: str) -> None:
 
 
 def write_one(db: str, ident: str) -> None:
-    with JsonFileStore(db).transaction() as tx:
+    with JsonFileStore(db, **FORMAT).transaction() as tx:
         tx.insert("forms", {"id": ident})
     say("done")
 

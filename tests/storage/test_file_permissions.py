@@ -11,6 +11,7 @@ import pytest
 
 from storage import JsonFileStore, atomic_write, world_accessible
 from storage.lock import lock_path_for
+from storage_testutil import APP, FORMAT
 
 
 def mode(path: Path | str) -> int:
@@ -25,7 +26,7 @@ def umask(request: pytest.FixtureRequest) -> Iterator[int]:
 
 
 def save_one(path: Path) -> None:
-    with JsonFileStore(path).transaction() as tx:
+    with JsonFileStore(path, **FORMAT).transaction() as tx:
         tx.insert("forms", {"id": "a"})
 
 
@@ -50,7 +51,7 @@ def test_replacing_keeps_the_existing_mode(db_path: Path) -> None:
     save_one(db_path)
     db_path.chmod(0o640)
     inode = os.stat(db_path).st_ino
-    with JsonFileStore(db_path).transaction() as tx:
+    with JsonFileStore(db_path, **FORMAT).transaction() as tx:
         tx.insert("forms", {"id": "b"})
     assert os.stat(db_path).st_ino != inode  # really a new file
     assert mode(db_path) == 0o640

@@ -11,13 +11,13 @@ from pathlib import Path
 from textual.widgets import OptionList
 
 from perftui.config import Settings
-from perftui.services.repository import Repository
+from perftui.services.repository import Repository, open_backups
 from perftui.tui.dialogs.backups import BackupsScreen
 from perftui.tui.dialogs.confirm import ConfirmScreen
 from perftui.tui.screens.error import ErrorScreen
 from perftui.tui.screens.history import HistoryScreen
 from perftui.tui.widgets.form_table import FormTable
-from storage.backup import Backups, backup_folder
+from storage.backup import backup_folder
 
 from .helpers import listed_names, notifications, started, summary_text, wait_for
 
@@ -45,7 +45,7 @@ async def test_a_save_from_the_app_takes_the_daily_backup_keeping_what_config_sa
         await pilot.pause()
         await pilot.press("ctrl+s")  # the editor saves through the app's database, with its backups
         await wait_for(pilot, lambda: len(app.catalog) == 9, what="copy")
-    (backup,) = Backups(db_path).list()  # today's daily; yesterday's pruned (keep = 1)
+    (backup,) = open_backups(db_path).list()  # today's daily; yesterday's pruned (keep = 1)
     assert backup.reason == "daily" and backup.taken_at.date() == datetime.now().date()
     assert not yesterday.exists()
     assert len(json.loads(Path(backup.path).read_text(encoding="utf-8"))["forms"]) == 8  # before the copy
@@ -82,7 +82,7 @@ async def test_a_damaged_database_offers_its_backups_and_restores_one(db_path, s
         await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is app.home and app.loaded, what="the restored database")
         assert "3,127.56" in summary_text(app) and "已恢复备份" in notifications(app)
-    reasons = [backup.reason for backup in Backups(db_path).list()]
+    reasons = [backup.reason for backup in open_backups(db_path).list()]
     assert "before-restore" in reasons  # the damaged file is kept too
     assert [e.action for e in Repository.open(db_path).history()][-1] == "backup-restore"
 
