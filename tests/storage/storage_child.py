@@ -12,7 +12,7 @@ import signal
 import sys
 import time
 
-from storage import FileLock, JsonFileStore, StorageWriteError
+from storage import FileLock, JsonFileStore, StaleWriteError, StorageWriteError
 from storage.atomic import ensure_folder
 from storage.lock import lock_path_for
 
@@ -91,6 +91,32 @@ def write_one(db: str, ident: str) -> None:
     say("done")
 
 
+def stop_inside_write(db: str, ident: str) -> None:
+    """Insert ``ident``, stopping ourselves (SIGSTOP) inside the write, after the new file is on disk.
+
+    Prints "refused" when the write was refused as stale, then tries again
+    from a fresh read as a caller should, and prints "committed".
+    """
+    stopped = []
+
+    def hook(path: str) -> None:
+        if not stopped:
+            stopped.append(True)
+            say("stopping")
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+    store = JsonFileStore(db, before_replace=hook, **FORMAT)
+    for _ in range(3):
+        try:
+            with store.transaction() as tx:
+                tx.insert("forms", {"id": ident})
+        except StaleWriteError:
+            say("refused")
+            continue
+        say("committed")
+        return
+
+
 COMMANDS = {
     "insert-at-start": insert_at_start,
     "hold-lock": hold_lock,
@@ -98,6 +124,7 @@ COMMANDS = {
     "stall-before-replace": stall_before_replace,
     "write-beyond-limit": write_beyond_limit,
     "write-one": write_one,
+    "stop-inside-write": stop_inside_write,
 }
 
 if __name__ == "__main__":
