@@ -52,7 +52,14 @@ from typing import Any
 
 from . import fileformat, retention
 from .atomic import atomic_write, ensure_folder, make_folder
-from .errors import BackupError, DamagedFileError, NewerSchemaError, StorageError, StorageWriteError
+from .errors import (
+    BackupError,
+    DamagedFileError,
+    NewerSchemaError,
+    StorageError,
+    StorageReadError,
+    StorageWriteError,
+)
 from .lock import DEFAULT_TIMEOUT, FileLock, lock_path_for
 from .manifest import Entry, file_digest, read_manifest, write_manifest
 from .permissions import new_file_mode
@@ -176,7 +183,7 @@ class Backups:
         except FileNotFoundError:
             return []
         except OSError as error:
-            raise StorageError(self.folder, f"Cannot read the backup folder {self.folder}: {error.strerror}") from error
+            raise StorageReadError(self.folder, error) from error
         entries = read_manifest(self.folder)
         found = []
         for name in names:
@@ -358,7 +365,7 @@ class Backups:
             with open(path, "rb") as handle:
                 raw = handle.read()
         except OSError as error:
-            raise StorageError(path, f"Cannot read backup {path}: {error.strerror or error}") from error
+            raise StorageReadError(path, error) from error
         if isinstance(backup, Backup) and backup.sha256 is not None:
             if len(raw) != backup.size or hashlib.sha256(raw).hexdigest() != backup.sha256:
                 raise DamagedFileError(path, "its content is not what was backed up (checksum differs)")

@@ -166,7 +166,7 @@ class StorageWriteError(StorageError):
 
 
 class StorageReadError(StorageError):
-    """The operating system refused to read the database (permissions, a path through a file...).
+    """The operating system refused to read the database or its backups (permissions, a path through a file...).
 
     ``errno`` is kept so the application can phrase advice without string matching.
     """
@@ -174,7 +174,7 @@ class StorageReadError(StorageError):
     def __init__(self, path: str | os.PathLike[str], error: OSError) -> None:
         self.errno: int | None = error.errno
         reason = error.strerror or str(error)
-        super().__init__(path, f"Cannot read database file {os.fspath(path)}: {reason}.")
+        super().__init__(path, f"Cannot read {os.fspath(path)}: {reason}.")
 
 
 class StaleWriteError(StorageError):

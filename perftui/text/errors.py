@@ -50,7 +50,7 @@ def describe(error: BaseException) -> str:
     if isinstance(error, storage.BackupError):
         return _("未能在 {path} 保留备份：{reason}。").format(path=error.path, reason=_os_reason(error))
     if isinstance(error, storage.StorageReadError):
-        return _("无法读取数据库 {path}：{reason}。").format(path=error.path, reason=_os_reason(error))
+        return _("无法读取 {path}：{reason}。").format(path=error.path, reason=_os_reason(error))
     if isinstance(error, storage.ReadOnlyError):
         return _("只读模式，未保存任何修改（{path}）。").format(path=error.path)
     if isinstance(error, storage.StorageWriteError):

@@ -134,3 +134,22 @@ def test_missing_file_reads_as_empty_and_is_created_on_first_write(db_path: Path
     with store.transaction() as tx:
         tx.insert("forms", {"id": "f1"})
     assert store.read().get("forms", "f1") == {"id": "f1", "revision": 1}
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (b'{"_meta":{"1":{"app":"perftui","schema":1}},"forms":' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested"),
+        (b'{"_meta":{"1":{"app":"perftui","schema":1}},"n":' + b"7" * 4_400 + b"}", "digits"),
+        (b'{"_meta":{"1":{"app":"perftui","schema":1}},"n":1e999}', "infinity"),
+    ],
+    ids=["nested-100000-deep", "integer-4400-digits", "number-beyond-double"],
+)
+def test_hostile_json_is_one_line_of_damage(db_path: Path, content: bytes, fragment: str) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(content)
+    with pytest.raises(DamagedFileError) as caught:
+        JsonFileStore(db_path, **FORMAT).read()
+    message = str(caught.value)
+    assert "\n" not in message and len(message) < 400 and str(db_path) in message
+    assert fragment in message

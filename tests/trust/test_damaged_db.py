@@ -214,3 +214,17 @@ def test_a_read_only_folder_fails_the_save_with_a_message_and_keeps_the_file(rea
     assert db.read_bytes() == before
     lookup = perftui_process("--db", db, "total")  # reading still works
     assert lookup.returncode == 0 and "3,127.56" in lookup.stdout
+
+
+@pytest.mark.parametrize("command", [["list"], ["total"], ["backups"], ["import", "SEED"]])
+def test_a_database_path_through_a_file_is_one_line(capsys, tmp_path, seed_path, command):
+    # `--db /etc/passwd/x.json`: a path whose folder is a file (NotADirectoryError).
+    blocker = tmp_path / "passwd"
+    blocker.write_text("root:x:0:0\n")
+    argv = [seed_path if part == "SEED" else part for part in command]
+    code, out, err = run_cli(capsys, "--db", blocker / "x.json", *argv)
+    assert code in (0, 3), err
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 1
+    if code == 3:
+        assert str(blocker / "x.json") in err or str(blocker) in err
+    assert blocker.read_text() == "root:x:0:0\n"
