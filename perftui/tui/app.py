@@ -23,6 +23,7 @@ editor asks first (save / discard / stay), as leaving the editor does.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -41,7 +42,7 @@ from perftui.services import restore as backups
 from perftui.services.access import permission_warning
 from perftui.config import ConfigError, Settings, load_settings
 from perftui.i18n import gettext as _
-from perftui.text.errors import describe
+from perftui.text.errors import describe, describe_warning
 from perftui.core.history import HistoryError
 from perftui.core.model import Form
 from perftui.core.conflict import Conflict
@@ -154,6 +155,9 @@ class PerftuiApp(App[int]):
                 backups_max_bytes=self.settings.backups_max_bytes,
                 **self.store_options,
             )
+            # A change committed without its backup is a success: said as a warning, not an error.
+            warn = functools.partial(self.notify, severity="warning", timeout=10, markup=False)
+            database.repository.on_warning = lambda warning: self._from_thread(warn, describe_warning(warning))
             database.prepare()
             reading = database.read()
         except Exception as error:  # storage errors, and anything a damaged form could raise

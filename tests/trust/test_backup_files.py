@@ -127,6 +127,24 @@ def test_the_number_kept_comes_from_config_toml(capsys, tmp_path, monkeypatch, d
     assert "保留最近 2 个" in out
 
 
+def test_a_total_size_cap_comes_from_config_toml(capsys, tmp_path, monkeypatch, db_path, seed_path, seed_text, clock):
+    config = tmp_path / "config.toml"
+    run_cli(capsys, "--db", db_path, "import", seed_path)
+    size = db_path.stat().st_size
+    # Room for two backups of this size, whatever the count allows.
+    config.write_text(f"[backups]\nkeep = 10\nmax_mb = {2.5 * size / 1e6}\n", encoding="utf-8")
+    monkeypatch.setenv("PERFTUI_CONFIG", str(config))
+    for amount in (90, 91, 92, 93):
+        clock.tick()
+        changed = tmp_path / f"changed{amount}.txt"
+        changed.write_text(seed_text.replace("98\t年度金额\t98", f"98\t年度金额\t{amount}"), encoding="utf-8")
+        assert run_cli(capsys, "--db", db_path, "import", changed)[0] == 0
+    assert len(names(db_path)) == 2
+    config.write_text("[backups]\nmax_mb = -1\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "--db", db_path, "list")
+    assert code != 0 and "max_mb" in err
+
+
 def test_backups_in_a_setgid_group_folder_are_group_readable(tmp_path, seed_forms, clock):
     shared = tmp_path / "shared"
     shared.mkdir()
