@@ -39,8 +39,6 @@ import errno
 import hashlib
 import os
 import re
-import secrets
-import shutil
 import stat
 import threading
 import time
@@ -61,7 +59,8 @@ from .errors import (
     StorageWriteError,
 )
 from .lock import DEFAULT_TIMEOUT, FileLock, lock_path_for
-from .manifest import Entry, file_digest, read_manifest, write_manifest
+from .backup_files import TEMP_SUFFIX, cause, copy, entry_of, free_space, inode, is_file, link_or_copy, remove_quietly
+from .manifest import Entry, read_manifest, write_manifest
 from .permissions import new_file_mode
 from .store import JsonTransaction
 
@@ -86,7 +85,6 @@ _NAME = re.compile(
     r"(?P<stamp>\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2})_(?P<reason>[a-z][a-z0-9-]*?)(?:_(?P<serial>\d+))?\.json"
 )
 _STAMP = "%Y-%m-%d_%H-%M-%S"
-_TEMP_SUFFIX = ".tmp"
 # A copy still being written is younger than this; older temporary files were
 # left by a process killed while copying and are removed when pruning.
 _STALE_TEMP_SECONDS = 3600
@@ -191,7 +189,7 @@ class Backups:
             if entries is not None and entry is None:
                 continue  # not written by us: never listed, pruned or restored
             backup = Backup.parse(self.folder, name, entry)
-            if backup is not None and _is_file(backup):
+            if backup is not None and is_file(backup.path):
                 found.append(backup)
         return sorted(found, key=lambda b: b.order, reverse=True)
 
@@ -239,13 +237,13 @@ class Backups:
         """
         source = source or self.db_path
         entries = self._entries_for_change()
-        backup = self._new_name(reason, lambda target: _link_or_copy(source, target))
+        backup = self._new_name(reason, lambda target: link_or_copy(source, target))
         try:
-            entries[backup.name] = _entry_of(backup.path)
+            entries[backup.name] = entry_of(backup.path)
             write_manifest(self.folder, entries)
         except (OSError, StorageError) as error:
-            _remove_quietly(backup.path)  # unrecorded, it would never be listed or pruned
-            raise BackupError(self.folder, _cause(error)) from error
+            remove_quietly(backup.path)  # unrecorded, it would never be listed or pruned
+            raise BackupError(self.folder, cause(error)) from error
         recorded = Backup.parse(self.folder, backup.name, entries[backup.name])
         assert recorded is not None
         self.prune(protect=protect | {recorded.path}, entries=entries)
@@ -261,21 +259,21 @@ class Backups:
             with FileLock(lock_path_for(self.db_path), timeout=self.lock_timeout, subject=self.db_path):
                 entries = self._entries_for_change()
                 try:
-                    backup = self._new_name(reason, lambda target: _copy(self.db_path, target))
+                    backup = self._new_name(reason, lambda target: copy(self.db_path, target))
                 except StorageWriteError as error:
                     if error.errno == errno.ENOENT:
                         return None
                     raise
                 try:
-                    entries[backup.name] = _entry_of(backup.path)
+                    entries[backup.name] = entry_of(backup.path)
                     write_manifest(self.folder, entries)
                 except (OSError, StorageError):
-                    _remove_quietly(backup.path)
+                    remove_quietly(backup.path)
                     raise
         except BackupError:
             raise
         except (StorageError, OSError) as error:
-            raise BackupError(self.folder, _cause(error)) from error
+            raise BackupError(self.folder, cause(error)) from error
         return Backup.parse(self.folder, backup.name, entries[backup.name])
 
     def prune(
@@ -296,7 +294,7 @@ class Backups:
 
     def _remove_stale_temp_files(self) -> None:
         try:
-            names = [n for n in os.listdir(self.folder) if n.endswith(_TEMP_SUFFIX)]
+            names = [n for n in os.listdir(self.folder) if n.endswith(TEMP_SUFFIX)]
         except OSError:
             return
         cutoff = time.time() - _STALE_TEMP_SECONDS
@@ -327,15 +325,15 @@ class Backups:
             except OSError:
                 live_inode = None
             for backup in reversed(retention.ranked(backups, {newest})):
-                if _free_space(self.folder) >= needed:
+                if free_space(self.folder) >= needed:
                     return
-                if backup.path == newest or _inode(backup.path) == live_inode:
+                if backup.path == newest or inode(backup.path) == live_inode:
                     continue
                 self._remove([backup], entries)
         except BackupError:
             raise
         except (StorageError, OSError) as error:
-            raise BackupError(self.folder, _cause(error)) from error
+            raise BackupError(self.folder, cause(error)) from error
 
     def _remove(self, doomed: list[Backup], entries: dict[str, Entry]) -> list[Backup]:
         removed = []
@@ -418,7 +416,7 @@ class Backups:
                 # Not replaced: the link would share the live file's inode, and
                 # damage to the live file in place would reach the backup too.
                 if kept is not None:
-                    _remove_quietly(kept.path)
+                    remove_quietly(kept.path)
                     entries = read_manifest(self.folder)
                     if entries is not None and entries.pop(kept.name, None) is not None:
                         try:
@@ -467,7 +465,7 @@ class Backups:
                 # A folder made looser by an older version (2770 under a 2750 folder).
                 os.chmod(self.folder, stat.S_IMODE(current.st_mode) & ~extra)
         except StorageError as error:
-            raise BackupError(self.folder, _cause(error)) from error
+            raise BackupError(self.folder, cause(error)) from error
         except OSError as error:
             raise BackupError(self.folder, error) from error
 
@@ -484,13 +482,13 @@ class Backups:
         adopted: dict[str, Entry] = {}
         for backup in self.list():
             try:
-                adopted[backup.name] = _entry_of(backup.path)
+                adopted[backup.name] = entry_of(backup.path)
             except OSError:
                 continue
         try:
             write_manifest(self.folder, adopted)
         except StorageError as error:
-            raise BackupError(self.folder, _cause(error)) from error
+            raise BackupError(self.folder, cause(error)) from error
         return adopted
 
     def _new_name(self, reason: str, make: Callable[[str], None]) -> Backup:
@@ -512,89 +510,3 @@ class Backups:
             backup = Backup.parse(self.folder, name)
             assert backup is not None
             return backup
-
-
-def _entry_of(path: str) -> Entry:
-    size, digest = file_digest(path)
-    return Entry(os.path.basename(path), size, digest)
-
-
-def _is_file(backup: Backup) -> bool:
-    """A regular file, never a symlink; whether it is still what was taken is checked when it is read."""
-    try:
-        return stat.S_ISREG(os.lstat(backup.path).st_mode)
-    except OSError:
-        return False
-
-
-def _inode(path: str) -> tuple[int, int] | None:
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return (found.st_dev, found.st_ino)
-
-
-def _free_space(folder: str) -> int:
-    try:
-        found = os.statvfs(folder)
-    except OSError:
-        return 0
-    return found.f_bavail * found.f_frsize
-
-
-def _cause(error: BaseException) -> BaseException:
-    cause = error.__cause__
-    return cause if isinstance(cause, OSError) else error
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        # follow_symlinks: the backup is the file's content, never a link to a link.
-        os.link(source, target, follow_symlinks=True)
-        return
-    except FileExistsError:
-        raise
-    except OSError as error:
-        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS):
-            raise StorageWriteError(target, error) from error
-    _copy(source, target)
-
-
-def _copy(source: str, target: str) -> None:
-    """Copy ``source`` to ``target`` (which must not exist) with the source's mode.
-
-    The name is reserved first (O_EXCL), so a backup of the same name is never
-    replaced; the content arrives by rename, so the backup is never half there.
-    """
-    temp = f"{target}.{secrets.token_hex(4)}{_TEMP_SUFFIX}"
-    reserved = False
-    try:
-        with open(source, "rb") as src:
-            mode = stat.S_IMODE(os.fstat(src.fileno()).st_mode)
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-            try:
-                os.fchmod(fd, mode)
-                with open(fd, "wb", closefd=False) as dst:
-                    shutil.copyfileobj(src, dst, 1024 * 1024)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
-        reserved = True
-        os.replace(temp, target)
-    except FileExistsError:
-        raise
-    except OSError as error:
-        if reserved:
-            _remove_quietly(target)
-        raise StorageWriteError(target, error) from error
-    finally:
-        _remove_quietly(temp)
-
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

@@ -14,7 +14,7 @@ import pytest
 
 from storage import DamagedFileError, JsonFileStore, atomic
 from storage import backup as backup_module
-from storage.backup import Backup, Backups, backup_folder
+from storage.backup import Backup, Backups
 from storage.manifest import MANIFEST
 from storage.retention import to_remove
 from storage_testutil import APP, FORMAT
@@ -176,7 +176,7 @@ def test_a_full_disk_prunes_backups_then_writes(db_path, clock, monkeypatch):
         real(fd, data)
 
     monkeypatch.setattr(atomic, "_write_all", full_until_pruned)
-    monkeypatch.setattr(backup_module, "_free_space", lambda folder: 0)  # never enough: make_room frees what it may
+    monkeypatch.setattr(backup_module, "free_space", lambda folder: 0)  # never enough: make_room frees what it may
     clock.tick()
     save(store, "after")
     assert failures == [1]

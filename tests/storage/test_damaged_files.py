@@ -17,7 +17,7 @@ from storage import (
     StorageError,
     fileformat,
 )
-from storage_testutil import APP, FORMAT
+from storage_testutil import FORMAT
 
 META = {"1": {"app": "perftui", "schema": 1}}
 

@@ -12,7 +12,7 @@ import pytest
 
 from storage import JsonFileStore, atomic_write, world_accessible
 from storage.lock import lock_path_for
-from storage_testutil import APP, FORMAT
+from storage_testutil import FORMAT
 
 
 def mode(path: Path | str) -> int:

@@ -20,7 +20,6 @@ from storage import (
     Store,
     StorageWriteError,
     Transaction,
-    fileformat,
     lines,
 )
 from storage.lock import lock_path_for

@@ -21,7 +21,7 @@ import pytest
 from storage import JsonFileStore, LockTimeoutError
 from storage.lock import lock_path_for
 from storage_testutil import spawn_child, temp_files, wait_for_line
-from storage_testutil import APP, FORMAT
+from storage_testutil import FORMAT
 
 
 def test_eight_processes_inserting_at_once_lose_nothing(db_path: Path, tmp_path: Path) -> None:
