@@ -11,6 +11,7 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+from perftui.config import APP
 from perftui.demo import SEED
 from perftui.importing.text import read_file
 from perftui.core.model import Form, Funding, Indicator
@@ -68,7 +69,7 @@ def write_db(path: Path, count: int, seed: int = 2024) -> Path:
     """
     forms = synthetic_forms(count, seed)
     data = {
-        fileformat.META_TABLE: fileformat.meta_table(),
+        fileformat.META_TABLE: fileformat.meta_table(APP),
         "forms": {str(i + 1): form.to_doc() for i, form in enumerate(forms)},
         "history": {
             str(i + 1): {

@@ -60,11 +60,13 @@ class Settings:
         [keys]              # action id = "key[,key]"  (ids are listed by `?` in the app)
         "list.filter" = "slash,ctrl+f"
         [backups]
-        keep = 14
+        keep = 14           # how many backups at most (the oldest of each day is kept first)
+        max_mb = 500        # and at most this many MB in all (unset: no size cap)
     """
 
     keys: dict[str, str] = field(default_factory=dict)
     backups_keep: int = 14
+    backups_max_bytes: int | None = None
     source: Path | None = None
 
 
@@ -85,9 +87,13 @@ def load_settings(path: Path | None = None) -> Settings:
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f"{path}: [keys] maps action ids to key names, e.g. \"list.filter\" = \"slash\"")
     keep = backups.get("keep", 14) if isinstance(backups, dict) else 14
-    if not isinstance(keep, int) or keep < 1:
+    if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
         raise ConfigError(f"{path}: [backups] keep must be a positive whole number")
-    return Settings(keys=dict(keys), backups_keep=keep, source=path)
+    max_mb = backups.get("max_mb") if isinstance(backups, dict) else None
+    if max_mb is not None and (not isinstance(max_mb, (int, float)) or isinstance(max_mb, bool) or not 0 < max_mb < 1e9):
+        raise ConfigError(f"{path}: [backups] max_mb must be a positive number of megabytes")
+    max_bytes = None if max_mb is None else int(max_mb * 1_000_000)
+    return Settings(keys=dict(keys), backups_keep=keep, backups_max_bytes=max_bytes, source=path)
 
 
 @dataclass(frozen=True, slots=True)

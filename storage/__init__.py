@@ -1,12 +1,14 @@
-"""Persistence only: safe, shared, JSON-file storage for perftui's documents.
+"""Persistence only: safe, shared, JSON-file storage for an application's documents.
 
-Nothing here imports textual or any of perftui: the store deals in plain JSON
-documents, so it can be tested, reused and later swapped for a database
-server backend without touching the UI.
+Nothing here imports textual or any application code, and nothing names one:
+the store deals in plain JSON documents of tables the caller names, so it can
+be tested, reused and later swapped for a database server backend without
+touching the UI. The caller says whose files these are (``app``, written into
+and required in every file) and which tables are revisioned.
 
 The app uses :class:`JsonFileStore` through the :class:`Store` interface::
 
-    store = JsonFileStore(path)
+    store = JsonFileStore(path, app="perftui", revisioned={"forms"})
     snapshot = store.read()                  # cheap when nothing changed
     with store.transaction() as tx:          # inter-process lock, one atomic write
         tx.replace("forms", form, base_revision=form["revision"])
@@ -14,31 +16,33 @@ The app uses :class:`JsonFileStore` through the :class:`Store` interface::
 
 from .atomic import atomic_write
 from .errors import (
+    BackupError,
     ConflictError,
     DamagedFileError,
     LockTimeoutError,
     NewerSchemaError,
     ReadOnlyError,
     StorageError,
+    StaleWriteError,
+    StorageReadError,
     StorageWriteError,
 )
-from .fileformat import APP, SCHEMA
+from .fileformat import SCHEMA
 from .gcpause import gc_paused
 from .jsonstorage import SafeJSONStorage
-from .lock import FileLock
+from .lock import FileLock, LockHolder
 from .permissions import world_accessible
-from .store import DEFAULT_REVISIONED, JsonFileStore, Snapshot, Store, Transaction
+from .store import JsonFileStore, Snapshot, Store, Transaction
 
 __all__ = [
-    "APP",
     "SCHEMA",
-    "DEFAULT_REVISIONED",
     "Store",
     "Snapshot",
     "Transaction",
     "JsonFileStore",
     "SafeJSONStorage",
     "FileLock",
+    "LockHolder",
     "atomic_write",
     "world_accessible",
     "gc_paused",
@@ -49,4 +53,7 @@ __all__ = [
     "ConflictError",
     "ReadOnlyError",
     "StorageWriteError",
+    "StorageReadError",
+    "StaleWriteError",
+    "BackupError",
 ]

@@ -6,6 +6,9 @@ another process can see a half-written one. Here every write goes to a fresh
 temporary file in the same folder (``os.replace`` is only atomic within one
 file system), is flushed and fsync'ed, and then renamed over the target. The
 folder is fsync'ed last so the rename itself survives a power cut.
+
+The last thing before the rename is the caller's ``precondition``: the store
+checks there that the file it is about to replace is still the one it read.
 """
 
 from __future__ import annotations
@@ -15,14 +18,15 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .errors import StorageWriteError
-from .permissions import new_file_mode
+from .permissions import new_file_mode, new_folder_mode
 
-__all__ = ["atomic_write", "ensure_folder", "remove_stale_temp_files", "temp_file_pattern"]
+__all__ = ["atomic_write", "ensure_folder", "make_folder", "remove_stale_temp_files", "temp_file_pattern"]
 
 BeforeReplace = Callable[[str], None]
+Content = bytes | Iterable[bytes | memoryview]
 
 # Directory fsync is not supported everywhere (some FUSE and network file
 # systems); there it is a no-op we cannot improve on, not a failed write.
@@ -44,19 +48,42 @@ def ensure_folder(path: str | os.PathLike[str]) -> None:
     """Create the folder that will hold ``path``; a missing file is created on first write."""
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     try:
-        os.makedirs(folder, exist_ok=True)
+        make_folder(folder)
     except OSError as error:
         raise StorageWriteError(path, error) from error
 
 
+def make_folder(folder: str, mode: Callable[[str], int] = new_folder_mode) -> None:
+    """Create ``folder`` and missing parents, each with ``mode(parent)``, whatever the umask.
+
+    ``os.makedirs`` gives parents 0777 minus the umask, which under umask 000
+    is a folder anyone may write into. Raises ``OSError``.
+    """
+    if os.path.isdir(folder):
+        return
+    parent = os.path.dirname(folder)
+    if parent != folder:
+        make_folder(parent, mode)
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        if os.path.isdir(folder):
+            return
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), folder) from None
+    # chmod, unlike mkdir's mode, is not cut by the umask: a group folder's
+    # setgid bit and group access are set exactly, and nothing more.
+    os.chmod(folder, mode(parent))
+
+
 def atomic_write(
     path: str | os.PathLike[str],
-    data: bytes,
+    data: Content,
     *,
     mode: int | None = None,
     before_replace: BeforeReplace | None = None,
+    precondition: Callable[[], None] | None = None,
 ) -> os.stat_result:
-    """Make ``data`` the complete content of ``path``, or change nothing.
+    """Make ``data`` (bytes, or chunks written in order) the complete content of ``path``, or change nothing.
 
     ``mode`` applies only to a file that does not exist yet (default: see
     :func:`storage.permissions.new_file_mode`); an existing file keeps its mode
@@ -66,7 +93,9 @@ def atomic_write(
     ``before_replace(path)`` runs after the new content is safely on disk and
     just before the rename, only when an old version exists. It is the hook
     for backups: hard-linking the old file there costs no copy. If it raises,
-    nothing is replaced.
+    nothing is replaced. ``precondition()`` runs after it, immediately before
+    the rename, whether or not an old version exists; it raises to refuse
+    the write (its exception propagates as it is), and nothing is replaced.
 
     Returns the ``os.stat_result`` of the new file (identical to what
     ``os.stat(path)`` reports after the rename, since renaming keeps inode,
@@ -104,6 +133,8 @@ def atomic_write(
             os.close(fd)
         if before_replace is not None and old is not None:
             before_replace(path)
+        if precondition is not None:
+            precondition()
         os.replace(temp, path)
         temp = None
     except OSError as error:
@@ -162,14 +193,15 @@ def _keep_group(fd: int, gid: int) -> None:
         pass
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    # os.write may write less than asked (signals, some file systems).
-    view = memoryview(data)
-    while view:
-        count = os.write(fd, view)
-        if count == 0:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        view = view[count:]
+def _write_all(fd: int, data: Content) -> None:
+    for chunk in [data] if isinstance(data, (bytes, bytearray, memoryview)) else data:
+        # os.write may write less than asked (signals, some file systems).
+        view = memoryview(chunk)
+        while view:
+            count = os.write(fd, view)
+            if count == 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            view = view[count:]
 
 
 def _fsync_folder(folder: str, path: str) -> None:

@@ -3,7 +3,12 @@
 Every error is a :class:`StorageError` so the app can catch one class at its
 boundary, and every message is a single line that names the file: operators
 read these in a terminal status bar, and the path is what they need to act
-(restore a backup, fix a permission, ask a colleague to close perftui).
+(restore a backup, fix a permission, ask a colleague to finish saving).
+
+Storage knows no application, so its messages name no program and no command:
+each error keeps its facts in attributes (``path``, ``errno``, ``reason``,
+``holder``...) and the application words them for its operators, in their
+language, with its own commands.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ __all__ = [
     "ConflictError",
     "ReadOnlyError",
     "StorageWriteError",
+    "StorageReadError",
+    "StaleWriteError",
+    "BackupError",
 ]
 
 
@@ -53,13 +61,12 @@ class DamagedFileError(StorageError):
         self.reason = _one_line(reason)
         super().__init__(
             path,
-            f"Database file {os.fspath(path)} is damaged ({self.reason}); "
-            "nothing was written to it. Run `perftui backups` to restore a copy.",
+            f"Database file {os.fspath(path)} is damaged ({self.reason}); nothing was written to it.",
         )
 
 
 class NewerSchemaError(DamagedFileError):
-    """The file was written by a newer perftui than this one.
+    """The file was written by a newer version of the application than this one.
 
     A subclass of :class:`DamagedFileError` because the consequence is the
     same (we must not write), but the remedy differs: upgrade, not restore.
@@ -71,22 +78,35 @@ class NewerSchemaError(DamagedFileError):
         StorageError.__init__(
             self,
             path,
-            f"Database file {os.fspath(path)} uses schema {found}, but this perftui "
-            f"only understands schema {supported}; nothing was written to it. "
-            "Upgrade perftui, or run `perftui backups` to restore an older copy.",
+            f"Database file {os.fspath(path)} uses schema {found}, but this version "
+            f"only understands schema {supported}; nothing was written to it.",
         )
         self.reason = f"newer schema {found}"
 
 
 class LockTimeoutError(StorageError):
-    """Another process held the write lock for longer than we were willing to wait."""
+    """Another process held the write lock for longer than we were willing to wait.
 
-    def __init__(self, path: str | os.PathLike[str], timeout: float) -> None:
+    ``path`` is the database, not the lock file: naming the lock file invites
+    deleting it, which is how two writers end up writing at once. ``holder``
+    (a :class:`storage.lock.LockHolder`, or None when it could not be read)
+    says who is writing: pid, user, host and since when.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        timeout: float,
+        holder: Any = None,
+        lock_path: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.timeout = timeout
+        self.holder = holder
+        self.lock_path = os.fspath(lock_path) if lock_path is not None else None
+        who = f"; it is held by {holder.describe()}" if holder is not None else "; another process is writing"
         super().__init__(
             path,
-            f"Timed out after {timeout:g} s waiting for the write lock {os.fspath(path)}; "
-            "another perftui is saving. Try again in a moment.",
+            f"Timed out after {timeout:g} s waiting to write {os.fspath(path)}{who}. Try again in a moment.",
         )
 
 
@@ -143,3 +163,45 @@ class StorageWriteError(StorageError):
             else "the new version is in place but may not be safely on disk"
         )
         super().__init__(path, f"Could not write {os.fspath(path)}: {reason}; {outcome}.")
+
+
+class StorageReadError(StorageError):
+    """The operating system refused to read the database or its backups (permissions, a path through a file...).
+
+    ``errno`` is kept so the application can phrase advice without string matching.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], error: OSError) -> None:
+        self.errno: int | None = error.errno
+        reason = error.strerror or str(error)
+        super().__init__(path, f"Cannot read {os.fspath(path)}: {reason}.")
+
+
+class StaleWriteError(StorageError):
+    """The file was replaced after this write read it; the write was refused, nothing changed.
+
+    Only possible when the write lock was broken (its file deleted while held,
+    or a writer that does not lock): writing anyway would silently drop the
+    other writer's committed change. The caller retries from a fresh read.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        super().__init__(
+            path,
+            f"Database file {os.fspath(path)} was replaced by another writer while this write was "
+            "in progress; nothing was written. Read it again and retry.",
+        )
+
+
+class BackupError(StorageWriteError):
+    """A backup could not be made or kept (``path`` names the backup folder or file).
+
+    Raised by backup operations themselves. When the backup belonged to a
+    write that went through anyway, it is not raised but reported in the
+    transaction's ``warnings``: the change is committed, only its backup is missing.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], error: BaseException | str) -> None:
+        self.errno = getattr(error, "errno", None)
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        StorageError.__init__(self, path, f"Could not keep a backup in {os.fspath(path)}: {reason}.")

@@ -1,6 +1,6 @@
 """An inter-process write lock beside the database file.
 
-Several operators' perftui processes write one file. Atomic replacement keeps
+Several operators' processes write one file. Atomic replacement keeps
 the file whole, but two read-modify-write cycles running at once would still
 lose one of the changes; the lock makes them take turns.
 
@@ -12,19 +12,34 @@ inode. flock locks belong to an open file description, so two threads that
 each use their own :class:`FileLock` exclude each other just like two
 processes do; and the kernel drops the lock when its holder dies, even by
 SIGKILL, so a crashed writer cannot wedge the others.
+
+The holder writes who it is into the lock file (pid, user, host, since when),
+so that a writer that times out can say who it waited for. The lock file must
+never be deleted while in use: a writer that locked the deleted file and one
+that locked its replacement would both think they hold the lock. Writes
+therefore also check, right before they replace the database, that their
+lock is still the lock file's (:meth:`FileLock.still_held`) and that the
+database is still the file they read (see ``storage.atomic``).
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import pwd
+import socket
 import time
+from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
+
+import orjson
 
 from .errors import LockTimeoutError, StorageWriteError
 from .permissions import new_file_mode
 
-__all__ = ["FileLock", "lock_path_for", "DEFAULT_TIMEOUT"]
+__all__ = ["FileLock", "LockHolder", "lock_path_for", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 10.0
 # Short enough that a waiting operator does not notice, long enough that
@@ -35,6 +50,70 @@ POLL_INTERVAL = 0.01
 def lock_path_for(db_path: str | os.PathLike[str]) -> str:
     """The sidecar lock file for a database file."""
     return os.fspath(db_path) + ".lock"
+
+
+def _user_name() -> str:
+    # The effective uid's account, not $USER or $LOGNAME: anyone can set those.
+    uid = os.geteuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+@dataclass(frozen=True, slots=True)
+class LockHolder:
+    """Who holds a lock, as its holder wrote it into the lock file."""
+
+    pid: int
+    user: str
+    host: str
+    since: str  # local time, ISO 8601, seconds
+
+    @classmethod
+    def me(cls) -> LockHolder:
+        return cls(os.getpid(), _user_name(), socket.gethostname(), datetime.now().astimezone().isoformat(timespec="seconds"))
+
+    def encode(self) -> bytes:
+        return orjson.dumps({"pid": self.pid, "user": self.user, "host": self.host, "since": self.since}) + b"\n"
+
+    @classmethod
+    def decode(cls, raw: bytes) -> LockHolder | None:
+        try:
+            record = orjson.loads(raw)
+            holder = cls(int(record["pid"]), str(record["user"]), str(record["host"]), str(record["since"]))
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            return None
+        # Text from a file others can write: keep it short and printable.
+        if not all(_printable(text) for text in (holder.user, holder.host, holder.since)):
+            return None
+        return holder
+
+    def describe(self) -> str:
+        return f"{self.user} (pid {self.pid} on {self.host}, since {self.since})"
+
+
+def _printable(text: str) -> bool:
+    return len(text) <= 256 and text.isprintable()
+
+
+def read_holder(path: str | os.PathLike[str]) -> LockHolder | None:
+    """Who holds the lock at ``path`` now, when its holder said so and is alive; else None."""
+    try:
+        with open(path, "rb") as handle:
+            holder = LockHolder.decode(handle.read(4096))
+    except OSError:
+        return None
+    if holder is not None and holder.host == socket.gethostname():
+        # A holder that died left its record behind (the kernel released its
+        # flock, but nobody erased the text): only a living process holds anything.
+        try:
+            os.kill(holder.pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+    return holder
 
 
 class FileLock:
@@ -52,12 +131,16 @@ class FileLock:
         timeout: float = DEFAULT_TIMEOUT,
         mode: int | None = None,
         poll_interval: float = POLL_INTERVAL,
+        subject: str | os.PathLike[str] | None = None,
     ) -> None:
         self.path = os.fspath(path)
         self.timeout = timeout
         self.mode = mode
         self.poll_interval = poll_interval
+        # What the lock protects, named in errors instead of the lock file.
+        self.subject = os.fspath(subject) if subject is not None else self.path
         self._fd: int | None = None
+        self._writable = False
 
     @property
     def locked(self) -> bool:
@@ -72,6 +155,7 @@ class FileLock:
             try:
                 if self._try_lock(fd) and self._still_current(fd):
                     self._fd = fd
+                    self._sign(fd)
                     return
             except BaseException:
                 os.close(fd)
@@ -79,15 +163,25 @@ class FileLock:
             os.close(fd)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise LockTimeoutError(self.path, self.timeout)
+                raise LockTimeoutError(self.subject, self.timeout, read_holder(self.path), self.path)
             time.sleep(min(self.poll_interval, remaining))
 
     def release(self) -> None:
         fd, self._fd = self._fd, None
         if fd is not None:
+            if self._writable:
+                # Nobody holds it now; a stale name would mislead the next waiter.
+                try:
+                    os.ftruncate(fd, 0)
+                except OSError:
+                    pass
             # Closing drops the flock; an explicit LOCK_UN first would add
             # nothing but a second system call that could fail.
             os.close(fd)
+
+    def still_held(self) -> bool:
+        """Is our lock still on the file at the lock path (not deleted or replaced meanwhile)?"""
+        return self._fd is not None and self._still_current(self._fd)
 
     def __enter__(self) -> FileLock:
         self.acquire()
@@ -101,17 +195,36 @@ class FileLock:
     ) -> None:
         self.release()
 
+    def _sign(self, fd: int) -> None:
+        if not self._writable:
+            return
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, LockHolder.me().encode(), 0)
+        except OSError:
+            pass  # who holds the lock is a courtesy to waiters, not a condition of holding it
+
     def _open(self) -> int:
-        # Read-only is enough for flock, and lets an operator who may read but
-        # not write the lock file still take turns.
-        flags = os.O_RDONLY | os.O_CLOEXEC
+        # Read-write, to write who holds it; read-only is enough for flock,
+        # and lets an operator who may read but not write the lock file
+        # still take turns.
+        flags = os.O_CLOEXEC
         try:
             try:
-                fd = os.open(self.path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+                fd = os.open(self.path, flags | os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:
-                return os.open(self.path, flags)
+                try:
+                    fd = os.open(self.path, flags | os.O_RDWR)
+                    self._writable = True
+                except OSError as error:
+                    if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                        raise
+                    self._writable = False
+                    fd = os.open(self.path, flags | os.O_RDONLY)
+                return fd
         except OSError as error:
             raise StorageWriteError(self.path, error) from error
+        self._writable = True
         # We created it: give it the same mode rule as the database, without
         # the umask getting in the way.
         try:

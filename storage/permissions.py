@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 import stat
 
-__all__ = ["PRIVATE_MODE", "GROUP_MODE", "new_file_mode", "world_accessible"]
+__all__ = ["PRIVATE_MODE", "GROUP_MODE", "new_file_mode", "new_folder_mode", "world_accessible"]
 
 PRIVATE_MODE = 0o600
 GROUP_MODE = 0o660
+PRIVATE_FOLDER_MODE = 0o700
+GROUP_FOLDER_MODE = 0o2770
 
 
 def new_file_mode(folder: str | os.PathLike[str]) -> int:
@@ -30,7 +32,27 @@ def new_file_mode(folder: str | os.PathLike[str]) -> int:
         folder_mode = os.stat(folder).st_mode
     except OSError:
         return PRIVATE_MODE
-    return GROUP_MODE if folder_mode & stat.S_ISGID else PRIVATE_MODE
+    if not folder_mode & stat.S_ISGID:
+        return PRIVATE_MODE
+    # The group gets what the folder gives it, never more: in a 2750 folder
+    # members may read the file but not change it.
+    return PRIVATE_MODE | (folder_mode & (stat.S_IRGRP | stat.S_IWGRP))
+
+
+def new_folder_mode(parent: str | os.PathLike[str]) -> int:
+    """Mode for a folder we are about to create in ``parent``: 0700, or 2770 in a setgid folder.
+
+    Never more than the parent grants its group: in a 2750 folder (members
+    may read, not write) a new folder is 2750, so members can read what it
+    holds but cannot put files into it.
+    """
+    try:
+        parent_mode = os.stat(parent).st_mode
+    except OSError:
+        return PRIVATE_FOLDER_MODE
+    if not parent_mode & stat.S_ISGID:
+        return PRIVATE_FOLDER_MODE
+    return stat.S_ISGID | stat.S_IRWXU | (parent_mode & stat.S_IRWXG)
 
 
 def world_accessible(path: str | os.PathLike[str]) -> bool:
@@ -44,7 +66,9 @@ def world_accessible(path: str | os.PathLike[str]) -> bool:
     path = os.fspath(path)
     try:
         file_mode = os.stat(path).st_mode
-    except FileNotFoundError:
+    except OSError:
+        # Missing, or not ours to see (a folder we may not enter, a path
+        # through a file): opening it will say so, as a storage error.
         file_mode = 0
     if file_mode & (stat.S_IROTH | stat.S_IWOTH):
         return True

@@ -43,7 +43,15 @@ def open_repository(args: argparse.Namespace):
 
     path = db_path(args)
     writable = not read_only(args)
-    repository = Repository.open(path, read_only=not writable, backups_keep=backups_keep() if writable else None)
+    settings = backup_settings()
+    repository = Repository.open(
+        path,
+        read_only=not writable,
+        backups_keep=settings.backups_keep if writable else None,
+        backups_max_bytes=settings.backups_max_bytes,
+    )
+    # A change committed without its backup succeeded: said after the output, and exit 0.
+    repository.on_warning = lambda warning: note_warning(args, _describe_warning(warning))
     warn_about_permissions(args, path)
     if args.demo:
         from perftui.demo import ensure_demo
@@ -76,10 +84,27 @@ def resolve_among(forms, query: str, *, deleted: bool = False):
     return matches[0]
 
 
-def backups_keep() -> int:
+def backup_settings():
     from perftui.config import load_settings
 
-    return load_settings().backups_keep
+    return load_settings()
+
+
+def backups_keep() -> int:
+    return backup_settings().backups_keep
+
+
+def _describe_warning(error: BaseException) -> str:
+    from perftui.text.errors import describe_warning
+
+    return describe_warning(error)
+
+
+def note_warning(args: argparse.Namespace, warning: str) -> None:
+    """One line printed after the command's output (see :func:`warn_about_permissions`)."""
+    notes = args.__dict__.setdefault("warnings", [])
+    if warning not in notes:
+        notes.append(warning)
 
 
 
@@ -92,9 +117,8 @@ def warn_about_permissions(args: argparse.Namespace, path: Path) -> None:
     from perftui.services.access import permission_warning
 
     warning = permission_warning(path)
-    notes = args.__dict__.setdefault("warnings", [])
-    if warning and warning not in notes:
-        notes.append(warning)
+    if warning:
+        note_warning(args, warning)
 
 
 def confirm(question: str, assume_yes: bool) -> None:

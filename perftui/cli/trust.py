@@ -8,6 +8,7 @@ from perftui.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    backup_settings,
     backups_keep,
     confirm,
     db_path,
@@ -146,12 +147,13 @@ def cmd_backups(args: argparse.Namespace) -> int:
     from perftui.text import views
     from perftui.services.restore import describe_file, list_backups, reason_label
     from perftui.text.tables import LEFT, RIGHT, render
-    from storage.backup import Backups, backup_folder
+    from perftui.services.repository import open_backups
+    from storage.backup import backup_folder
 
     path = db_path(args)
     keep = backups_keep()
     if path.exists():
-        print(_("数据库 {path}：{contents}").format(path=path, contents=backup_contents_text(describe_file(Backups(path), str(path)))))
+        print(_("数据库 {path}：{contents}").format(path=path, contents=backup_contents_text(describe_file(open_backups(path), str(path)))))
     else:
         print(_("数据库 {path} 不存在。").format(path=path))
     infos = list_backups(path, keep=keep)
@@ -183,7 +185,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     import storage
     from perftui.services.restore import BackupNotFound, describe_file, find, restore
-    from storage.backup import Backups
+    from perftui.services.repository import open_backups
 
     path = db_path(args)
     if read_only(args):
@@ -192,17 +194,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
         backup = find(path, args.backup)
     except BackupNotFound as error:
         raise CommandError(str(error), EXIT_USAGE) from None
-    contents = describe_file(Backups(path), backup.path)
+    contents = describe_file(open_backups(path), backup)
     if not contents.usable:
         raise CommandError(contents.problem)
-    now = backup_contents_text(describe_file(Backups(path), str(path))) if path.exists() else _("不存在")
+    now = backup_contents_text(describe_file(open_backups(path), str(path))) if path.exists() else _("不存在")
     print(
         _("将用备份 {backup}（{contents}）替换数据库 {path}（现在：{now}）。现在的文件会先另存为备份。").format(
             backup=backup.name, contents=backup_contents_text(contents), path=path, now=now
         )
     )
     confirm(_("确定恢复吗？"), args.yes)
-    kept = restore(path, backup, keep=backups_keep())
+    settings = backup_settings()
+    kept = restore(path, backup, keep=settings.backups_keep, max_bytes=settings.backups_max_bytes)
     print(_("已恢复备份 {backup}。").format(backup=backup.name))
     if kept is not None:
         print(_("原来的文件已另存为 {kept}。").format(kept=kept.name))

@@ -11,8 +11,9 @@ listed and brought back; lookups and totals skip it.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import storage
-from perftui.config import Actor, current_actor
+from perftui.config import APP, Actor, current_actor
 from perftui.core.history import (  # noqa: F401  (re-exported: callers know them from here)
     COPIED,
     CREATED,
@@ -44,6 +45,36 @@ from storage.backup import DEFAULT_KEEP, Backups
 
 FORMS = "forms"
 HISTORY = "history"
+REVISIONED = frozenset({FORMS})  # the tables whose documents carry revisions (storage knows no tables)
+# A write refused because the file was replaced underneath a broken lock is
+# run again from a fresh read; a few times is plenty, as each try re-locks.
+_STALE_TRIES = 3
+
+
+def open_backups(path: str | os.PathLike[str], *, keep: int = DEFAULT_KEEP, max_bytes: int | None = None) -> Backups:
+    """The backups of the database at ``path``, as perftui keeps them."""
+    return Backups(path, app=APP, revisioned=REVISIONED, keep=keep, max_bytes=max_bytes)
+
+
+def open_store(path: str | os.PathLike[str], **options: Any) -> storage.JsonFileStore:
+    """The store of perftui's database at ``path`` (options as :class:`storage.JsonFileStore`)."""
+    return storage.JsonFileStore(path, app=APP, revisioned=REVISIONED, **options)
+
+
+def _retrying_stale(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a write again, from a fresh read, when the storage refused it as stale."""
+
+    @functools.wraps(method)
+    def run(self: Repository, *args: Any, **kwargs: Any) -> Any:
+        for attempt in range(_STALE_TRIES):
+            try:
+                return method(self, *args, **kwargs)
+            except storage.StaleWriteError:
+                if attempt == _STALE_TRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    return run
 
 
 
@@ -138,6 +169,10 @@ class Repository:
         self.backups = backups
         self._cache_token: Hashable | None = None
         self._cache: tuple[list[Form], list[Form]] = ([], [])
+        # What went wrong beside the last write, which was committed all the
+        # same (a backup that could not be kept): a success with a warning.
+        self.warnings: list[storage.StorageError] = []
+        self.on_warning: Callable[[storage.StorageError], None] | None = None
 
     @classmethod
     def open(
@@ -146,6 +181,7 @@ class Repository:
         *,
         read_only: bool = False,
         backups_keep: int | None = DEFAULT_KEEP,
+        backups_max_bytes: int | None = None,
         **store_options: Any,
     ) -> Repository:
         """The forms in the database file ``path``.
@@ -158,10 +194,10 @@ class Repository:
         """
         backups = None
         if backups_keep and not read_only:
-            backups = Backups(path, keep=backups_keep)
+            backups = open_backups(path, keep=backups_keep, max_bytes=backups_max_bytes)
             store_options.setdefault("before_replace", backups.before_replace)
-        store = storage.JsonFileStore(path, read_only=read_only, **store_options)
-        return cls(store, backups=backups)
+            store_options.setdefault("make_room", backups.make_room)
+        return cls(open_store(path, read_only=read_only, **store_options), backups=backups)
 
     @property
     def path(self) -> str:
@@ -300,18 +336,31 @@ class Repository:
         database is followed by a real copy of it, so that even a database
         damaged on its first day has a backup with its forms.
         """
+        self.warnings = []
         backups = self.backups
         if backups is None:
             with self.store.transaction() as tx:
                 yield tx
+            self._warn(getattr(tx, "warnings", ()))
             return
         with backups.reason(backup_reason):
             with self.store.transaction() as tx:
                 # Under the write lock: nobody else can create the file meanwhile.
                 creating = not os.path.lexists(self.path)
                 yield tx
+        self._warn(getattr(tx, "warnings", ()))
         if creating and os.path.exists(self.path):
-            backups.copy_current()
+            try:
+                backups.copy_current()
+            except storage.BackupError as error:
+                # The forms are in: this is a success with a warning, not a failure.
+                self._warn([error])
+
+    def _warn(self, warnings: Iterable[storage.StorageError]) -> None:
+        for warning in warnings:
+            self.warnings.append(warning)
+            if self.on_warning is not None:
+                self.on_warning(warning)
 
     def _record(
         self, tx: storage.Transaction, action: str, old: Form | None, new: Form, revision: int, at: str | None = None
@@ -347,6 +396,7 @@ class Repository:
             raise Conflict(form, theirs) from None
         return Form.from_doc(doc)
 
+    @_retrying_stale
     def save(self, form: Form, *, action: str | None = None, force: bool = False) -> Form:
         """Store ``form``: a new one (revision 0) or a change based on ``form.revision``.
 
@@ -369,6 +419,7 @@ class Repository:
             self._record(tx, action or SAVED, old, saved, saved.revision)
             return saved
 
+    @_retrying_stale
     def delete(self, form: Form) -> Form:
         """Mark ``form`` deleted (it can be restored); refuses if it changed meanwhile.
 
@@ -385,6 +436,7 @@ class Repository:
             self._record(tx, DELETED, self._form(doc), deleted, deleted.revision)
             return deleted
 
+    @_retrying_stale
     def restore(self, form_id: str) -> Form:
         """Bring a deleted form back."""
         with self._writing() as tx:
@@ -408,11 +460,15 @@ class Repository:
         and exporting again gives the same file. (The history still records the
         import, at the time it happened.)
         """
+        return self._import_forms(list(forms), keep_ids=keep_ids)
+
+    @_retrying_stale
+    def _import_forms(self, forms: list[Form], *, keep_ids: bool = False) -> ImportReport:
         report = ImportReport()
         with self._writing(IMPORTED) as tx:
             existing: dict[tuple, dict[str, Any]] = {}
             by_id: dict[str, dict[str, Any]] = {}
-            for doc in tx.documents(FORMS):
+            for doc in tx.view(FORMS):
                 existing.setdefault(self._form(doc).identity, doc)
                 by_id[doc["id"]] = doc
             for incoming in forms:
@@ -443,6 +499,7 @@ class Repository:
                 report.updated.append(saved)
         return report
 
+    @_retrying_stale
     def revert(self, form: Form, revision: int) -> Form:
         """Make the form what it was at ``revision``, as a new change (recorded as a revert).
 
@@ -457,7 +514,7 @@ class Repository:
                 theirs = self._form(doc) if doc and _is_live(doc) else None
                 raise Conflict(form, theirs)
             current = self._form(doc)
-            entries = self._entries(e for e in tx.documents(HISTORY) if e.get("form_id") == form.id)
+            entries = self._entries(e for e in tx.view(HISTORY) if e.get("form_id") == form.id)
             earlier = reconstruct(current, entries, revision)
             target = self._stamp(earlier.evolve(revision=current.revision))
             reverted = self._replace(tx, target, current.revision)

@@ -24,7 +24,7 @@ from perftui.config import Actor, current_actor
 from perftui.core.history import BACKUP_RESTORED, entry_doc
 from perftui.i18n import N_, gettext as _
 from perftui.core.model import Form
-from perftui.services.repository import FORMS, HISTORY, form_doc_problem
+from perftui.services.repository import FORMS, HISTORY, form_doc_problem, open_backups
 from perftui.core.totals import totals
 from storage.backup import DEFAULT_KEEP, Backup, Backups
 
@@ -89,12 +89,16 @@ def contents_of(data: dict[str, Any], path: str) -> Contents:
     return Contents(sums.forms, deleted, sums.indicators, sums.fiscal)
 
 
-def describe_file(backups: Backups, path: str) -> Contents:
-    """Read and count one database file; a damaged one gives its problem instead of raising."""
+def describe_file(backups: Backups, file: Backup | str) -> Contents:
+    """Read and count one database file; a damaged one gives its problem instead of raising.
+
+    A :class:`Backup` is also checked against what was recorded when it was taken.
+    """
     from perftui.text.errors import describe
 
+    path = file.path if isinstance(file, Backup) else file
     try:
-        data = backups.read(path)
+        data = backups.read(file)
         return contents_of(data, path)
     except storage.StorageError as error:
         return Contents(problem=describe(error))
@@ -102,16 +106,16 @@ def describe_file(backups: Backups, path: str) -> Contents:
 
 def list_backups(db_path: str | os.PathLike[str], *, keep: int = DEFAULT_KEEP) -> list[BackupInfo]:
     """Every backup of the database, newest first, each with what it holds."""
-    backups = Backups(db_path, keep=keep)
+    backups = open_backups(db_path, keep=keep)
     return [
-        BackupInfo(number, backup, describe_file(backups, backup.path))
+        BackupInfo(number, backup, describe_file(backups, backup))
         for number, backup in enumerate(backups.list(), start=1)
     ]
 
 
 def find(db_path: str | os.PathLike[str], query: str) -> Backup:
     """The backup an operator means: its number in the listing, its file name (or a unique part), or a path."""
-    backups = Backups(db_path).list()
+    backups = open_backups(db_path).list()
     query = query.strip()
     if query.isdigit() and 1 <= int(query) <= len(backups):
         return backups[int(query) - 1]
@@ -137,6 +141,7 @@ def restore(
     *,
     actor: Actor | None = None,
     keep: int = DEFAULT_KEEP,
+    max_bytes: int | None = None,
     read_only: bool = False,
     lock_timeout: float | None = None,
 ) -> Backup | None:
@@ -149,7 +154,9 @@ def restore(
     if read_only:
         raise storage.ReadOnlyError(os.fspath(db_path))
     actor = actor or current_actor()
-    backups = Backups(db_path, keep=keep)
+    backups = open_backups(db_path, keep=keep, max_bytes=max_bytes)
+    if lock_timeout is not None:
+        backups.lock_timeout = lock_timeout
 
     def note(kept: Backup | None) -> tuple[str, dict[str, Any]]:
         # "the file that was there (now kept as backup X) -> backup Y"
@@ -164,5 +171,4 @@ def restore(
     def check(data: dict[str, Any]) -> None:
         _forms_of(data, backup.path)
 
-    options = {} if lock_timeout is None else {"lock_timeout": lock_timeout}
-    return backups.restore(backup, log=note, check=check, **options)
+    return backups.restore(backup, log=note, check=check)

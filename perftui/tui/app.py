@@ -23,6 +23,7 @@ editor asks first (save / discard / stay), as leaving the editor does.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -41,7 +42,7 @@ from perftui.services import restore as backups
 from perftui.services.access import permission_warning
 from perftui.config import ConfigError, Settings, load_settings
 from perftui.i18n import gettext as _
-from perftui.text.errors import describe
+from perftui.text.errors import describe, describe_warning
 from perftui.core.history import HistoryError
 from perftui.core.model import Form
 from perftui.core.conflict import Conflict
@@ -151,8 +152,12 @@ class PerftuiApp(App[int]):
                 read_only=self.read_only,
                 demo=self.demo,
                 backups_keep=self.settings.backups_keep,
+                backups_max_bytes=self.settings.backups_max_bytes,
                 **self.store_options,
             )
+            # A change committed without its backup is a success: said as a warning, not an error.
+            warn = functools.partial(self.notify, severity="warning", timeout=10, markup=False)
+            database.repository.on_warning = lambda warning: self._from_thread(warn, describe_warning(warning))
             database.prepare()
             reading = database.read()
         except Exception as error:  # storage errors, and anything a damaged form could raise
@@ -392,6 +397,7 @@ class PerftuiApp(App[int]):
         def change():
             return backups.restore(
                 self.db_path, backup, keep=self.settings.backups_keep,
+                max_bytes=self.settings.backups_max_bytes,
                 lock_timeout=self.store_options.get("lock_timeout"),
             )
 

@@ -131,7 +131,7 @@ def test_json_import_into_a_database_that_has_the_forms(sample_forms, tmp_path):
 def test_store_insert_refuses_a_revision_below_one(tmp_path):
     import storage
 
-    store = storage.JsonFileStore(tmp_path / "db.json")
+    store = storage.JsonFileStore(tmp_path / "db.json", app="perftui", revisioned={"forms"})
     with pytest.raises(ValueError):
         with store.transaction() as tx:
             tx.insert("forms", {"id": "x"}, revision=0)

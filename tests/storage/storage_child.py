@@ -12,9 +12,12 @@ import signal
 import sys
 import time
 
-from storage import FileLock, JsonFileStore, StorageWriteError
+from storage import FileLock, JsonFileStore, StaleWriteError, StorageWriteError
 from storage.atomic import ensure_folder
 from storage.lock import lock_path_for
+
+APP = "perftui"
+FORMAT = {"app": APP, "revisioned": {"forms"}}
 
 
 def say(text: str) -> None:
@@ -23,7 +26,7 @@ def say(text: str) -> None:
 
 def insert_at_start(db: str, start_file: str, ident: str) -> None:
     """Wait for the start file, then insert one document: maximises contention."""
-    store = JsonFileStore(db)
+    store = JsonFileStore(db, **FORMAT)
     say("ready")
     deadline = time.monotonic() + 10
     while not os.path.exists(start_file):
@@ -45,7 +48,7 @@ def hold_lock(db: str) -> None:
 
 def writer(db: str, first: str) -> None:
     """Commit one insert after another, acknowledging each after it returned."""
-    store = JsonFileStore(db)
+    store = JsonFileStore(db, **FORMAT)
     say("ready")
     n = int(first)
     while True:
@@ -62,7 +65,7 @@ def stall_before_replace(db: str) -> None:
         say("replacing")
         time.sleep(60)
 
-    store = JsonFileStore(db, before_replace=hook)
+    store = JsonFileStore(db, before_replace=hook, **FORMAT)
     with store.transaction() as tx:
         tx.insert("forms", {"id": "never", "note": "should not be visible"})
 
@@ -72,7 +75,7 @@ def write_beyond_limit(db: str, limit: str) -> None:
     # The kernel would kill us with SIGXFSZ; ignored, write() fails with EFBIG.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), int(limit)))
-    store = JsonFileStore(db)
+    store = JsonFileStore(db, **FORMAT)
     try:
         with store.transaction() as tx:
             tx.insert("forms", {"id": "big", "blob": "数据" * int(limit)})
@@ -83,9 +86,35 @@ def write_beyond_limit(db: str, limit: str) -> None:
 
 
 def write_one(db: str, ident: str) -> None:
-    with JsonFileStore(db).transaction() as tx:
+    with JsonFileStore(db, **FORMAT).transaction() as tx:
         tx.insert("forms", {"id": ident})
     say("done")
+
+
+def stop_inside_write(db: str, ident: str) -> None:
+    """Insert ``ident``, stopping ourselves (SIGSTOP) inside the write, after the new file is on disk.
+
+    Prints "refused" when the write was refused as stale, then tries again
+    from a fresh read as a caller should, and prints "committed".
+    """
+    stopped = []
+
+    def hook(path: str) -> None:
+        if not stopped:
+            stopped.append(True)
+            say("stopping")
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+    store = JsonFileStore(db, before_replace=hook, **FORMAT)
+    for _ in range(3):
+        try:
+            with store.transaction() as tx:
+                tx.insert("forms", {"id": ident})
+        except StaleWriteError:
+            say("refused")
+            continue
+        say("committed")
+        return
 
 
 COMMANDS = {
@@ -95,6 +124,7 @@ COMMANDS = {
     "stall-before-replace": stall_before_replace,
     "write-beyond-limit": write_beyond_limit,
     "write-one": write_one,
+    "stop-inside-write": stop_inside_write,
 }
 
 if __name__ == "__main__":

@@ -50,3 +50,7 @@ def wait_for_line(proc: subprocess.Popen[str], expected: str) -> None:
 def temp_files(folder: Path) -> list[str]:
     """Leftover temporary files of the atomic writer in ``folder``."""
     return sorted(name for name in os.listdir(folder) if name.endswith(".tmp"))
+
+# Storage knows no application: the tests name one, and the table they revision.
+APP = "perftui"
+FORMAT = {"app": APP, "revisioned": {"forms"}}

@@ -17,6 +17,7 @@ from storage import (
     StorageError,
     fileformat,
 )
+from storage_testutil import FORMAT
 
 META = {"1": {"app": "perftui", "schema": 1}}
 
@@ -76,20 +77,21 @@ def assert_reported(error: StorageError, path: Path, fragment: str) -> None:
     assert str(path) in message
     assert fragment in message
     assert "\n" not in message
-    assert "perftui backups" in message
+    # Storage names no program or command: the application words the remedy (perftui.messages).
+    assert "`" not in message
 
 
 def test_reading_reports_the_damage(damaged: tuple[Path, bytes, type[StorageError], str]) -> None:
     path, _, error, fragment = damaged
     with pytest.raises(error) as caught:
-        JsonFileStore(path).read()
+        JsonFileStore(path, **FORMAT).read()
     assert type(caught.value) is error
     assert_reported(caught.value, path, fragment)
 
 
 def test_a_transaction_never_overwrites_it(damaged: tuple[Path, bytes, type[StorageError], str]) -> None:
     path, content, error, fragment = damaged
-    store = JsonFileStore(path)
+    store = JsonFileStore(path, **FORMAT)
     with pytest.raises(error) as caught:
         with store.transaction() as tx:
             tx.insert("forms", {"id": "new"})
@@ -100,14 +102,14 @@ def test_a_transaction_never_overwrites_it(damaged: tuple[Path, bytes, type[Stor
 def test_a_blind_tinydb_write_never_overwrites_it(damaged: tuple[Path, bytes, type[StorageError], str]) -> None:
     # drop_tables() writes without reading first: the storage must still look.
     path, content, error, _ = damaged
-    db = TinyDB(path, storage=SafeJSONStorage, revisioned={"forms"})
+    db = TinyDB(path, storage=SafeJSONStorage, **FORMAT)
     with pytest.raises(error):
         db.drop_tables()
     assert path.read_bytes() == content
 
 
 def test_damage_after_a_good_read_is_noticed(db_path: Path) -> None:
-    store = JsonFileStore(db_path)
+    store = JsonFileStore(db_path, **FORMAT)
     with store.transaction() as tx:
         tx.insert("forms", {"id": "f1"})
     token = store.read().token
@@ -125,10 +127,29 @@ def test_damage_after_a_good_read_is_noticed(db_path: Path) -> None:
 
 
 def test_missing_file_reads_as_empty_and_is_created_on_first_write(db_path: Path) -> None:
-    store = JsonFileStore(db_path)
+    store = JsonFileStore(db_path, **FORMAT)
     snapshot = store.read()
     assert snapshot.documents("forms") == [] and snapshot.get("forms", "x") is None
     assert not db_path.exists() and not db_path.parent.exists()
     with store.transaction() as tx:
         tx.insert("forms", {"id": "f1"})
     assert store.read().get("forms", "f1") == {"id": "f1", "revision": 1}
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (b'{"_meta":{"1":{"app":"perftui","schema":1}},"forms":' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested"),
+        (b'{"_meta":{"1":{"app":"perftui","schema":1}},"n":' + b"7" * 4_400 + b"}", "digits"),
+        (b'{"_meta":{"1":{"app":"perftui","schema":1}},"n":1e999}', "infinity"),
+    ],
+    ids=["nested-100000-deep", "integer-4400-digits", "number-beyond-double"],
+)
+def test_hostile_json_is_one_line_of_damage(db_path: Path, content: bytes, fragment: str) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(content)
+    with pytest.raises(DamagedFileError) as caught:
+        JsonFileStore(db_path, **FORMAT).read()
+    message = str(caught.value)
+    assert "\n" not in message and len(message) < 400 and str(db_path) in message
+    assert fragment in message

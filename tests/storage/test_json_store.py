@@ -20,16 +20,17 @@ from storage import (
     Store,
     StorageWriteError,
     Transaction,
-    fileformat,
+    lines,
 )
 from storage.lock import lock_path_for
+from storage_testutil import APP, FORMAT
 
 FORM = {"id": "f1", "title": "本级预算项目绩效目标表", "rows": [{"name": "数量指标", "value": 3}]}
 
 
 @pytest.fixture
 def store(db_path: Path) -> JsonFileStore:
-    return JsonFileStore(db_path)
+    return JsonFileStore(db_path, **FORMAT)
 
 
 def seed(store: JsonFileStore, *docs: dict[str, Any]) -> None:
@@ -91,7 +92,7 @@ def test_duplicate_id_is_a_conflict_carrying_the_existing_document(store: JsonFi
 
 
 def test_stale_save_is_refused_and_leaves_the_file_alone(db_path: Path) -> None:
-    alice, bob = JsonFileStore(db_path), JsonFileStore(db_path)
+    alice, bob = JsonFileStore(db_path, **FORMAT), JsonFileStore(db_path, **FORMAT)
     seed(alice, FORM)
     alice_copy = alice.read().get("forms", "f1")
     bob_copy = bob.read().get("forms", "f1")
@@ -113,7 +114,7 @@ def test_stale_save_is_refused_and_leaves_the_file_alone(db_path: Path) -> None:
 
 
 def test_save_or_remove_of_a_deleted_document_is_a_conflict(db_path: Path) -> None:
-    alice, bob = JsonFileStore(db_path), JsonFileStore(db_path)
+    alice, bob = JsonFileStore(db_path, **FORMAT), JsonFileStore(db_path, **FORMAT)
     seed(alice, FORM)
     with alice.transaction() as tx:
         tx.remove("forms", "f1", base_revision=1)
@@ -128,7 +129,7 @@ def test_save_or_remove_of_a_deleted_document_is_a_conflict(db_path: Path) -> No
 
 
 def test_other_instance_writes_are_seen_without_tinydb_cache_staleness(db_path: Path) -> None:
-    alice, bob = JsonFileStore(db_path), JsonFileStore(db_path)
+    alice, bob = JsonFileStore(db_path, **FORMAT), JsonFileStore(db_path, **FORMAT)
     seed(alice, FORM)
     token = alice.read().token
     with alice.transaction() as tx:
@@ -218,7 +219,7 @@ def test_storage_drops_a_cache_that_tinydb_mutated_before_a_failed_write(
 ) -> None:
     # Plain TinyDB edits the dict read() returned, then calls write(); if the
     # write fails the cache must not keep the edit.
-    db = TinyDB(db_path, storage=SafeJSONStorage)
+    db = TinyDB(db_path, storage=SafeJSONStorage, app=APP)
     db.table("notes").insert({"id": "n1"})
     monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(PermissionError(errno.EACCES, "denied")))
     with pytest.raises(StorageWriteError):
@@ -229,11 +230,11 @@ def test_storage_drops_a_cache_that_tinydb_mutated_before_a_failed_write(
 
 def test_unchanged_file_is_not_parsed_again(store: JsonFileStore, monkeypatch: pytest.MonkeyPatch) -> None:
     seed(store, FORM)
-    other = JsonFileStore(store.path)
+    other = JsonFileStore(store.path, **FORMAT)
     other.read()
     parses: list[int] = []
-    real = fileformat.decode
-    monkeypatch.setattr(fileformat, "decode", lambda raw: parses.append(1) or real(raw))
+    real = lines.parse
+    monkeypatch.setattr(lines, "parse", lambda raw: parses.append(1) or real(raw))
 
     store.read()
     store.read()
@@ -241,6 +242,8 @@ def test_unchanged_file_is_not_parsed_again(store: JsonFileStore, monkeypatch: p
         tx.insert("forms", {"id": "f2"})
     assert store.read().get("forms", "f2") is not None
     assert parses == []
+    other.read()  # the other instance sees a new file: parsed once
+    assert parses == [1]
 
     seed(other, {"id": "f3"})  # someone else's write: one parse for us
     assert parses == [1]  # (other had to parse our f2 write)
@@ -274,9 +277,9 @@ def test_documents_given_to_insert_are_copied(store: JsonFileStore) -> None:
 
 
 def test_read_only_store_refuses_transactions_before_locking(db_path: Path) -> None:
-    seed(JsonFileStore(db_path), FORM)
+    seed(JsonFileStore(db_path, **FORMAT), FORM)
     os.unlink(lock_path_for(db_path))
-    store = JsonFileStore(db_path, read_only=True)
+    store = JsonFileStore(db_path, read_only=True, **FORMAT)
     with pytest.raises(ReadOnlyError) as caught:
         with store.transaction():
             pass
@@ -286,7 +289,7 @@ def test_read_only_store_refuses_transactions_before_locking(db_path: Path) -> N
 
 
 def test_read_only_store_never_creates_a_missing_file(tmp_path: Path) -> None:
-    store = JsonFileStore(tmp_path / "none" / "db.json", read_only=True)
+    store = JsonFileStore(tmp_path / "none" / "db.json", read_only=True, **FORMAT)
     assert store.read().documents("forms") == []
     with pytest.raises(ReadOnlyError):
         store.transaction()
@@ -309,12 +312,12 @@ def test_invalid_use_is_refused(store: JsonFileStore) -> None:
 
 
 def test_threads_sharing_one_store_or_not_lose_nothing(db_path: Path) -> None:
-    shared = JsonFileStore(db_path)
+    shared = JsonFileStore(db_path, **FORMAT)
     errors: list[BaseException] = []
 
     def insert(ident: str, own_store: bool) -> None:
         try:
-            store = JsonFileStore(db_path) if own_store else shared
+            store = JsonFileStore(db_path, **FORMAT) if own_store else shared
             with store.transaction() as tx:
                 tx.insert("forms", {"id": ident})
             store.read()

@@ -7,6 +7,9 @@ because flock, inode caching and crash-safety are process-level properties.
 from __future__ import annotations
 
 import errno
+import os
+import pwd
+import socket
 import random
 import signal
 import subprocess
@@ -18,6 +21,7 @@ import pytest
 from storage import JsonFileStore, LockTimeoutError
 from storage.lock import lock_path_for
 from storage_testutil import spawn_child, temp_files, wait_for_line
+from storage_testutil import FORMAT
 
 
 def test_eight_processes_inserting_at_once_lose_nothing(db_path: Path, tmp_path: Path) -> None:
@@ -34,7 +38,7 @@ def test_eight_processes_inserting_at_once_lose_nothing(db_path: Path, tmp_path:
     finally:
         for child in children:
             child.kill()
-    ids = sorted(doc["id"] for doc in JsonFileStore(db_path).read().documents("forms"))
+    ids = sorted(doc["id"] for doc in JsonFileStore(db_path, **FORMAT).read().documents("forms"))
     assert ids == [f"p{n}" for n in range(8)]
     assert temp_files(db_path.parent) == []
 
@@ -43,7 +47,7 @@ def test_sigkill_mid_write_never_loses_acknowledged_commits(db_path: Path) -> No
     # 5 MB, so that each save spends real time encoding and writing; about a
     # third of the kills land between creating the temporary file and the
     # rename (the test below covers that moment deterministically).
-    store = JsonFileStore(db_path)
+    store = JsonFileStore(db_path, **FORMAT)
     with store.transaction() as tx:
         for n in range(400):
             tx.append("padding", {"text": "本级预算项目绩效目标表" * 400})
@@ -59,7 +63,7 @@ def test_sigkill_mid_write_never_loses_acknowledged_commits(db_path: Path) -> No
         acks = [int(line.split()[1]) for line in out.splitlines() if line.startswith("ack ")]
         acknowledged.update(f"k{n}" for n in acks)
 
-        stored = {doc["id"] for doc in JsonFileStore(db_path).read().documents("forms")}
+        stored = {doc["id"] for doc in JsonFileStore(db_path, **FORMAT).read().documents("forms")}
         assert acknowledged <= stored
         # At most the one commit that finished between its write and its ack.
         assert len(stored - acknowledged) <= 1
@@ -74,7 +78,7 @@ def test_sigkill_mid_write_never_loses_acknowledged_commits(db_path: Path) -> No
 
 
 def test_sigkill_between_write_and_rename_keeps_the_old_file(db_path: Path) -> None:
-    store = JsonFileStore(db_path)
+    store = JsonFileStore(db_path, **FORMAT)
     with store.transaction() as tx:
         tx.insert("forms", {"id": "kept"})
     before = db_path.read_bytes()
@@ -92,7 +96,7 @@ def test_sigkill_between_write_and_rename_keeps_the_old_file(db_path: Path) -> N
 
 
 def test_lock_held_by_another_process_times_out(db_path: Path) -> None:
-    store = JsonFileStore(db_path, lock_timeout=0.3)
+    store = JsonFileStore(db_path, lock_timeout=0.3, **FORMAT)
     child = spawn_child("hold-lock", str(db_path), stdin=subprocess.PIPE)
     try:
         wait_for_line(child, "locked")
@@ -102,8 +106,15 @@ def test_lock_held_by_another_process_times_out(db_path: Path) -> None:
                 tx.insert("forms", {"id": "blocked"})
         waited = time.monotonic() - started
         assert 0.3 <= waited < 2
-        assert caught.value.path == lock_path_for(db_path)
-        assert lock_path_for(db_path) in str(caught.value)
+        # The message names the database and who holds its lock, never the lock file:
+        # naming it invites deleting it, and two writers then write at once.
+        error = caught.value
+        assert error.path == str(db_path) and error.lock_path == lock_path_for(db_path)
+        assert lock_path_for(db_path) not in str(error) and "delete" not in str(error).lower()
+        assert error.holder is not None and error.holder.pid == child.pid
+        assert error.holder.user == pwd.getpwuid(os.geteuid()).pw_name
+        assert error.holder.host == socket.gethostname()
+        assert f"pid {child.pid}" in str(error)
         assert not db_path.exists()
     finally:
         assert child.stdin is not None
@@ -114,7 +125,7 @@ def test_lock_held_by_another_process_times_out(db_path: Path) -> None:
 
 
 def test_another_process_write_is_seen_by_read_and_changed_since(db_path: Path) -> None:
-    store = JsonFileStore(db_path)
+    store = JsonFileStore(db_path, **FORMAT)
     with store.transaction() as tx:
         tx.insert("forms", {"id": "mine"})
     snapshot = store.read()
@@ -129,7 +140,7 @@ def test_another_process_write_is_seen_by_read_and_changed_since(db_path: Path) 
 
 
 def test_a_real_write_failure_leaves_the_old_file(db_path: Path) -> None:
-    store = JsonFileStore(db_path)
+    store = JsonFileStore(db_path, **FORMAT)
     with store.transaction() as tx:
         tx.insert("forms", {"id": "small"})
     before = db_path.read_bytes()

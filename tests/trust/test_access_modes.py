@@ -8,8 +8,8 @@ import stat
 import pytest
 
 from perftui import cli
-from perftui.services.repository import Repository
-from storage.backup import Backups, backup_folder
+from perftui.services.repository import Repository, open_backups
+from storage.backup import backup_folder
 from tests.trust.conftest import run_cli
 
 # Every top-level subcommand, as a lookup or a write. A new subcommand must be
@@ -107,7 +107,7 @@ def test_files_are_private_whatever_the_umask(capsys, tmp_path, seed_path):
     mode = lambda p: stat.S_IMODE(os.stat(p).st_mode)  # noqa: E731
     assert mode(db) == 0o600 and mode(f"{db}.lock") == 0o600
     assert mode(backup_folder(db)) == 0o700
-    assert {mode(b.path) for b in Backups(db).list()} == {0o600}
+    assert {mode(b.path) for b in open_backups(db).list()} == {0o600}
 
 
 def test_files_are_group_shared_in_a_setgid_folder(capsys, tmp_path, seed_path):
@@ -119,7 +119,7 @@ def test_files_are_group_shared_in_a_setgid_folder(capsys, tmp_path, seed_path):
     mode = lambda p: stat.S_IMODE(os.stat(p).st_mode)  # noqa: E731
     assert mode(db) == 0o660 and mode(f"{db}.lock") == 0o660
     assert mode(backup_folder(db)) == 0o2770
-    assert {mode(b.path) for b in Backups(db).list()} == {0o660}
+    assert {mode(b.path) for b in open_backups(db).list()} == {0o660}
     assert os.stat(db).st_gid == os.stat(shared).st_gid
 
 

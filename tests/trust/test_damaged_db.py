@@ -14,8 +14,7 @@ import sys
 import pytest
 
 import storage
-from perftui.services.repository import Repository
-from storage.backup import Backups
+from perftui.services.repository import Repository, open_backups
 from tests.trust.conftest import ROOT, perftui_process, run_cli
 
 
@@ -69,7 +68,7 @@ def test_every_command_says_so_in_one_line_and_nothing_is_overwritten(capsys, db
     assert run_cli(capsys, "--db", db_path, "import", seed_path)[0] == 0
     DAMAGE[damage](db_path)
     before = db_path.read_bytes()
-    backups_before = [b.name for b in Backups(db_path).list()]
+    backups_before = [b.name for b in open_backups(db_path).list()]
     for command in COMMANDS:
         argv = [seed_path if arg == "SEED" else arg for arg in command]
         code, out, err = run_cli(capsys, "--db", db_path, *argv)
@@ -78,14 +77,14 @@ def test_every_command_says_so_in_one_line_and_nothing_is_overwritten(capsys, db
         assert len(lines) == 1 and str(db_path) in lines[0] and "perftui backups" in lines[0], (command, err)
         assert "Traceback" not in err
     assert db_path.read_bytes() == before
-    assert [b.name for b in Backups(db_path).list()] == backups_before
+    assert [b.name for b in open_backups(db_path).list()] == backups_before
     # the way out works on the damaged file: list the backups, restore one
     code, out, err = run_cli(capsys, "--db", db_path, "backups")
     assert code == 0 and "3,127.56" in out and err == ""
     code, out, err = run_cli(capsys, "--db", db_path, "restore", "1", "--yes")
     assert code == 0, err
     assert "3,127.56" in run_cli(capsys, "--db", db_path, "total")[1]
-    kept = Backups(db_path).list()[0]
+    kept = open_backups(db_path).list()[0]
     assert kept.reason == "before-restore" and open(kept.path, "rb").read() == before  # evidence kept
 
 
@@ -134,7 +133,7 @@ def test_a_full_disk_fails_the_save_with_a_message_and_keeps_the_file(capsys, mo
     changed.write_text(seed_text.replace("98\t年度金额\t98", "98\t年度金额\t90"), encoding="utf-8")
 
     def disk_full(fd, data):
-        os.write(fd, bytes(data)[:100])
+        os.write(fd, (data if isinstance(data, bytes) else b"".join(data))[:100])
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(atomic, "_write_all", disk_full)
@@ -215,3 +214,17 @@ def test_a_read_only_folder_fails_the_save_with_a_message_and_keeps_the_file(rea
     assert db.read_bytes() == before
     lookup = perftui_process("--db", db, "total")  # reading still works
     assert lookup.returncode == 0 and "3,127.56" in lookup.stdout
+
+
+@pytest.mark.parametrize("command", [["list"], ["total"], ["backups"], ["import", "SEED"]])
+def test_a_database_path_through_a_file_is_one_line(capsys, tmp_path, seed_path, command):
+    # `--db /etc/passwd/x.json`: a path whose folder is a file (NotADirectoryError).
+    blocker = tmp_path / "passwd"
+    blocker.write_text("root:x:0:0\n")
+    argv = [seed_path if part == "SEED" else part for part in command]
+    code, out, err = run_cli(capsys, "--db", blocker / "x.json", *argv)
+    assert code in (0, 3), err
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 1
+    if code == 3:
+        assert str(blocker / "x.json") in err or str(blocker) in err
+    assert blocker.read_text() == "root:x:0:0\n"

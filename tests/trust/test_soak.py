@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 
 from perftui.core.history import reconstruct, replay
-from perftui.services.repository import Repository, _content
-from storage.backup import Backups
+from perftui.services.repository import Repository, _content, open_backups
 from tests.trust.conftest import ROOT, SOAK_REPORT
 from tests.trust.soak_worker import digest
 
@@ -70,7 +69,7 @@ def test_eight_processes_with_sigkills_lose_no_acknowledged_change(tmp_path, rec
 
     # -- verification ------------------------------------------------------
     repository = Repository.open(db, read_only=True)
-    Backups(db).read(str(db))  # the file itself passes the full format check
+    open_backups(db).read(str(db))  # the file itself passes the full format check
     forms = {f.id: f for f in repository.forms() + repository.deleted_forms()}
     entries = repository.history()
     by_form = defaultdict(list)
@@ -97,9 +96,9 @@ def test_eight_processes_with_sigkills_lose_no_acknowledged_change(tmp_path, rec
         assert digest(replayed[ack["rev"] - 1]) == ack["digest"], ack
         verified += 1
 
-    backups = Backups(db).list()
+    backups = open_backups(db).list()
     for backup in backups:
-        Backups(db).read(backup)  # every backup taken under load is a whole database
+        open_backups(db).read(backup)  # every backup taken under load is a whole database
 
     ops = Counter(ack["op"] for ack in acknowledged)
     report = [

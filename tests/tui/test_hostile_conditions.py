@@ -11,13 +11,13 @@ from pathlib import Path
 from textual.widgets import OptionList
 
 from perftui.config import Settings
-from perftui.services.repository import Repository
+from perftui.services.repository import Repository, open_backups
 from perftui.tui.dialogs.backups import BackupsScreen
 from perftui.tui.dialogs.confirm import ConfirmScreen
 from perftui.tui.screens.error import ErrorScreen
 from perftui.tui.screens.history import HistoryScreen
 from perftui.tui.widgets.form_table import FormTable
-from storage.backup import Backups, backup_folder
+from storage.backup import backup_folder
 
 from .helpers import listed_names, notifications, started, summary_text, wait_for
 
@@ -45,7 +45,7 @@ async def test_a_save_from_the_app_takes_the_daily_backup_keeping_what_config_sa
         await pilot.pause()
         await pilot.press("ctrl+s")  # the editor saves through the app's database, with its backups
         await wait_for(pilot, lambda: len(app.catalog) == 9, what="copy")
-    (backup,) = Backups(db_path).list()  # today's daily; yesterday's pruned (keep = 1)
+    (backup,) = open_backups(db_path).list()  # today's daily; yesterday's pruned (keep = 1)
     assert backup.reason == "daily" and backup.taken_at.date() == datetime.now().date()
     assert not yesterday.exists()
     assert len(json.loads(Path(backup.path).read_text(encoding="utf-8"))["forms"]) == 8  # before the copy
@@ -62,6 +62,7 @@ async def test_a_damaged_database_offers_its_backups_and_restores_one(db_path, s
     Repository.open(db_path).import_forms(seed_forms)  # takes the "created" backup
     broken = Path(backup_folder(db_path)) / "2000-01-01_00-00-00_daily.json"
     broken.write_text("{ not json", encoding="utf-8")  # an old, damaged backup: listed, not offered
+    (Path(backup_folder(db_path)) / "manifest.json").unlink()  # as an older perftui left the folder: all listed
     db_path.write_text('{"forms": {"1": ', encoding="utf-8")
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -82,7 +83,7 @@ async def test_a_damaged_database_offers_its_backups_and_restores_one(db_path, s
         await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is app.home and app.loaded, what="the restored database")
         assert "3,127.56" in summary_text(app) and "已恢复备份" in notifications(app)
-    reasons = [backup.reason for backup in Backups(db_path).list()]
+    reasons = [backup.reason for backup in open_backups(db_path).list()]
     assert "before-restore" in reasons  # the damaged file is kept too
     assert [e.action for e in Repository.open(db_path).history()][-1] == "backup-restore"
 
@@ -169,3 +170,17 @@ def test_a_terminal_that_cannot_show_chinese_never_starts_textual(tmp_path):
     assert result.stdout.decode("ascii").split() == ["3", "False"]
     (line,) = result.stderr.decode("ascii").strip().splitlines()
     assert "UTF-8" in line and "LANG=" in line
+
+
+async def test_a_save_whose_backup_fails_is_saved_with_a_warning(db_path, seed_forms, make_app):
+    Repository.open(db_path, backups_keep=None).import_forms(seed_forms)
+    Path(backup_folder(db_path)).write_text("a file where the backup folder should be", encoding="utf-8")
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("c", "enter")  # copy a form into 2025: the first change today, due its backup
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(app.catalog) == 9, what="copy")
+        await wait_for(pilot, lambda: "修改已保存，但" in notifications(app), what="the warning")
+    assert len(Repository.open(db_path, backups_keep=None).forms()) == 9

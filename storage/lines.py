@@ -1,0 +1,246 @@
+"""One document per line: reading a file line by line, and saving only the lines that changed.
+
+A save changes one form in a file of ten thousand. Encoding and checking all
+of them again was most of a save's time (about 0.2 s at 20 MB), so the storage
+keeps an :class:`Image` of the file: for each table the table object that was
+written or read, and for each document its line. Tables are never changed in
+place once stored (a transaction copies a table before its first change, see
+``storage.store``) and documents are swapped whole, never edited, so a table
+that is the very object of the image is unchanged, and so is a document that is
+the very object the image's table holds: its line is reused as it is.
+
+Reading builds the image for free: a file in the layout we write
+(:mod:`storage.fileformat`) is parsed line by line, each document by itself,
+which is even a little faster than parsing the whole text at once, and each
+line stays a slice of the bytes read. A file in any other layout (edited by
+hand, pretty-printed) is parsed as a whole and simply has no image yet: its
+first save encodes everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from typing import Any
+
+import orjson
+
+from . import fileformat
+from .fileformat import FormatProblem
+
+__all__ = ["Image", "Touched", "parse", "encode"]
+
+Data = dict[str, dict[str, Any]]
+Line = bytes | memoryview
+# For each changed table: the table object it was copied from, and the keys changed since.
+Touched = dict[str, tuple[dict[str, Any], dict[str, None]]]
+
+
+class Image:
+    """The tables as encoded in one version of the file: ``{name: (table, {doc_id: line})}``."""
+
+    __slots__ = ("tables",)
+
+    def __init__(self, tables: dict[str, tuple[dict[str, Any], dict[str, Line]]] | None = None) -> None:
+        self.tables = tables if tables is not None else {}
+
+    def holds(self, name: str, table: Any) -> bool:
+        """Is ``table`` the very table object this image encoded (and so checked)?"""
+        known = self.tables.get(name)
+        return known is not None and known[0] is table
+
+
+def parse(raw: bytes) -> tuple[Data, Image] | None:
+    """``raw`` parsed line by line, with its image; ``None`` unless it is exactly in our layout.
+
+    Strict: any deviation (a space, a missing or extra comma, two documents on
+    a line) gives ``None`` and the caller parses the whole text, which accepts
+    any valid JSON and reports invalid JSON as such.
+    """
+    try:
+        return _parse(raw)
+    except (orjson.JSONDecodeError, _NotOurLayout):
+        return None
+
+
+class _NotOurLayout(Exception):
+    pass
+
+
+def _lines(raw: bytes) -> Iterator[tuple[int, int]]:
+    start = 0
+    while True:
+        end = raw.find(b"\n", start)
+        if end < 0:
+            if start != len(raw):
+                raise _NotOurLayout  # the file must end with a newline
+            return
+        yield start, end
+        start = end + 1
+
+
+def _parse(raw: bytes) -> tuple[Data, Image]:
+    view = memoryview(raw)
+    lines = _lines(raw)
+    if next(lines, None) != (0, 1) or raw[0:1] != b"{":
+        raise _NotOurLayout
+    data: Data = {}
+    tables: dict[str, tuple[dict[str, Any], dict[str, Line]]] = {}
+    more_tables = True
+    while more_tables:
+        start, end = _next(lines)
+        line = raw[start:end]
+        if line.endswith(b":{},") or line.endswith(b":{}"):
+            more_tables = line.endswith(b",")
+            name = _table_name(line[: line.rindex(b":{}")])
+            data[name], tables[name] = {}, ({}, {})
+            continue
+        if not line.endswith(b":{"):
+            raise _NotOurLayout
+        name = _table_name(line[:-2])
+        table: dict[str, Any] = {}
+        encoded: dict[str, Line] = {}
+        more_docs = True
+        while more_docs:
+            start, end = _next(lines)
+            more_docs = raw[end - 1] == 0x2C  # ","
+            stop = end - 1 if more_docs else end
+            # '"<digits>":{...}'
+            split = raw.find(b'":', start + 1, stop)
+            key = raw[start + 1 : split]
+            if raw[start] != 0x22 or split < 0 or not key.isdigit():
+                raise _NotOurLayout
+            doc_id = key.decode("ascii")
+            table[doc_id] = orjson.loads(view[split + 2 : stop])
+            encoded[doc_id] = view[start:stop]
+        start, end = _next(lines)
+        closer = raw[start:end]
+        if closer not in (b"}", b"},"):
+            raise _NotOurLayout
+        more_tables = closer == b"},"
+        data[name], tables[name] = table, (table, encoded)
+    if raw[slice(*_next(lines))] != b"}" or next(lines, None) is not None:
+        raise _NotOurLayout
+    return data, Image(tables)
+
+
+def _next(lines: Iterator[tuple[int, int]]) -> tuple[int, int]:
+    found = next(lines, None)
+    if found is None:
+        raise _NotOurLayout
+    return found
+
+
+def _table_name(encoded: bytes) -> str:
+    if not encoded.startswith(b'"'):
+        raise _NotOurLayout
+    name = orjson.loads(encoded)
+    if not isinstance(name, str):
+        raise _NotOurLayout
+    return name
+
+
+def encode(
+    data: Data,
+    image: Image | None,
+    app: str,
+    revisioned: Collection[str],
+    touched: Touched | None = None,
+) -> tuple[list[bytes], Image]:
+    """``data`` as the file's chunks (to be written in order), and its image.
+
+    Checks what it encodes, as :func:`storage.fileformat.check` would, but
+    only what is not in ``image`` (raising :class:`FormatProblem`): a table
+    of the image is reused whole, and in a changed table each document the
+    image already held keeps its line and is not checked again; only its
+    id's uniqueness is. When ``touched`` says which keys of a table changed
+    since the image's version of it, only those are looked at, and the ids'
+    uniqueness is the transaction's to keep (it indexes them).
+    """
+    if not isinstance(data, dict):
+        raise FormatProblem(f"not a {app} database: the top level is not a JSON object")
+    fileformat.check_meta(data.get(fileformat.META_TABLE), app)
+    image = image or Image()
+    fresh: dict[str, tuple[dict[str, Any], dict[str, Line]]] = {}
+    chunks: list[bytes] = []
+    names = sorted(data, key=lambda name: name != fileformat.META_TABLE)
+    for number, name in enumerate(names):
+        table = data[name]
+        known = image.tables.get(name)
+        if known is not None and known[0] is table:
+            encoded = known[1]
+        elif name == fileformat.META_TABLE:  # checked above, as a whole
+            encoded = {doc_id: _line(doc_id, doc) for doc_id, doc in table.items()}
+        else:
+            change = touched.get(name) if touched is not None else None
+            patched = None
+            if change is not None and known is not None and known[0] is change[0]:
+                patched = _patch_table(name, table, known[1], change[1], name in revisioned)
+            encoded = patched if patched is not None else _encode_table(name, table, known, name in revisioned)
+        fresh[name] = (table, encoded)
+        head = fileformat.dumps(name)
+        separator = b"" if number == len(names) - 1 else b","
+        # Separate chunks, not one joined bytes: the file is written chunk by
+        # chunk, and one more copy of a 20 MB table would be one more 20 MB.
+        if encoded:
+            chunks += [head + b":{\n", b",\n".join(encoded.values()), b"\n}" + separator + b"\n"]
+        else:
+            chunks.append(head + b":{}" + separator + b"\n")
+    return [b"{\n", *chunks, b"}\n"], Image(fresh)
+
+
+def _line(doc_id: str, doc: Any) -> bytes:
+    return fileformat.dumps(doc_id) + b":" + fileformat.dumps(doc)
+
+
+def _patch_table(
+    name: str,
+    table: Any,
+    old_lines: dict[str, Line],
+    keys: dict[str, None],
+    revisioned: bool,
+) -> dict[str, Line] | None:
+    """The lines of ``table``: ``old_lines`` with the ``keys`` that changed encoded again.
+
+    ``None`` if the result would not list the documents in the table's own
+    order (a key removed and added again moves to the end of a dict): the
+    caller then walks the whole table.
+    """
+    encoded = dict(old_lines)
+    for doc_id in keys:
+        doc = table.get(doc_id, _GONE)
+        if doc is _GONE:
+            encoded.pop(doc_id, None)
+            continue
+        fileformat.check_document(name, doc_id, doc, revisioned)
+        encoded[doc_id] = _line(doc_id, doc)
+    if len(encoded) != len(table) or list(encoded) != list(table):
+        return None
+    return encoded
+
+
+_GONE = object()
+
+
+def _encode_table(
+    name: str,
+    table: Any,
+    known: tuple[dict[str, Any], dict[str, Line]] | None,
+    revisioned: bool,
+) -> dict[str, Line]:
+    if not isinstance(table, dict):
+        raise FormatProblem(f"table {name!r} is not a JSON object")
+    old_table, old_lines = known if known is not None else ({}, {})
+    encoded: dict[str, Line] = {}
+    seen: set[str] = set()
+    for doc_id, doc in table.items():
+        if old_table.get(doc_id) is doc and doc_id in old_lines:
+            ident = doc["id"]
+            line = old_lines[doc_id]
+        else:
+            ident = fileformat.check_document(name, doc_id, doc, revisioned)
+            line = _line(doc_id, doc)
+        if ident in seen:
+            raise FormatProblem(f"table {name!r} holds id {ident!r} twice")
+        seen.add(ident)
+        encoded[doc_id] = line
+    return encoded
