@@ -18,7 +18,8 @@ from itertools import chain
 from typing import Any, Iterable, NamedTuple
 
 from perftui.core import money
-from perftui.i18n import N_
+from perftui.core.normalize import clean_text, needs_cleaning
+from perftui.i18n import N_, gettext as _
 from perftui.core.period import Period, parse_period
 from perftui.core.target import Target, parse_target
 from perftui.core.taxonomy import LAYOUTS, LEGACY
@@ -148,12 +149,12 @@ class Form:
         that is not a form raises KeyError, TypeError, ValueError or
         ArithmeticError, which the repository reports as a damaged file.
         """
-        texts = check_doc_shape(doc)
+        texts, suspect = check_doc_shape(doc)
         indicators = tuple(map(Indicator._make, doc["indicators"]))
         funding = doc["funding"]
         year, revision = doc["year"], doc.get("revision") or 0
         layout = doc.get("layout") or LEGACY
-        return cls(
+        form = cls(
             id=doc["id"],
             revision=revision,
             year=year,
@@ -170,29 +171,134 @@ class Form:
             updated_at=texts[6],
             updated_by=texts[7],
         )
+        # Text is cleaned at the door (clean_form); a file edited by hand may
+        # still hold what a terminal would obey, so reading is a door too.
+        return clean_form(form) if suspect else form
 
 
-def check_doc_shape(doc: dict[str, Any]) -> tuple[str, ...]:
-    """Check a stored form's fields have the types a form needs; cheap, for every read.
+#: The longest text each field may hold, in characters: several times the
+#: longest in real forms, far below what would make a list or an export
+#: choke. Longer text is refused where it comes in (import, typing) and is
+#: damage where it is found stored.
+TEXT_LIMITS = {
+    "name": 200,
+    "period": 100,
+    "department": 200,
+    "unit": 200,
+    "goals.period": 5000,
+    "goals.annual": 5000,
+}
+#: 一级, 二级, 三级指标, 指标值.
+CELL_LIMITS = (100, 100, 500, 500)
+MAX_INDICATORS = 500
+_STAMP_LIMIT = 200  # updated_at, updated_by: written by perftui, never long
+
+
+def check_doc_shape(doc: dict[str, Any]) -> tuple[tuple[str, ...], bool]:
+    """Check a stored form's fields have the types and sizes a form needs; cheap, for every read.
 
     Returns the text fields (name, period, department, unit, the two goals,
-    updated_at, updated_by). Raises KeyError, TypeError or ValueError for a
-    document that is not a form (the amounts are checked where they are
-    read, by :meth:`Funding.from_doc`).
+    updated_at, updated_by) and whether any text may need cleaning. Raises
+    KeyError, TypeError or ValueError for a document that is not a form (the
+    amounts are checked where they are read, by :meth:`Funding.from_doc`).
     """
     goals, rows = doc["goals"], doc["indicators"]
     if type(rows) is not list or not all(type(row) is list and len(row) == 4 for row in rows):
         raise ValueError("indicator rows are lists of four cells")
-    "".join(chain.from_iterable(rows))  # TypeError unless every cell is text
+    if len(rows) > MAX_INDICATORS:
+        raise ValueError(f"{len(rows):,} indicator rows (at most {MAX_INDICATORS})")
+    cells = "".join(chain.from_iterable(rows))  # TypeError unless every cell is text
     texts = (
         doc["name"], doc["period"], doc["department"], doc["unit"],
         goals["period"], goals["annual"], doc.get("updated_at", ""), doc.get("updated_by", ""),
     )
-    "".join(texts)  # TypeError unless every field is text
+    lines = "".join(texts[:4] + texts[6:])  # TypeError unless every field is text
+    goal_text = texts[4] + texts[5]
+    if max(map(len, texts)) > _SHORTEST_LIMIT or len(cells) > _CELLS_READ_GUARD:
+        _check_lengths(texts, rows)  # rarely: only when some text is long at all
     year, revision = doc["year"], doc.get("revision") or 0
     if (year is not None and type(year) is not int) or type(revision) is not int:
         raise TypeError("year and revision are whole numbers")
-    return texts
+    suspect = needs_cleaning(lines) or needs_cleaning(cells) or needs_cleaning(goal_text, multiline=True)
+    return texts, suspect
+
+
+_SHORTEST_LIMIT = min(min(TEXT_LIMITS.values()), _STAMP_LIMIT)
+# Reading checks each indicator cell only when a form's cells hold this much
+# in all: measuring every cell of ten thousand forms on every read costs more
+# than a cell a little over its limit could (the limit is enforced exactly
+# where text comes in, by length_problem).
+_CELLS_READ_GUARD = 4 * max(CELL_LIMITS)
+
+
+def _check_lengths(texts: tuple[str, ...], rows: list[list[str]]) -> None:
+    keys = ("name", "period", "department", "unit", "goals.period", "goals.annual", "updated_at", "updated_by")
+    for key, text in zip(keys, texts):
+        limit = TEXT_LIMITS.get(key, _STAMP_LIMIT)
+        if len(text) > limit:
+            raise ValueError(f"{key} is {len(text):,} characters long (at most {limit:,})")
+    for number, row in enumerate(rows, start=1):
+        for cell, limit in zip(row, CELL_LIMITS):
+            if len(cell) > limit:
+                raise ValueError(f"indicator row {number} has a cell {len(cell):,} characters long (at most {limit:,})")
+
+
+def clean_form(form: Form) -> Form:
+    """``form`` with every text field through :func:`~perftui.core.normalize.clean_text`.
+
+    The one door for text into a form, whatever its source: importers call it
+    on what they read, the editor's draft on what was typed or pasted, the
+    repository on everything it stores, and :meth:`Form.from_doc` on what it
+    finds stored. Goals keep their line breaks; the other fields are one line.
+    Returns ``form`` itself when nothing needed cleaning.
+    """
+    single = ("name", "period_text", "department", "unit", "updated_at", "updated_by")
+    changes: dict[str, Any] = {}
+    for attribute in single:
+        value = getattr(form, attribute)
+        cleaned = clean_text(value)
+        if cleaned != value:
+            changes[attribute] = cleaned
+    for attribute in ("period_goal", "annual_goal"):
+        value = getattr(form, attribute)
+        cleaned = clean_text(value, multiline=True)
+        if cleaned != value:
+            changes[attribute] = cleaned
+    rows = tuple(Indicator._make(clean_text(cell) for cell in row) for row in form.indicators)
+    if rows != form.indicators:
+        changes["indicators"] = rows
+    return form.evolve(**changes) if changes else form
+
+
+def length_problem(form: Form) -> str | None:
+    """One line naming the first field longer than it may be, or None (for importers and the editor)."""
+    texts = {
+        "name": form.name, "period": form.period_text, "department": form.department, "unit": form.unit,
+        "goals.period": form.period_goal, "goals.annual": form.annual_goal,
+    }
+    for key, text in texts.items():
+        message = field_length_problem(key, text)
+        if message:
+            return message
+    if len(form.indicators) > MAX_INDICATORS:
+        return _("绩效指标最多 {limit} 条（现有 {count} 条）").format(limit=MAX_INDICATORS, count=len(form.indicators))
+    for number, row in enumerate(form.indicators, start=1):
+        for cell, limit in zip(row, CELL_LIMITS):
+            if len(cell) > limit:
+                return _("第{row}行指标有一格太长（{length} 字，最多 {limit} 字）").format(
+                    row=number, length=len(cell), limit=limit
+                )
+    return None
+
+
+def field_length_problem(key: str, text: str) -> str | None:
+    """The refusal for one field's text when it is longer than :data:`TEXT_LIMITS` allows."""
+    limit = TEXT_LIMITS.get(key)
+    if limit is None or len(text) <= limit:
+        return None
+    return _("{field}太长（{length} 字，最多 {limit} 字）").format(
+        field=_(FIELD_LABELS[key]), length=len(text), limit=limit
+    )
 
 
 #: The label of each stored field, as the paper form names it (translated at display).

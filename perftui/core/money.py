@@ -85,8 +85,10 @@ def from_stored(text: str | None) -> Decimal | None:
     if type(text) is not str:
         raise TypeError(f"a stored amount is text, not {type(text).__name__}")
     amount = Decimal(text)  # InvalidOperation (an ArithmeticError) for non-numbers
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"not an amount: {text!r}")
+    # Bounded as a typed amount is: 1e999 or 26 digits would pass as a Decimal
+    # and fail later, in a sum or in babel, as a traceback.
+    if not amount.is_finite() or not 0 <= amount < MAX_AMOUNT or -amount.as_tuple().exponent > MAX_DECIMALS:
+        raise ValueError(f"not an amount: {text[:40]!r}")
     return amount
 
 

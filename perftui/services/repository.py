@@ -17,7 +17,6 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,7 @@ from perftui.core.history import (  # noqa: F401  (re-exported: callers know the
     reconstruct,
 )
 from perftui.i18n import gettext as _
+from perftui.core import money
 from perftui.core.conflict import Conflict  # noqa: F401  (re-exported)
 from perftui.core.model import Form, Funding, check_doc_shape, fields_changed, lookup, new_id, sort_key
 from perftui.core.totals import ZERO, Funded
@@ -142,13 +142,10 @@ def form_doc_problem(doc: dict[str, Any]) -> str | None:
             value = amounts.get(part) or ""
             if not isinstance(value, str):
                 return f"form {doc['id']!r}: funding.{scope}.{part} is not text"
-            if value:
-                try:
-                    amount = Decimal(value)
-                except ArithmeticError:
-                    return f"form {doc['id']!r}: funding.{scope}.{part} is not an amount"
-                if not amount.is_finite():
-                    return f"form {doc['id']!r}: funding.{scope}.{part} is not an amount"
+            try:
+                money.from_stored(value)
+            except (ValueError, ArithmeticError):
+                return f"form {doc['id']!r}: funding.{scope}.{part} is not an amount ({value[:40]!r})"
         if not isinstance(goals.get(scope) or "", str):
             return f"form {doc['id']!r}: goals.{scope} is not text"
     rows = doc["indicators"]
@@ -157,6 +154,10 @@ def form_doc_problem(doc: dict[str, Any]) -> str | None:
     for number, row in enumerate(rows, start=1):
         if not (isinstance(row, list) and len(row) == 4 and all(isinstance(cell, str) for cell in row)):
             return f"form {doc['id']!r}: indicator row {number} is not four texts"
+    try:
+        check_doc_shape(doc)  # sizes, and anything else a read would refuse
+    except (KeyError, TypeError, ValueError) as error:
+        return f"form {doc['id']!r}: {error}"
     return None
 
 
