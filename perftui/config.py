@@ -29,6 +29,13 @@ def demo_db_path() -> Path:
     return user_data_path(APP, appauthor=False) / "demo.json"
 
 
+def drafts_folder() -> Path:
+    """Where the editor keeps unsaved drafts: the user's own data folder, never the shared database's."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP, appauthor=False) / "drafts"
+
+
 def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
     if explicit:
         return Path(explicit).expanduser()

@@ -23,6 +23,28 @@ class CommandError(Exception):
         self.code = code
 
 
+class EscapedStream:
+    """stdout or stderr that shows control characters instead of sending them to the terminal.
+
+    The last line of defence for "no output carries a terminal escape": form
+    text is cleaned where it comes in, but a command also prints what the
+    operator typed (a name, a path) and what the OS said. Everything printed
+    passes :func:`~perftui.core.normalize.escape_controls`; binary output
+    (an xlsx to a pipe) goes to ``buffer`` as it is.
+    """
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from perftui.core.normalize import escape_controls
+
+        return self._stream.write(escape_controls(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def db_path(args: argparse.Namespace) -> Path:
     from perftui import config
 

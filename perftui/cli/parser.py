@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from perftui import i18n
 from perftui.cli import exports, forms, imports, trust
-from perftui.cli.common import EXIT_ERROR, EXIT_OK, CommandError, db_path, read_only
+from perftui.cli.common import EXIT_ERROR, EXIT_OK, CommandError, EscapedStream, db_path, read_only
 from perftui.i18n import gettext as _
 
 __all__ = ["main", "build_parser"]
@@ -82,7 +82,15 @@ def _error_types() -> tuple[type[BaseException], ...]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapedStream(stdout), EscapedStream(stderr)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv), stdout, stderr)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: list[str], stdout, stderr) -> int:
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--locale")
     known, _rest = early.parse_known_args(argv)
@@ -99,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     args = build_parser().parse_args(argv)
     args.warnings = []
+    if args.handler is cmd_tui:  # the app draws on the terminal itself
+        sys.stdout, sys.stderr = stdout, stderr
     try:
         code = args.handler(args)
         for warning in args.warnings:  # after the output, and never on top of an error's one line

@@ -272,17 +272,25 @@ def clean_form(form: Form) -> Form:
 
 def length_problem(form: Form) -> str | None:
     """One line naming the first field longer than it may be, or None (for importers and the editor)."""
+    return doc_length_problem(form.to_doc())
+
+
+def doc_length_problem(doc: dict[str, Any]) -> str | None:
+    """:func:`length_problem` of a form document whose fields have their types."""
+    goals = doc.get("goals") or {}
     texts = {
-        "name": form.name, "period": form.period_text, "department": form.department, "unit": form.unit,
-        "goals.period": form.period_goal, "goals.annual": form.annual_goal,
+        "name": doc.get("name", ""), "period": doc.get("period", ""),
+        "department": doc.get("department", ""), "unit": doc.get("unit", ""),
+        "goals.period": goals.get("period", ""), "goals.annual": goals.get("annual", ""),
     }
     for key, text in texts.items():
         message = field_length_problem(key, text)
         if message:
             return message
-    if len(form.indicators) > MAX_INDICATORS:
-        return _("绩效指标最多 {limit} 条（现有 {count} 条）").format(limit=MAX_INDICATORS, count=len(form.indicators))
-    for number, row in enumerate(form.indicators, start=1):
+    rows = doc.get("indicators") or []
+    if len(rows) > MAX_INDICATORS:
+        return _("绩效指标最多 {limit} 条（现有 {count} 条）").format(limit=MAX_INDICATORS, count=len(rows))
+    for number, row in enumerate(rows, start=1):
         for cell, limit in zip(row, CELL_LIMITS):
             if len(cell) > limit:
                 return _("第{row}行指标有一格太长（{length} 字，最多 {limit} 字）").format(

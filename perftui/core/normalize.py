@@ -109,12 +109,19 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def escape_controls(text: str) -> str:
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def escape_controls(text: str, *, json: bool = False) -> str:
     """``text`` with every character a terminal could obey shown as ``\\x1b``, ``\\u202e``...
 
     For what reaches a terminal or a file without having come through
-    :func:`clean_text`: nothing is obeyed and nothing disappears unseen.
+    :func:`clean_text`: nothing is obeyed and nothing disappears unseen. With
+    ``json``, ``text`` is a JSON document and each such character becomes the
+    JSON escape ``\\u001b`` (they occur only inside strings, so the document
+    stays valid and reads back the same).
     """
     if _SHOWN_UNSAFE.search(text) is None:
         return text
-    return _SHOWN_UNSAFE.sub(_visible, text)
+    return _SHOWN_UNSAFE.sub(_json_escape if json else _visible, text)

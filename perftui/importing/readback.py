@@ -23,11 +23,11 @@ from typing import Any
 from perftui.importing import text as importer
 
 from perftui.core import money, taxonomy
-from perftui.export import contents, jsonfile
+from perftui.export import contents, csvfile, jsonfile
 from perftui.export.sheet import LABELS
 from perftui.i18n import N_, gettext as _, load_translations
 from perftui.importing.text import FormatError
-from perftui.core.model import Form, Funding, Indicator
+from perftui.core.model import Form, Funding, Indicator, doc_length_problem
 from perftui.core.normalize import fold
 
 JSON, CSV, TEXT = "json", "csv", "text"
@@ -83,6 +83,10 @@ def parse_json(text: str, source: str) -> list[Form]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise FormatError(source, error.lineno, _("不是有效的 JSON：{reason}").format(reason=error.msg)) from None
+    except RecursionError:
+        raise FormatError(source, None, _("不是 perftui 导出的 JSON 文件：嵌套过深")) from None
+    except ValueError:  # an integer of thousands of digits (Python refuses to convert it)
+        raise FormatError(source, None, _("不是 perftui 导出的 JSON 文件：数字过长")) from None
     if not isinstance(document, dict) or document.get("format") != jsonfile.FORMAT:
         raise FormatError(source, None, _("不是 perftui 导出的 JSON 文件"))
     version = document.get("version")
@@ -153,7 +157,12 @@ def _form_from_json(doc: Any, where: str, source: str) -> Form:
     for number, row in enumerate(rows):
         if not (isinstance(row, list) and len(row) == 4 and all(isinstance(cell, str) for cell in row)):
             raise fail(f"indicators[{number}]", _("每条指标应为四段文本：一级、二级、三级、指标值"))
-    return Form.from_doc({**doc, "funding": clean_funding, "revision": revision})
+    goals = {scope: goals.get(scope, "") for scope in ("period", "annual")}
+    doc = {**doc, "funding": clean_funding, "goals": goals, "indicators": rows, "revision": revision}
+    problem = doc_length_problem(doc)  # before from_doc, which would call it damage
+    if problem is not None:
+        raise FormatError(source, None, f"{where}：{problem}")
+    return importer.admitted(Form.from_doc(doc), source)
 
 
 # -- CSV ----------------------------------------------------------------------------------
@@ -191,7 +200,8 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 class _CsvDraft:
-    def __init__(self) -> None:
+    def __init__(self, line: int) -> None:
+        self.line = line
         self.year: int | None = None
         self.fields: dict[str, str] = {}
         self.amounts: dict[tuple[str, str], Any] = {}
@@ -199,11 +209,11 @@ class _CsvDraft:
         self.indicators: list[Indicator] = []
         self.section = "header"
 
-    def build(self) -> Form:
+    def build(self, source: str) -> Form:
         def funding(scope: str) -> Funding:
             return Funding(*(self.amounts.get((scope, part)) for part in ("total", "fiscal", "other")))
 
-        return Form(
+        form = Form(
             year=self.year,
             name=self.fields.get("name", ""),
             period_text=self.fields.get("period", ""),
@@ -216,6 +226,7 @@ class _CsvDraft:
             indicators=tuple(self.indicators),
             layout=taxonomy.infer_layout(row.level1 for row in self.indicators),
         )
+        return importer.admitted(form, source, self.line)
 
 
 def parse_csv(text: str, source: str) -> list[Form]:
@@ -231,17 +242,17 @@ def parse_csv(text: str, source: str) -> list[Form]:
     if rows and _is_table_export(rows[0][1]):
         raise FormatError(source, 1, _not_forms_message())
     for line, row in rows:
-        cells = [*row, *[""] * (5 - len(row))]
+        cells = [*map(csvfile.restored, row), *[""] * (5 - len(row))]
         if not any(cell.strip() for cell in cells):
             continue
         first, second = _spelling(cells[0]), _spelling(cells[1])
         if first == "title":
-            drafts.append(_CsvDraft())
+            drafts.append(_CsvDraft(line))
             continue
         if not drafts:
             if first is None and second is None:
                 continue  # text above the first form
-            drafts.append(_CsvDraft())
+            drafts.append(_CsvDraft(line))
         draft = drafts[-1]
         if draft.section == "indicators":
             name = cells[2] if cells[2].strip() else cells[3]
@@ -267,7 +278,7 @@ def parse_csv(text: str, source: str) -> list[Form]:
             draft.year = int(match.group(1))
     if not drafts:
         raise FormatError(source, None, _("没有找到绩效目标表（缺少“项目名称”等栏目）"))
-    return [draft.build() for draft in drafts]
+    return [draft.build(source) for draft in drafts]
 
 
 def _is_table_export(header: list[str]) -> bool:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from perftui.core import money, taxonomy
 from perftui.i18n import gettext as _
-from perftui.core.model import Form, Funding, Indicator
-from perftui.core.normalize import fold
+from perftui.core.model import Form, Funding, Indicator, clean_form, length_problem
+from perftui.core.normalize import clean_text, fold
 
 #: Refuse files above this size: a form is a few KB; 20 MB is thousands of them.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -33,10 +33,6 @@ _PAGE_FURNITURE = re.compile(
     r"^(?:填报单位|单位[:：]|金额单位|[-—–]?\s*\d+\s*[-—–]?$|第\s*\d+\s*页|共\s*\d+\s*页|page\s*\d+)",
     re.IGNORECASE,
 )
-# Control characters (tab aside, the cell separator) carry nothing a form needs,
-# and an escape sequence stored in a name would be replayed on every terminal
-# that lists it.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _PERIOD_TOTAL, _FISCAL, _OTHER, _ANNUAL_TOTAL = "period-total", "fiscal", "other", "annual-total"
 
 
@@ -47,6 +43,21 @@ class FormatError(ValueError):
         self.source, self.line, self.reason = source, line, reason
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {reason}")
+
+
+def admitted(form: Form, source: str, line: int | str | None = None) -> Form:
+    """The last step of every importer (text, JSON, CSV, Word, Excel, PDF): ``form`` as it may be stored.
+
+    Its text cleaned of anything a terminal would obey
+    (:func:`~perftui.core.model.clean_form`); a field longer than the model
+    allows is refused with a :class:`FormatError` naming the file and where
+    the form starts.
+    """
+    form = clean_form(form)
+    problem = length_problem(form)
+    if problem is not None:
+        raise FormatError(source, line, problem)
+    return form
 
 
 def _key(cell: str) -> str:
@@ -105,7 +116,7 @@ class _Draft:
 
         period = Funding(amount("period", "total"), amount("period", "fiscal"), amount("period", "other"))
         annual = Funding(amount("annual", "total"), amount("annual", "fiscal"), amount("annual", "other"))
-        return Form(
+        form = Form(
             year=self.year,
             name=self.fields.get("name", ""),
             period_text=self.fields.get("period", ""),
@@ -118,6 +129,7 @@ class _Draft:
             indicators=tuple(self.indicators),
             layout=taxonomy.infer_layout(row.level1 for row in self.indicators),
         )
+        return admitted(form, source, self.line)
 
 
 class _Reader:
@@ -313,7 +325,8 @@ def parse_text(text: str, source: str = "<text>") -> list[Form]:
         text = text[1:]
     reader = _Reader(source)
     for number, line in enumerate(text.splitlines(), start=1):
-        reader.feed(number, _CONTROL.sub("", line))
+        # Cell by cell: the tab between cells is the table's, not the text's.
+        reader.feed(number, "\t".join(clean_text(cell) for cell in line.split("\t")))
     return reader.forms()
 
 

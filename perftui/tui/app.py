@@ -345,7 +345,7 @@ class PerftuiApp(App[int]):
             if result is not None:
                 self.notify(result.message(), markup=False)
 
-        self.push_screen(ExportDialog(forms, current), done)
+        self.push_screen(ExportDialog(forms, current, db_path=self.db_path), done)
 
     def delete_form(self, form: Form) -> None:
         self._write(lambda db: db.delete(form), self._deleted)
