@@ -353,14 +353,8 @@ class PerftuiApp(App[int]):
     def restore_form(self, form_id: str) -> None:
         if self.refuse_write(_("恢复已删除的表")):
             return
-        def restore(db: Database) -> Form:
-            try:
-                return db.restore(form_id)
-            except KeyError:  # brought back meanwhile, by this operator or another
-                raise HistoryError(_("这张表已不在已删除的表中。")) from None
-
         self._write(
-            restore,
+            lambda db: db.restore(form_id),  # NotDeleted if brought back meanwhile: one line
             lambda restored: self._stored(restored, _("已恢复“{name}”。").format(name=restored.name)),
         )
 
