@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from perftui import i18n
 from perftui.cli import exports, forms, imports, trust
-from perftui.cli.common import EXIT_ERROR, EXIT_OK, CommandError, EscapedStream, db_path, read_only
+from perftui.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError, EscapedStream, db_path, read_only
 from perftui.i18n import gettext as _
 
 __all__ = ["main", "build_parser"]
@@ -105,6 +105,10 @@ def _main(argv: list[str], stdout, stderr) -> int:
     if problem:  # before anything prints Chinese (argparse's help included)
         print(problem, file=sys.stderr)
         return EXIT_ERROR
+    if any("\x00" in argument for argument in argv):
+        # A real command line cannot carry one (execve's strings end at NUL); a caller of main() can.
+        print(_("perftui: 参数中不能有空字符（NUL）"), file=sys.stderr)
+        return EXIT_USAGE
     args = build_parser().parse_args(argv)
     args.warnings = []
     if args.handler is cmd_tui:  # the app draws on the terminal itself

@@ -168,7 +168,7 @@ def _entry_for(entries: Sequence[tuple[int, Mapping[str, Any]]], revision: int) 
 
 
 def _missing(expected: Any, entry: Mapping[str, Any]) -> str:
-    return _("记录的修订是 {found}，应为 {expected}：中间的记录缺失或被改动").format(
+    return _("修订 {expected} 的历史记录缺失或被改动（这里的记录是修订 {found}）").format(
         found=entry.get("revision"), expected=expected
     )
 

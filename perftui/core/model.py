@@ -214,12 +214,12 @@ def check_doc_shape(doc: dict[str, Any]) -> tuple[tuple[str, ...], bool]:
     )
     lines = "".join(texts[:4] + texts[6:])  # TypeError unless every field is text
     goal_text = texts[4] + texts[5]
-    if max(map(len, texts)) > _SHORTEST_LIMIT or len(cells) > _CELLS_READ_GUARD:
-        _check_lengths(texts, rows)  # rarely: only when some text is long at all
     year, revision = doc["year"], doc.get("revision") or 0
     if (year is not None and type(year) is not int) or type(revision) is not int:
         raise TypeError("year and revision are whole numbers")
     suspect = needs_cleaning(lines) or needs_cleaning(cells) or needs_cleaning(goal_text, multiline=True)
+    if max(map(len, texts)) > _SHORTEST_LIMIT or len(cells) > _CELLS_READ_GUARD:
+        _check_lengths(texts, rows, suspect)  # rarely: only when some text is long at all
     return texts, suspect
 
 
@@ -231,15 +231,17 @@ _SHORTEST_LIMIT = min(min(TEXT_LIMITS.values()), _STAMP_LIMIT)
 _CELLS_READ_GUARD = 4 * max(CELL_LIMITS)
 
 
-def _check_lengths(texts: tuple[str, ...], rows: list[list[str]]) -> None:
+def _check_lengths(texts: tuple[str, ...], rows: list[list[str]], suspect: bool) -> None:
+    # Measured as the text will be kept: an escape sequence is cleaned away, not counted.
+    measure = (lambda text: len(clean_text(text, multiline=True))) if suspect else len
     keys = ("name", "period", "department", "unit", "goals.period", "goals.annual", "updated_at", "updated_by")
     for key, text in zip(keys, texts):
         limit = TEXT_LIMITS.get(key, _STAMP_LIMIT)
-        if len(text) > limit:
+        if len(text) > limit and measure(text) > limit:
             raise ValueError(f"{key} is {len(text):,} characters long (at most {limit:,})")
     for number, row in enumerate(rows, start=1):
         for cell, limit in zip(row, CELL_LIMITS):
-            if len(cell) > limit:
+            if len(cell) > limit and measure(cell) > limit:
                 raise ValueError(f"indicator row {number} has a cell {len(cell):,} characters long (at most {limit:,})")
 
 
@@ -249,14 +251,15 @@ def clean_form(form: Form) -> Form:
     The one door for text into a form, whatever its source: importers call it
     on what they read, the editor's draft on what was typed or pasted, the
     repository on everything it stores, and :meth:`Form.from_doc` on what it
-    finds stored. Goals keep their line breaks; the other fields are one line.
+    finds stored. Goals keep their line breaks; the other fields are one line,
+    without spaces at its ends (where a line break or tab stood, too).
     Returns ``form`` itself when nothing needed cleaning.
     """
     single = ("name", "period_text", "department", "unit", "updated_at", "updated_by")
     changes: dict[str, Any] = {}
     for attribute in single:
         value = getattr(form, attribute)
-        cleaned = clean_text(value)
+        cleaned = clean_text(value).strip()
         if cleaned != value:
             changes[attribute] = cleaned
     for attribute in ("period_goal", "annual_goal"):
@@ -264,7 +267,7 @@ def clean_form(form: Form) -> Form:
         cleaned = clean_text(value, multiline=True)
         if cleaned != value:
             changes[attribute] = cleaned
-    rows = tuple(Indicator._make(clean_text(cell) for cell in row) for row in form.indicators)
+    rows = tuple(Indicator._make(clean_text(cell).strip() for cell in row) for row in form.indicators)
     if rows != form.indicators:
         changes["indicators"] = rows
     return form.evolve(**changes) if changes else form

@@ -28,7 +28,7 @@ from perftui.export.sheet import LABELS
 from perftui.i18n import N_, gettext as _, load_translations
 from perftui.importing.text import FormatError
 from perftui.core.model import Form, Funding, Indicator, doc_length_problem
-from perftui.core.normalize import fold
+from perftui.core.normalize import clean_text, fold
 
 JSON, CSV, TEXT = "json", "csv", "text"
 _ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
@@ -157,8 +157,11 @@ def _form_from_json(doc: Any, where: str, source: str) -> Form:
     for number, row in enumerate(rows):
         if not (isinstance(row, list) and len(row) == 4 and all(isinstance(cell, str) for cell in row)):
             raise fail(f"indicators[{number}]", _("每条指标应为四段文本：一级、二级、三级、指标值"))
-    goals = {scope: goals.get(scope, "") for scope in ("period", "annual")}
-    doc = {**doc, "funding": clean_funding, "goals": goals, "indicators": rows, "revision": revision}
+    # The door first (clean_text), then the lengths: an escape sequence is not text that counts.
+    texts = {key: clean_text(doc.get(key, "")) for key in ("name", "period", "department", "unit", "updated_at", "updated_by")}
+    goals = {scope: clean_text(goals.get(scope, ""), multiline=True) for scope in ("period", "annual")}
+    rows = [[clean_text(cell) for cell in row] for row in rows]
+    doc = {**doc, **texts, "funding": clean_funding, "goals": goals, "indicators": rows, "revision": revision}
     problem = doc_length_problem(doc)  # before from_doc, which would call it damage
     if problem is not None:
         raise FormatError(source, None, f"{where}：{problem}")
@@ -242,7 +245,8 @@ def parse_csv(text: str, source: str) -> list[Form]:
     if rows and _is_table_export(rows[0][1]):
         raise FormatError(source, 1, _not_forms_message())
     for line, row in rows:
-        cells = [*map(csvfile.restored, row), *[""] * (5 - len(row))]
+        # Each cell through the door first: a label with a control character in it is still the label.
+        cells = [*(clean_text(csvfile.restored(cell), multiline=True) for cell in row), *[""] * (5 - len(row))]
         if not any(cell.strip() for cell in cells):
             continue
         first, second = _spelling(cells[0]), _spelling(cells[1])

@@ -14,6 +14,7 @@ the line and the reason.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -333,8 +334,23 @@ def parse_text(text: str, source: str = "<text>") -> list[Form]:
 UTF8, GB18030 = "utf-8", "gb18030"
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def decode_detected(data: bytes, source: str) -> tuple[str, str]:
-    """The text and the encoding it was in: UTF-8 (with or without BOM), else GB18030."""
+    """The text and the encoding it was in: UTF-16/32 with a BOM, UTF-8 (with or without BOM), else GB18030.
+
+    Windows Notepad and Excel's "Unicode text" save UTF-16 with a BOM, whose
+    every other byte is NUL: the BOM is checked before the NULs that mean binary.
+    """
+    for bom, encoding in _BOMS:  # UTF-32 first: its little-endian BOM starts with UTF-16's
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                raise FormatError(source, None, _("文件以 {encoding} 标记开头，内容却不是 {encoding} 编码").format(
+                    encoding=encoding.upper())) from None
     if b"\x00" in data[:8192]:
         raise FormatError(source, None, _("这是二进制文件，不是文本格式的绩效目标表"))
     try:
