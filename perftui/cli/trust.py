@@ -180,6 +180,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     problem = verdict.first_break
     if problem is not None:
         print(_("历史记录与数据库不符：{where}：{reason}").format(where=_break_place(problem), reason=problem.reason))
+        if verdict.breaks > 1:
+            print(_("另有 {n} 处不符（多由这一处引起）。").format(n=verdict.breaks - 1))
         return EXIT_FINDINGS
     if not verdict.entries:
         print(_("还没有任何修改记录，无需核对。"))

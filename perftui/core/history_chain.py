@@ -34,7 +34,8 @@ from typing import Any
 from perftui.core.history import DELETED, HistoryError, apply_changes
 from perftui.i18n import gettext as _
 
-#: The fields of a stored form that its ``form_hash`` covers: all of them.
+#: The fields every stored form has (a missing one hashes as null). Any other
+#: key a document holds is hashed too: a field added by hand is an edit.
 _FORM_KEYS = (
     "id", "revision", "year", "name", "period", "department", "unit", "funding", "goals",
     "layout", "indicators", "updated_at", "updated_by", "deleted_at",
@@ -50,7 +51,9 @@ def _canonical(value: Any) -> bytes:
 
 def form_state(doc: Mapping[str, Any]) -> dict[str, Any]:
     """The hashed view of a stored form: every field, a missing one as null, not deleted as ""."""
-    state = {key: copy.deepcopy(doc.get(key)) for key in _FORM_KEYS}
+    state = copy.deepcopy(dict(doc))
+    for key in _FORM_KEYS:
+        state.setdefault(key, None)
     state["deleted_at"] = state["deleted_at"] or ""
     return state
 
@@ -102,6 +105,7 @@ class Verdict:
     versions: int  # versions checked
     unchecked_forms: int  # forms with no hashed entry (untouched since before the chain)
     first_break: Break | None
+    breaks: int = 0  # all the places that disagree, the first one included
 
     @property
     def holds(self) -> bool:
@@ -136,13 +140,14 @@ def walk_back(
     :class:`Break`. Entries without hashes (written before the chain) end the
     walk: nothing older can be checked.
     """
-    form_id, name = str(form_doc.get("id", "")), str(form_doc.get("name", ""))
+    form_id, today = str(form_doc.get("id", "")), str(form_doc.get("name", ""))
     state = form_state(form_doc)
     expected = state.get("revision")
     for position, entry in reversed(entries):
         revision = entry.get("revision")
         if type(revision) is int and (revision < down_to or "form_hash" not in entry):
             return None
+        name = str(entry.get("form_name") or today)  # as the entry recorded it: what `history` shows
         if revision != expected:
             return Break(position, entry, form_id, name, _missing(expected, entry))
         if form_hash(state) != entry["form_hash"]:
@@ -175,25 +180,23 @@ def _missing(expected: Any, entry: Mapping[str, Any]) -> str:
 
 def verify(forms: Iterable[Mapping[str, Any]], history: Sequence[Mapping[str, Any]]) -> Verdict:
     """Check the chain of ``history`` and that replaying it gives ``forms`` (every stored form, deleted too)."""
-    chain_start, first = None, None
+    chain_start, chain_break, replay_breaks = None, None, []
 
     def found(problem: Break) -> None:
-        nonlocal first
-        if first is None or problem.position < first.position:
-            first = problem
+        replay_breaks.append(problem)
 
     previous = ""
     for position, entry in enumerate(history, start=1):
         if "hash" not in entry:
             if chain_start is not None:
-                found(_break(position, entry, _("这条记录没有校验码：它是在 perftui 之外写入或改动的")))
+                chain_break = _break(position, entry, _("这条记录没有校验码：它是在 perftui 之外写入或改动的"))
                 break
             previous = ""
             continue
         if chain_start is None:
             chain_start = position
         if entry_hash(entry, previous) != entry.get("hash"):
-            found(_break(position, entry, _("这条记录被改动过、删去了前面的记录或顺序被调换（校验码不符）")))
+            chain_break = _break(position, entry, _("这条记录被改动过、删去了前面的记录或顺序被调换（校验码不符）"))
             break
         previous = entry["hash"]
 
@@ -225,7 +228,12 @@ def verify(forms: Iterable[Mapping[str, Any]], history: Sequence[Mapping[str, An
         if form_id not in stored and any("form_hash" in entry for _, entry in own):
             position, entry = own[-1]
             found(_break(position, entry, _("这条记录所记的表已不在数据库中：它是在 perftui 之外删去的")))
-    return Verdict(len(history), chain_start, checked, versions, unchecked, first)
+    # A broken chain names the entry that was edited (or follows a removed one);
+    # the versions that then disagree are its consequences, so it comes first.
+    # Otherwise the oldest entry whose version disagrees with the forms.
+    breaks = ([chain_break] if chain_break else []) + sorted(replay_breaks, key=lambda b: b.position)
+    first = breaks[0] if breaks else None
+    return Verdict(len(history), chain_start, checked, versions, unchecked, first, len(breaks))
 
 
 def _break(position: int, entry: Mapping[str, Any], reason: str) -> Break:
