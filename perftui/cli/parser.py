@@ -114,6 +114,7 @@ def _main(argv: list[str], stdout, stderr) -> int:
     if args.handler is cmd_tui:  # the app draws on the terminal itself
         sys.stdout, sys.stderr = stdout, stderr
     try:
+        read_only(args)  # a PERFTUI_READ_ONLY that means nothing is refused by every command, first
         code = args.handler(args)
         for warning in args.warnings:  # after the output, and never on top of an error's one line
             print(f"perftui: {warning}", file=sys.stderr)
