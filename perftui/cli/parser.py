@@ -107,7 +107,7 @@ def _main(argv: list[str], stdout, stderr) -> int:
         return EXIT_ERROR
     if any("\x00" in argument for argument in argv):
         # A real command line cannot carry one (execve's strings end at NUL); a caller of main() can.
-        print(_("perftui: 参数中不能有空字符（NUL）"), file=sys.stderr)
+        print("perftui: " + _("参数中不能有空字符（NUL）"), file=sys.stderr)
         return EXIT_USAGE
     args = build_parser().parse_args(argv)
     args.warnings = []

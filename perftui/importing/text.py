@@ -347,10 +347,14 @@ def decode_detected(data: bytes, source: str) -> tuple[str, str]:
     for bom, encoding in _BOMS:  # UTF-32 first: its little-endian BOM starts with UTF-16's
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding
+                text = data.decode(encoding)
             except UnicodeDecodeError:
+                text = "\uffff"
+            # Any bytes of even length decode as UTF-16; text does not hold NULs or noncharacters.
+            if "\x00" in text or "\uffff" in text or "\ufffe" in text:
                 raise FormatError(source, None, _("文件以 {encoding} 标记开头，内容却不是 {encoding} 编码").format(
-                    encoding=encoding.upper())) from None
+                    encoding=encoding.upper()))
+            return text, encoding
     if b"\x00" in data[:8192]:
         raise FormatError(source, None, _("这是二进制文件，不是文本格式的绩效目标表"))
     try:
