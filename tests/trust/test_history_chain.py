@@ -174,9 +174,9 @@ def test_an_old_database_without_hashes_is_checked_from_where_the_chain_starts(c
 
 def test_a_restored_backup_continues_the_chain(capsys, busy_db):
     from perftui.services.restore import restore
-    from storage.backup import Backups
+    from perftui.services.repository import open_backups
 
-    backup = Backups(busy_db).list()[-1]
+    backup = open_backups(busy_db).list()[-1]
     restore(busy_db, backup, actor=Actor("alice", ""))
     assert _repo(busy_db).verify().holds
     assert run_cli(capsys, "--db", busy_db, "verify")[0] == 0

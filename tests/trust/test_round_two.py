@@ -23,7 +23,7 @@ import storage
 from perftui.core.model import Form, Indicator
 from perftui.export import csvfile
 from perftui.export.contents import Amount
-from perftui.services.repository import Repository
+from perftui.services.repository import Repository, open_backups
 from storage.backup import Backups, backup_folder
 from tests.trust.conftest import ROOT, run_cli
 
@@ -133,7 +133,7 @@ def test_an_xlsx_of_a_name_with_control_characters_is_written(capsys, seeded, tm
 def _targets(db_path):
     link = db_path.parent / "link-to-db.json"
     link.symlink_to(db_path)
-    backup = Backups(db_path).list()[0].path
+    backup = open_backups(db_path).list()[0].path
     from perftui.config import drafts_folder
 
     drafts = drafts_folder()
@@ -332,15 +332,15 @@ def test_a_hostile_json_file_is_refused_in_one_line(capsys, seeded, tmp_path, co
 
 def test_a_committed_import_whose_backup_failed_is_a_success_with_a_warning(capsys, monkeypatch, db_path, seed_path):
     """The forms were in; the disk was full only for the copy made after creating the database."""
-    def full(self):
-        raise storage.StorageWriteError(os.path.join(self.folder, "created.json"), OSError(errno.ENOSPC, "No space"))
+    def full(self, reason="created"):
+        raise storage.BackupError(self.folder, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
 
     monkeypatch.setattr(Backups, "copy_current", full)
     code, out, err = run_cli(capsys, "--db", db_path, "import", seed_path)
     assert code == 0
     assert "新增 8" in out
     (line,) = err.strip().splitlines()
-    assert "修改已保存" in line and "备份未能写入" in line and "磁盘已满" in line
+    assert "修改已保存" in line and "磁盘已满" in line
     assert len(Repository.open(db_path).forms()) == 8
 
 
