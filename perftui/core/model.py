@@ -194,13 +194,14 @@ MAX_INDICATORS = 500
 _STAMP_LIMIT = 200  # updated_at, updated_by: written by perftui, never long
 
 
-def check_doc_shape(doc: dict[str, Any]) -> tuple[tuple[str, ...], bool]:
+def check_doc_shape(doc: dict[str, Any], *, scan: bool = True) -> tuple[tuple[str, ...], bool]:
     """Check a stored form's fields have the types and sizes a form needs; cheap, for every read.
 
     Returns the text fields (name, period, department, unit, the two goals,
-    updated_at, updated_by) and whether any text may need cleaning. Raises
-    KeyError, TypeError or ValueError for a document that is not a form (the
-    amounts are checked where they are read, by :meth:`Funding.from_doc`).
+    updated_at, updated_by) and, with ``scan``, whether any text may need
+    cleaning. Raises KeyError, TypeError or ValueError for a document that is
+    not a form (the amounts are checked where they are read, by
+    :meth:`Funding.from_doc`).
     """
     goals, rows = doc["goals"], doc["indicators"]
     if type(rows) is not list or not all(type(row) is list and len(row) == 4 for row in rows):
@@ -212,23 +213,24 @@ def check_doc_shape(doc: dict[str, Any]) -> tuple[tuple[str, ...], bool]:
         doc["name"], doc["period"], doc["department"], doc["unit"],
         goals["period"], goals["annual"], doc.get("updated_at", ""), doc.get("updated_by", ""),
     )
-    lines = "".join(texts[:4] + texts[6:])  # TypeError unless every field is text
-    goal_text = texts[4] + texts[5]
+    joined = "".join(texts)  # TypeError unless every field is text
     year, revision = doc["year"], doc.get("revision") or 0
     if (year is not None and type(year) is not int) or type(revision) is not int:
         raise TypeError("year and revision are whole numbers")
-    suspect = needs_cleaning(lines) or needs_cleaning(cells) or needs_cleaning(goal_text, multiline=True)
-    if max(map(len, texts)) > _SHORTEST_LIMIT or len(cells) > _CELLS_READ_GUARD:
-        _check_lengths(texts, rows, suspect)  # rarely: only when some text is long at all
+    # One scan of what the type checks joined anyway; a line break counts as
+    # harmless here (goals hold them; elsewhere one only breaks a table's line).
+    suspect = scan and (needs_cleaning(joined, multiline=True) or needs_cleaning(cells, multiline=True))
+    if len(joined) + len(cells) > _READ_GUARD:
+        _check_lengths(texts, rows, suspect)  # rarely: only a form larger than a big real one
     return texts, suspect
 
 
-_SHORTEST_LIMIT = min(min(TEXT_LIMITS.values()), _STAMP_LIMIT)
-# Reading checks each indicator cell only when a form's cells hold this much
-# in all: measuring every cell of ten thousand forms on every read costs more
-# than a cell a little over its limit could (the limit is enforced exactly
-# where text comes in, by length_problem).
-_CELLS_READ_GUARD = 4 * max(CELL_LIMITS)
+# Reading checks each field's length only when a form's text is this long in
+# all (the single-line limits together, and more than any real form): measuring
+# each field of ten thousand forms on every read costs more than a field a
+# little over its limit could. Exact limits are enforced where text comes in
+# (length_problem); reading is for damage like a 19.5 MB name.
+_READ_GUARD = sum(TEXT_LIMITS.values()) + _STAMP_LIMIT * 2
 
 
 def _check_lengths(texts: tuple[str, ...], rows: list[list[str]], suspect: bool) -> None:
@@ -251,10 +253,17 @@ def clean_form(form: Form) -> Form:
     The one door for text into a form, whatever its source: importers call it
     on what they read, the editor's draft on what was typed or pasted, the
     repository on everything it stores, and :meth:`Form.from_doc` on what it
-    finds stored. Goals keep their line breaks; the other fields are one line,
-    without spaces at its ends (where a line break or tab stood, too).
-    Returns ``form`` itself when nothing needed cleaning.
+    finds stored. Goals keep their line breaks; the other fields are one line
+    (a line break becomes a space, and spaces at the ends of a cleaned field
+    go). Returns ``form`` itself when nothing needed cleaning.
     """
+    lines = "".join((form.name, form.period_text, form.department, form.unit, form.updated_at, form.updated_by))
+    if not (
+        needs_cleaning(lines)
+        or needs_cleaning("".join(chain.from_iterable(form.indicators)))
+        or needs_cleaning(form.period_goal + form.annual_goal, multiline=True)
+    ):
+        return form  # one scan: nearly every form, on every save and import
     single = ("name", "period_text", "department", "unit", "updated_at", "updated_by")
     changes: dict[str, Any] = {}
     for attribute in single:

@@ -158,9 +158,10 @@ def _form_from_json(doc: Any, where: str, source: str) -> Form:
         if not (isinstance(row, list) and len(row) == 4 and all(isinstance(cell, str) for cell in row)):
             raise fail(f"indicators[{number}]", _("每条指标应为四段文本：一级、二级、三级、指标值"))
     # The door first (clean_text), then the lengths: an escape sequence is not text that counts.
-    texts = {key: clean_text(doc.get(key, "")) for key in ("name", "period", "department", "unit", "updated_at", "updated_by")}
+    single = ("name", "period", "department", "unit", "updated_at", "updated_by")
+    texts = {key: clean_text(doc.get(key, "")).strip() for key in single}
     goals = {scope: clean_text(goals.get(scope, ""), multiline=True) for scope in ("period", "annual")}
-    rows = [[clean_text(cell) for cell in row] for row in rows]
+    rows = [[clean_text(cell).strip() for cell in row] for row in rows]
     doc = {**doc, **texts, "funding": clean_funding, "goals": goals, "indicators": rows, "revision": revision}
     problem = doc_length_problem(doc)  # before from_doc, which would call it damage
     if problem is not None:
