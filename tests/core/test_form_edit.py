@@ -62,7 +62,7 @@ def test_full_width_and_grouped_amounts_are_read(labour, typed, expected):
 
 @pytest.mark.parametrize(
     ("typed", "words"),
-    [("9a8", "数字"), ("-98", "负数"), ("98.123", "两位小数"), ("100000000", "过大")],
+    [("9a8", "数字"), ("-98", "负数"), ("98.1234567", "六位小数"), ("100000000", "过大")],
 )
 def test_unreadable_amounts_are_problems_not_exceptions(labour, typed, words):
     draft = parse_draft(labour, field_texts(labour) | {"funding.annual.fiscal": typed})
