@@ -210,16 +210,34 @@ OTHER_FORM_TYPES = ((re.compile(r"自评|绩效评价"), SELF_EVALUATION), (re.c
 #: Indicator headers of a 自评表 or 监控表 (what was achieved, not what is aimed at).
 EVALUATION_HEADERS = re.compile(r"^(?:得分|自评得分|偏差原因.*|实际完成值|全年实际值|执行情况|.*执行数|.*月执行情况|完成值)$")
 
-FURNITURE = re.compile(
-    r"盖章|签字|签章|填表人|填报人|^联系电话|^电话[:：]|填报日期|填表日期|^日期[:：]|审核意见|初审意见|审批意见"
-    r"|^注[:：]|^说明[:：]|^备注[:：]|^公开\d+表$|^附表\s*\d*$|^附件\s*[\d-]*$|^表\s*\d+$|^第\s*\d+\s*页|^共\s*\d+\s*页"
-    r"|^[-—–]\s*\d+\s*[-—–]$|^\d+$|^page\s*\d+"
-    , re.IGNORECASE,
+#: Rows of signatures and approvals around the table: never data.
+SIGNATURE = re.compile(r"盖章|签字|签章|填表人|填报人|审核意见|初审意见|审批意见|复核人|负责人签")
+#: Lines of one cell that are page furniture: notes, table and page numbers.
+LINE_FURNITURE = re.compile(
+    r"^(?:注[:：]|说明[:：]|备注[:：]|公开\d+表|附表\s*\d*|附件\s*[\d-]*|表\s*\d+|第\s*\d+\s*页.*|共\s*\d+\s*页.*"
+    r"|[-—–]\s*\d+\s*[-—–]|\d+|page\s*\d+.*|填报日期.*|日期[:：].*|联系电话.*|[(（]?盖章[)）]?)$",
+    re.IGNORECASE,
 )
 #: A document-level unit line: 单位：万元, 金额单位：元.
 UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]?\s*(万元|元)$")
 YEAR_TEXT = re.compile(r"[(（]\s*(\d{4})\s*[)）]\s*年度?|(\d{4})\s*年度|[(（]\s*(\d{4})\s*年\s*[)）]")
 TITLE_YEAR = re.compile(r"(\d{4})\s*年")
+
+
+def _normal(text: str) -> str:
+    """How a label is compared: folded (、 -> ","), without spaces or ``*``."""
+    return re.sub(r"\s+", "", fold(text)).replace("*", "")
+
+
+# The tables above are written as forms spell them; compare them as cells are compared.
+HEADER_LABELS = {_normal(key): value for key, value in HEADER_LABELS.items()}
+AMOUNT_LABELS = {_normal(key): value for key, value in AMOUNT_LABELS.items()}
+FUNDING_BLOCKS = frozenset(map(_normal, FUNDING_BLOCKS))
+GOAL_LABELS = {_normal(key): value for key, value in GOAL_LABELS.items()}
+KNOWN_EXTRA_LABELS = frozenset(map(_normal, KNOWN_EXTRA_LABELS))
+COLUMN_LABELS = {_normal(key): value for key, value in COLUMN_LABELS.items()}
+SHEET_COLUMNS = {_normal(key): value for key, value in SHEET_COLUMNS.items()}
+LEVEL_SYNONYMS = {_normal(key): value for key, value in LEVEL_SYNONYMS.items()}
 
 
 @dataclass(frozen=True)
@@ -231,7 +249,8 @@ class Label:
     unit: str | None = None  # "元" or "万元" when the label says "(元)"
 
 
-_ENUMERATOR = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.]|\d+[、.．]|[①-⑩])")
+# fold() has turned 、 into ",": "1、事业收入" arrives as "1,事业收入".
+_ENUMERATOR = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.,]|\d+[、.．,](?!\d)|[①-⑩])")
 _UNIT_IN_LABEL = re.compile(r"[(（](?:单位[:：]?)?(万元|元)[)）]")
 _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 _CODE = re.compile(r"^(?:[\[【(（]\s*\d+\s*[\]】)）]\s*|\d{3,}\s*[-—－_]\s*)")
@@ -239,7 +258,7 @@ _CODE = re.compile(r"^(?:[\[【(（]\s*\d+\s*[\]】)）]\s*|\d{3,}\s*[-—－_]\
 
 @lru_cache(maxsize=8192)
 def label_key(cell: str) -> Label:
-    text = re.sub(r"\s+", "", fold(cell)).replace("*", "")
+    text = _normal(cell)
     unit = None
     match = _UNIT_IN_LABEL.search(text)
     if match:
@@ -402,6 +421,13 @@ def level_name(cell: str) -> str:
         if named in LEVEL_SYNONYMS:
             return LEVEL_SYNONYMS[named]
     return ""
+
+
+@lru_cache(maxsize=4096)
+def sheet_column(cell: str) -> str | None:
+    """The role of a header cell of a one-row-per-indicator sheet (项目名称, 预算数…), if any."""
+    key = label_key(cell).key
+    return SHEET_COLUMNS.get(key) or SHEET_COLUMNS.get(_TRAILING_NOTE.sub("", key))
 
 
 def owner(level2: str) -> str | None:

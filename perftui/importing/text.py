@@ -307,14 +307,19 @@ class _Reader:
         return forms
 
 
-def parse_text(text: str, source: str = "<text>") -> list[Form]:
-    """The forms in ``text``; raises :class:`FormatError` if the text is not forms."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = _Reader(source)
-    for number, line in enumerate(text.splitlines(), start=1):
-        reader.feed(number, _CONTROL.sub("", line))
-    return reader.forms()
+def parse_text(text: str, source: str = "<text>", year: int | None = None) -> list[Form]:
+    """The forms in ``text``; raises :class:`FormatError` if the text is not forms.
+
+    Read by the one recognizer every source goes through (text, .docx, .xlsx,
+    .pdf): :mod:`perftui.importing.recognize`.
+    """
+    from perftui.importing.grid import from_text
+    from perftui.importing.recognize import recognize
+
+    forms = [found.form for found in recognize(from_text(text, source), year)]
+    if not forms:
+        raise FormatError(source, None, _("没有找到绩效目标表（缺少“项目名称”等栏目）"))
+    return forms
 
 
 UTF8, GB18030 = "utf-8", "gb18030"

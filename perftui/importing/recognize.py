@@ -1,0 +1,485 @@
+"""A grid of cells -> the forms in it, by the labels it carries (not by one layout).
+
+The reader walks the rows once. Lines of one cell are titles (which start a
+form and may carry its year), year lines (``(2024年度)``), unit lines
+(``单位：元``), 填报单位 lines, or page furniture. Other rows are read by their
+labels (:mod:`perftui.importing.labels`): a label's value is the next cell,
+unless that cell is another label; a goal label without a value heads a column
+whose text follows on the next rows. A row naming the indicator columns starts
+the indicator table (:mod:`perftui.importing.indicators`), a row naming the
+project together with the indicator columns a budget-system sheet
+(:mod:`perftui.importing.sheets`). A second 项目名称 starts another form.
+
+Nothing is guessed silently: a form without a name, a year or an indicator
+table, a 自评表 or 监控表, or goal text that swallowed indicator rows is refused
+with a :class:`FormatError` naming the file, the line or cell, and the reason,
+and then nothing of that file is imported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from perftui import taxonomy
+from perftui.i18n import N_, gettext as _
+from perftui.importer import FormatError
+from perftui.importing import amounts, labels
+from perftui.importing import funding as funding_rules
+from perftui.importing import indicators as table_rules
+from perftui.importing.grid import Grid
+from perftui.model import Form, Indicator
+from perftui.money import AmountError
+from perftui.normalize import fold
+
+HEADER, GOALS, INDICATORS, AFTER = "header", "goals", "indicators", "after"
+
+KIND_NAMES = {
+    labels.SELF_EVALUATION: N_("绩效自评表"),
+    labels.MONITORING: N_("绩效监控表"),
+}
+
+
+@dataclass(frozen=True)
+class Recognized:
+    """A form read from a grid, with what a preview shows besides the form."""
+
+    form: Form
+    where: int | str  # the line or table row the form starts at
+    unknown: tuple[str, ...] = ()  # labels the reader did not recognize (kept as extra fields)
+    notes: tuple[str, ...] = ()  # how it read what it read (a misspelt label, a derived amount)
+    #: Which 年度 it is, when it came from --year rather than the document.
+    year_given: bool = False
+
+
+@dataclass
+class _Draft:
+    row: int
+    year: int | None = None
+    kind: str | None = None
+    header: dict[str, tuple[int, str]] = field(default_factory=dict)
+    extra_fields: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    slots: list[funding_rules.Slot] = field(default_factory=list)
+    goals: dict[str | None, list[str]] = field(default_factory=lambda: {None: [], "period": [], "annual": []})
+    goal_columns: dict[int, tuple[str, str | None]] = field(default_factory=dict)
+    table: table_rules.Table | None = None
+    table_row: int | None = None
+    section: str = HEADER
+    block_unit: str | None = None
+    unit_line: str = ""  # 填报单位 named above the table
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.header or self.slots or self.table is not None or self.extra_fields)
+
+    def name(self) -> str:
+        return self.header.get(labels.NAME, (0, ""))[1]
+
+
+class _Reader:
+    def __init__(self, grid: Grid, year: int | None):
+        self.grid = grid
+        self.default_year = year
+        self.drafts: list[_Draft] = []
+        self.pending_year: int | None = None
+        self.doc_unit: str | None = None
+        self.unit_line = ""
+        self.sheet_rows: list[Recognized] | None = None
+
+    @property
+    def draft(self) -> _Draft | None:
+        return self.drafts[-1] if self.drafts else None
+
+    def start(self, row: int) -> _Draft:
+        draft = _Draft(row=row, year=self.pending_year, unit_line=self.unit_line)
+        self.drafts.append(draft)
+        return draft
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def read(self) -> None:
+        rows = self.grid.rows
+        for index, cells in enumerate(rows):
+            if self.sheet_rows is not None:
+                return
+            self.feed(index, cells)
+
+    def feed(self, r: int, cells: tuple[str, ...]) -> None:
+        filled = [(index, cell) for index, cell in enumerate(cells) if cell]
+        if not filled:
+            return
+        draft = self.draft
+        if len(filled) == 1 and self._line(r, filled[0][0], filled[0][1]):
+            return
+        if any(labels.SIGNATURE.search(cell) for _i, cell in filled):
+            if draft is not None and draft.section == INDICATORS:
+                draft.section = AFTER
+            return
+        if table_rules.is_header(cells):
+            self._table_header(r, cells)
+            return
+        if draft is not None and draft.section in (INDICATORS, AFTER):
+            if self._starts_form(cells, draft):
+                draft = self.start(r)
+            elif draft.section == AFTER:
+                return
+            else:
+                self._indicator_row(r, cells, filled, draft)
+                return
+        if draft is not None and draft.section == GOALS and not self._has_label(filled):
+            if table_rules.looks_like_indicator_row(cells):
+                self._implicit_table(r, cells, draft)
+                return
+            self._goal_text(filled, draft)
+            return
+        self._header_row(r, cells, filled)
+
+    def _line(self, r: int, column: int, text: str) -> bool:
+        """A row of one cell: a title, year, unit or 填报单位 line, or furniture. False: read on."""
+        folded = re.sub(r"\s+", "", fold(text))
+        label, sep, value = folded.partition(":")
+        if sep and value:
+            found = labels.match(label)
+            if found is not None and found.field == labels.UNIT_FALLBACK:
+                self.unit_line = labels.strip_code(text.split(":", 1)[-1] if ":" in text else text.split("：", 1)[-1])
+                if self.draft is not None and not self.draft.has_content:
+                    self.draft.unit_line = self.unit_line
+                return True
+        unit = labels.UNIT_LINE.match(folded)
+        if unit:
+            self.doc_unit = unit.group(1)
+            return True
+        draft = self.draft
+        if labels.TITLE.search(folded) and len(folded) <= 60 and labels.match(text) is None:
+            kind = next((kind for pattern, kind in labels.OTHER_FORM_TYPES if pattern.search(folded)), None)
+            year = _year_in(folded, title=True)
+            if year is not None:
+                self.pending_year = year
+            if draft is None or draft.has_content:
+                draft = self.start(r)
+            draft.kind = kind or draft.kind
+            if year is not None:
+                draft.year = year
+            return True
+        year_match = labels.YEAR_TEXT.search(folded)
+        if year_match and len(folded) <= 24:
+            year = _year_in(folded)
+            self.pending_year = year
+            if draft is not None and not draft.header and not draft.slots:
+                draft.year = year
+            return True
+        if labels.LINE_FURNITURE.search(folded):
+            return True
+        if draft is not None and draft.section == INDICATORS:
+            if labels.level_name(text):
+                return False  # a row naming only a 一级 or 二级
+            draft.ignored.append(text)
+            return True
+        return False
+
+    def _has_label(self, filled: list[tuple[int, str]]) -> bool:
+        return any(_split_label(cell)[0] is not None for _i, cell in filled)
+
+    def _starts_form(self, cells: tuple[str, ...], draft: _Draft) -> bool:
+        for cell in cells:
+            if not cell:
+                continue
+            found = _split_label(cell)[0]
+            if found is not None and found.kind == "header" and found.field == labels.NAME:
+                return bool(draft.name()) or draft.section in (INDICATORS, AFTER)
+        return False
+
+    # -- header ---------------------------------------------------------------------------
+
+    def _header_row(self, r: int, cells: tuple[str, ...], filled: list[tuple[int, str]]) -> None:
+        tokens: list[tuple[int, str, labels.Match | None]] = []
+        for index, cell in filled:
+            found, label_text, value = _split_label(cell)
+            if found is not None and value:
+                tokens += [(index, label_text, found), (index, value, None)]
+            else:
+                tokens.append((index, cell, found))
+        draft = self.draft
+        if draft is None or (draft.name() and self._starts_form(cells, draft)):
+            if not any(found is not None and found.kind in ("header", "amount", "goal") for _i, _t, found in tokens):
+                if draft is None:
+                    return  # text before the first form
+            else:
+                draft = self.start(r)
+        assert draft is not None
+        if draft.section == GOALS:
+            draft.section = HEADER
+        k = 0
+        while k < len(tokens):
+            column, text, found = tokens[k]
+            following = tokens[k + 1] if k + 1 < len(tokens) else None
+            value = following[1] if following is not None and following[2] is None and not _labelish(following[1]) else None
+            if value is None and following is not None and _takes_text(found) and _is_text_value(tokens, k + 1):
+                value = following[1]  # 资金性质 | 一般公共预算: a label's words as a value
+            value_column = following[0] if value is not None else None
+            adjacent = following is not None and value is None and following[0] <= column + 1
+            step = 2 if value is not None else 1
+            if found is None:
+                if value is not None:
+                    draft.extra_fields.append((_label_text(text), value))
+                    draft.unknown.append(_label_text(text))
+                elif text.rstrip().endswith((":", "：")):
+                    draft.extra_fields.append((_label_text(text), ""))
+                    draft.unknown.append(_label_text(text))
+                else:
+                    draft.ignored.append(text)
+                k += step
+                continue
+            if found.misspelt:
+                draft.notes.append(_("“{written}”按“{known}”读取").format(written=_label_text(text), known=found.misspelt))
+            if found.kind == "header":
+                if value is not None:
+                    old = draft.header.get(found.field)
+                    if old is None or found.priority > old[0]:
+                        draft.header[found.field] = (found.priority, value)
+            elif found.kind == "amount":
+                if adjacent:
+                    draft.block_unit = found.unit or draft.block_unit  # a heading: 项目金额(万元) | 年度资金总额
+                else:
+                    self._amount(r, draft, found, value or "", value_column if value_column is not None else column + 1)
+            elif found.kind == "goal":
+                following_goal = following is not None and following[2] is not None and following[2].kind == "goal"
+                if value is not None:
+                    draft.goals[found.scope].append(value)
+                elif not (found.scope is None and adjacent and following_goal):
+                    draft.goal_columns[column] = ("goal", found.scope)
+                    draft.section = GOALS
+            elif found.kind == "block":
+                draft.block_unit = found.unit or draft.block_unit
+                if value is not None:
+                    draft.extra_fields.append((_label_text(text), value))
+            elif found.kind == "extra":
+                if value is not None:
+                    draft.extra_fields.append((_label_text(text), value))
+                elif draft.section == GOALS or draft.goal_columns:
+                    draft.goal_columns[column] = ("extra", _label_text(text))
+            k += step
+
+    def _amount(self, r: int, draft: _Draft, found: labels.Match, value: str, column: int) -> None:
+        unit = found.unit or draft.block_unit or self.doc_unit or amounts.WAN
+        try:
+            reading = amounts.read(value, unit)
+        except AmountError as error:
+            raise FormatError(self.grid.source, self.grid.where(r, column), str(error)) from None
+        if reading.amount and (reading.unit == amounts.YUAN or (unit == amounts.YUAN and reading.unit is None)):
+            note = _("金额以元填写，已换算为万元（如“{value}”为 {amount} 万元）").format(value=value, amount=reading.amount)
+            if not any(n.startswith(note[:8]) for n in draft.notes):
+                draft.notes.append(note)
+        draft.slots.append(funding_rules.Slot(found.field, found.scope, r, column, reading, self.grid.where(r, column)))
+
+    # -- goals --------------------------------------------------------------------------
+
+    def _goal_text(self, filled: list[tuple[int, str]], draft: _Draft) -> None:
+        for column, text in filled:
+            nearest = min(draft.goal_columns, key=lambda c: (abs(c - column), -c))
+            kind, scope = draft.goal_columns[nearest]
+            if kind == "goal":
+                draft.goals[scope].append(text)
+            elif text:
+                draft.extra_fields.append((scope or "", text))
+
+    # -- indicators -----------------------------------------------------------------------
+
+    def _table_header(self, r: int, cells: tuple[str, ...]) -> None:
+        roles = {labels.sheet_column(cell) for cell in cells if cell}
+        if labels.NAME in roles:
+            from perftui.importing import sheets
+
+            self.sheet_rows = sheets.read(self.grid, r, self.pending_year or self._title_year(), self.default_year)
+            return
+        draft = self.draft
+        if draft is None:
+            draft = self.start(r)
+        if draft.table is not None and draft.table.rows:
+            return  # the header repeated at the top of the next page
+        year = draft.year or self.default_year
+        goal_columns = {scope: column for column, (kind, scope) in draft.goal_columns.items() if kind == "goal" and scope}
+        columns = table_rules.read_header(cells, year, goal_columns)
+        if columns.evaluation and draft.kind is None:
+            draft.kind = labels.SELF_EVALUATION if any("得分" in cell for cell in columns.evaluation) else labels.MONITORING
+        draft.table = table_rules.Table(columns)
+        draft.table_row = r
+        draft.section = INDICATORS
+
+    def _title_year(self) -> int | None:
+        return None
+
+    def _implicit_table(self, r: int, cells: tuple[str, ...], draft: _Draft) -> None:
+        draft.table = table_rules.Table(table_rules.implicit_header(cells))
+        draft.table_row = r
+        draft.section = INDICATORS
+        draft.notes.append(_("指标表没有表头，按“一级指标、二级指标、三级指标、指标值”的顺序读取"))
+        draft.table.feed(cells)
+
+    def _indicator_row(self, r: int, cells: tuple[str, ...], filled, draft: _Draft) -> None:
+        table = draft.table
+        assert table is not None
+        year = draft.year or self.default_year
+        if not table.rows and table_rules.sub_header(cells, table.columns, year):
+            return
+        if table_rules.is_header(cells):
+            return
+        table.feed(cells)
+
+    # -- forms ------------------------------------------------------------------------------
+
+    def recognized(self) -> list[Recognized]:
+        if self.sheet_rows is not None:
+            return self.sheet_rows
+        found = []
+        for draft in self.drafts:
+            if not draft.has_content:
+                continue
+            found.append(self._build(draft))
+        return found
+
+    def _build(self, draft: _Draft) -> Recognized:
+        source, where = self.grid.source, self.grid.where(draft.row)
+        name = " ".join(draft.name().split())
+        if draft.kind is not None:
+            raise FormatError(
+                source, where,
+                _("“{name}”是{kind}，不是绩效目标表；perftui 只导入绩效目标表").format(
+                    name=name or _("（无名称）"), kind=_(KIND_NAMES[draft.kind])
+                ),
+            )
+        if not name:
+            raise FormatError(source, where, _("这张表没有项目名称（“项目名称”一栏空着或没有找到）"))
+        if draft.table is None:
+            raise FormatError(
+                source, where,
+                _("“{name}”没有找到绩效指标表（缺少“一级指标、二级指标、三级指标”表头）").format(name=name),
+            )
+        year = draft.year if draft.year is not None else self.default_year
+        if year is None:
+            raise FormatError(
+                source, where,
+                _("“{name}”没有年度：文件中没有“（2024年度）”一行或带年度的标题；请用 --year 指定年度").format(name=name),
+            )
+        _refuse_swallowed(source, where, name, draft)
+        header = {key: value for key, (_priority, value) in draft.header.items()}
+        period_text = header.get(labels.PERIOD, "")
+        if not period_text and (header.get(labels.PERIOD_START) or header.get(labels.PERIOD_END)):
+            period_text = _("{start}至{end}").format(
+                start=header.get(labels.PERIOD_START, ""), end=header.get(labels.PERIOD_END, "")
+            )
+        unit = header.get(labels.UNIT) or header.get(labels.UNIT_FALLBACK) or draft.unit_line
+        resolved = funding_rules.resolve(draft.slots, period_text, year)
+        rows = draft.table.finish()
+        notes = list(draft.notes)
+        for key in resolved.summed:
+            notes.append(_("{field}空着，取其中各项之和").format(field=_field_name(key)))
+        if resolved.copied:
+            notes.append(
+                _("项目在本年度内（或未写实施期）：{fields}与另一栏相同").format(
+                    fields="、".join(_field_name(key) for key in resolved.copied)
+                )
+            )
+        goals = draft.goals
+        annual_goal = goals["annual"] or (goals[None] if not goals["annual"] else [])
+        period_goal = goals["period"] + (goals[None] if goals["annual"] else [])
+        form = Form(
+            year=year,
+            name=name,
+            period_text=period_text,
+            department=labels.strip_code(header.get(labels.DEPARTMENT, "")),
+            unit=labels.strip_code(unit),
+            period_funding=resolved.period,
+            annual_funding=resolved.annual,
+            period_goal="\n".join(period_goal),
+            annual_goal="\n".join(annual_goal),
+            indicators=tuple(rows),
+            layout=taxonomy.infer_layout(row.level1 for row in rows),
+            extra_fields=tuple(draft.extra_fields),
+            amount_notes=tuple(resolved.notes.items()),
+        )
+        return Recognized(
+            form,
+            where,
+            tuple(dict.fromkeys(draft.unknown)),
+            tuple(notes) + tuple(draft.table.notes),
+            year_given=draft.year is None,
+        )
+
+
+def _field_name(key: str) -> str:
+    from perftui.model import FIELD_LABELS
+
+    return _(FIELD_LABELS.get(key, key))
+
+
+def _refuse_swallowed(source: str, where, name: str, draft: _Draft) -> None:
+    """Goal or field text holding indicator rows: the table was not found where it began."""
+    for scope, texts in draft.goals.items():
+        for text in texts:
+            levels = {labels.level_name(word) for word in re.split(r"[\s\t]+", text) if word}
+            levels &= taxonomy.all_level1() | taxonomy.all_level2()
+            if len(levels) >= 2:
+                raise FormatError(
+                    source, where,
+                    _("“{name}”的目标中混进了指标表的内容（{levels}），没有找到指标表的开头").format(
+                        name=name, levels="、".join(sorted(levels))
+                    ),
+                )
+
+
+def _split_label(cell: str) -> tuple[labels.Match | None, str, str]:
+    """A cell that is a label, or "label:value" in one cell; (match, label, value)."""
+    found = labels.match(cell)
+    if found is not None:
+        return found, cell, ""
+    for sep in (":", "："):
+        label, mark, value = cell.partition(sep)
+        if mark and value.strip() and label.strip():
+            found = labels.match(label)
+            if found is not None:
+                return found, label, value.strip()
+    return None, cell, ""
+
+
+def _takes_text(found: labels.Match | None) -> bool:
+    """A label whose value is words (资金性质, 项目名称), not an amount or a goal heading."""
+    return found is None or found.kind in ("header", "extra")
+
+
+def _is_text_value(tokens, index: int) -> bool:
+    """Is tokens[index], an amount's label, a value here: nothing follows it but labels?"""
+    _column, text, found = tokens[index]
+    if found is None or found.kind != "amount" or _split_label(text)[2]:
+        return False
+    after = tokens[index + 1] if index + 1 < len(tokens) else None
+    return after is None or after[2] is not None
+
+
+def _labelish(text: str) -> bool:
+    return labels.match(text) is not None or (text.rstrip().endswith((":", "：")) and len(text) <= 20)
+
+
+def _label_text(text: str) -> str:
+    return " ".join(text.split()).rstrip(":：").strip()
+
+
+def _year_in(text: str, title: bool = False) -> int | None:
+    match = labels.YEAR_TEXT.search(text)
+    if match:
+        return int(next(group for group in match.groups() if group))
+    if title:
+        match = labels.TITLE_YEAR.search(text)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def recognize(grid: Grid, year: int | None = None) -> list[Recognized]:
+    """The forms in ``grid``; ``year`` for forms whose document names none (``--year``)."""
+    reader = _Reader(grid, year)
+    reader.read()
+    return reader.recognized()
