@@ -4,8 +4,8 @@
 ``(元)`` label, ``3,309,840.00元``: all read exactly (元 divided by 10,000 as a
 Decimal, never a float). ``—``, ``/``, ``-`` and ``无`` mean blank. A cell whose
 amount is followed by words (``854万(高标准农田建设400万元,…)``) gives the
-leading amount and keeps the words as a note. A cell with words only (a column
-caption such as ``金额(万元)``) gives no amount.
+leading amount and keeps the words as a note. A column caption where the
+figure would be (``金额(万元)``) gives no amount; other words are refused.
 """
 
 from __future__ import annotations
@@ -57,7 +57,10 @@ def read(text: str, unit: str = WAN) -> Reading:
     if match is None or not match.group("number"):
         if folded.startswith(("-", "−")) and re.match(r"^[-−]\s*\d", folded):
             raise AmountError(_("金额不能为负数：{text}").format(text=" ".join(text.split())))
-        return Reading(None, note=text.strip(), caption=bool(_CAPTION.search(folded)))
+        if _CAPTION.search(folded):
+            return Reading(None, caption=True)  # 金额(万元): a column caption where the figure would be
+        parse_amount(text)  # raises the operator's message: 金额只能包含数字和小数点
+        return Reading(None)  # pragma: no cover - parse_amount refuses every text without digits
     written = match.group("unit")
     rest = match.group("rest").strip()
     digits = match.group("number").replace(",", "")

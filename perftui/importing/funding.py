@@ -11,7 +11,8 @@ and what its cell read. The rules, in order:
   order; a form whose amounts are all unmarked gives its year's;
 - 财政拨款 is its head label (财政拨款, 财政拨款小计), else the sum of its parts
   (中央/省级/市级资金, 一般公共预算…); 其他资金 likewise (自有资金小计 + 其他收入);
-- a 金额 left blank while its parts are given is their sum;
+- a 金额 whose cell holds a caption (金额(万元)) or that has no row, while its
+  parts are given, is their sum; one left blank stays blank;
 - when the project's period lies within the form's year (or is not given), a
   figure given on one side only stands for both: a one-year 项目金额 164 is
   also its 年度金额. A side that has the label but leaves it blank stays blank.
@@ -24,8 +25,8 @@ from decimal import Decimal
 
 from perftui.importing import labels
 from perftui.importing.amounts import Reading
-from perftui.model import Funding
-from perftui.period import parse_period
+from perftui.core.model import Funding
+from perftui.core.period import parse_period
 
 PARTS = ("total", "fiscal", "other")
 
@@ -71,7 +72,10 @@ def resolve(slots: list[Slot], period_text: str, year: int | None) -> Resolved:
             present[scope].add("total")
             values[scope]["total"] = next((s.reading.amount for s in totals if s.reading.amount is not None), None)
             _note(notes, f"funding.{scope}.total", totals)
-        if values[scope].get("total") is None and (
+        # A 金额 whose cell holds a caption (金额(万元)) or that has no row at all is the sum of
+        # its parts; one left blank stays blank (the form is incomplete, and says so).
+        no_figure = all(slot.reading.caption for slot in totals)
+        if no_figure and values[scope].get("total") is None and (
             values[scope].get("fiscal") is not None or values[scope].get("other") is not None
         ):
             values[scope]["total"] = _sum((values[scope].get("fiscal"), values[scope].get("other")))

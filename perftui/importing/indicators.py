@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from perftui import taxonomy
+from perftui.core import taxonomy
 from perftui.importing import labels
-from perftui.model import Indicator
-from perftui.normalize import fold
+from perftui.core.model import Indicator
+from perftui.core.normalize import fold
 
 _ANNUAL_MARKS = ("年度", "本年", "当年", "全年")
 _PERIOD_MARKS = ("中期", "实施期")

@@ -21,16 +21,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from perftui import taxonomy
+from perftui.core import taxonomy
 from perftui.i18n import N_, gettext as _
-from perftui.importer import FormatError
+from perftui.importing.text import FormatError
 from perftui.importing import amounts, labels
 from perftui.importing import funding as funding_rules
 from perftui.importing import indicators as table_rules
 from perftui.importing.grid import Grid
-from perftui.model import Form, Indicator
-from perftui.money import AmountError
-from perftui.normalize import fold
+from perftui.core.model import Form, Indicator
+from perftui.core.money import AmountError
+from perftui.core.normalize import fold
 
 HEADER, GOALS, INDICATORS, AFTER = "header", "goals", "indicators", "after"
 
@@ -411,7 +411,7 @@ class _Reader:
 
 
 def _field_name(key: str) -> str:
-    from perftui.model import FIELD_LABELS
+    from perftui.core.model import FIELD_LABELS
 
     return _(FIELD_LABELS.get(key, key))
 

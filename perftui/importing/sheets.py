@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from perftui import taxonomy
+from perftui.core import taxonomy
 from perftui.i18n import gettext as _
-from perftui.importer import FormatError
+from perftui.importing.text import FormatError
 from perftui.importing import amounts, labels
 from perftui.importing import indicators as table_rules
 from perftui.importing.grid import Grid
-from perftui.model import Form
-from perftui.money import AmountError
+from perftui.core.model import Form
+from perftui.core.money import AmountError
 
 _TOTAL_WORDS = ("合计", "小计", "总计", "单位合计", "部门合计")
 
@@ -123,7 +123,7 @@ def read(grid: Grid, header_row: int, document_year: int | None, default_year: i
                 _("“{name}”没有年度：文件中没有“（2024年度）”一行或带年度的标题；请用 --year 指定年度").format(name=project.name),
             )
         rows = project.table.finish() if project.table is not None else []
-        from perftui.model import Funding
+        from perftui.core.model import Funding
 
         form = Form(
             year=year,

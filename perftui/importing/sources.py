@@ -11,9 +11,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from perftui import importer
+from perftui.importing import text as importer
 from perftui.i18n import gettext as _
-from perftui.importer import FormatError
+from perftui.importing.text import FormatError
 from perftui.importing import grid as grids
 from perftui.importing.recognize import Recognized, recognize
 
