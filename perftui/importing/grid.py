@@ -31,7 +31,7 @@ TEXT, DOCX, XLSX, PDF = "text", "docx", "xlsx", "pdf"
 # Control characters carry nothing a form needs, and an escape sequence kept in
 # a name would be replayed on every terminal that lists it.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+_WORD = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -79,14 +79,15 @@ def clean(text: str) -> str:
 
 
 def _cell_lines(text: str) -> str:
-    """Lines wrapped inside a cell joined again: CJK without a space, other text with one."""
+    """Lines wrapped inside a cell joined again: with a space between two words, else without."""
     parts = [part.strip() for part in text.replace("\r", "\n").split("\n")]
     parts = [part for part in parts if part]
     if not parts:
         return ""
     joined = parts[0]
     for part in parts[1:]:
-        gap = "" if _CJK.match(joined[-1]) or _CJK.match(part[0]) else " "
+        # A line broken inside Chinese text or a number needs no space; between words it does.
+        gap = " " if _WORD.match(joined[-1]) and _WORD.match(part[0]) else ""
         joined += gap + part
     return joined
 
