@@ -78,6 +78,16 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\t", " ")).strip()
 
 
+def _clean_lines(text: str) -> str:
+    """Like :func:`clean`, keeping the cell's own line breaks."""
+    return "\n".join(clean(line) for line in _kept_lines(text).split("\n") if clean(line))
+
+
+def _kept_lines(text: str) -> str:
+    """A cell's own line breaks (paragraphs in Word, Alt+Enter in Excel) kept; blank lines dropped."""
+    return "\n".join(line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip())
+
+
 def _cell_lines(text: str) -> str:
     """Lines wrapped inside a cell joined again: with a space between two words, else without."""
     parts = [part.strip() for part in text.replace("\r", "\n").split("\n")]
@@ -124,7 +134,7 @@ def from_docx(path: Path, source: str) -> Grid:
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:p"):
             paragraph_number += 1
-            text = clean(_cell_lines("".join(node.text or "" for node in element.iter(qn("w:t")))))
+            text = clean("".join(node.text or "" for node in element.iter(qn("w:t"))))
             rows.append((text,))
             places.append(_("第{number}段").format(number=paragraph_number))
         elif element.tag == qn("w:tbl"):
@@ -134,7 +144,7 @@ def from_docx(path: Path, source: str) -> Grid:
                 cells: list[str] = [""] * _grid_before(tr, qn)
                 for tc in tr.tc_lst:
                     merge = tc.vMerge
-                    text = "" if merge == "continue" else clean(_cell_lines(_Cell(tc, table).text))
+                    text = "" if merge == "continue" else _clean_lines(_Cell(tc, table).text)
                     cells.append(text)
                     cells.extend([""] * (max(1, tc.grid_span) - 1))
                 rows.append(tuple(cells))
@@ -175,7 +185,7 @@ def from_xlsx(path: Path, source: str) -> list[Grid]:
         rows: list[tuple[str, ...]] = []
         places: list[int | str] = []
         for number, row in enumerate(sheet.iter_rows(), start=1):
-            rows.append(tuple(clean(_cell_lines(sheet_text(cell.value, cell.number_format))) for cell in row))
+            rows.append(tuple(_clean_lines(sheet_text(cell.value, cell.number_format)) for cell in row))
             places.append(number)
         grids.append(Grid(source, XLSX, tuple(rows), tuple(places), sheet=sheet.title))
     return grids
