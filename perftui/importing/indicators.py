@@ -82,6 +82,7 @@ def read_header(cells: tuple[str, ...], year: int | None, goal_columns: dict[str
             columns.evaluation.append(cell)
         else:
             columns.extras[index] = _header_text(cell)
+    _name_weights(columns, sets)
     annual = _annual_set(sets, texts, goal_columns)
     for number, found in enumerate(sets):
         if number == annual:
@@ -98,6 +99,22 @@ def read_header(cells: tuple[str, ...], year: int | None, goal_columns: dict[str
                 del columns.extras[index]
                 break
     return columns
+
+
+def _name_weights(columns: Columns, sets: list[dict[str, int]]) -> None:
+    """A 审批表's 分值 beside its 一级 and 二级 too: each kept under what it scores."""
+    named = {columns.level1: "一级指标分值"} if columns.level1 is not None else {}
+    for found in sets:
+        if labels.LEVEL2 in found:
+            named[found[labels.LEVEL2]] = "二级指标分值"
+        if labels.INDICATOR_NAME in found:
+            named[found[labels.INDICATOR_NAME]] = labels.WEIGHT
+    for index, key in list(columns.extras.items()):
+        if key != labels.WEIGHT:
+            continue
+        left = [column for column in named if column < index]
+        if left:
+            columns.extras[index] = named[max(left)]
 
 
 def _header_text(cell: str) -> str:

@@ -164,6 +164,7 @@ COLUMN_LABELS: dict[str, str] = {
 #: Year-named value columns: "2024年目标值" (the year's when it is the form's year),
 #: "2023年实际完成值" (last year's), "预期2025年实现值".
 _YEAR_VALUE = re.compile(r"(?:预期)?(\d{4})年度?(?:目标值|指标值|计划值|实现值|预期值)")
+_EXPECTED_VALUE = re.compile(r"预期.*实现值|预期.*指标值|预计.*完成值")
 _YEAR_ACTUAL = re.compile(r"(\d{4})年度?实际(?:完成)?(?:值|数|情况)")
 
 #: Columns of the one-row-per-indicator sheets the budget systems export.
@@ -379,6 +380,8 @@ def column(cell: str, year: int | None = None) -> str | None:
     match = _YEAR_ACTUAL.fullmatch(key)
     if match:
         return LAST_VALUE
+    if _EXPECTED_VALUE.fullmatch(key):
+        return VALUE
     match = _YEAR_VALUE.fullmatch(key)
     if match:
         if year is None or int(match.group(1)) >= year:
