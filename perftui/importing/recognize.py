@@ -129,10 +129,10 @@ class _Reader:
             else:
                 self._indicator_row(r, cells, filled, draft)
                 return
+        if draft is not None and draft.table is None and table_rules.looks_like_indicator_row(cells):
+            self._implicit_table(r, cells, draft)
+            return
         if draft is not None and draft.section == GOALS and not self._has_label(filled):
-            if table_rules.looks_like_indicator_row(cells):
-                self._implicit_table(r, cells, draft)
-                return
             self._goal_text(filled, draft)
             return
         self._header_row(r, cells, filled)
@@ -353,6 +353,7 @@ class _Reader:
             )
         if not name:
             raise FormatError(source, where, _("这张表没有项目名称（“项目名称”一栏空着或没有找到）"))
+        _refuse_swallowed(source, where, name, draft)
         if draft.table is None:
             raise FormatError(
                 source, where,
@@ -364,7 +365,6 @@ class _Reader:
                 source, where,
                 _("“{name}”没有年度：文件中没有“（2024年度）”一行或带年度的标题；请用 --year 指定年度").format(name=name),
             )
-        _refuse_swallowed(source, where, name, draft)
         header = {key: value for key, (_priority, value) in draft.header.items()}
         period_text = header.get(labels.PERIOD, "")
         if not period_text and (header.get(labels.PERIOD_START) or header.get(labels.PERIOD_END)):
