@@ -91,10 +91,22 @@ def read_forms(path: str | Path, year: int | None = None) -> FileForms:
     found_grids, kind, encoding = read_grids(path)
     found: list[Recognized] = []
     for one in found_grids:
+        if _is_list_of_forms(one):
+            continue  # the summary sheet of our own xlsx export: its forms follow, one to a sheet
         found.extend(recognize(one, year))
     if not found:
         raise FormatError(str(path), None, _("没有找到绩效目标表（缺少“项目名称”等栏目）"))
     return FileForms(str(path), tuple(found), kind, encoding)
+
+
+def _is_list_of_forms(sheet: grids.Grid) -> bool:
+    """Does the sheet start with the header of a summary or indicator list (ours, in any language)?"""
+    if sheet.kind != grids.XLSX or not sheet.rows:
+        return False
+    from perftui.importing.readback import _is_table_export
+
+    first = next((row for row in sheet.rows if any(row)), ())
+    return bool(first) and _is_table_export(list(first))
 
 
 def _check_size(path: Path, source: str) -> None:
