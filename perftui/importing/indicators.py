@@ -26,6 +26,7 @@ from perftui.core.normalize import fold
 _ANNUAL_MARKS = ("年度", "本年", "当年", "全年")
 _PERIOD_MARKS = ("中期", "实施期")
 _QUALITATIVE = {"定性", "定量", ""}
+_ROW_KEYS = {labels.PERIOD_VALUE, labels.LAST_VALUE, labels.WEIGHT, labels.STANDARD, labels.DIRECTION, labels.NOTE}
 _DIRECTIONS = {"正向", "反向", "正向指标", "反向指标"}
 
 
@@ -91,6 +92,12 @@ def read_header(cells: tuple[str, ...], year: int | None, goal_columns: dict[str
             columns.value = found.get(labels.VALUE, columns.value)
         else:
             columns.period.update(found)
+    if columns.value is None and columns.name is not None:
+        # A value column under a heading nobody listed (指标标准, 目标): the first unnamed one after 三级.
+        unnamed = [i for i, key in sorted(columns.extras.items()) if i > columns.name and key not in _ROW_KEYS]
+        if unnamed:
+            columns.value = unnamed[0]
+            del columns.extras[unnamed[0]]
     if columns.value is None and columns.extras:
         # Only a 中期 value column (指标值(中期)) or a year-named one: take the last value-like column.
         for index, key in sorted(columns.extras.items(), reverse=True):
@@ -175,7 +182,10 @@ class Table:
     def feed(self, cells: tuple[str, ...]) -> None:
         """One table row: a new indicator, a 一级/二级 heading, or nothing."""
         c = self.columns
-        get = lambda index: cells[index] if index is not None and index < len(cells) else ""  # noqa: E731
+
+        def get(index: int | None) -> str:
+            return cells[index] if index is not None and index < len(cells) else ""
+
         level1_text, level2_text = get(c.level1), get(c.level2)
         if not level2_text:
             level2_text = get(c.period.get(labels.LEVEL2))  # the 年度 side left blank: the 中期 side's

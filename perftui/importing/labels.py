@@ -205,7 +205,11 @@ SATISFACTION_LEVEL2 = "服务对象满意度指标"
 
 # -- furniture and form types -------------------------------------------------------------------
 
-TITLE = re.compile(r"(?:绩效目标|目标申报|目标批复|目标审批|目标审核|绩效申报|绩效指标).*表|项目支出.*表$")
+#: A form's title: no sentence punctuation, ending in 表 (and perhaps its year in brackets).
+TITLE = re.compile(
+    r"^[^,.;:，。；：]*(?:绩效目标|目标申报|目标批复|目标审批|目标审核|绩效申报|绩效指标|项目支出|自评|监控)[^,.;:，。；：]*表"
+    r"\s*(?:[(（][^()（）]*[)）])?\s*$"
+)
 SELF_EVALUATION, MONITORING = "self-evaluation", "monitoring"
 OTHER_FORM_TYPES = ((re.compile(r"自评|绩效评价"), SELF_EVALUATION), (re.compile(r"监控"), MONITORING))
 #: Indicator headers of a 自评表 or 监控表 (what was achieved, not what is aimed at).

@@ -184,12 +184,16 @@ class _Reader:
         return any(_split_label(cell)[0] is not None for _i, cell in filled)
 
     def _starts_form(self, cells: tuple[str, ...], draft: _Draft) -> bool:
-        for cell in cells:
-            if not cell:
-                continue
+        """A second 项目名称; or, after a form's indicator table, a row led by a header label
+        (a next form that starts with its 预算部门 or its 资金 rows)."""
+        filled = [cell for cell in cells if cell]
+        for cell in filled:
             found = _split_label(cell)[0]
             if found is not None and found.kind == "header" and found.field == labels.NAME:
                 return bool(draft.name()) or draft.section in (INDICATORS, AFTER)
+        if draft.section in (INDICATORS, AFTER) and filled and not labels.level_name(filled[0]):
+            found = _split_label(filled[0])[0]
+            return found is not None and found.kind in ("header", "amount")
         return False
 
     # -- header ---------------------------------------------------------------------------
@@ -293,7 +297,7 @@ class _Reader:
         if labels.NAME in roles:
             from perftui.importing import sheets
 
-            self.sheet_rows = sheets.read(self.grid, r, self.pending_year or self._title_year(), self.default_year)
+            self.sheet_rows = sheets.read(self.grid, r, self.pending_year, self.default_year)
             return
         draft = self.draft
         if draft is None:
@@ -308,9 +312,6 @@ class _Reader:
         draft.table = table_rules.Table(columns)
         draft.table_row = r
         draft.section = INDICATORS
-
-    def _title_year(self) -> int | None:
-        return None
 
     def _implicit_table(self, r: int, cells: tuple[str, ...], draft: _Draft) -> None:
         draft.table = table_rules.Table(table_rules.implicit_header(cells))

@@ -389,3 +389,35 @@ def test_old_office_files_and_scanned_pdfs_are_refused_in_one_line(tmp_path):
     with pytest.raises(FormatError) as caught:
         read_forms(scanned)
     assert "没有文字（可能是扫描件）" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_next_form_that_starts_with_its_department_is_a_new_form(tmp_path):
+    first = form_text()
+    second = form_text(name="项目支出名称").replace("测试项目", "第二个项目")
+    # The second form's rows in another order: its 主管部门 first, right after the first form's table.
+    lines = second.splitlines()
+    lines[2], lines[3] = lines[3], lines[2]
+    path = tmp_path / "two.txt"
+    path.write_text(first + "\n".join(lines[2:]) + "\n", encoding="utf-8")
+    forms = read_forms(path).forms
+    assert [f.name for f in forms] == ["测试项目", "第二个项目"]
+    assert [len(f.indicators) for f in forms] == [3, 3]
+
+
+def test_goal_words_on_a_line_of_their_own_are_not_a_title(tmp_path):
+    text = form_text().replace(
+        "年度目标\t年度目标文字", "年度目标\t\n\t年度目标文字\n\t完成全部绩效目标，按季度报送统计表。"
+    )
+    (form,) = read_forms_of(text, tmp_path)
+    assert form.annual_goal == "年度目标文字\n完成全部绩效目标，按季度报送统计表。"
+
+
+def test_a_value_column_under_a_heading_nobody_listed(tmp_path):
+    (form,) = read_forms_of(form_text(value_column="目标标准"), tmp_path)
+    assert [row.value for row in form.indicators] == ["≥1个", "良好", "≥90%"]
+
+
+def read_forms_of(text: str, tmp_path):
+    path = tmp_path / "form.txt"
+    path.write_text(text, encoding="utf-8")
+    return read_forms(path).forms
