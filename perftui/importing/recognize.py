@@ -12,89 +12,40 @@ project together with the indicator columns a budget-system sheet
 
 Nothing is guessed silently: a form without a name, a year or an indicator
 table, a 自评表 or 监控表, or goal text that swallowed indicator rows is refused
-with a :class:`FormatError` naming the file, the line or cell, and the reason,
-and then nothing of that file is imported.
+(:func:`perftui.importing.drafts.build`) with a :class:`FormatError` naming the
+file, the line or cell, and the reason, and then nothing of that file is imported.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from perftui.core import taxonomy
-from perftui.i18n import N_, gettext as _
-from perftui.importing.text import FormatError
+from perftui.core.money import AmountError
+from perftui.core.normalize import fold
+from perftui.i18n import gettext as _
 from perftui.importing import amounts, labels
 from perftui.importing import funding as funding_rules
 from perftui.importing import indicators as table_rules
+from perftui.importing.drafts import AFTER, GOALS, HEADER, INDICATORS, Draft, Recognized, build, year_in
 from perftui.importing.grid import Grid
-from perftui.core.model import Form, Indicator
-from perftui.core.money import AmountError
-from perftui.core.normalize import fold
-
-HEADER, GOALS, INDICATORS, AFTER = "header", "goals", "indicators", "after"
-
-KIND_NAMES = {
-    labels.SELF_EVALUATION: N_("绩效自评表"),
-    labels.MONITORING: N_("绩效监控表"),
-}
-
-
-@dataclass(frozen=True)
-class Recognized:
-    """A form read from a grid, with what a preview shows besides the form."""
-
-    form: Form
-    where: int | str  # the line or table row the form starts at
-    unknown: tuple[str, ...] = ()  # labels the reader did not recognize (kept as extra fields)
-    notes: tuple[str, ...] = ()  # how it read what it read (a misspelt label, a derived amount)
-    #: Which 年度 it is, when it came from --year rather than the document.
-    year_given: bool = False
-
-
-@dataclass
-class _Draft:
-    row: int
-    year: int | None = None
-    kind: str | None = None
-    header: dict[str, tuple[int, str]] = field(default_factory=dict)
-    extra_fields: list[tuple[str, str]] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    slots: list[funding_rules.Slot] = field(default_factory=list)
-    goals: dict[str | None, list[str]] = field(default_factory=lambda: {None: [], "period": [], "annual": []})
-    goal_columns: dict[int, tuple[str, str | None]] = field(default_factory=dict)
-    table: table_rules.Table | None = None
-    table_row: int | None = None
-    section: str = HEADER
-    block_unit: str | None = None
-    unit_line: str = ""  # 填报单位 named above the table
-    ignored: list[str] = field(default_factory=list)
-
-    @property
-    def has_content(self) -> bool:
-        return bool(self.header or self.slots or self.table is not None or self.extra_fields)
-
-    def name(self) -> str:
-        return self.header.get(labels.NAME, (0, ""))[1]
-
+from perftui.importing.text import FormatError
 
 class _Reader:
     def __init__(self, grid: Grid, year: int | None):
         self.grid = grid
         self.default_year = year
-        self.drafts: list[_Draft] = []
+        self.drafts: list[Draft] = []
         self.pending_year: int | None = None
         self.doc_unit: str | None = None
         self.unit_line = ""
         self.sheet_rows: list[Recognized] | None = None
 
     @property
-    def draft(self) -> _Draft | None:
+    def draft(self) -> Draft | None:
         return self.drafts[-1] if self.drafts else None
 
-    def start(self, row: int) -> _Draft:
-        draft = _Draft(row=row, year=self.pending_year, unit_line=self.unit_line)
+    def start(self, row: int) -> Draft:
+        draft = Draft(row=row, year=self.pending_year, unit_line=self.unit_line)
         self.drafts.append(draft)
         return draft
 
@@ -155,7 +106,7 @@ class _Reader:
         draft = self.draft
         if labels.TITLE.search(folded) and len(folded) <= 60 and labels.match(text) is None:
             kind = next((kind for pattern, kind in labels.OTHER_FORM_TYPES if pattern.search(folded)), None)
-            year = _year_in(folded, title=True)
+            year = year_in(folded, title=True)
             if year is not None:
                 self.pending_year = year
             if draft is None or draft.has_content:
@@ -166,7 +117,7 @@ class _Reader:
             return True
         year_match = labels.YEAR_TEXT.search(folded)
         if year_match and len(folded) <= 24:
-            year = _year_in(folded)
+            year = year_in(folded)
             self.pending_year = year
             if draft is not None and not draft.header and not draft.slots:
                 draft.year = year
@@ -183,7 +134,7 @@ class _Reader:
     def _has_label(self, filled: list[tuple[int, str]]) -> bool:
         return any(_split_label(cell)[0] is not None for _i, cell in filled)
 
-    def _starts_form(self, cells: tuple[str, ...], draft: _Draft) -> bool:
+    def _starts_form(self, cells: tuple[str, ...], draft: Draft) -> bool:
         """A second 项目名称; or, after a form's indicator table, a row led by a header label
         (a next form that starts with its 预算部门 or its 资金 rows)."""
         filled = [cell for cell in cells if cell]
@@ -267,7 +218,7 @@ class _Reader:
                     draft.goal_columns[column] = ("extra", _label_text(text))
             k += step
 
-    def _amount(self, r: int, draft: _Draft, found: labels.Match, value: str, column: int) -> None:
+    def _amount(self, r: int, draft: Draft, found: labels.Match, value: str, column: int) -> None:
         unit = found.unit or draft.block_unit or self.doc_unit or amounts.WAN
         try:
             reading = amounts.read(value, unit)
@@ -281,7 +232,7 @@ class _Reader:
 
     # -- goals --------------------------------------------------------------------------
 
-    def _goal_text(self, filled: list[tuple[int, str]], draft: _Draft) -> None:
+    def _goal_text(self, filled: list[tuple[int, str]], draft: Draft) -> None:
         for column, text in filled:
             nearest = min(draft.goal_columns, key=lambda c: (abs(c - column), -c))
             kind, scope = draft.goal_columns[nearest]
@@ -313,14 +264,14 @@ class _Reader:
         draft.table_row = r
         draft.section = INDICATORS
 
-    def _implicit_table(self, r: int, cells: tuple[str, ...], draft: _Draft) -> None:
+    def _implicit_table(self, r: int, cells: tuple[str, ...], draft: Draft) -> None:
         draft.table = table_rules.Table(table_rules.implicit_header(cells))
         draft.table_row = r
         draft.section = INDICATORS
         draft.notes.append(_("指标表没有表头，按“一级指标、二级指标、三级指标、指标值”的顺序读取"))
         draft.table.feed(cells)
 
-    def _indicator_row(self, r: int, cells: tuple[str, ...], filled, draft: _Draft) -> None:
+    def _indicator_row(self, r: int, cells: tuple[str, ...], filled, draft: Draft) -> None:
         table = draft.table
         assert table is not None
         year = draft.year or self.default_year
@@ -339,98 +290,8 @@ class _Reader:
         for draft in self.drafts:
             if not draft.has_content:
                 continue
-            found.append(self._build(draft))
+            found.append(build(draft, self.grid, self.default_year))
         return found
-
-    def _build(self, draft: _Draft) -> Recognized:
-        source, where = self.grid.source, self.grid.where(draft.row)
-        name = " ".join(draft.name().split())
-        if draft.kind is not None:
-            raise FormatError(
-                source, where,
-                _("“{name}”是{kind}，不是绩效目标表；perftui 只导入绩效目标表").format(
-                    name=name or _("（无名称）"), kind=_(KIND_NAMES[draft.kind])
-                ),
-            )
-        if not name:
-            raise FormatError(source, where, _("这张表没有项目名称（“项目名称”一栏空着或没有找到）"))
-        _refuse_swallowed(source, where, name, draft)
-        if draft.table is None:
-            raise FormatError(
-                source, where,
-                _("“{name}”没有找到绩效指标表（缺少“一级指标、二级指标、三级指标”表头）").format(name=name),
-            )
-        year = draft.year if draft.year is not None else self.default_year
-        if year is None:
-            raise FormatError(
-                source, where,
-                _("“{name}”没有年度：文件中没有“（2024年度）”一行或带年度的标题；请用 --year 指定年度").format(name=name),
-            )
-        header = {key: value for key, (_priority, value) in draft.header.items()}
-        period_text = header.get(labels.PERIOD, "")
-        if not period_text and (header.get(labels.PERIOD_START) or header.get(labels.PERIOD_END)):
-            period_text = _("{start}至{end}").format(
-                start=header.get(labels.PERIOD_START, ""), end=header.get(labels.PERIOD_END, "")
-            )
-        unit = header.get(labels.UNIT) or header.get(labels.UNIT_FALLBACK) or draft.unit_line
-        resolved = funding_rules.resolve(draft.slots, period_text, year)
-        rows = draft.table.finish()
-        notes = list(draft.notes)
-        for key in resolved.summed:
-            notes.append(_("{field}空着，取其中各项之和").format(field=_field_name(key)))
-        if resolved.copied:
-            notes.append(
-                _("项目在本年度内（或未写实施期）：{fields}与另一栏相同").format(
-                    fields="、".join(_field_name(key) for key in resolved.copied)
-                )
-            )
-        goals = draft.goals
-        annual_goal = goals["annual"] or (goals[None] if not goals["annual"] else [])
-        period_goal = goals["period"] + (goals[None] if goals["annual"] else [])
-        form = Form(
-            year=year,
-            name=name,
-            period_text=period_text,
-            department=labels.strip_code(header.get(labels.DEPARTMENT, "")),
-            unit=labels.strip_code(unit),
-            period_funding=resolved.period,
-            annual_funding=resolved.annual,
-            period_goal="\n".join(period_goal),
-            annual_goal="\n".join(annual_goal),
-            indicators=tuple(rows),
-            layout=taxonomy.infer_layout(row.level1 for row in rows),
-            extra_fields=tuple(draft.extra_fields),
-            amount_notes=tuple(resolved.notes.items()),
-        )
-        return Recognized(
-            form,
-            where,
-            tuple(dict.fromkeys(draft.unknown)),
-            tuple(notes) + tuple(draft.table.notes),
-            year_given=draft.year is None,
-        )
-
-
-def _field_name(key: str) -> str:
-    from perftui.core.model import FIELD_LABELS
-
-    return _(FIELD_LABELS.get(key, key))
-
-
-def _refuse_swallowed(source: str, where, name: str, draft: _Draft) -> None:
-    """Goal or field text holding indicator rows: the table was not found where it began."""
-    for scope, texts in draft.goals.items():
-        for text in texts:
-            levels = {labels.level_name(word) for word in re.split(r"[\s\t]+", text) if word}
-            levels &= taxonomy.all_level1() | taxonomy.all_level2()
-            if len(levels) >= 2:
-                raise FormatError(
-                    source, where,
-                    _("“{name}”的目标中混进了指标表的内容（{levels}），没有找到指标表的开头").format(
-                        name=name, levels="、".join(sorted(levels))
-                    ),
-                )
-
 
 def _split_label(cell: str) -> tuple[labels.Match | None, str, str]:
     """A cell that is a label, or "label:value" in one cell; (match, label, value)."""
@@ -466,17 +327,6 @@ def _labelish(text: str) -> bool:
 
 def _label_text(text: str) -> str:
     return " ".join(text.split()).rstrip(":：").strip()
-
-
-def _year_in(text: str, title: bool = False) -> int | None:
-    match = labels.YEAR_TEXT.search(text)
-    if match:
-        return int(next(group for group in match.groups() if group))
-    if title:
-        match = labels.TITLE_YEAR.search(text)
-        if match:
-            return int(match.group(1))
-    return None
 
 
 def recognize(grid: Grid, year: int | None = None) -> list[Recognized]:

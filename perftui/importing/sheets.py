@@ -17,8 +17,9 @@ from perftui.i18n import gettext as _
 from perftui.importing.text import FormatError
 from perftui.importing import amounts, labels
 from perftui.importing import indicators as table_rules
+from perftui.importing.drafts import Recognized, year_in
 from perftui.importing.grid import Grid
-from perftui.core.model import Form
+from perftui.core.model import Form, Funding
 from perftui.core.money import AmountError
 
 _TOTAL_WORDS = ("合计", "小计", "总计", "单位合计", "部门合计")
@@ -41,14 +42,12 @@ class _Project:
 
 def read(grid: Grid, header_row: int, document_year: int | None, default_year: int | None):
     """The forms of a one-row-per-indicator sheet whose header is ``grid.rows[header_row]``."""
-    from perftui.importing.recognize import Recognized, _year_in
-
     year = document_year
     if year is None:
         for cells in grid.rows[:header_row]:
             for cell in cells:
                 if cell:
-                    year = year or _year_in(cell, title=True)
+                    year = year or year_in(cell, title=True)
     year_given = year is None
     year = year if year is not None else default_year
     header = grid.rows[header_row]
@@ -123,8 +122,6 @@ def read(grid: Grid, header_row: int, document_year: int | None, default_year: i
                 _("“{name}”没有年度：文件中没有“（2024年度）”一行或带年度的标题；请用 --year 指定年度").format(name=project.name),
             )
         rows = project.table.finish() if project.table is not None else []
-        from perftui.core.model import Funding
-
         form = Form(
             year=year,
             name=" ".join(project.name.split()),
