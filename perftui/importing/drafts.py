@@ -26,6 +26,7 @@ HEADER, GOALS, INDICATORS, AFTER = "header", "goals", "indicators", "after"
 KIND_NAMES = {
     labels.SELF_EVALUATION: N_("绩效自评表"),
     labels.MONITORING: N_("绩效监控表"),
+    labels.DEPARTMENT_WIDE: N_("部门整体支出绩效目标表"),
 }
 
 
@@ -74,7 +75,7 @@ def build(draft: Draft, grid: Grid, default_year: int | None) -> Recognized:
     if draft.kind is not None:
         raise FormatError(
             source, where,
-            _("“{name}”是{kind}，不是绩效目标表；perftui 只导入绩效目标表").format(
+            _("“{name}”是{kind}，不是项目绩效目标表；perftui 只导入项目绩效目标表").format(
                 name=name or _("（无名称）"), kind=_(KIND_NAMES[draft.kind])
             ),
         )

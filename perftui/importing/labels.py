@@ -207,11 +207,15 @@ SATISFACTION_LEVEL2 = "服务对象满意度指标"
 
 #: A form's title: no sentence punctuation, ending in 表 (and perhaps its year in brackets).
 TITLE = re.compile(
-    r"^[^,.;:，。；：]*(?:绩效目标|目标申报|目标批复|目标审批|目标审核|绩效申报|绩效指标|项目支出|自评|监控)[^,.;:，。；：]*表"
+    r"^[^,.;:，。；：]*(?:绩效目标|目标申报|目标批复|目标审批|目标审核|绩效申报|绩效指标|项目支出|自评|监控|整体支出)[^,.;:，。；：]*表"
     r"\s*(?:[(（][^()（）]*[)）])?\s*$"
 )
-SELF_EVALUATION, MONITORING = "self-evaluation", "monitoring"
-OTHER_FORM_TYPES = ((re.compile(r"自评|绩效评价"), SELF_EVALUATION), (re.compile(r"监控"), MONITORING))
+SELF_EVALUATION, MONITORING, DEPARTMENT_WIDE = "self-evaluation", "monitoring", "department-wide"
+OTHER_FORM_TYPES = (
+    (re.compile(r"自评|绩效评价"), SELF_EVALUATION),
+    (re.compile(r"监控"), MONITORING),
+    (re.compile(r"部门整体|整体支出"), DEPARTMENT_WIDE),
+)
 #: Indicator headers of a 自评表 or 监控表 (what was achieved, not what is aimed at).
 EVALUATION_HEADERS = re.compile(r"^(?:得分|自评得分|偏差原因.*|实际完成值|全年实际值|执行情况|.*执行数|.*月执行情况|完成值)$")
 
@@ -432,9 +436,27 @@ def level_name(cell: str) -> str:
 
 @lru_cache(maxsize=4096)
 def sheet_column(cell: str) -> str | None:
-    """The role of a header cell of a one-row-per-indicator sheet (项目名称, 预算数…), if any."""
+    """The role of a header cell of a one-row-per-indicator sheet (项目名称, 预算数…), if any.
+
+    Besides the sheet's own names, any header, amount or goal label of a form
+    names its column too (本年预算数, 其中:财政拨款, 年度绩效目标).
+    """
     key = label_key(cell).key
-    return SHEET_COLUMNS.get(key) or SHEET_COLUMNS.get(_TRAILING_NOTE.sub("", key))
+    role = SHEET_COLUMNS.get(key) or SHEET_COLUMNS.get(_TRAILING_NOTE.sub("", key))
+    if role is not None:
+        return role
+    found = match(cell)
+    if found is None:
+        return None
+    if found.kind == "header" and found.field in (NAME, DEPARTMENT, UNIT, PERIOD):
+        return found.field
+    if found.kind == "header" and found.field == UNIT_FALLBACK:
+        return UNIT
+    if found.kind == "amount" and found.scope != PERIOD_SCOPE:
+        return {TOTAL: TOTAL, FISCAL: FISCAL, FISCAL_PART: None, OTHER: OTHER}.get(found.field)
+    if found.kind == "goal" and found.scope != PERIOD_SCOPE:
+        return GOAL
+    return None
 
 
 def owner(level2: str) -> str | None:

@@ -36,6 +36,7 @@ class _Project:
     fiscal: object = None
     other: object = None
     goal: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
     table: table_rules.Table | None = None
     notes: dict[str, str] = field(default_factory=dict)
 
@@ -63,7 +64,13 @@ def read(grid: Grid, header_row: int, document_year: int | None, default_year: i
             sheet_role = labels.sheet_column(cell)
             if sheet_role is not None and (level_start is None or sheet_role != labels.UNIT):
                 roles[index] = sheet_role
-    columns = table_rules.read_header(tuple(c if i not in roles else "" for i, c in enumerate(header)), year, {})
+    # Columns before the 一级 that name nothing known (项目代码, 序号) are the project's other fields.
+    project_columns = {
+        index: cell for index, cell in enumerate(header)
+        if cell and index not in roles and level_start is not None and index < level_start
+    }
+    indicator_header = tuple("" if i in roles or i in project_columns else c for i, c in enumerate(header))
+    columns = table_rules.read_header(indicator_header, year, {})
     money_unit = amounts.YUAN if any(labels.label_key(header[i]).unit == amounts.YUAN for i in roles) else amounts.WAN
     projects: list[_Project] = []
     current: _Project | None = None
@@ -105,6 +112,9 @@ def read(grid: Grid, header_row: int, document_year: int | None, default_year: i
                 setattr(current, attribute, reading.amount)
                 if reading.note and not reading.caption:
                     current.notes[f"funding.annual.{attribute}"] = reading.note
+        for index, label in project_columns.items():
+            if index < len(cells) and cells[index] and label not in current.extra:
+                current.extra[label] = cells[index]
         if values.get(labels.GOAL) and not current.goal:
             current.goal = values[labels.GOAL]
         for role, attribute in ((labels.DEPARTMENT, "department"), (labels.PERIOD, "period")):
@@ -133,6 +143,7 @@ def read(grid: Grid, header_row: int, document_year: int | None, default_year: i
             indicators=tuple(rows),
             layout=taxonomy.infer_layout(row.level1 for row in rows),
             amount_notes=tuple(project.notes.items()),
+            extra_fields=tuple(project.extra.items()),
         )
         found.append(Recognized(form, where, year_given=year_given))
     return found

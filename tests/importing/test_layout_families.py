@@ -277,7 +277,7 @@ def test_a_self_evaluation_form_is_named_as_such_and_refused(tmp_path):
     path.write_text(SELF_EVALUATION, encoding="utf-8")
     with pytest.raises(FormatError) as caught:
         read_forms(path)
-    assert str(caught.value) == f"{path}:1: “全民健身活动经费”是绩效自评表，不是绩效目标表；perftui 只导入绩效目标表"
+    assert str(caught.value) == f"{path}:1: “全民健身活动经费”是绩效自评表，不是项目绩效目标表；perftui 只导入项目绩效目标表"
 
 
 def test_a_self_evaluation_table_without_its_title_is_still_recognized(tmp_path):
@@ -290,5 +290,33 @@ def test_a_self_evaluation_table_without_its_title_is_still_recognized(tmp_path)
 def test_a_monitoring_form_is_named_as_such_and_refused(tmp_path):
     path = tmp_path / "监控.docx"
     builders.write_docx(SELF_EVALUATION.replace("项目支出绩效自评表", "项目支出绩效目标执行监控表"), path)
-    with pytest.raises(FormatError, match="是绩效监控表，不是绩效目标表"):
+    with pytest.raises(FormatError, match="是绩效监控表，不是项目绩效目标表"):
+        read_forms(path)
+
+
+def test_a_budget_sheet_with_other_column_names_and_project_codes(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["2025年项目支出绩效目标"])
+    sheet.append(["序号", "项目代码", "预算单位", "项目支出名称", "本年预算数（万元）", "其中：财政拨款", "年度绩效目标",
+                  "一级指标", "二级指标", "三级指标", "指标值", "计量单位", "指标方向"])
+    sheet.append([1, "A-01", "某局", "道路养护", 12.5, 12.5, "养护道路10公里", "产出指标", "数量指标", "养护里程", "≥10", "公里", "正向"])
+    sheet.append([None, None, None, None, None, None, None, "满意度指标", "服务对象满意度指标", "群众满意度", "≥90", "%", "正向"])
+    path = tmp_path / "明细.xlsx"
+    book.save(str(path))
+    (form,) = read_forms(path).forms
+    assert (form.name, form.unit, form.year) == ("道路养护", "某局", 2025)
+    assert form.annual_funding.total == form.annual_funding.fiscal == Decimal("12.5")
+    assert form.annual_goal == "养护道路10公里"
+    assert [row.value for row in form.indicators] == ["≥10公里", "≥90%"]
+    assert dict(form.extra_fields) == {"序号": "1", "项目代码": "A-01"}
+    assert form.indicators[0].extra_value("direction") == "正向"
+
+
+def test_a_department_wide_form_is_named_as_such_and_refused(tmp_path):
+    path = tmp_path / "整体.txt"
+    path.write_text(SELF_EVALUATION.replace("项目支出绩效自评表", "部门整体支出绩效目标表"), encoding="utf-8")
+    with pytest.raises(FormatError, match="是部门整体支出绩效目标表，不是项目绩效目标表"):
         read_forms(path)
