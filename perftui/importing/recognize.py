@@ -94,10 +94,12 @@ class _Reader:
         label, sep, value = folded.partition(":")
         if sep and value:
             found = labels.match(label)
-            if found is not None and found.field == labels.UNIT_FALLBACK:
-                self.unit_line = labels.strip_code(text.split(":", 1)[-1] if ":" in text else text.split("：", 1)[-1])
-                if self.draft is not None and not self.draft.has_content:
-                    self.draft.unit_line = self.unit_line
+            if found is not None and found.field in (labels.UNIT_FALLBACK, labels.UNIT):
+                # 填报单位：… / 预算单位：… on a line of its own: the 实施单位 when the table names none.
+                self.unit_line = labels.strip_code(re.split("[:：]", text, maxsplit=1)[-1])
+                current = self.draft
+                if current is not None and current.section not in (INDICATORS, AFTER):
+                    current.unit_line = current.unit_line or self.unit_line
                 return True
         unit = labels.UNIT_LINE.match(folded)
         if unit:

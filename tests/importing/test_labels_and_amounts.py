@@ -421,3 +421,9 @@ def read_forms_of(text: str, tmp_path):
     path = tmp_path / "form.txt"
     path.write_text(text, encoding="utf-8")
     return read_forms(path).forms
+
+
+def test_a_budget_unit_line_above_the_title_names_the_unit(tmp_path):
+    text = "预算单位：某县卫生健康局\n" + form_text().replace("实施单位\t测试实施单位\n", "")
+    (form,) = read_forms_of(text, tmp_path)
+    assert form.unit == "某县卫生健康局"
