@@ -139,13 +139,19 @@ class _Reader:
     def _starts_form(self, cells: tuple[str, ...], draft: Draft) -> bool:
         """A second 项目名称; or, after a form's indicator table, a row led by a header label
         (a next form that starts with its 预算部门 or its 资金 rows)."""
-        filled = [cell for cell in cells if cell]
-        for cell in filled:
+        filled = [(index, cell) for index, cell in enumerate(cells) if cell]
+        for _index, cell in filled:
             found = _split_label(cell)[0]
             if found is not None and found.kind == "header" and found.field == labels.NAME:
                 return bool(draft.name()) or draft.section in (INDICATORS, AFTER)
-        if draft.section in (INDICATORS, AFTER) and filled and not labels.level_name(filled[0]):
-            found = _split_label(filled[0])[0]
+        if draft.section in (INDICATORS, AFTER) and filled:
+            # Only a row that starts where the table's 一级 column is (or further left): a 三级
+            # named like a label (项目金额 | 5万元) under blank 一级/二级 cells is a row of the table.
+            index, cell = filled[0]
+            level1 = draft.table.columns.level1 if draft.table is not None else None
+            if labels.level_name(cell) or index > (level1 or 0):
+                return False
+            found = _split_label(cell)[0]
             return found is not None and found.kind in ("header", "amount")
         return False
 

@@ -427,3 +427,9 @@ def test_a_budget_unit_line_above_the_title_names_the_unit(tmp_path):
     text = "预算单位：某县卫生健康局\n" + form_text().replace("实施单位\t测试实施单位\n", "")
     (form,) = read_forms_of(text, tmp_path)
     assert form.unit == "某县卫生健康局"
+
+
+def test_an_indicator_named_like_a_label_stays_in_the_table(tmp_path):
+    text = form_text().replace("产出指标\t数量指标\t测试指标\t≥1个\n", "产出指标\t数量指标\t测试指标\t≥1个\n\t成本指标\t项目金额\t≤100万元\n\t\t资金总额\t100万元\n")
+    (form,) = read_forms_of(text, tmp_path)
+    assert [row.name for row in form.indicators] == ["测试指标", "项目金额", "资金总额", "测试效益", "满意度"]
