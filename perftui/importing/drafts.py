@@ -108,7 +108,7 @@ def build(draft: Draft, grid: Grid, default_year: int | None) -> Recognized:
     if resolved.copied:
         notes.append(
             _("项目在本年度内（或未写实施期）：{fields}与另一栏相同").format(
-                fields="、".join(_field_name(key) for key in resolved.copied)
+                fields=_("、").join(_field_name(key) for key in resolved.copied)
             )
         )
     goals = draft.goals
@@ -155,7 +155,7 @@ def _refuse_swallowed(source: str, where, name: str, draft: Draft) -> None:
                 raise FormatError(
                     source, where,
                     _("“{name}”的目标中混进了指标表的内容（{levels}），没有找到指标表的开头").format(
-                        name=name, levels="、".join(sorted(levels))
+                        name=name, levels=_("、").join(sorted(levels))
                     ),
                 )
 

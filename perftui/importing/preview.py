@@ -47,7 +47,7 @@ def form_lines(form: Form, recognized=None, indent: str = "  ") -> list[str]:
         lines.append(more + _("年度 {year}：文件中没有写，取自 --year").format(year=form.year))
     for label, value in ((_("主管部门"), form.department), (_("实施单位"), form.unit), (_("项目实施期"), form.period_text)):
         if value:
-            lines.append(f"{more}{label}：{value}")
+            lines.append(more + _("{label}：{value}").format(label=label, value=value))
     annual, period = form.annual_funding, form.period_funding
     lines.append(
         more
@@ -67,10 +67,10 @@ def form_lines(form: Form, recognized=None, indent: str = "  ") -> list[str]:
     if with_extra:
         lines.append(more + _("{n} 条指标另有其他栏目（权重、中期指标值等），一并导入").format(n=with_extra))
     if form.extra_fields:
-        lines.append(more + _("其他栏目：{labels}").format(labels="、".join(label for label, _v in form.extra_fields)))
+        lines.append(more + _("其他栏目：{labels}").format(labels=_("、").join(label for label, _v in form.extra_fields)))
     if recognized is not None:
         if recognized.unknown:
-            lines.append(more + _("未识别的栏目（作为其他栏目保留）：{labels}").format(labels="、".join(recognized.unknown)))
+            lines.append(more + _("未识别的栏目（作为其他栏目保留）：{labels}").format(labels=_("、").join(recognized.unknown)))
         for note in recognized.notes:
             lines.append(more + _("读法：{note}").format(note=note))
     lines += views.finding_lines(found, indent=more)
