@@ -39,6 +39,8 @@ class Slot:
     column: int
     reading: Reading
     where: int | str = ""
+    text: str = ""  # the cell as written
+    unit_assumed: bool = False  # read in 万元 because nothing around it named a unit (yet)
 
 
 @dataclass(frozen=True)

@@ -205,7 +205,7 @@ class _Reader:
                         draft.header[found.field] = (found.priority, value)
             elif found.kind == "amount":
                 if adjacent:
-                    draft.block_unit = found.unit or draft.block_unit  # a heading: 项目金额(万元) | 年度资金总额
+                    self._block_unit(r, draft, found.unit)  # a heading: 项目金额(万元) | 年度资金总额
                 else:
                     self._amount(r, draft, found, value or "", value_column if value_column is not None else column + 1)
             elif found.kind == "goal":
@@ -216,7 +216,7 @@ class _Reader:
                     draft.goal_columns[column] = ("goal", found.scope)
                     draft.section = GOALS
             elif found.kind == "block":
-                draft.block_unit = found.unit or draft.block_unit
+                self._block_unit(r, draft, found.unit)
                 if value is not None:
                     draft.extra_fields.append((_label_text(text), value))
             elif found.kind == "extra":
@@ -226,17 +226,45 @@ class _Reader:
                     draft.goal_columns[column] = ("extra", _label_text(text))
             k += step
 
-    def _amount(self, r: int, draft: Draft, found: labels.Match, value: str, column: int) -> None:
-        unit = found.unit or draft.block_unit or self.doc_unit or amounts.WAN
+    def _block_unit(self, r: int, draft: Draft, unit: str | None) -> None:
+        """The funding block's unit; a label centred in its block names it after the rows above it."""
+        if unit is None:
+            return
+        draft.block_unit = unit
+        rows = {slot.row for slot in draft.slots}
+        run, row = set(), r - 1
+        while row in rows:
+            run.add(row)
+            row -= 1
+        for slot in draft.slots:
+            if slot.row in run and slot.unit_assumed and unit != amounts.WAN:
+                slot.reading = self._read(slot.row, slot.column, slot.text, unit)
+                slot.unit_assumed = False
+                self._yuan_note(draft, slot.text, slot.reading, unit)
+
+    def _read(self, r: int, column: int, value: str, unit: str) -> amounts.Reading:
         try:
-            reading = amounts.read(value, unit)
+            return amounts.read(value, unit)
         except AmountError as error:
             raise FormatError(self.grid.source, self.grid.where(r, column), str(error)) from None
+
+    @staticmethod
+    def _yuan_note(draft: Draft, value: str, reading: amounts.Reading, unit: str) -> None:
         if reading.amount and (reading.unit == amounts.YUAN or (unit == amounts.YUAN and reading.unit is None)):
             note = _("金额以元填写，已换算为万元（如“{value}”为 {amount} 万元）").format(value=value, amount=reading.amount)
             if not any(n.startswith(note[:8]) for n in draft.notes):
                 draft.notes.append(note)
-        draft.slots.append(funding_rules.Slot(found.field, found.scope, r, column, reading, self.grid.where(r, column)))
+
+    def _amount(self, r: int, draft: Draft, found: labels.Match, value: str, column: int) -> None:
+        unit = found.unit or draft.block_unit or self.doc_unit or amounts.WAN
+        assumed = not (found.unit or draft.block_unit or self.doc_unit)
+        reading = self._read(r, column, value, unit)
+        self._yuan_note(draft, value, reading, unit)
+        draft.slots.append(
+            funding_rules.Slot(
+                found.field, found.scope, r, column, reading, self.grid.where(r, column), value, assumed and not reading.unit
+            )
+        )
 
     # -- goals --------------------------------------------------------------------------
 

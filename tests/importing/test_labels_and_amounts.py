@@ -433,3 +433,14 @@ def test_an_indicator_named_like_a_label_stays_in_the_table(tmp_path):
     text = form_text().replace("产出指标\t数量指标\t测试指标\t≥1个\n", "产出指标\t数量指标\t测试指标\t≥1个\n\t成本指标\t项目金额\t≤100万元\n\t\t资金总额\t100万元\n")
     (form,) = read_forms_of(text, tmp_path)
     assert [row.name for row in form.indicators] == ["测试指标", "项目金额", "资金总额", "测试效益", "满意度"]
+
+
+def test_a_unit_named_by_a_label_centred_in_its_block_applies_to_the_rows_above_it(tmp_path):
+    text = form_text().replace(
+        "项目资金（万元）\t实施期资金总额\t300\t年度资金总额\t100\n\t其中：财政拨款\t240\t其中：财政拨款\t80",
+        "\t实施期资金总额\t3,000,000\t年度资金总额\t1,000,000\n项目资金（元）\t其中：财政拨款\t2,400,000\t其中：财政拨款\t800,000",
+    ).replace("\t其他资金\t60\t其他资金\t20", "\t其他资金\t600,000\t其他资金\t200,000")
+    (form,) = read_forms_of(text, tmp_path)
+    assert (form.period_funding.total, form.annual_funding.total, form.annual_funding.fiscal, form.annual_funding.other) == (
+        Decimal(300), Decimal(100), Decimal(80), Decimal(20)
+    )
