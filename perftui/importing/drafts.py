@@ -88,6 +88,11 @@ def build(draft: Draft, grid: Grid, default_year: int | None) -> Recognized:
             _("“{name}”没有找到绩效指标表（缺少“一级指标、二级指标、三级指标”表头）").format(name=name),
         )
     year = draft.year if draft.year is not None else default_year
+    year_from_name = None
+    if year is None:
+        # Older templates (e.g. 绩效目标申报表 without a year line) carry the year only in the
+        # project's own name: "2018年南岳镇资产收益扶贫项目". Taken, and said in the preview.
+        year = year_from_name = name_year(name)
     if year is None:
         raise FormatError(
             source, where,
@@ -103,6 +108,8 @@ def build(draft: Draft, grid: Grid, default_year: int | None) -> Recognized:
     resolved = funding_rules.resolve(draft.slots, period_text, year)
     rows = draft.table.finish()
     notes = list(draft.notes)
+    if year_from_name is not None:
+        notes.append(_("文件中没有年度，取项目名称中的 {year} 年；如不对，请用 --year 指定").format(year=year_from_name))
     for key in resolved.summed:
         notes.append(_("{field}空着，取其中各项之和").format(field=_field_name(key)))
     if resolved.copied:
@@ -158,6 +165,15 @@ def _refuse_swallowed(source: str, where, name: str, draft: Draft) -> None:
                         name=name, levels=_("、").join(sorted(levels))
                     ),
                 )
+
+
+_NAME_YEAR = re.compile(r"^(20\d\d)年(?!度)")
+
+
+def name_year(name: str) -> int | None:
+    """The year a project's name starts with (``2018年市级专项…``), the last resort for a form's 年度."""
+    match = _NAME_YEAR.match(name)
+    return int(match.group(1)) if match else None
 
 
 def year_in(text: str, title: bool = False) -> int | None:

@@ -232,6 +232,22 @@ def test_a_budget_system_sheet_without_a_year_needs_one(tmp_path):
     assert {f.year for f in read_forms(path, year=2025).forms} == {2025}
 
 
+def test_a_form_without_a_year_line_takes_the_year_its_name_starts_with(seed_text, tmp_path):
+    """Older templates carry the year only in the name ("2018年…"); the preview says where it came from."""
+    first = seed_text.split("# 本级预算项目绩效目标表")[1]
+    body = first.replace("(2024年度)", "").replace("研究院劳务派遣人员经费", "2023年研究院劳务派遣人员经费")
+    path = tmp_path / "申报表.txt"
+    path.write_text(body, encoding="utf-8")
+    (read,) = read_forms(path).recognized
+    assert read.form.year == 2023
+    assert any("取项目名称中的 2023 年" in note for note in read.notes)
+    assert read_forms(path, 2024).forms[0].year == 2024  # --year says otherwise: it wins
+    # A name that only mentions a year somewhere is no year.
+    path.write_text(body.replace("2023年研究院", "研究院2023年"), encoding="utf-8")
+    with pytest.raises(FormatError, match="没有年度"):
+        read_forms(path)
+
+
 # -- several forms in one document ------------------------------------------------------------------
 
 
