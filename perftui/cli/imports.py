@@ -14,8 +14,14 @@ from perftui.i18n import gettext as _
 
 
 def register(add) -> None:
-    sub = add("import", cmd_import, _("从文本文件或 perftui 导出的 json、csv 文件导入表（同年度、同名称、同实施单位的表会被更新）"))
+    sub = add(
+        "import",
+        cmd_import,
+        _("从各单位的表（文本、Word .docx、Excel .xlsx、文字版 PDF）或 perftui 导出的 json、csv 文件导入表（同年度、同名称、同实施单位的表会被更新）"),
+    )
     sub.add_argument("files", nargs="+", metavar="FILE")
+    sub.add_argument("--dry-run", action="store_true", help=_("只显示将导入什么（表头、资金、指标数、检查结果、未识别的栏目），不作任何修改"))
+    sub.add_argument("--year", type=int, metavar="YEAR", help=_("文件中没有写年度时，用这个年度"))
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Text files, and our own JSON and CSV exports (JSON keeps ids and revisions)."""
@@ -25,10 +31,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     from perftui.importing.text import GB18030, FormatError
     from perftui.services.repository import ImportReport
 
+    if args.dry_run:
+        return _dry_run(args)
     parsed, kept, failed = [], [], 0
     for name in args.files:
         try:
-            imported = read_file(name)
+            imported = read_file(name, args.year)
             if imported.encoding == GB18030:
                 print(_("{file}：不是 UTF-8，已按 GB18030 编码读取").format(file=name))
         except FormatError as error:
@@ -65,3 +73,26 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     return EXIT_FINDINGS if failed else EXIT_OK
 
+
+
+def _dry_run(args: argparse.Namespace) -> int:
+    """What each file would bring in; the database is not even opened."""
+    from perftui.importing import preview
+    from perftui.importing.readback import read_file
+    from perftui.importing.text import GB18030, FormatError
+
+    read, failed = [], 0
+    for name in args.files:
+        try:
+            imported = read_file(name, args.year)
+        except FormatError as error:
+            failed += 1
+            print(_("不导入：{reason}").format(reason=error))
+            continue
+        if imported.encoding == GB18030:
+            print(_("{file}：不是 UTF-8，已按 GB18030 编码读取").format(file=name))
+        print("\n".join(preview.file_lines(name, imported)))
+        read.append(imported)
+    print(preview.summary_line(read))
+    print(_("（试导入：数据库未作任何修改）"))
+    return EXIT_FINDINGS if failed else EXIT_OK

@@ -119,6 +119,9 @@ def _sum_mismatch(scope: str, funding: Funding):
 def _funding(form: Form):
     yield from _sum_mismatch("period", form.period_funding)
     yield from _sum_mismatch("annual", form.annual_funding)
+    for field, note in form.amount_notes:
+        # 854万(高标准农田建设400万元,…): the leading amount was read; the words may change it.
+        yield _warning("amount-note", field, _("金额后还写有文字“{note}”，请核对金额").format(note=note))
     annual, period = form.annual_funding.total, form.period_funding.total
     if annual is not None and period is not None and annual > period:
         yield _error(

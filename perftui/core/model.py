@@ -58,29 +58,68 @@ class Funding:
         )
 
 
+#: What an indicator row may carry besides its four cells, as the import finds it in
+#: other templates (kept for the 自评 to come, shown and exported). Any other column a
+#: form has is kept under its own header text.
+ROW_EXTRA_LABELS = {
+    "period_value": N_("中期指标值"),
+    "period_name": N_("中期三级指标"),
+    "last_value": N_("上年实际值"),
+    "weight": N_("权重/分值"),
+    "standard": N_("指标解释"),
+    "direction": N_("指标方向性"),
+    "note": N_("备注"),
+}
+
+
 class Indicator(NamedTuple):
     """One row of the indicator table: 一级 / 二级 / 三级 / 指标值 (as written).
 
     A named tuple rather than a frozen dataclass: a database of ten thousand
     forms holds a hundred thousand rows, and a tuple is built three times
     faster. Change a row with ``row._replace(value=...)``.
+
+    ``extra`` holds the other columns an imported form had for this row, as
+    (key, text) pairs: a key of :data:`ROW_EXTRA_LABELS` (权重, 中期指标值…) or
+    the column's own header. Stored as a fifth element (an object) only when
+    there is any, so documents without extras keep their four-cell rows.
     """
 
     level1: str = ""
     level2: str = ""
     name: str = ""
     value: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
 
     @property
     def target(self) -> Target:
         return parse_target(self.value)
 
-    def to_doc(self) -> list[str]:
-        return list(self)
+    def extra_value(self, key: str) -> str:
+        for name, text in self.extra:
+            if name == key:
+                return text
+        return ""
+
+    def to_doc(self) -> list[Any]:
+        cells: list[Any] = [self.level1, self.level2, self.name, self.value]
+        if self.extra:
+            cells.append(dict(self.extra))
+        return cells
 
     @classmethod
-    def from_doc(cls, row: list[str]) -> Indicator:
-        return cls._make(row)
+    def from_doc(cls, row: list[Any]) -> Indicator:
+        if len(row) == 5:
+            return cls(row[0], row[1], row[2], row[3], tuple(row[4].items()))
+        return cls._make((*row, ()))
+
+
+def extra_label(key: str) -> str:
+    """The label of a row's or form's extra field (translated), or the key as written."""
+    from perftui.i18n import gettext as _
+
+    label = ROW_EXTRA_LABELS.get(key)
+    return _(label) if label else key
 
 
 def new_id() -> str:
@@ -107,6 +146,11 @@ class Form:
     layout: str = LEGACY
     updated_at: str = ""  # ISO time of the last save, set by the repository
     updated_by: str = ""
+    #: Header fields of the unit's template that have no place above (项目属性, 项目负责人…),
+    #: as (label as written, value): kept, shown and exported, never dropped.
+    extra_fields: tuple[tuple[str, str], ...] = ()
+    #: Words written after an amount ("854万(其中…)"): field key (funding.annual.total) -> words.
+    amount_notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def period(self) -> Period:
@@ -139,7 +183,16 @@ class Form:
             "indicators": [row.to_doc() for row in self.indicators],
             "updated_at": self.updated_at,
             "updated_by": self.updated_by,
-        }
+        } | self._optional_doc()
+
+    def _optional_doc(self) -> dict[str, Any]:
+        # Only when present: a form without them is stored (and exported) as before.
+        extra: dict[str, Any] = {}
+        if self.extra_fields:
+            extra["extra_fields"] = [list(pair) for pair in self.extra_fields]
+        if self.amount_notes:
+            extra["amount_notes"] = dict(self.amount_notes)
+        return extra
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Form:
@@ -150,7 +203,9 @@ class Form:
         ArithmeticError, which the repository reports as a damaged file.
         """
         texts, suspect = check_doc_shape(doc)
-        indicators = tuple(map(Indicator._make, doc["indicators"]))
+        indicators = tuple(
+            Indicator._make((*row, ())) if len(row) == 4 else Indicator.from_doc(row) for row in doc["indicators"]
+        )
         funding = doc["funding"]
         year, revision = doc["year"], doc.get("revision") or 0
         layout = doc.get("layout") or LEGACY
@@ -170,6 +225,8 @@ class Form:
             layout=layout if layout in LAYOUTS else LEGACY,
             updated_at=texts[6],
             updated_by=texts[7],
+            extra_fields=tuple((label, value) for label, value in doc.get("extra_fields") or ()),
+            amount_notes=tuple((doc.get("amount_notes") or {}).items()),
         )
         # Text is cleaned at the door (clean_form); a file edited by hand may
         # still hold what a terminal would obey, so reading is a door too.
@@ -191,6 +248,8 @@ TEXT_LIMITS = {
 #: 一级, 二级, 三级指标, 指标值.
 CELL_LIMITS = (100, 100, 500, 500)
 MAX_INDICATORS = 500
+#: A label or value a unit's template had beyond the official table (项目属性, 权重, 备注…).
+EXTRA_LIMIT = 5000
 _STAMP_LIMIT = 200  # updated_at, updated_by: written by perftui, never long
 
 
@@ -204,11 +263,24 @@ def check_doc_shape(doc: dict[str, Any], *, scan: bool = True) -> tuple[tuple[st
     :meth:`Funding.from_doc`).
     """
     goals, rows = doc["goals"], doc["indicators"]
+    extras: list[str] = []
     if type(rows) is not list or not all(type(row) is list and len(row) == 4 for row in rows):
-        raise ValueError("indicator rows are lists of four cells")
+        if type(rows) is not list or not all(type(row) is list and _row_with_extra(row) for row in rows):
+            raise ValueError("indicator rows are lists of four cells (and their extra columns)")
+        extras = [text for row in rows if len(row) == 5 for pair in row[4].items() for text in pair]
+        rows = [row[:4] for row in rows]
     if len(rows) > MAX_INDICATORS:
         raise ValueError(f"{len(rows):,} indicator rows (at most {MAX_INDICATORS})")
     cells = "".join(chain.from_iterable(rows))  # TypeError unless every cell is text
+    extra_fields, notes = doc.get("extra_fields") or [], doc.get("amount_notes") or {}
+    if type(extra_fields) is not list or not all(
+        type(pair) is list and len(pair) == 2 and type(pair[0]) is str and type(pair[1]) is str for pair in extra_fields
+    ):
+        raise ValueError("extra fields are [label, value] pairs of text")
+    if type(notes) is not dict or not all(type(k) is str and type(v) is str for k, v in notes.items()):
+        raise ValueError("amount notes map a field to text")
+    if extra_fields or notes:  # rare: what an imported template had beyond the official table
+        extras += [text for pair in extra_fields for text in pair] + [text for item in notes.items() for text in item]
     texts = (
         doc["name"], doc["period"], doc["department"], doc["unit"],
         goals["period"], goals["annual"], doc.get("updated_at", ""), doc.get("updated_by", ""),
@@ -219,9 +291,15 @@ def check_doc_shape(doc: dict[str, Any], *, scan: bool = True) -> tuple[tuple[st
         raise TypeError("year and revision are whole numbers")
     # One scan of what the type checks joined anyway; a line break counts as
     # harmless here (goals hold them; elsewhere one only breaks a table's line).
-    suspect = scan and (needs_cleaning(joined, multiline=True) or needs_cleaning(cells, multiline=True))
+    suspect = scan and (
+        needs_cleaning(joined, multiline=True)
+        or needs_cleaning(cells, multiline=True)
+        or bool(extras and needs_cleaning("".join(extras), multiline=True))
+    )
     if len(joined) + len(cells) > _READ_GUARD:
         _check_lengths(texts, rows, suspect)  # rarely: only a form larger than a big real one
+    if extras and max(map(len, extras)) > EXTRA_LIMIT:
+        raise ValueError(f"an extra field is {max(map(len, extras)):,} characters long (at most {EXTRA_LIMIT:,})")
     return texts, suspect
 
 
@@ -258,10 +336,13 @@ def clean_form(form: Form) -> Form:
     go). Returns ``form`` itself when nothing needed cleaning.
     """
     lines = "".join((form.name, form.period_text, form.department, form.unit, form.updated_at, form.updated_by))
+    extras = [text for row in form.indicators for pair in row.extra for text in pair]
+    extras += [text for pairs in (form.extra_fields, form.amount_notes) for pair in pairs for text in pair]
     if not (
         needs_cleaning(lines)
-        or needs_cleaning("".join(chain.from_iterable(form.indicators)))
+        or needs_cleaning("".join(cell for row in form.indicators for cell in row[:4]))
         or needs_cleaning(form.period_goal + form.annual_goal, multiline=True)
+        or bool(extras and needs_cleaning("".join(extras), multiline=True))
     ):
         return form  # one scan: nearly every form, on every save and import
     single = ("name", "period_text", "department", "unit", "updated_at", "updated_by")
@@ -276,10 +357,21 @@ def clean_form(form: Form) -> Form:
         cleaned = clean_text(value, multiline=True)
         if cleaned != value:
             changes[attribute] = cleaned
-    rows = tuple(Indicator._make(clean_text(cell).strip() for cell in row) for row in form.indicators)
+    rows = tuple(
+        Indicator(*(clean_text(cell).strip() for cell in row[:4]), _clean_pairs(row.extra)) for row in form.indicators
+    )
     if rows != form.indicators:
         changes["indicators"] = rows
+    for attribute in ("extra_fields", "amount_notes"):
+        pairs = _clean_pairs(getattr(form, attribute))
+        if pairs != getattr(form, attribute):
+            changes[attribute] = pairs
     return form.evolve(**changes) if changes else form
+
+
+def _clean_pairs(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    # Labels are one line; a value keeps its lines (a template's 备注 may have several).
+    return tuple((clean_text(label).strip(), clean_text(value, multiline=True)) for label, value in pairs)
 
 
 def length_problem(form: Form) -> str | None:
@@ -300,6 +392,14 @@ def doc_length_problem(doc: dict[str, Any]) -> str | None:
         if message:
             return message
     rows = doc.get("indicators") or []
+    extras = [text for row in rows if len(row) == 5 for pair in row[4].items() for text in pair]
+    extras += [text for pair in doc.get("extra_fields") or () for text in pair]
+    extras += [text for item in (doc.get("amount_notes") or {}).items() for text in item]
+    longest = max(extras, key=len, default="")
+    if len(longest) > EXTRA_LIMIT:
+        return _("“{text}…”太长（{length} 字，最多 {limit} 字）").format(
+            text=longest[:10], length=len(longest), limit=EXTRA_LIMIT
+        )
     if len(rows) > MAX_INDICATORS:
         return _("绩效指标最多 {limit} 条（现有 {count} 条）").format(limit=MAX_INDICATORS, count=len(rows))
     for number, row in enumerate(rows, start=1):
@@ -321,6 +421,17 @@ def field_length_problem(key: str, text: str) -> str | None:
     )
 
 
+def _row_with_extra(row: list[Any]) -> bool:
+    """A stored row with a fifth element: its extra columns, text by key."""
+    if len(row) == 4:
+        return True
+    return (
+        len(row) == 5
+        and type(row[4]) is dict
+        and all(type(key) is str and type(text) is str for key, text in row[4].items())
+    )
+
+
 #: The label of each stored field, as the paper form names it (translated at display).
 FIELD_LABELS = {
     "year": N_("年度"),
@@ -338,6 +449,8 @@ FIELD_LABELS = {
     "goals.period": N_("实施期目标"),
     "goals.annual": N_("年度目标"),
     "indicators": N_("绩效指标"),
+    "extra_fields": N_("其他栏目"),
+    "amount_notes": N_("金额说明"),
 }
 
 
@@ -409,6 +522,9 @@ def fields_changed(old: Form, new: Form) -> list[tuple[str, Any, Any]]:
                 changes.append((f"funding.{scope}.{part}", a, b))
         if before["goals"][scope] != after["goals"][scope]:
             changes.append((f"goals.{scope}", before["goals"][scope], after["goals"][scope]))
+    for key in ("extra_fields", "amount_notes"):
+        if before.get(key) != after.get(key):
+            changes.append((key, before.get(key), after.get(key)))
     rows_a, rows_b = before["indicators"], after["indicators"]
     for index in range(max(len(rows_a), len(rows_b))):
         a = rows_a[index] if index < len(rows_a) else None

@@ -1,8 +1,10 @@
 """Amounts in 万元: parsed exactly, stored as canonical strings, shown with babel.
 
 An amount is a :class:`decimal.Decimal`, never a float. The precision the operator
-entered is kept ("80.00" stays "80.00", "98" stays "98"), because the official
-table is reproduced as it was filed; display always shows two decimals.
+entered is kept ("80.00" stays "80.00", "98" stays "98", "153.5184" stays
+"153.5184"), because the official table is reproduced as it was filed. Up to six
+decimals (one fen in 万元) are accepted; display shows at least two decimals and
+every decimal that was written, so nothing is rounded on screen or in a total.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from perftui.core.normalize import fold
 
 #: The largest amount accepted, in 万元 (one trillion yuan): anything above is a typo.
 MAX_AMOUNT = Decimal("100000000")
-MAX_DECIMALS = 2
+MAX_DECIMALS = 6  # one fen (0.01 元) is 0.000001 万元
 
 _PLAIN = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")
@@ -36,7 +38,7 @@ def parse_amount(text: str | None) -> Decimal | None:
     """Parse an amount in 万元; blank means "not given" (None).
 
     Accepts full-width digits and punctuation, thousands separators (1,020.35)
-    and a trailing 万元. Refuses letters, signs, more than two decimals and
+    and a trailing 万元. Refuses letters, signs, more than six decimals and
     absurd sizes with an :class:`AmountError` whose text is shown to the operator.
     """
     if text is None:
@@ -62,7 +64,7 @@ def parse_amount(text: str | None) -> Decimal | None:
         raise AmountError(_("无法识别的金额：{text}").format(text=_shown(text))) from None
     if -amount.as_tuple().exponent > MAX_DECIMALS:
         raise AmountError(
-            _("金额最多保留两位小数（单位：万元）：{text}").format(text=_shown(text))
+            _("金额最多保留六位小数（单位：万元，精确到分）：{text}").format(text=_shown(text))
         )
     if amount >= MAX_AMOUNT:
         raise AmountError(_("金额过大（单位是万元）：{text}").format(text=_shown(text)))
@@ -103,16 +105,17 @@ def _formatter(locale: str):
     from babel import Locale
     from babel.numbers import parse_pattern
 
-    pattern, parsed = parse_pattern("#,##0.00"), Locale.parse(locale)
+    # At least two decimals, and up to the six an amount may have: 153.5184 shows as written.
+    pattern, parsed = parse_pattern("#,##0.00####"), Locale.parse(locale)
     return lambda amount: pattern.apply(amount, parsed)
 
 
 def format_amount(amount: Decimal | None, locale: str = "zh_CN", *, blank: str = "") -> str:
-    """Two decimals with the locale's grouping: ``3,127.56``.
+    """At least two decimals, with the locale's grouping: ``3,127.56``, ``153.5184``.
 
     Amounts are already in 万元, so this is a decimal format, not a currency one.
-    Input never has more than two decimals, so babel's half-even rounding never
-    applies to stored amounts; sums of them are exact too.
+    Input never has more than six decimals and the pattern shows six, so babel's
+    half-even rounding never applies to stored amounts or to sums of them.
     """
     if amount is None:
         return blank

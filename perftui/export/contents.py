@@ -175,10 +175,26 @@ def unit_line() -> str:
 
 def header_rows(form: Form) -> list[list[Cell]]:
     """项目名称 / 项目实施期, 主管部门 / 实施单位: label, value, label, value."""
-    return [
+    rows: list[list[Cell]] = [
         [_("项目名称"), form.name, _("项目实施期"), form.period_text],
         [_("主管部门"), form.department, _("实施单位"), form.unit],
     ]
+    # An imported form's other header fields (项目属性, 项目负责人…), two to a row.
+    extra = list(form.extra_fields)
+    for index in range(0, len(extra), 2):
+        pair = extra[index : index + 2]
+        rows.append([cell for label, value in pair for cell in (label, value)] + ["", ""] * (2 - len(pair)))
+    return rows
+
+
+EXTRA_HEADER = N_("其他栏目")
+
+
+def row_extra_text(row) -> str:
+    """An indicator row's other columns (权重, 中期指标值…) in one cell: ``权重/分值：20；指标方向性：正向``."""
+    from perftui.core.model import extra_label
+
+    return "；".join(f"{extra_label(key)}：{text}" for key, text in row.extra)
 
 
 def funding_table(form: Form) -> Table:
@@ -201,4 +217,11 @@ def goal_headers() -> list[str]:
 def form_indicators(form: Form) -> Table:
     """The indicator table of one form: 一级 and 二级 span their rows."""
     rows: list[list[Cell]] = [[row.level1, row.level2, row.name, row.value] for row in form.indicators]
-    return Table(views.indicator_headers(), rows, [LEFT] * 4, span_columns=(0, 1), wrap_columns=_INDICATOR_WRAP)
+    headers = views.indicator_headers()
+    if any(row.extra for row in form.indicators):
+        # Only a form that has them gets the column: others export as they always did.
+        headers = [*headers, _(EXTRA_HEADER)]
+        for cells, row in zip(rows, form.indicators):
+            cells.append(row_extra_text(row))
+        return Table(headers, rows, [LEFT] * 5, span_columns=(0, 1), wrap_columns=(4, *_INDICATOR_WRAP))
+    return Table(headers, rows, [LEFT] * 4, span_columns=(0, 1), wrap_columns=_INDICATOR_WRAP)

@@ -94,6 +94,11 @@ def form_sheet(form: Form) -> Sheet:
         row = sheet.add([left, left_value, "", right, right_value], {0: LABEL, 1: TEXT, 3: LABEL, 4: TEXT})
         sheet.merge(row, 1, row, 2)
 
+    for extra_label_text, extra_value in form.extra_fields:
+        # An imported form's other header fields (项目属性, 项目负责人…): kept, one to a row.
+        row = sheet.add([extra_label_text, extra_value], {0: LABEL, 1: TEXT})
+        sheet.merge(row, 1, row, 4)
+
     period, annual = form.period_funding, form.annual_funding
     first = sheet.add(
         [label["funding"], label["period_total"], Amount(period.total), label["annual_total"], Amount(annual.total)],
@@ -112,13 +117,19 @@ def form_sheet(form: Form) -> Sheet:
     sheet.merge(first, 0, last, 0)
 
     level1, level2, level3, value = views.indicator_headers()
-    header = sheet.add([level1, level2, level3, "", value], {0: HEADER, 1: HEADER, 2: HEADER, 4: HEADER})
+    extras = any(row.extra for row in form.indicators)
+    # Other columns of an imported form's rows go in a sixth column, which a read-back ignores.
+    header = sheet.add(
+        [level1, level2, level3, "", value] + ([_(contents.EXTRA_HEADER)] if extras else []),
+        {0: HEADER, 1: HEADER, 2: HEADER, 4: HEADER, 5: HEADER},
+    )
     sheet.merge(header, 2, header, 3)
     spanned = contents.form_indicators(form).spanned
     for indicator in form.indicators:
         row = sheet.add(
-            [indicator.level1, indicator.level2, indicator.name, "", indicator.value],
-            {0: TEXT, 1: TEXT, 2: TEXT, 4: TEXT},
+            [indicator.level1, indicator.level2, indicator.name, "", indicator.value]
+            + ([contents.row_extra_text(indicator)] if extras else []),
+            {0: TEXT, 1: TEXT, 2: TEXT, 4: TEXT, 5: TEXT},
         )
         sheet.merge(row, 2, row, 3)
     # A 一级 or 二级 cell is merged over the run of rows that continue it.

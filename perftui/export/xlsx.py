@@ -25,14 +25,22 @@ from perftui.core.normalize import escape_controls
 from perftui.text.width import width
 
 AMOUNT_FORMAT = "0.00"
+
+
+def amount_format(amount: Decimal | None) -> str:
+    """Two decimals, or as many as the amount was written with (153.5184 shows 153.5184)."""
+    decimals = max(0, -amount.as_tuple().exponent) if amount is not None else 0
+    return AMOUNT_FORMAT if decimals <= 2 else "0." + "0" * decimals
+
+
 _FORBIDDEN_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
 def number(amount: Decimal) -> float:
     """An amount as the double Excel stores.
 
-    Amounts have at most two decimals and stay below 10^8 (see
-    :mod:`perftui.core.money`), so at most 10 significant digits: the nearest double
+    Amounts have at most six decimals and stay below 10^8 (see
+    :mod:`perftui.core.money`), so at most 14 significant digits: the nearest double
     prints back as exactly the same decimal (openpyxl writes 16 significant
     digits), and Excel reads back the amount that was stored.
     """
@@ -74,7 +82,7 @@ def _put(cell, value: Cell) -> None:
     if isinstance(value, Amount):
         if value.value is not None:
             cell.value = number(value.value)
-        cell.number_format = AMOUNT_FORMAT
+        cell.number_format = amount_format(value.value)
     elif isinstance(value, int):
         cell.value = value
     elif value:
@@ -121,7 +129,7 @@ def _table_sheet(ws, table: Table) -> None:
             if isinstance(value, Amount):
                 letter = get_column_letter(column)
                 cell.value = f"=SUM({letter}2:{letter}{last_data_row})" if last_data_row >= 2 else 0
-                cell.number_format = AMOUNT_FORMAT
+                cell.number_format = amount_format(value.value)
                 cell.alignment = style["right"]
             else:
                 _put(cell, value)

@@ -36,26 +36,44 @@ _ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 @dataclass
 class Imported:
-    """The forms of one file; ``keep_ids`` when their ids and revisions are a database's own."""
+    """The forms of one file; ``keep_ids`` when their ids and revisions are a database's own.
+
+    ``recognized`` holds, for a unit's form (text, .docx, .xlsx, .pdf), what a
+    preview shows besides each form: labels not recognized, how things were read.
+    """
 
     forms: list[Form]
     keep_ids: bool = False
     encoding: str = importer.UTF8
+    recognized: tuple = ()
+    kind: str = TEXT
 
 
-def read_file(path: str | Path) -> Imported:
-    """The forms in a text, JSON or CSV file (told apart by extension, else by content)."""
+def read_file(path: str | Path, year: int | None = None) -> Imported:
+    """The forms in a file: a unit's form (text, .docx, .xlsx, .pdf) or our own JSON or CSV export.
+
+    Told apart by extension, else by content. ``year`` is the 年度 of forms whose
+    document names none (``--year``).
+    """
+    from perftui.importing import grid, sources
+    from perftui.importing.recognize import recognize
+
     path = Path(path)
     source = str(path)
-    if path.suffix.lower() in (".xlsx", ".xls"):
-        raise FormatError(source, None, _("不能导入电子表格文件；请导入 json 或 csv 导出（perftui export form --all --format json）"))
+    kind = sources.kind_of(path)
+    if kind != grid.TEXT:
+        found = sources.read_forms(path, year)
+        return Imported(found.forms, recognized=found.recognized, kind=kind)
     text, encoding = importer.read_text(path)
     kind = detect(path.name, text)
     if kind == JSON:
-        return Imported(parse_json(text, source), keep_ids=True, encoding=encoding)
+        return Imported(parse_json(text, source), keep_ids=True, encoding=encoding, kind=JSON)
     if kind == CSV:
-        return Imported(parse_csv(text, source), encoding=encoding)
-    return Imported(importer.parse_text(text, source), encoding=encoding)
+        return Imported(parse_csv(text, source), encoding=encoding, kind=CSV)
+    recognized = tuple(recognize(grid.from_text(text, source), year))
+    if not recognized:
+        raise FormatError(source, None, _("没有找到绩效目标表（缺少“项目名称”等栏目）"))
+    return Imported([item.form for item in recognized], encoding=encoding, recognized=recognized)
 
 
 def detect(name: str, text: str) -> str:
@@ -155,13 +173,27 @@ def _form_from_json(doc: Any, where: str, source: str) -> Form:
     if not isinstance(rows, list):
         raise fail("indicators", _("应为列表"))
     for number, row in enumerate(rows):
-        if not (isinstance(row, list) and len(row) == 4 and all(isinstance(cell, str) for cell in row)):
+        if not (isinstance(row, list) and len(row) in (4, 5) and all(isinstance(cell, str) for cell in row[:4])):
             raise fail(f"indicators[{number}]", _("每条指标应为四段文本：一级、二级、三级、指标值"))
+        if len(row) == 5 and not (
+            isinstance(row[4], dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in row[4].items())
+        ):
+            raise fail(f"indicators[{number}]", _("指标的其他栏目应为“栏目: 文本”"))
+    extra_fields = doc.get("extra_fields") or []
+    if not isinstance(extra_fields, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(text, str) for text in pair) for pair in extra_fields
+    ):
+        raise fail("extra_fields", _("其他栏目应为 [栏目, 内容] 文本对的列表"))
+    notes = doc.get("amount_notes") or {}
+    if not isinstance(notes, dict) or not all(
+        isinstance(key, str) and key.startswith("funding.") and isinstance(text, str) for key, text in notes.items()
+    ):
+        raise fail("amount_notes", _("金额说明应为“金额栏目: 文本”"))
     # The door first (clean_text), then the lengths: an escape sequence is not text that counts.
     single = ("name", "period", "department", "unit", "updated_at", "updated_by")
     texts = {key: clean_text(doc.get(key, "")).strip() for key in single}
     goals = {scope: clean_text(goals.get(scope, ""), multiline=True) for scope in ("period", "annual")}
-    rows = [[clean_text(cell).strip() for cell in row] for row in rows]
+    rows = [[*(clean_text(cell).strip() for cell in row[:4]), *row[4:]] for row in rows]
     doc = {**doc, **texts, "funding": clean_funding, "goals": goals, "indicators": rows, "revision": revision}
     problem = doc_length_problem(doc)  # before from_doc, which would call it damage
     if problem is not None:

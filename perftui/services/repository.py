@@ -154,8 +154,20 @@ def form_doc_problem(doc: dict[str, Any]) -> str | None:
     if not isinstance(rows, list):
         return f"form {doc['id']!r}: indicators is not a list"
     for number, row in enumerate(rows, start=1):
-        if not (isinstance(row, list) and len(row) == 4 and all(isinstance(cell, str) for cell in row)):
+        if not (isinstance(row, list) and len(row) in (4, 5) and all(isinstance(cell, str) for cell in row[:4])):
             return f"form {doc['id']!r}: indicator row {number} is not four texts"
+        if len(row) == 5 and not (
+            isinstance(row[4], dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in row[4].items())
+        ):
+            return f"form {doc['id']!r}: indicator row {number} has extra columns that are not text"
+    extra_fields = doc.get("extra_fields") or []
+    if not isinstance(extra_fields, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(text, str) for text in pair) for pair in extra_fields
+    ):
+        return f"form {doc['id']!r}: extra_fields is not a list of [label, value] texts"
+    notes = doc.get("amount_notes") or {}
+    if not isinstance(notes, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in notes.items()):
+        return f"form {doc['id']!r}: amount_notes is not text by field"
     try:
         check_doc_shape(doc)  # sizes, and anything else a read would refuse
     except (KeyError, TypeError, ValueError) as error:

@@ -75,6 +75,18 @@ def indicator_rows(indicators: Sequence[Indicator]) -> list[list[str]]:
     return rows
 
 
+def row_extra_lines(indicators: Sequence[Indicator]) -> list[str]:
+    """The other columns an imported form had (权重, 中期指标值…), one line per row that has any."""
+    from perftui.core.model import extra_label
+
+    lines = []
+    for number, row in enumerate(indicators, start=1):
+        if row.extra:
+            parts = "；".join(f"{extra_label(key)}：{text}" for key, text in row.extra)
+            lines.append(_("  第{row}行 {name}：{parts}").format(row=number, name=row.name, parts=parts))
+    return lines
+
+
 def indicator_headers() -> list[str]:
     return [_("一级指标"), _("二级指标"), _("三级指标"), _("指标值")]
 
@@ -89,9 +101,12 @@ def form_text(form: Form, found: Sequence[Finding] | None = None, line_width: in
         (_("主管部门"), form.department),
         (_("实施单位"), form.unit),
     ]
-    label_width = max(width(label) for label, _value in labels) + 2
+    labels += [(label, value) for label, value in form.extra_fields]
+    label_width = min(24, max(width(label) for label, _value in labels) + 2)
     lines = [f"{form.name}  [{form.id}, {_('修订')} {form.revision}]", ""]
-    lines += [pad(label, label_width) + value for label, value in labels]
+    for label, value in labels:
+        shown = pad(label, label_width) if width(label) < label_width else label + "  "
+        lines.append(shown + value)
     lines.append("")
     funding = render(
         [_("资金投入（万元）"), _("实施期"), _("年度")],
@@ -108,6 +123,7 @@ def form_text(form: Form, found: Sequence[Finding] | None = None, line_width: in
         lines += ["  " + line for line in wrap(goal, max(20, line_width - 2))]
         lines.append("")
     lines.append(render(indicator_headers(), indicator_rows(form.indicators)))
+    lines += row_extra_lines(form.indicators)
     lines.append("")
     lines.append(f"{_('检查结果')}：{status_text(found)}")
     lines += finding_lines(found)

@@ -25,7 +25,7 @@ from perftui.i18n import N_, gettext as _
 
 # Scopes: which screen a key belongs to, in the order the help screen lists them.
 APP, LIST, FILTER, VIEW, MODAL, PALETTE, ERROR = "app", "list", "filter", "view", "modal", "palette", "error"
-HISTORY, VERSION, EXPORT = "history", "version", "export"
+HISTORY, VERSION, EXPORT, IMPORT = "history", "version", "export", "import"
 EDITOR, GRID = "editor", "grid"
 UNSAVED, CONFLICT, OVERWRITE = "unsaved", "conflict", "overwrite"
 SCOPE_TITLES = {
@@ -41,6 +41,7 @@ SCOPE_TITLES = {
     HISTORY: N_("修改历史"),
     VERSION: N_("以前的修订"),
     EXPORT: N_("导出"),
+    IMPORT: N_("导入"),
     MODAL: N_("对话框"),
     PALETTE: N_("命令面板"),
     ERROR: N_("出错时"),
@@ -74,6 +75,7 @@ KEYS: tuple[Key, ...] = (
     Key("list.deleted", "D", "deleted_forms", N_("已删除的表"), LIST, show=False),
     Key("list.history", "h", "history", N_("修改历史"), LIST, show=False),
     Key("list.export", "e", "export", N_("导出"), LIST, show=False),
+    Key("list.import", "I", "import_files", N_("导入文件"), LIST, show=False, writes=True),
     Key("list.year", "y", "next_year", N_("年度"), LIST),
     Key("list.sort", "s", "next_sort", N_("排序"), LIST),
     Key("list.reverse", "S", "reverse_sort", N_("倒序"), LIST, show=False),
@@ -128,6 +130,10 @@ KEYS: tuple[Key, ...] = (
     Key("export.copy", "ctrl+y", "copy", N_("复制到剪贴板"), EXPORT, priority=True),
     Key("export.cancel", "ctrl+w", "cancel", N_("取消"), EXPORT, priority=True),
     Key("export.escape", "escape", "cancel", N_("取消"), EXPORT, show=False, palette=False),
+    # The import screen has a year box, so its keys are ctrl keys with priority.
+    Key("import.run", "ctrl+s", "run_import", N_("导入"), IMPORT, priority=True, writes=True),
+    Key("import.cancel", "ctrl+w", "cancel", N_("取消"), IMPORT, priority=True),
+    Key("import.escape", "escape", "cancel", N_("取消"), IMPORT, show=False, palette=False),
     # ctrl+s / ctrl+w / Esc also work while typing in a dialog's box (priority);
     # y / n only where there is nothing to type.
     Key("modal.ok", "ctrl+s", "confirm", N_("确定"), MODAL, palette=False, priority=True),

@@ -20,6 +20,9 @@ from perftui.core.money import AmountError, canonical, format_amount, from_store
         ("12万元", "12"),
         ("0.5", "0.5"),
         (".5", "0.5"),
+        ("438.768", "438.768"),  # up to six decimals (one fen in 万元), as written
+        ("153.5184", "153.5184"),
+        ("0.000001", "0.000001"),
         ("", ""),
         ("   ", ""),
     ],
@@ -35,7 +38,7 @@ def test_typed_amounts_are_understood_and_keep_their_precision(typed, stored):
         ("9８x", "只能包含数字"),
         ("-5", "负数"),
         ("－5", "负数"),
-        ("1.234", "两位小数"),
+        ("1.2345678", "六位小数"),
         ("1,02", "千位分隔符"),
         ("100000000", "过大"),
         ("1e5", "只能包含数字"),
@@ -59,6 +62,14 @@ def test_format_is_two_decimals_with_grouping():
     assert format_amount(Decimal("1595")) == "1,595.00"
     assert format_amount(None) == ""
     assert format_amount(Decimal("12345678.9"), "en") == "12,345,678.90"
+
+
+def test_more_decimals_are_shown_as_written_and_never_rounded_in_a_total():
+    assert format_amount(Decimal("153.5184")) == "153.5184"
+    assert format_amount(Decimal("438.768")) == "438.768"
+    assert format_amount(Decimal("2279.048")) == "2,279.048"
+    assert format_amount(Decimal("0.000001")) == "0.000001"
+    assert format_amount(total([Decimal("153.5184"), Decimal("438.768"), Decimal("80.00")])) == "672.2864"
 
 
 def test_sum_is_exact_where_floats_are_not():

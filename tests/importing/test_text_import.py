@@ -111,7 +111,7 @@ def test_half_width_labels_and_lf_or_crlf_agree(seed_text):
 
 
 def test_a_bad_amount_fails_the_whole_file_with_its_line(seed_text, tmp_path):
-    broken = seed_text.replace("实施期金额\t41.18", "实施期金额\t41.18元整")
+    broken = seed_text.replace("实施期金额\t41.18", "实施期金额\t-41.18")
     path = tmp_path / "broken.txt"
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(FormatError) as caught:

@@ -22,7 +22,7 @@ from perftui.core import findings
 from perftui.text import views
 from perftui.demo import SEED
 from perftui.importing.text import FormatError, decode_detected, parse_text
-from perftui.core.money import AmountError, parse_amount
+from perftui.core.money import MAX_DECIMALS, AmountError, parse_amount
 from perftui.services.repository import form_doc_problem
 from perftui.core.target import parse_target
 from storage import fileformat
@@ -124,7 +124,7 @@ def test_amounts_typed_through_an_ime_parse_or_raise_amount_error(text):
         assert str(error) and "\n" not in str(error)
         return
     if amount is not None:
-        assert amount.is_finite() and amount >= 0 and -amount.as_tuple().exponent <= 2
+        assert amount.is_finite() and amount >= 0 and -amount.as_tuple().exponent <= MAX_DECIMALS
 
 
 @settings(max_examples=500, deadline=None)

@@ -155,7 +155,7 @@ async def test_changing_the_annual_fiscal_amount_and_saving_stores_it(repo):
         assert app.results == [stored]
 
 
-BAD_AMOUNTS = [("9a8", "只能包含数字"), ("-98", "不能为负数"), ("98.123", "最多保留两位小数"), ("100000000", "金额过大")]
+BAD_AMOUNTS = [("9a8", "只能包含数字"), ("-98", "不能为负数"), ("98.1234567", "最多保留六位小数"), ("100000000", "金额过大")]
 
 
 async def test_bad_amounts_are_refused_beside_the_field(repo):

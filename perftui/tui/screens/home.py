@@ -222,7 +222,7 @@ class ProjectListScreen(Screen):
             return len(app.catalog.years()) > 1 or self.view.year is not None
         if action == "next_incomplete":
             return any(not entry.complete for entry in app.catalog.entries)
-        if action == "new_form":
+        if action in ("new_form", "import_files"):
             return app.loaded
         return True
 
@@ -251,6 +251,19 @@ class ProjectListScreen(Screen):
         forms = [entry.form for entry in self.app.catalog.select(self.view).entries]
         if forms:
             self.app.export(forms, self.current_form)
+
+    def action_import_files(self) -> None:
+        """The import screen (shift+i): a unit's file from a folder tree, previewed, imported on confirmation."""
+        if self._refused("import_files") or self.app.database is None:
+            return
+        from perftui.tui.dialogs.import_files import ImportScreen
+
+        def done(result) -> None:
+            if result is not None:
+                self.app.notify(result.message(), markup=False)
+                self.app.reload()
+
+        self.app.push_screen(ImportScreen(self.app.database), done)
 
     def action_indicators(self) -> None:
         form = self.current_form

@@ -82,6 +82,11 @@ class Database:
         with self.lock:
             return self.repository.save(form, action=action, force=force)
 
+    def import_forms(self, forms: list[Form], *, keep_ids: bool = False):
+        """Add or update imported forms in one write (see :meth:`Repository.import_forms`)."""
+        with self.lock:
+            return self.repository.import_forms(forms, keep_ids=keep_ids)
+
     def delete(self, form: Form) -> Form:
         with self.lock:
             return self.repository.delete(form)

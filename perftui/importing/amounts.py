@@ -1,0 +1,87 @@
+"""Amounts as units write them in their forms, brought to 万元 exactly.
+
+``438.768``, ``2,279.048 万元``, ``164万元``, ``250万``, ``1,000,000`` under a
+``(元)`` label, ``3,309,840.00元``: all read exactly (元 divided by 10,000 as a
+Decimal, never a float). ``—``, ``/``, ``-`` and ``无`` mean blank. A cell whose
+amount is followed by words (``854万(高标准农田建设400万元,…)``) gives the
+leading amount and keeps the words as a note. A column caption where the
+figure would be (``金额(万元)``) gives no amount; other words are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from perftui.core.money import MAX_DECIMALS, AmountError, parse_amount
+from perftui.i18n import gettext as _
+from perftui.core.normalize import fold
+
+WAN, YUAN = "万元", "元"
+
+BLANKS = frozenset({"", "-", "--", "/", "\\", "无", "空", "0-", "——", "—", "–", "－", "／", "N/A", "n/a", "/ /"})
+_LEADING = re.compile(
+    r"^\s*(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>亿元|亿|万元|万|元)?\s*(?P<rest>.*)$",
+    re.DOTALL,
+)
+_CAPTION = re.compile(r"金额|资金|万元|\(元\)|单位")
+_YUAN_PER_WAN = Decimal(10000)
+_YI_IN_WAN = Decimal(10000)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What an amount cell says: the amount in 万元 (None: blank), and any words after it."""
+
+    amount: Decimal | None
+    note: str = ""
+    caption: bool = False  # a column caption standing where a figure should be
+    unit: str | None = None  # the unit the cell itself named
+
+
+def is_blank(text: str) -> bool:
+    return fold(text).strip().replace(" ", "") in BLANKS
+
+
+def read(text: str, unit: str = WAN) -> Reading:
+    """Read one amount cell; ``unit`` is what the labels around it say (元 or 万元).
+
+    Raises :class:`AmountError` for what cannot be an amount (negative, too many
+    decimals, too large), with the operator's message.
+    """
+    folded = fold(text).strip()
+    if folded.replace(" ", "") in BLANKS:
+        return Reading(None)
+    match = _LEADING.match(folded)
+    if match is None or not match.group("number"):
+        if folded.startswith(("-", "−")) and re.match(r"^[-−]\s*\d", folded):
+            raise AmountError(_("金额不能为负数：{text}").format(text=" ".join(text.split())))
+        if _CAPTION.search(folded):
+            return Reading(None, caption=True)  # 金额(万元): a column caption where the figure would be
+        parse_amount(text)  # raises the operator's message: 金额只能包含数字和小数点
+        return Reading(None)  # pragma: no cover - parse_amount refuses every text without digits
+    written = match.group("unit")
+    rest = match.group("rest").strip()
+    digits = match.group("number").replace(",", "")
+    cell_unit = {"亿元": "亿元", "亿": "亿元", "万元": WAN, "万": WAN, "元": YUAN}.get(written or "", None)
+    effective = cell_unit or unit
+    if effective == WAN:
+        amount = parse_amount(digits)
+    else:
+        converted = Decimal(digits) * _YI_IN_WAN if effective == "亿元" else Decimal(digits) / _YUAN_PER_WAN
+        plain = _plain(converted)
+        if len(plain.partition(".")[2]) > MAX_DECIMALS:
+            raise AmountError(
+                _("金额换算成万元后超过六位小数（元只能精确到分）：{text}").format(text=" ".join(text.split()))
+            )
+        amount = parse_amount(plain)
+    return Reading(amount, note=rest, unit=cell_unit)
+
+
+def _plain(amount: Decimal) -> str:
+    """A converted amount without trailing zeros beyond what it needs (1,000,000元 -> 100)."""
+    text = format(amount, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
