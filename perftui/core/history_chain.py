@@ -66,7 +66,11 @@ def form_state(doc: Mapping[str, Any], *, private: bool = True) -> dict[str, Any
     ``private``: a deep copy, to be changed (undoing history); else it shares
     ``doc``'s values and is only to be read.
     """
-    state = copy.deepcopy(dict(doc)) if private else dict(doc)
+    # A field that only some forms have (extra_fields, amount_notes) is absent when empty;
+    # undoing its first change gives null: both mean "none".
+    state = {key: value for key, value in doc.items() if value is not None or key in _FORM_KEYS}
+    if private:
+        state = copy.deepcopy(state)
     for key in _FORM_KEYS:
         state.setdefault(key, None)
     state["deleted_at"] = state["deleted_at"] or ""

@@ -82,6 +82,19 @@ def test_every_kind_of_change_keeps_the_chain_and_replays_to_todays_forms(busy_d
     assert verdict.chain_start == 1 and verdict.forms == 9 and verdict.versions == verdict.entries == 16
 
 
+def test_fields_only_some_forms_have_replay_exactly(busy_db):
+    """Extra fields and amount notes appear and vanish; indicator rows gain extra columns."""
+    repository = _repo(busy_db)
+    form = repository.lookup("产业扶持")[0]
+    rows = (form.indicators[0]._replace(extra=(("weight", "10"),)),) + form.indicators[1:]
+    form = repository.save(form.evolve(extra_fields=(("项目负责人", "张三"),), amount_notes=(("funding.annual.total", "其中…"),)))
+    form = repository.save(form.evolve(indicators=rows, extra_fields=()))
+    repository.save(form.evolve(amount_notes=()))
+    verdict = _repo(busy_db).verify()
+    assert verdict.holds, verdict.first_break
+    assert _repo(busy_db).version_at(form.id, 2).extra_fields == (("项目负责人", "张三"),)
+
+
 def test_a_hand_edited_amount_names_the_form_and_the_entry(capsys, busy_db):
     _edit(busy_db, lambda d: _form_doc(d, "产业扶持")["funding"]["annual"].update(total="9000"))
     code, out, err = run_cli(capsys, "--db", busy_db, "verify")
