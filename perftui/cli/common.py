@@ -74,6 +74,8 @@ def open_repository(args: argparse.Namespace):
     )
     # A change committed without its backup succeeded: said after the output, and exit 0.
     repository.on_warning = lambda warning: note_warning(args, _describe_warning(warning))
+    # Closed by main() when the command is done: the store keeps the file open while it is read.
+    args.__dict__.setdefault("repositories", []).append(repository)
     warn_about_permissions(args, path)
     if args.demo:
         from perftui.demo import ensure_demo

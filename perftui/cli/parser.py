@@ -129,6 +129,9 @@ def _main(argv: list[str], stdout, stderr) -> int:
     except BrokenPipeError:  # `perftui list | head`
         sys.stderr.close()
         return EXIT_OK
+    finally:
+        for repository in getattr(args, "repositories", ()):
+            repository.store.close()  # main() may run many times in one process (tests, scripts)
 
 
 if __name__ == "__main__":
