@@ -42,6 +42,27 @@ def _isolated_environment(monkeypatch, tmp_path):
     i18n.set_locale("zh_CN")
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the whole session (see tests/pgserver.py); skips without one."""
+    from tests.pgserver import PostgresServer, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"no PostgreSQL tests: {reason}")
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres_server):
+    """The URL of a new, empty database on the test server (dropped afterwards)."""
+    name = postgres_server.create_database()
+    yield postgres_server.url(name)
+    postgres_server.drop_database(name)
+
+
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
