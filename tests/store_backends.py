@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from storage import JsonFileStore, StoreSpec, open_store
+from storage import Column, JsonFileStore, StoreSpec, TableSpec, open_store
 
 BACKENDS = ("json", "postgresql")
 
@@ -89,3 +89,23 @@ def make_backend(request, name: str, tmp_path: Path, spec: StoreSpec = CONTRACT_
 def child_location(backend: Backend) -> str:
     """What a child process is told to open (a path or a URL)."""
     return os.fspath(backend.location)
+
+
+#: A spec with columns, for the PostgreSQL store's own tests (queries, upgrades).
+LEDGER_SPEC = StoreSpec(
+    "ledger",
+    (
+        TableSpec(
+            "forms",
+            revisioned=True,
+            columns=(
+                Column("year", ("year",), "integer", index=True),
+                Column("unit", ("unit",), "text"),
+                Column("fiscal", ("funding", "annual", "fiscal"), "numeric"),
+                Column("rows", ("rows",), "length"),
+                Column("deleted", ("deleted_at",), "flag"),
+            ),
+        ),
+        TableSpec("log", columns=(Column("form_id", ("form_id",), "text", index=True),)),
+    ),
+)

@@ -43,7 +43,7 @@ def translate(error: BaseException, location: str, *, lock_timeout: float = 0.0)
         return ValueError(f"the database cannot store this text: {_one_line(error)}")
     if isinstance(error, psycopg.Error):
         sqlstate = getattr(error, "sqlstate", None)
-        if sqlstate is None or sqlstate.startswith("08"):  # the connection is gone
+        if sqlstate is None or sqlstate.startswith(("08", "57P")):  # the connection is gone
             return UnreachableError(location, _one_line(error))
         return ServerError(location, f"The database {location} refused the operation: {_one_line(error)}", sqlstate=sqlstate)
     return error

@@ -139,7 +139,10 @@ class _Queries:
         sums: Sequence[str],
         where: Mapping[str, Any] | None = None,
     ) -> list[tuple[Any, ...]]:
-        """``(*group, count, *sums)`` per group of equal ``group_by`` values, sorted by them.
+        """``(*group, count, *sums)`` per group of equal ``group_by`` values.
+
+        Groups come in the order their first document was stored, as a
+        caller grouping documents one by one in storage order would meet them.
 
         Sums of numeric columns are exact (Decimal); a group where a column
         has no value at all sums to 0.
@@ -151,7 +154,7 @@ class _Queries:
         totals = "".join(f', coalesce(sum("{name}"), 0)' for name in summed)
         sql = f"SELECT {keys + ', ' if keys else ''}count(*){totals} FROM {self._store.names.documents} WHERE {clause}"
         if keys:
-            sql += f" GROUP BY {keys} ORDER BY {keys}"
+            sql += f" GROUP BY {keys} ORDER BY min(seq)"
         result = self._run(sql, params)
         return [row for row in result if row[len(groups)]]  # no rows: no group, not a group of none
 
