@@ -42,7 +42,7 @@ from .servererrors import (
     ServerReadOnlyError,
     UnreachableError,
 )
-from .spec import Column, StoreSpec, TableSpec
+from .spec import Column, Queryable, StoreSpec, TableSpec
 from .store import JsonFileStore, Snapshot, Store, Transaction
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "StoreSpec",
     "TableSpec",
     "Column",
+    "Queryable",
     "open_store",
     "is_server_url",
     "display_location",

@@ -38,11 +38,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["Column", "TableSpec", "StoreSpec", "COLUMN_TYPES", "RESERVED_COLUMNS"]
+__all__ = ["Column", "TableSpec", "StoreSpec", "Queryable", "COLUMN_TYPES", "RESERVED_COLUMNS"]
 
 #: What a column can hold, and how a document's value becomes it:
 #: ``text`` a string; ``integer`` an int; ``numeric`` an exact decimal from an
@@ -205,3 +206,31 @@ class StoreSpec:
                 for table in self.tables
             },
         }
+
+
+@runtime_checkable
+class Queryable(Protocol):
+    """What a store's snapshots and transactions answer from the columns, when they can.
+
+    The PostgreSQL store's do (the server keeps the columns); a JSON file's
+    do not, and callers then read the documents themselves. ``where`` maps
+    column names to the value they must equal (None: no value).
+
+    Such a store's snapshots also say what changed since an earlier one
+    (``changes(table, since_token) -> (documents, removed ids)``) and hand
+    a table over in batches without keeping it (``stream(table)``).
+    """
+
+    def select(self, table: str, where: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The matching documents, in storage order."""
+        ...
+
+    def rows(self, table: str, columns: Sequence[str], where: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """``(id, revision, *columns)`` of each matching document, in storage order."""
+        ...
+
+    def sums(
+        self, table: str, group_by: Sequence[str], sums: Sequence[str], where: Mapping[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """``(*group, count, *sums)`` per group, in the order each group's first document was stored."""
+        ...

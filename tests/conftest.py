@@ -63,6 +63,31 @@ def pg_url(postgres_server):
     postgres_server.drop_database(name)
 
 
+def perftui_database(request) -> str:
+    """The URL of a new database on the test server, set up as `perftui db init` sets one up."""
+    from perftui.services.repository import SPEC
+    from storage.postgres import init_database
+
+    server = request.getfixturevalue("postgres_server")
+    name = server.prepared_database("perftui", lambda url: init_database(url, SPEC))
+    request.addfinalizer(lambda: server.drop_database(name))
+    return server.url(name)
+
+
+@pytest.fixture
+def pg_db(request) -> str:
+    """A PostgreSQL database set up for perftui (a URL)."""
+    return perftui_database(request)
+
+
+@pytest.fixture(params=["json", "postgresql"])
+def db_location(request, tmp_path):
+    """A fresh perftui database on each backend: a JSON file's path, or a PostgreSQL URL."""
+    if request.param == "json":
+        return tmp_path / "forms.json"
+    return perftui_database(request)
+
+
 @pytest.fixture
 def seed_path() -> Path:
     return SEED

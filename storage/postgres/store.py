@@ -202,6 +202,45 @@ class PostgresSnapshot(_Queries):
             loaded = self._tables[table] = dict(rows)
         return loaded
 
+    def stream(self, table: str, batch: int = 1000) -> Iterator[Mapping[str, Any]]:
+        """The documents of ``table`` in storage order, fetched in batches and not kept.
+
+        For callers that turn each document into their own record at once:
+        the table is never in memory as documents all at the same time.
+        """
+        loaded = self._tables.get(table)
+        if loaded is not None:
+            yield from loaded.values()
+            return
+        _check_table_name(table)
+        with self._mutex:
+            if self._conn is None:
+                raise RuntimeError("the snapshot is closed")
+            cursor = self._conn.cursor(name=f"stream_{uuid.uuid4().hex}")
+        try:
+            sql = f'SELECT doc FROM {self._store.names.documents} WHERE "table" = %s ORDER BY seq'
+            with self._mutex:
+                try:
+                    cursor.execute(sql, (table,))
+                except psycopg.Error as error:
+                    raise translate(error, self._store.location) from None
+            while True:
+                with self._mutex:
+                    try:
+                        rows = cursor.fetchmany(batch)
+                    except psycopg.Error as error:
+                        raise translate(error, self._store.location) from None
+                if not rows:
+                    return
+                for (doc,) in rows:
+                    yield doc
+        finally:
+            with self._mutex:
+                try:
+                    cursor.close()
+                except psycopg.Error:
+                    pass
+
     def tables(self) -> list[str]:
         rows = self._run(f'SELECT "table" FROM {self._store.names.documents} GROUP BY "table" ORDER BY min(seq)')
         return [name for (name,) in rows]
