@@ -522,17 +522,21 @@ class PostgresStore:
         """Block until a commit after ``token`` (True) or ``timeout`` seconds pass (False).
 
         Woken by the server (LISTEN/NOTIFY), so another process's save is
-        seen at once without polling. One waiting thread at a time.
+        seen at once without polling: while the listening connection stays
+        open, waiting asks the server nothing. One waiting thread at a time.
         """
         deadline = time.monotonic() + timeout
         with self._listen_mutex:
             try:
+                fresh = self._listener is None or self._listener.closed
                 conn = self._listening()
-                if self._state(conn) != token:
+                # A commit between ``token`` and a new LISTEN sent its
+                # notification to nobody: ask once. Later ones queue up here.
+                if fresh and self._state(conn) != token:
                     return True
                 while (left := deadline - time.monotonic()) > 0:
                     for note in conn.notifies(timeout=left, stop_after=1):
-                        if not note.payload.isdigit() or int(note.payload) != token:
+                        if not note.payload.isdigit() or not isinstance(token, int) or int(note.payload) > token:
                             return True
                 return False
             except psycopg.Error as error:
