@@ -11,12 +11,17 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from perftui.cli.common import EXIT_OK, EXIT_USAGE, CommandError, db_path
+from perftui.cli.common import EXIT_OK, EXIT_USAGE, CommandError, db_path, read_only
 from perftui.i18n import gettext as _
 
 
-def _server_url(location: Path | str, option: str = "--db") -> str:
+def _server_url(args: argparse.Namespace, location: Path | str, option: str = "--db") -> str:
+    """``location`` as a database URL; a lookup account's (--read-only) changes nothing, a file is not one."""
+    import storage
     from perftui.config import is_database_url
+
+    if read_only(args):
+        raise storage.ReadOnlyError(storage.display_location(str(location)) if is_database_url(location) else str(location))
 
     if not is_database_url(location):
         raise CommandError(
@@ -42,7 +47,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     import storage
     from perftui.services.repository import SPEC
 
-    url = _server_url(db_path(args))
+    url = _server_url(args, db_path(args))
     done = _postgres(url).init_database(url, SPEC)
     where = storage.display_location(url)
     if done.created:
@@ -56,7 +61,7 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     import storage
     from perftui.services.repository import SPEC
 
-    url = _server_url(db_path(args))
+    url = _server_url(args, db_path(args))
     done = _postgres(url).upgrade_database(url, SPEC)
     where = storage.display_location(url)
     if done.changed:
@@ -71,10 +76,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from perftui.services.repository import FORMS, SPEC
     from storage.migrate import copy_documents
 
+    url = _server_url(args, args.target, "--to")
     source_path = Path(args.source).expanduser()
     if not source_path.exists():
         raise CommandError(_("没有数据库文件 {path}。").format(path=source_path), EXIT_USAGE)
-    url = _server_url(args.target, "--to")
     _postgres(url).init_database(url, SPEC)  # nothing changes when the tables are there
     source = storage.open_store(source_path, SPEC, read_only=True)
     target = storage.open_store(url, SPEC)
