@@ -39,17 +39,19 @@ _START_TIMEOUT = 60.0
 _PR_SET_PDEATHSIG = 1
 
 # Settings for a server whose data does not matter and whose clients are tests.
-_SETTINGS = {
-    "listen_addresses": "''",
+_DURABILITY_OFF = {
     "fsync": "off",
     "synchronous_commit": "off",
     "full_page_writes": "off",
-    "max_connections": "200",
     "shared_buffers": "'32MB'",
-    "log_min_messages": "warning",
-    "log_min_error_statement": "panic",
     # Client-side timing tests must not be disturbed by the checkpointer.
     "checkpoint_timeout": "'30min'",
+}
+_SETTINGS = {
+    "listen_addresses": "''",
+    "max_connections": "200",
+    "log_min_messages": "warning",
+    "log_min_error_statement": "panic",
 }
 
 
@@ -106,7 +108,9 @@ def _die_with_parent() -> None:
 class PostgresServer:
     """One running server; :meth:`create_database` hands out fresh databases."""
 
-    def __init__(self, bindir: Path | None = None) -> None:
+    def __init__(self, bindir: Path | None = None, *, durable: bool = False) -> None:
+        """``durable``: keep PostgreSQL's own defaults (fsync on), for benchmarks that time commits."""
+        self.durable = durable
         bindir = bindir or find_bindir()
         if bindir is None:
             raise RuntimeError(unavailable_reason() or "PostgreSQL not found")
@@ -153,7 +157,8 @@ class PostgresServer:
         with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write("\n# perftui tests\n")
             conf.write(f"unix_socket_directories = '{self.root}'\n")
-            for key, value in _SETTINGS.items():
+            settings = _SETTINGS if self.durable else _SETTINGS | _DURABILITY_OFF
+            for key, value in settings.items():
                 conf.write(f"{key} = {value}\n")
         log = open(self.log, "ab")
         if self.account is not None:
