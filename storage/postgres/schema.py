@@ -5,7 +5,8 @@ can hold other things too, and one ``GRANT ... IN SCHEMA`` covers access)::
 
     <app>.meta       one row: app, layout, spec (the columns it was set up for), change
     <app>.documents  one row per document: table, id, seq, revision, changed, doc (jsonb),
-                     and one column per declared column (year, unit, amounts...)
+                     and one column per declared column (year, unit, amounts...); per table
+                     with columns, an index holding them (queries never read the documents)
     <app>.removed    table, id, changed: documents removed, for readers that follow changes
 
 ``seq`` is the storage order (insertion order; a replaced document keeps its
@@ -22,6 +23,7 @@ by a newer program and is refused; a lower one must be upgraded first
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -29,7 +31,7 @@ import psycopg
 
 from ..errors import DamagedFileError, NewerSchemaError
 from ..servererrors import NeedsUpgradeError, NotInitializedError
-from ..spec import Column, StoreSpec
+from ..spec import Column, StoreSpec, TableSpec
 
 __all__ = ["LAYOUT", "Names", "check", "init", "upgrade", "SetUp"]
 
@@ -115,6 +117,31 @@ def _index_ddl(names: Names, column: Column) -> str:
     return f'CREATE INDEX IF NOT EXISTS "documents_{column.name}_idx" ON {names.documents} ("table", "{column.name}")'
 
 
+def _columns_index_ddl(conn: psycopg.Connection[Any], names: Names, table: TableSpec) -> str:
+    """One index per table holding its columns, in storage order.
+
+    Sums, lists and "what changed" read only this index (an index-only
+    scan), never the rows with their documents: at fifty thousand forms
+    that is 10 MB instead of 100.
+    """
+    digest = hashlib.sha1(table.name.encode()).hexdigest()[:10]
+    included = ", ".join(["id", "revision", *(f'"{c.name}"' for c in table.columns)])
+    where = psycopg.sql.Literal(table.name).as_string(conn)
+    return (
+        f'CREATE INDEX IF NOT EXISTS "documents_columns_{digest}" ON {names.documents} (seq) '
+        f'INCLUDE ({included}) WHERE "table" = {where}'
+    )
+
+
+def _drop_columns_indexes(conn: psycopg.Connection[Any], names: Names) -> None:
+    rows = conn.execute(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = %s AND indexname LIKE 'documents_columns_%%'",
+        (names.schema.strip('"'),),
+    ).fetchall()
+    for (index,) in rows:
+        conn.execute(f'DROP INDEX {names.schema}."{index}"')
+
+
 def init(conn: psycopg.Connection[Any], spec: StoreSpec, location: str) -> SetUp:
     """Create the schema for ``spec`` if there is none; an existing one is checked, not changed."""
     names = Names(spec.app)
@@ -152,6 +179,9 @@ def init(conn: psycopg.Connection[Any], spec: StoreSpec, location: str) -> SetUp
         for column in spec.all_columns().values():
             if column.index:
                 conn.execute(_index_ddl(names, column))
+        for table in spec.tables:
+            if table.columns:
+                conn.execute(_columns_index_ddl(conn, names, table))
         conn.execute(
             f"INSERT INTO {names.meta} (app, layout, spec) VALUES (%s, %s, %s)",
             (spec.app, LAYOUT, psycopg.types.json.Jsonb(spec.describe())),
@@ -199,6 +229,7 @@ def upgrade(conn: psycopg.Connection[Any], spec: StoreSpec, location: str, *, ba
         present = _installed_columns(conn, names)
         ours = {"table", "id", "seq", "revision", "changed", "doc"}
         dropped = [name for name in present if name not in ours and name not in wanted]
+        _drop_columns_indexes(conn, names)  # made again below, with the columns of now
         for name in dropped:
             conn.execute(f'ALTER TABLE {names.documents} DROP COLUMN "{name}"')
         added = []
@@ -212,6 +243,9 @@ def upgrade(conn: psycopg.Connection[Any], spec: StoreSpec, location: str, *, ba
         for column in wanted.values():
             if column.index:
                 conn.execute(_index_ddl(names, column))
+        for table in spec.tables:
+            if table.columns:
+                conn.execute(_columns_index_ddl(conn, names, table))
         # Every table's columns are filled again: a column may now come from another field.
         if added:
             _fill(conn, names, spec, added, batch)
