@@ -153,3 +153,39 @@ def test_a_password_never_shows(capsys, tmp_path):
     url = f"postgresql://clerk:s3cret@/budget?host={tmp_path}&connect_timeout=2"
     code, out, err = run(capsys, "--db", url, "list")
     assert code == EXIT_ERROR and "s3cret" not in err and "clerk:***@" in err and "无法连接数据库" in err
+
+
+def readme_accounts() -> str:
+    """The README's GRANTs for operators and lookup accounts, as written there."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("-- perftui accounts")
+    return readme[start : readme.index("```", start)]
+
+
+def test_the_readme_accounts_work(capsys, pg_db, seed_path):
+    import psycopg
+
+    suffix = psycopg.conninfo.conninfo_to_dict(pg_db)["dbname"]
+    sql = readme_accounts().replace("clerk", f"clerk_{suffix}").replace("auditor", f"auditor_{suffix}")
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        for statement in filter(str.strip, sql.split(";")):
+            conn.execute(statement)
+    clerk = pg_db.replace("://postgres@", f"://clerk_{suffix}@")
+    auditor = pg_db.replace("://postgres@", f"://auditor_{suffix}@")
+    try:
+        assert run(capsys, "--db", clerk, "import", seed_path)[0] == EXIT_OK
+        repository = Repository.open(clerk)
+        form = repository.lookup("劳务派遣")[0]
+        repository.delete(repository.save(form.evolve(annual_goal="改过")))
+        assert run(capsys, "--db", auditor, "total")[1].splitlines()[2].split()[:3] == ["2024", "7", "3,029.56"]
+        code, out, err = run(capsys, "--db", auditor, "undelete", "劳务派遣")
+        assert code == EXIT_ERROR and "只允许这个账户查询" in err and err.count("\n") == 1
+        looking = Repository.open(auditor)
+        assert len(looking.forms()) == 7 and looking.read_only  # known once it has connected
+    finally:
+        with psycopg.connect(pg_db, autocommit=True) as conn:
+            for role in (f"clerk_{suffix}", f"auditor_{suffix}"):
+                conn.execute(f'DROP OWNED BY "{role}"')
+                conn.execute(f'DROP ROLE "{role}"')

@@ -205,7 +205,7 @@ def test_a_running_program_notices_an_upgrade_by_a_newer_one(url: str) -> None:
 @pytest.fixture
 def reader_url(url: str, postgres_server) -> str:
     """The same database for a role that may only read (the grants the README shows)."""
-    role = "reader_" + url.rsplit("/", 1)[1].split("?")[0]
+    role = "reader_" + psycopg.conninfo.conninfo_to_dict(url)["dbname"]
     with admin(url) as conn:
         conn.execute(f'CREATE ROLE "{role}" LOGIN')
         conn.execute(f'GRANT USAGE ON SCHEMA ledger TO "{role}"')

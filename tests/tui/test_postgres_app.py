@@ -67,7 +67,7 @@ def reader_db(seeded_pg):
     """The same database for a role the server lets only read (the README's grants)."""
     import psycopg
 
-    role = "reader_" + seeded_pg.rsplit("/", 1)[1].split("?")[0]
+    role = "reader_" + psycopg.conninfo.conninfo_to_dict(seeded_pg)["dbname"]
     with psycopg.connect(seeded_pg, autocommit=True) as conn:
         conn.execute(f'CREATE ROLE "{role}" LOGIN')
         conn.execute(f'GRANT USAGE ON SCHEMA perftui TO "{role}"')
