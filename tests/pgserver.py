@@ -11,7 +11,7 @@ PostgreSQL refuses to run as root, and CI runs as root: then the server runs
 as Debian's unprivileged ``postgres`` user (created by the ``postgresql``
 package), or ``nobody`` where there is none. The server is started with a
 parent-death signal, so even a test run killed with SIGKILL leaves no server
-behind.
+behind (its folder is removed by a later run).
 
 Without PostgreSQL or psycopg the tests that need the server skip, saying which
 is missing.
@@ -98,6 +98,18 @@ def _server_account() -> pwd.struct_passwd | None:
     raise RuntimeError("running as root, and there is neither a 'postgres' nor a 'nobody' account to run PostgreSQL as")
 
 
+def _remove_dead_servers(older_than: float = 3600.0) -> None:
+    """Folders of servers whose test run was killed: no postmaster.pid, untouched for an hour."""
+    now = time.time()
+    for folder in glob.glob(os.path.join(tempfile.gettempdir(), "perftui-pg-*")):
+        try:
+            if now - os.stat(folder).st_mtime < older_than or os.path.exists(os.path.join(folder, "data", "postmaster.pid")):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _die_with_parent() -> None:
     # Runs in the child after it switched user, so the setting survives the
     # switch (a change of user clears it) and the exec of postgres.
@@ -111,6 +123,7 @@ class PostgresServer:
     def __init__(self, bindir: Path | None = None, *, durable: bool = False) -> None:
         """``durable``: keep PostgreSQL's own defaults (fsync on), for benchmarks that time commits."""
         self.durable = durable
+        _remove_dead_servers()
         bindir = bindir or find_bindir()
         if bindir is None:
             raise RuntimeError(unavailable_reason() or "PostgreSQL not found")

@@ -19,6 +19,7 @@ from storage import (
     NeedsUpgradeError,
     NewerSchemaError,
     NotInitializedError,
+    Queryable,
     ReadOnlyError,
     ServerReadOnlyError,
     StoreSpec,
@@ -64,6 +65,7 @@ def test_sums_are_exact_and_grouped_in_the_order_groups_first_appear(url: str) -
         tx.insert("forms", form("d", 2024, "二中", "", 1))
         tx.insert("forms", form("e", 2024, "二中", "1", deleted_at="2024-05-01"))
     snapshot = store.read()
+    assert isinstance(snapshot, Queryable)  # callers then ask the server instead of reading documents
     assert snapshot.sums("forms", ["year", "unit"], ["fiscal", "rows"], {"deleted": False}) == [
         (2024, "二中", 2, Decimal("80.00"), 4),
         (2024, "一中", 1, Decimal("153.5184"), 2),
