@@ -45,7 +45,34 @@ from storage.backup import DEFAULT_KEEP, Backups
 
 FORMS = "forms"
 HISTORY = "history"
-REVISIONED = frozenset({FORMS})  # the tables whose documents carry revisions (storage knows no tables)
+
+#: What the store is told about perftui's tables. The columns are what a
+#: database server keeps beside each form so that totals, the list and an
+#: import's matching need not read whole forms (a JSON file ignores them).
+#: Changing them means a new ``version`` (and ``perftui db upgrade``).
+SPEC = storage.StoreSpec(
+    app=APP,
+    version=1,
+    tables=(
+        storage.TableSpec(
+            FORMS,
+            revisioned=True,
+            columns=(
+                storage.Column("year", ("year",), "integer", index=True),
+                storage.Column("name", ("name",), "text"),
+                storage.Column("department", ("department",), "text"),
+                storage.Column("unit", ("unit",), "text"),
+                storage.Column("indicators", ("indicators",), "length"),
+                storage.Column("fiscal", ("funding", "annual", "fiscal"), "numeric"),
+                storage.Column("other", ("funding", "annual", "other"), "numeric"),
+                storage.Column("total", ("funding", "annual", "total"), "numeric"),
+                storage.Column("deleted", ("deleted_at",), "flag"),
+            ),
+        ),
+        storage.TableSpec(HISTORY, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
+    ),
+)
+REVISIONED = SPEC.revisioned  # the tables whose documents carry revisions (storage knows no tables)
 # A write refused because the file was replaced underneath a broken lock is
 # run again from a fresh read; a few times is plenty, as each try re-locks.
 _STALE_TRIES = 3
@@ -76,32 +103,6 @@ def _retrying_stale(method: Callable[..., Any]) -> Callable[..., Any]:
 
     return run
 
-#: What the store is told about perftui's tables. The columns are what a
-#: database server keeps beside each form so that totals, the list and an
-#: import's matching need not read whole forms (a JSON file ignores them).
-#: Changing them means a new ``version`` (and ``perftui db upgrade``).
-SPEC = storage.StoreSpec(
-    app="perftui",
-    version=1,
-    tables=(
-        storage.TableSpec(
-            FORMS,
-            revisioned=True,
-            columns=(
-                storage.Column("year", ("year",), "integer", index=True),
-                storage.Column("name", ("name",), "text"),
-                storage.Column("department", ("department",), "text"),
-                storage.Column("unit", ("unit",), "text"),
-                storage.Column("indicators", ("indicators",), "length"),
-                storage.Column("fiscal", ("funding", "annual", "fiscal"), "numeric"),
-                storage.Column("other", ("funding", "annual", "other"), "numeric"),
-                storage.Column("total", ("funding", "annual", "total"), "numeric"),
-                storage.Column("deleted", ("deleted_at",), "flag"),
-            ),
-        ),
-        storage.TableSpec(HISTORY, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
-    ),
-)
 
 
 

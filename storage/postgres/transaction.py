@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -28,6 +28,8 @@ class PostgresTransaction(Queries):
         self._change = change  # the number this commit will have
         self._open = True
         self.changed = False
+        #: Nothing fails beside a commit here (no backups to take): always empty.
+        self.warnings: list[Exception] = []
 
     def close(self) -> None:
         self._open = False
@@ -50,6 +52,10 @@ class PostgresTransaction(Queries):
         check_table_name(table)
         rows = self._run(f'SELECT doc FROM {self._store.names.documents} WHERE "table" = %s AND id = %s', (table, id))
         return rows[0][0] if rows else None
+
+    def view(self, table: str) -> Iterable[Mapping[str, Any]]:
+        # Fresh from the server each time: already the caller's own.
+        return self.documents(table)
 
     def documents(self, table: str) -> list[Doc]:
         check_table_name(table)

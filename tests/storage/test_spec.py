@@ -51,7 +51,7 @@ def test_names_and_types_are_checked_when_the_spec_is_made() -> None:
 
 def test_a_file_store_answers_no_queries(tmp_path) -> None:
     # Callers ask isinstance(..., Queryable) and read the documents themselves otherwise.
-    store = JsonFileStore(tmp_path / "db.json")
+    store = JsonFileStore(tmp_path / "db.json", app="contract", revisioned={"forms"})
     assert not isinstance(store.read(), Queryable)
     with store.transaction() as tx:
         assert not isinstance(tx, Queryable)
