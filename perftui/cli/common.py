@@ -23,7 +23,8 @@ class CommandError(Exception):
         self.code = code
 
 
-def db_path(args: argparse.Namespace) -> Path:
+def db_path(args: argparse.Namespace) -> Path | str:
+    """The database: a file's Path, or a PostgreSQL URL (a str: never a path)."""
     from perftui import config
 
     if args.demo:
@@ -58,6 +59,16 @@ def open_repository(args: argparse.Namespace):
 
         ensure_demo(repository)
     return repository
+
+
+def refuse_for_server(path: Path | str) -> None:
+    """Backups of a server database are the administrator's (pg_dump): say so in one line instead of pretending."""
+    from perftui.config import is_database_url
+
+    if is_database_url(path):
+        from perftui.text.errors import server_backup_advice
+
+        raise CommandError(server_backup_advice(str(path)), EXIT_USAGE)
 
 
 def select(repository, args: argparse.Namespace):
@@ -116,7 +127,7 @@ def warn_about_permissions(args: argparse.Namespace, path: Path) -> None:
     """
     from perftui.services.access import permission_warning
 
-    warning = permission_warning(path)
+    warning = permission_warning(path)  # None for a server database
     if warning:
         note_warning(args, warning)
 

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from perftui import i18n
-from perftui.cli import exports, forms, imports, trust
+from perftui.cli import database, exports, forms, imports, trust
 from perftui.cli.common import EXIT_ERROR, EXIT_OK, CommandError, db_path, read_only
 from perftui.i18n import gettext as _
 
@@ -38,7 +38,10 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     """
     default = argparse.SUPPRESS if suppress else None
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=default, help=_("数据库文件（默认：$PERFTUI_DB，或用户数据目录下的 forms.json）"))
+    common.add_argument(
+        "--db", metavar="PATH|URL", default=default,
+        help=_("数据库文件或 postgresql://… 地址（默认：$PERFTUI_DB，配置文件的 [database] url，或用户数据目录下的 forms.json）"),
+    )
     common.add_argument("--demo", action="store_true", default=default or False, help=_("使用自带的示例表（2024年的8张表）"))
     common.add_argument("--locale", metavar="LOCALE", default=default, help=_("界面语言：zh_CN（默认）或 en"))
     common.add_argument("--read-only", action="store_true", default=default or False, help=_("只读：拒绝一切修改（也可设 PERFTUI_READ_ONLY=1）"))
@@ -69,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.register(add)
     exports.register(add, common)
     trust.register(add)
+    database.register(add, common)
     return parser
 
 

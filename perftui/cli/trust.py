@@ -14,6 +14,7 @@ from perftui.cli.common import (
     db_path,
     open_repository,
     read_only,
+    refuse_for_server,
     resolve_among,
     terminal_width,
 )
@@ -151,6 +152,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
     from storage.backup import backup_folder
 
     path = db_path(args)
+    refuse_for_server(path)
     keep = backups_keep()
     if path.exists():
         print(_("数据库 {path}：{contents}").format(path=path, contents=backup_contents_text(describe_file(open_backups(path), str(path)))))
@@ -188,6 +190,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from perftui.services.repository import open_backups
 
     path = db_path(args)
+    refuse_for_server(path)
     if read_only(args):
         raise storage.ReadOnlyError(str(path))
     try:

@@ -28,7 +28,7 @@ class Reading:
     """What one read of the database produced."""
 
     catalog: Catalog
-    exists: bool  # False: there is no file (a new database, or it was removed)
+    exists: bool  # False: there is no file (a new database, or it was removed); a server database always exists
 
 
 class Database:
@@ -36,7 +36,7 @@ class Database:
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         *,
         read_only: bool = False,
         demo: bool = False,
@@ -67,6 +67,18 @@ class Database:
     def changed(self) -> bool:
         with self.lock:
             return self.repository.changed()
+
+    def wait_for_change(self, timeout: float) -> bool | None:
+        """Block until the server says someone committed (True) or ``timeout`` passes (False).
+
+        None when the store cannot tell (a file): then poll :meth:`changed`.
+        Does not hold :attr:`lock`: this process's saves go on meanwhile.
+        """
+        wait = getattr(self.repository.store, "wait_for_change", None)
+        token = self.repository.token
+        if wait is None or token is None:
+            return None
+        return wait(token, timeout)
 
     def read(self, previous: Catalog | None = None) -> Reading:
         """Every form, checked; forms unchanged since ``previous`` are not checked again."""
