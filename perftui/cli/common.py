@@ -53,6 +53,9 @@ def open_repository(args: argparse.Namespace):
     )
     # A change committed without its backup succeeded: said after the output, and exit 0.
     repository.on_warning = lambda warning: note_warning(args, _describe_warning(warning))
+    # Kept with the arguments while the command runs: parser.run() ends a lookup
+    # without freeing what it read (see there).
+    args.__dict__.setdefault("opened", []).append(repository)
     warn_about_permissions(args, path)
     if args.demo:
         from perftui.demo import ensure_demo
