@@ -14,6 +14,13 @@ from perftui.i18n import gettext as _
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
+#: Commands that only read the database and print (export: when it prints rather than writes a file).
+LOOKUPS = frozenset({"list", "show", "total", "check", "export", "history", "deleted"})
+
+
+def is_lookup(args: argparse.Namespace) -> bool:
+    return getattr(args, "command", None) in LOOKUPS and getattr(args, "output", None) is None
+
 
 class CommandError(Exception):
     """A one-line message for stderr and an exit code; never a traceback."""
@@ -44,12 +51,14 @@ def open_repository(args: argparse.Namespace):
 
     path = db_path(args)
     writable = not read_only(args)
-    settings = backup_settings()
+    # A lookup writes nothing, so it takes no backups and needs no settings (the demo's first run imports).
+    backed_up = writable and (args.demo or not is_lookup(args))
+    settings = backup_settings() if backed_up else None
     repository = Repository.open(
         path,
         read_only=not writable,
-        backups_keep=settings.backups_keep if writable else None,
-        backups_max_bytes=settings.backups_max_bytes,
+        backups_keep=settings.backups_keep if settings else None,
+        backups_max_bytes=settings.backups_max_bytes if settings else None,
     )
     # A change committed without its backup succeeded: said after the output, and exit 0.
     repository.on_warning = lambda warning: note_warning(args, _describe_warning(warning))

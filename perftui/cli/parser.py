@@ -21,13 +21,10 @@ from typing import NoReturn
 
 from perftui import i18n
 from perftui.cli import database, exports, forms, imports, trust
-from perftui.cli.common import EXIT_ERROR, EXIT_OK, CommandError, db_path, read_only
+from perftui.cli.common import EXIT_ERROR, EXIT_OK, CommandError, db_path, is_lookup, read_only
 from perftui.i18n import gettext as _
 
 __all__ = ["main", "run", "build_parser"]
-
-#: Commands that only read the database and print (export: when it prints rather than writes a file).
-LOOKUPS = frozenset({"list", "show", "total", "check", "export", "history", "deleted"})
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -118,7 +115,7 @@ def main(argv: Sequence[str] | None = None, *, keep: list[object] | None = None)
         code = args.handler(args)
         for warning in args.warnings:  # after the output, and never on top of an error's one line
             print(f"perftui: {warning}", file=sys.stderr)
-        if keep is not None and _is_lookup(args):
+        if keep is not None and is_lookup(args):
             keep.append(args)  # holds the repository: see common.open_repository
         return code
     except _error_types() as error:
@@ -131,10 +128,6 @@ def main(argv: Sequence[str] | None = None, *, keep: list[object] | None = None)
     except BrokenPipeError:  # `perftui list | head`
         sys.stderr.close()
         return EXIT_OK
-
-
-def _is_lookup(args: argparse.Namespace) -> bool:
-    return args.command in LOOKUPS and getattr(args, "output", None) is None
 
 
 def run() -> NoReturn:
