@@ -165,6 +165,14 @@ class PerftuiApp(App[int]):
             self._from_thread(self._fatal, self._describe(error))
             return
         self._from_thread(self._loaded, database, reading, permission_warning(self.db_path))
+        # Painted: now check every form (the summary's incomplete forms, the list's statuses).
+        with storage.gc_paused():
+            reading.catalog.warm()
+        self._from_thread(self._warmed)
+
+    def _warmed(self) -> None:
+        if self.loaded:
+            self.refresh_views()
 
     def _loaded(self, database: Database, reading: Reading, warning: str | None = None) -> None:
         self.database = database
