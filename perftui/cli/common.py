@@ -89,14 +89,18 @@ def select(repository, args: argparse.Namespace):
 
 
 def resolve_one(repository, query: str):
-    return resolve_among(repository.forms(), query)
+    """The one live form ``query`` names; none or several is a one-line error."""
+    return _the_one(repository.lookup(query), query)
 
 
 def resolve_among(forms, query: str, *, deleted: bool = False):
     """The one form ``query`` names among ``forms``; none or several is a one-line error."""
     from perftui.core.model import lookup
 
-    matches = lookup(forms, query)
+    return _the_one(lookup(forms, query), query, deleted=deleted)
+
+
+def _the_one(matches, query: str, *, deleted: bool = False):
     if not matches:
         message = _("没有名称或编号含“{query}”的已删除的表") if deleted else _("没有名称或编号含“{query}”的表")
         raise CommandError(message.format(query=query), EXIT_FINDINGS)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import storage
 from perftui.config import APP, Actor, current_actor
@@ -201,6 +201,18 @@ def form_doc_problem(doc: dict[str, Any]) -> str | None:
     return None
 
 
+class _Named(NamedTuple):
+    """A stored form as :func:`perftui.core.model.lookup` sees it: its id and name (and where it sorts)."""
+
+    id: str
+    name: str
+    newest: int  # sort_key's order: newest year first
+    doc: Mapping[str, Any]
+
+    def order(self) -> int:
+        return self.newest
+
+
 def _funded(doc: dict[str, Any]) -> Funded:
     """What a total needs of a stored form; raises as :meth:`Form.from_doc` would for the fields it reads."""
     year, department, unit, rows = doc["year"], doc["department"], doc["unit"], doc["indicators"]
@@ -378,8 +390,26 @@ class Repository:
         return None
 
     def lookup(self, query: str, *, include_deleted: bool = False) -> list[Form]:
-        """Forms a person means by ``query`` (see :func:`perftui.core.model.lookup`)."""
-        return lookup(self.forms() + (self.deleted_forms() if include_deleted else []), query)
+        """Forms a person means by ``query`` (see :func:`perftui.core.model.lookup`).
+
+        Matched on the stored ids and names, in the order :meth:`forms` lists
+        them; only the matches become forms, so ``perftui show`` of one form
+        among ten thousand builds one. (A document whose id, name or year
+        cannot be read is reported as :meth:`forms` reports it.)
+        """
+        snapshot = self.store.read()
+        if snapshot.token == self._cache_token:
+            return lookup(self.forms() + (self.deleted_forms() if include_deleted else []), query)
+        live: list[_Named] = []
+        deleted: list[_Named] = []
+        for doc in snapshot.view(FORMS):
+            ident, name, year = doc.get("id"), doc.get("name"), doc.get("year")
+            if type(ident) is not str or type(name) is not str or (year is not None and type(year) is not int):
+                self._load()  # raises DamagedFileError, naming the form
+            (live if _is_live(doc) else deleted).append(_Named(ident, name, -(year or 0), doc))
+        live.sort(key=_Named.order)
+        deleted.sort(key=_Named.order)
+        return [self._form(found.doc) for found in lookup(live + deleted if include_deleted else live, query)]
 
     def _form(self, doc: dict[str, Any]) -> Form:
         try:
