@@ -66,6 +66,10 @@ for n in range(int(sys.argv[2])):
     times.append((time.perf_counter() - start) * 1000)
 print(json.dumps(statistics.median(times)))
 """
+LOAD_PEAK = (
+    "import gc, json, sys; gc.disable(); data = json.load(open(sys.argv[1], 'rb'));"
+    "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')))"
+)
 LOOKUPS = ("perftui total", "perftui show", "perftui check", "perftui list", "perftui export summary")
 
 
@@ -75,6 +79,7 @@ class Size:
     file_mb: float
     cli: dict[str, Timing] = field(default_factory=dict)
     save_ms: float | None = None
+    load_peak_mb: float | None = None  # a process that only json.loads the file: the memory floor
     sessions: list[screen.Session] = field(default_factory=list)
     keys: dict[str, float] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -135,6 +140,9 @@ def measure_size(forms: int, folder: Path, app: install.Installed, runs: int, tu
     for name, timing in size.cli.items():
         size.problems += [f"{name}: {failure}" for failure in timing.failures[:1]]
 
+    peak = subprocess.run([app.python, "-c", LOAD_PEAK, str(db)], capture_output=True, text=True, cwd="/")
+    if peak.returncode == 0:
+        size.load_peak_mb = int(peak.stdout.split()[-1]) / 1024
     fresh_copy()
     done = subprocess.run([app.python, "-c", SAVE, str(work), str(max(runs, 5))], env=app.env, capture_output=True, text=True, cwd="/")
     if done.returncode == 0:
@@ -200,6 +208,11 @@ def results_table(sizes: list[Size], empty_start_s: float | None) -> list[list[s
             rows.append([
                 f"app: peak MB (file {size.file_mb:.1f} MB)", f"{size.forms:,}", f"{size.peak_mb:,.0f}", "",
                 f"{size.file_mb:.1f}", _x(size.peak_mb / size.file_mb), "",
+            ])
+        if size.load_peak_mb is not None:
+            rows.append([
+                "json.load alone: peak MB (floor)", f"{size.forms:,}", f"{size.load_peak_mb:,.0f}", "",
+                f"{size.file_mb:.1f}", _x(size.load_peak_mb / size.file_mb), "",
             ])
         if size.keys:
             floor_ms = size.keys["keystroke floor"]
