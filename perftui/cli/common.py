@@ -51,14 +51,14 @@ def open_repository(args: argparse.Namespace):
 
     path = db_path(args)
     writable = not read_only(args)
-    # A lookup writes nothing, so it takes no backups and needs no settings (the demo's first run imports).
+    settings = backup_settings()  # read by every command: a broken config file is said at once
+    # A lookup writes nothing, so it takes no backups (the demo's first run imports).
     backed_up = writable and (args.demo or not is_lookup(args))
-    settings = backup_settings() if backed_up else None
     repository = Repository.open(
         path,
         read_only=not writable,
-        backups_keep=settings.backups_keep if settings else None,
-        backups_max_bytes=settings.backups_max_bytes if settings else None,
+        backups_keep=settings.backups_keep if backed_up else None,
+        backups_max_bytes=settings.backups_max_bytes,
     )
     # A change committed without its backup succeeded: said after the output, and exit 0.
     repository.on_warning = lambda warning: note_warning(args, _describe_warning(warning))
