@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,6 +100,8 @@ class ConfigError(ValueError):
 
 
 def load_settings(path: Path | None = None) -> Settings:
+    import tomllib
+
     path = path or config_path()
     try:
         raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))

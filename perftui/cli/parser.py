@@ -13,15 +13,18 @@ names; 3 the database or a file could not be used.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from perftui import i18n
 from perftui.cli import database, exports, forms, imports, trust
-from perftui.cli.common import EXIT_ERROR, EXIT_OK, CommandError, db_path, read_only
+from perftui.cli.common import EXIT_ERROR, EXIT_OK, CommandError, db_path, is_lookup, read_only
 from perftui.i18n import gettext as _
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "run", "build_parser"]
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -61,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"perftui {__version__}")
     parser.set_defaults(handler=cmd_tui)
-    commands = parser.add_subparsers(title=_("子命令"), metavar="COMMAND")
+    commands = parser.add_subparsers(title=_("子命令"), metavar="COMMAND", dest="command")
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text, parents=[common])
@@ -85,7 +88,12 @@ def _error_types() -> tuple[type[BaseException], ...]:
     return (storage.StorageError, FormatError, ConfigError, Conflict, CommandError)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, keep: list[object] | None = None) -> int:
+    """Run one command; returns its exit code.
+
+    ``keep`` (from :func:`run`) receives what a lookup read, so that it is
+    still alive when the process exits without tearing it down.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--locale")
@@ -107,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = args.handler(args)
         for warning in args.warnings:  # after the output, and never on top of an error's one line
             print(f"perftui: {warning}", file=sys.stderr)
+        if keep is not None and is_lookup(args):
+            keep.append(args)  # holds the repository: see common.open_repository
         return code
     except _error_types() as error:
         from perftui.text.errors import describe
@@ -120,5 +130,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def run() -> NoReturn:
+    """The ``perftui`` command (and ``python -m perftui``).
+
+    After a lookup, the process ends with ``os._exit`` once its output is
+    flushed: freeing the millions of objects a large database parses into
+    takes longer than summing them, and nothing is left to do. A lookup
+    writes nothing but its output (no transaction, no file, no thread), so
+    nothing is skipped; any other command, an error, or a thread still
+    running ends the usual way.
+    """
+    kept: list[object] = []
+    code = main(keep=kept)
+    if not kept or threading.active_count() > 1:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # `perftui list | head`: as main() answers it
+        code = EXIT_OK
+    try:
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # ValueError: closed by main() after a broken pipe
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -18,9 +18,7 @@ from perftui.cli.common import (
     resolve_among,
     terminal_width,
 )
-from perftui.text import history_lines
 from perftui.i18n import gettext as _
-from perftui.text.views import backup_contents_text
 
 
 def register(add) -> None:
@@ -43,6 +41,7 @@ def register(add) -> None:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from perftui.core import history
+    from perftui.text import history_lines
     from perftui.text import views
     from perftui.core.history import HistoryError
 
@@ -89,6 +88,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_revert(args: argparse.Namespace) -> int:
     from perftui.core.history import REVERTED, HistoryEntry, HistoryError
     from perftui.core.model import fields_changed
+    from perftui.text import history_lines
 
     repository = open_repository(args)
     form = resolve_among(repository.forms(), " ".join(args.name))
@@ -146,6 +146,7 @@ def cmd_undelete(args: argparse.Namespace) -> int:
 
 def cmd_backups(args: argparse.Namespace) -> int:
     from perftui.text import views
+    from perftui.text.views import backup_contents_text
     from perftui.services.restore import describe_file, list_backups, reason_label
     from perftui.text.tables import LEFT, RIGHT, render
     from perftui.services.repository import open_backups
@@ -188,6 +189,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     import storage
     from perftui.services.restore import BackupNotFound, describe_file, find, restore
     from perftui.services.repository import open_backups
+    from perftui.text.views import backup_contents_text
 
     path = db_path(args)
     refuse_for_server(path)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import storage
 from perftui.config import APP, Actor, current_actor
@@ -39,7 +39,8 @@ from perftui.core.history import (  # noqa: F401  (re-exported: callers know the
 )
 from perftui.i18n import gettext as _
 from perftui.core.conflict import Conflict  # noqa: F401  (re-exported)
-from perftui.core.model import Form, Funding, check_doc_shape, fields_changed, lookup, new_id, sort_key
+from perftui.core.model import Form, fields_changed, lookup, new_id, sort_key
+from perftui.core.money import from_stored
 from perftui.core.totals import ZERO, Funded
 from storage.backup import DEFAULT_KEEP, Backups
 
@@ -200,6 +201,36 @@ def form_doc_problem(doc: dict[str, Any]) -> str | None:
     return None
 
 
+class _Named(NamedTuple):
+    """A stored form as :func:`perftui.core.model.lookup` sees it: its id and name (and where it sorts)."""
+
+    id: str
+    name: str
+    newest: int  # sort_key's order: newest year first
+    doc: Mapping[str, Any]
+
+    def order(self) -> int:
+        return self.newest
+
+
+def _funded(doc: dict[str, Any]) -> Funded:
+    """What a total needs of a stored form; raises as :meth:`Form.from_doc` would for the fields it reads."""
+    year, department, unit, rows = doc["year"], doc["department"], doc["unit"], doc["indicators"]
+    if (year is not None and type(year) is not int) or type(rows) is not list:
+        raise TypeError("year is a whole number and indicators a list")
+    if type(department) is not str or type(unit) is not str:
+        raise TypeError("units are text")
+    annual = doc["funding"]["annual"] or {}
+    if type(annual) is not dict:
+        raise TypeError("funding is an object")
+    return Funded(
+        year, department, unit, len(rows),
+        from_stored(annual.get("fiscal")) or ZERO,
+        from_stored(annual.get("other")) or ZERO,
+        from_stored(annual.get("total")) or ZERO,
+    )
+
+
 class Repository:
     """Forms in one store, changed on behalf of one actor."""
 
@@ -309,10 +340,13 @@ class Repository:
         return [f for f in live if f.year == year] if year is not None else list(live)
 
     def funded(self, year: int | None = None) -> list[Funded]:
-        """Each live form's year, units and annual funding, read without building whole forms.
+        """Each live form's year, units, indicator count and annual funding, read straight from the documents.
 
-        The amounts are checked as strictly as :meth:`Form.from_doc` checks
-        them; a document whose amounts cannot be read is a damaged file.
+        Only what a total prints is read, and each of it is checked for its
+        type as :meth:`Form.from_doc` checks it: a document whose year, units
+        or amounts cannot be read is a damaged file. The rest of a document
+        (its goals, every indicator's text) is not looked at: that is the
+        work of the commands that show it.
         """
         snapshot = self.store.read()
         if isinstance(snapshot, storage.Queryable):
@@ -323,14 +357,7 @@ class Repository:
                 if not _is_live(doc) or (year is not None and doc.get("year") != year):
                     continue
                 try:
-                    # Every field is checked for its type, as Form.from_doc does, so a
-                    # damaged form is reported here too; only no Form is built.
-                    check_doc_shape(doc)
-                    annual = Funding.from_doc(doc["funding"]["annual"])
-                    row = Funded(
-                        doc["year"], doc["department"], doc["unit"], len(doc["indicators"]),
-                        annual.fiscal or ZERO, annual.other or ZERO, annual.total or ZERO,
-                    )
+                    row = _funded(doc)
                 except (KeyError, TypeError, ValueError, ArithmeticError):
                     self._form(doc)  # says what is wrong, as a damaged file
                     raise
@@ -363,8 +390,26 @@ class Repository:
         return None
 
     def lookup(self, query: str, *, include_deleted: bool = False) -> list[Form]:
-        """Forms a person means by ``query`` (see :func:`perftui.core.model.lookup`)."""
-        return lookup(self.forms() + (self.deleted_forms() if include_deleted else []), query)
+        """Forms a person means by ``query`` (see :func:`perftui.core.model.lookup`).
+
+        Matched on the stored ids and names, in the order :meth:`forms` lists
+        them; only the matches become forms, so ``perftui show`` of one form
+        among ten thousand builds one. (A document whose id, name or year
+        cannot be read is reported as :meth:`forms` reports it.)
+        """
+        snapshot = self.store.read()
+        if snapshot.token == self._cache_token:
+            return lookup(self.forms() + (self.deleted_forms() if include_deleted else []), query)
+        live: list[_Named] = []
+        deleted: list[_Named] = []
+        for doc in snapshot.view(FORMS):
+            ident, name, year = doc.get("id"), doc.get("name"), doc.get("year")
+            if type(ident) is not str or type(name) is not str or (year is not None and type(year) is not int):
+                self._load()  # raises DamagedFileError, naming the form
+            (live if _is_live(doc) else deleted).append(_Named(ident, name, -(year or 0), doc))
+        live.sort(key=_Named.order)
+        deleted.sort(key=_Named.order)
+        return [self._form(found.doc) for found in lookup(live + deleted if include_deleted else live, query)]
 
     def _form(self, doc: dict[str, Any]) -> Form:
         try:

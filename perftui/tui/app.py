@@ -166,6 +166,16 @@ class PerftuiApp(App[int]):
             return
         self._from_thread(self._loaded, database, reading, permission_warning(self.db_path))
 
+    def _warm(self, catalog: Catalog) -> None:
+        """Once the list is painted: check every form in a worker, then show the summary's incomplete forms."""
+
+        def warm() -> None:
+            with storage.gc_paused():
+                catalog.warm()
+            self._from_thread(self.refresh_views)
+
+        self.run_worker(warm, thread=True, group="warm", exit_on_error=False)
+
     def _loaded(self, database: Database, reading: Reading, warning: str | None = None) -> None:
         self.database = database
         self.loaded = True
@@ -175,6 +185,8 @@ class PerftuiApp(App[int]):
             self._warned_permissions = True  # once a session, not after every retry
             self.notify(warning, severity="warning", timeout=20, markup=False)
         self._adopt(reading, external=False, first=True)
+        if not reading.catalog.warmed:
+            self.call_after_refresh(self._warm, reading.catalog)
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self._start_watching(database)

@@ -81,13 +81,21 @@ class Database:
         return wait(token, timeout)
 
     def read(self, previous: Catalog | None = None) -> Reading:
-        """Every form, checked; forms unchanged since ``previous`` are not checked again."""
+        """Every form; forms unchanged since ``previous`` are not checked again.
+
+        A re-read (``previous`` given) comes back checked. The first read
+        does not: the app shows it at once and checks the forms afterwards
+        (:meth:`Catalog.warm`, in its worker).
+        """
         with self.lock:
             forms = self.repository.forms()
             deleted = self.repository.deleted_forms()
             exists = self.repository.token is not None
         with storage.gc_paused():  # findings and search text for every form: many objects, no cycles
-            return Reading(Catalog.build(forms, deleted, previous), exists)
+            catalog = Catalog.build(forms, deleted, previous)
+            if previous is not None:
+                catalog.warm()
+        return Reading(catalog, exists)
 
     def save(self, form: Form, action: str | None = None, *, force: bool = False) -> Form:
         """Store ``form`` (see :meth:`Repository.save`); the editors save through this too."""
