@@ -62,12 +62,16 @@ def synthetic_forms(count: int, seed: int = 2024) -> list[Form]:
 
 
 def write_db(path: Path, count: int, seed: int = 2024) -> Path:
-    """A valid perftui database file with ``count`` forms and their import history.
+    """A valid perftui database file with ``count`` synthetic forms and their import history."""
+    return write_forms(path, synthetic_forms(count, seed))
+
+
+def write_forms(path: Path, forms: list[Form]) -> Path:
+    """A valid perftui database file holding ``forms`` and their import history, byte for byte the same each time.
 
     Each form has the history entry an import writes (a creation records no
     fields: see Repository._record).
     """
-    forms = synthetic_forms(count, seed)
     data = {
         fileformat.META_TABLE: fileformat.meta_table(APP),
         "forms": {str(i + 1): form.to_doc() for i, form in enumerate(forms)},

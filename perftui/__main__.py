@@ -1,5 +1,3 @@
-import sys
+from perftui.cli import run
 
-from perftui.cli import main
-
-sys.exit(main())
+run()

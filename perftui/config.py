@@ -1,16 +1,16 @@
 """Where things live, and who is at the keyboard.
 
-The database is ``--db PATH``, else ``$PERFTUI_DB``, else ``forms.json`` in the
-platform's user data folder. Settings (key bindings, backup count) come from
-``config.toml`` in the user config folder; ``$PERFTUI_CONFIG`` overrides.
+The database is ``--db PATH|URL``, else ``$PERFTUI_DB``, else ``[database] url``
+in the config file, else ``forms.json`` in the platform's user data folder. A
+``postgresql://`` URL names a database on a PostgreSQL server; it is never a
+path (never resolved, never created as a folder). Settings (key bindings,
+backup count, the database URL) come from ``config.toml`` in the user config
+folder; ``$PERFTUI_CONFIG`` overrides.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import pwd
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,12 +38,32 @@ def drafts_folder() -> Path:
     return user_data_path(APP, appauthor=False) / "drafts"
 
 
-def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
+#: A database location: a file's path, or a PostgreSQL URL (a str, never a Path).
+Location = Path | str
+
+_URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database_url(location: object) -> bool:
+    """Does ``location`` name a PostgreSQL database rather than a file? (as :func:`storage.is_server_url`)"""
+    return isinstance(location, str) and location.lower().startswith(_URL_SCHEMES)
+
+
+def _location(value: str | os.PathLike[str]) -> Location:
+    text = os.fspath(value)
+    return text if is_database_url(text) else Path(text).expanduser()
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Location:
+    """``--db``, else ``$PERFTUI_DB``, else ``[database] url`` in the config file, else the default file."""
     if explicit:
-        return Path(explicit).expanduser()
+        return _location(explicit)
     env = os.environ.get("PERFTUI_DB")
     if env:
-        return Path(env).expanduser()
+        return _location(env)
+    url = load_settings().database_url
+    if url:
+        return url
     return default_db_path()
 
 
@@ -92,11 +112,14 @@ class Settings:
         [backups]
         keep = 14           # how many backups at most (the oldest of each day is kept first)
         max_mb = 500        # and at most this many MB in all (unset: no size cap)
+        [database]          # a PostgreSQL server instead of a file (--db and $PERFTUI_DB come first)
+        url = "postgresql://clerk@db.example/budget"
     """
 
     keys: dict[str, str] = field(default_factory=dict)
     backups_keep: int = 14
     backups_max_bytes: int | None = None
+    database_url: str | None = None
     source: Path | None = None
 
 
@@ -105,6 +128,8 @@ class ConfigError(ValueError):
 
 
 def load_settings(path: Path | None = None) -> Settings:
+    import tomllib
+
     path = path or config_path()
     try:
         raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -123,7 +148,11 @@ def load_settings(path: Path | None = None) -> Settings:
     if max_mb is not None and (not isinstance(max_mb, (int, float)) or isinstance(max_mb, bool) or not 0 < max_mb < 1e9):
         raise ConfigError(f"{path}: [backups] max_mb must be a positive number of megabytes")
     max_bytes = None if max_mb is None else int(max_mb * 1_000_000)
-    return Settings(keys=dict(keys), backups_keep=keep, backups_max_bytes=max_bytes, source=path)
+    database = raw.get("database", {})
+    url = database.get("url") if isinstance(database, dict) else None
+    if url is not None and not is_database_url(url):
+        raise ConfigError(f"{path}: [database] url must be a postgresql:// URL (a file is given with --db or PERFTUI_DB)")
+    return Settings(keys=dict(keys), backups_keep=keep, backups_max_bytes=max_bytes, database_url=url, source=path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +176,8 @@ def current_actor() -> Actor:
     ``$SSH_CONNECTION``; a user can set that too, so it is kept only when it
     is an address, and it says where a session claims to come from, not who.
     """
+    import pwd  # here: a lookup never records anyone
+
     uid = os.geteuid()
     try:
         user = pwd.getpwuid(uid).pw_name
@@ -157,6 +188,8 @@ def current_actor() -> Actor:
 
 
 def _address(text: str) -> str:
+    import ipaddress
+
     try:
         return str(ipaddress.ip_address(text))
     except ValueError:

@@ -30,8 +30,19 @@ from .errors import (
 from .fileformat import SCHEMA
 from .gcpause import gc_paused
 from .jsonstorage import SafeJSONStorage
+from .locations import display_location, is_server_url
 from .lock import FileLock, LockHolder
+from .opening import DriverMissingError, open_store
 from .permissions import world_accessible
+from .servererrors import (
+    NeedsUpgradeError,
+    NotInitializedError,
+    OutcomeUnknownError,
+    ServerError,
+    ServerReadOnlyError,
+    UnreachableError,
+)
+from .spec import Column, Queryable, StoreSpec, TableSpec
 from .store import JsonFileStore, Snapshot, Store, Transaction
 
 __all__ = [
@@ -56,4 +67,19 @@ __all__ = [
     "StorageReadError",
     "StaleWriteError",
     "BackupError",
+    # database servers (the PostgreSQL store itself is storage.postgres: it needs psycopg)
+    "StoreSpec",
+    "TableSpec",
+    "Column",
+    "Queryable",
+    "open_store",
+    "is_server_url",
+    "display_location",
+    "DriverMissingError",
+    "ServerError",
+    "UnreachableError",
+    "NotInitializedError",
+    "NeedsUpgradeError",
+    "ServerReadOnlyError",
+    "OutcomeUnknownError",
 ]

@@ -42,6 +42,52 @@ def _isolated_environment(monkeypatch, tmp_path):
     i18n.set_locale("zh_CN")
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the whole session (see tests/pgserver.py); skips without one."""
+    from tests.pgserver import PostgresServer, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"no PostgreSQL tests: {reason}")
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres_server):
+    """The URL of a new, empty database on the test server (dropped afterwards)."""
+    name = postgres_server.create_database()
+    yield postgres_server.url(name)
+    postgres_server.drop_database(name)
+
+
+def perftui_database(request) -> str:
+    """The URL of a new database on the test server, set up as `perftui db init` sets one up."""
+    from perftui.services.repository import SPEC
+    from storage.postgres import init_database
+
+    server = request.getfixturevalue("postgres_server")
+    name = server.prepared_database("perftui", lambda url: init_database(url, SPEC))
+    request.addfinalizer(lambda: server.drop_database(name))
+    return server.url(name)
+
+
+@pytest.fixture
+def pg_db(request) -> str:
+    """A PostgreSQL database set up for perftui (a URL)."""
+    return perftui_database(request)
+
+
+@pytest.fixture(params=["json", "postgresql"])
+def db_location(request, tmp_path):
+    """A fresh perftui database on each backend: a JSON file's path, or a PostgreSQL URL."""
+    if request.param == "json":
+        return tmp_path / "forms.json"
+    return perftui_database(request)
+
+
 @pytest.fixture
 def seed_path() -> Path:
     return SEED

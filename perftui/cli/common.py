@@ -14,6 +14,13 @@ from perftui.i18n import gettext as _
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
+#: Commands that only read the database and print (export: when it prints rather than writes a file).
+LOOKUPS = frozenset({"list", "show", "total", "check", "export", "history", "deleted", "verify"})
+
+
+def is_lookup(args: argparse.Namespace) -> bool:
+    return getattr(args, "command", None) in LOOKUPS and getattr(args, "output", None) is None
+
 
 class CommandError(Exception):
     """A one-line message for stderr and an exit code; never a traceback."""
@@ -45,7 +52,8 @@ class EscapedStream:
         return getattr(self._stream, name)
 
 
-def db_path(args: argparse.Namespace) -> Path:
+def db_path(args: argparse.Namespace) -> Path | str:
+    """The database: a file's Path, or a PostgreSQL URL (a str: never a path)."""
     from perftui import config
 
     if args.demo:
@@ -65,17 +73,20 @@ def open_repository(args: argparse.Namespace):
 
     path = db_path(args)
     writable = not read_only(args)
-    settings = backup_settings()
+    settings = backup_settings()  # read by every command: a broken config file is said at once
+    # A lookup writes nothing, so it takes no backups (the demo's first run imports).
+    backed_up = writable and (args.demo or not is_lookup(args))
     repository = Repository.open(
         path,
         read_only=not writable,
-        backups_keep=settings.backups_keep if writable else None,
+        backups_keep=settings.backups_keep if backed_up else None,
         backups_max_bytes=settings.backups_max_bytes,
     )
     # A change committed without its backup succeeded: said after the output, and exit 0.
     repository.on_warning = lambda warning: note_warning(args, _describe_warning(warning))
-    # Closed by main() when the command is done: the store keeps the file open while it is read.
-    args.__dict__.setdefault("repositories", []).append(repository)
+    # Kept with the arguments while the command runs: parser.run() ends a lookup
+    # without freeing what it read (see there).
+    args.__dict__.setdefault("opened", []).append(repository)
     warn_about_permissions(args, path)
     if args.demo:
         from perftui.demo import ensure_demo
@@ -84,20 +95,34 @@ def open_repository(args: argparse.Namespace):
     return repository
 
 
+def refuse_for_server(path: Path | str) -> None:
+    """Backups of a server database are the administrator's (pg_dump): say so in one line instead of pretending."""
+    from perftui.config import is_database_url
+
+    if is_database_url(path):
+        from perftui.text.errors import server_backup_advice
+
+        raise CommandError(server_backup_advice(str(path)), EXIT_USAGE)
+
+
 def select(repository, args: argparse.Namespace):
     forms = repository.forms(getattr(args, "year", None))
     return forms
 
 
 def resolve_one(repository, query: str):
-    return resolve_among(repository.forms(), query)
+    """The one live form ``query`` names; none or several is a one-line error."""
+    return _the_one(repository.lookup(query), query)
 
 
 def resolve_among(forms, query: str, *, deleted: bool = False):
     """The one form ``query`` names among ``forms``; none or several is a one-line error."""
     from perftui.core.model import lookup
 
-    matches = lookup(forms, query)
+    return _the_one(lookup(forms, query), query, deleted=deleted)
+
+
+def _the_one(matches, query: str, *, deleted: bool = False):
     if not matches:
         message = _("没有名称或编号含“{query}”的已删除的表") if deleted else _("没有名称或编号含“{query}”的表")
         raise CommandError(message.format(query=query), EXIT_FINDINGS)
@@ -140,7 +165,7 @@ def warn_about_permissions(args: argparse.Namespace, path: Path) -> None:
     """
     from perftui.services.access import permission_warning
 
-    warning = permission_warning(path)
+    warning = permission_warning(path)  # None for a server database
     if warning:
         note_warning(args, warning)
 

@@ -19,7 +19,7 @@ from perftui.i18n import gettext as _
 
 
 def register(add, common: argparse.ArgumentParser) -> None:
-    from perftui.export import DEFAULT_FORMAT, FORMATS, MAX_WIDTH, MIN_WIDTH
+    from perftui.export.formats import DEFAULT_FORMAT, FORMATS, MAX_WIDTH, MIN_WIDTH
 
     export = add("export", lambda a: export.print_help() or EXIT_USAGE, _("导出为纯文本表格，或 CSV、JSON、xlsx 文件"))
     what = export.add_subparsers(title=_("导出内容"), metavar="WHAT")

@@ -13,15 +13,18 @@ names; 3 the database or a file could not be used.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from perftui import i18n
-from perftui.cli import exports, forms, imports, trust
-from perftui.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError, EscapedStream, db_path, read_only
+from perftui.cli import database, exports, forms, imports, trust
+from perftui.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError, EscapedStream, db_path, is_lookup, read_only
 from perftui.i18n import gettext as _
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "run", "build_parser"]
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -38,7 +41,10 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     """
     default = argparse.SUPPRESS if suppress else None
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=default, help=_("数据库文件（默认：$PERFTUI_DB，或用户数据目录下的 forms.json）"))
+    common.add_argument(
+        "--db", metavar="PATH|URL", default=default,
+        help=_("数据库文件或 postgresql://… 地址（默认：$PERFTUI_DB，配置文件的 [database] url，或用户数据目录下的 forms.json）"),
+    )
     common.add_argument("--demo", action="store_true", default=default or False, help=_("使用自带的示例表（2024年的8张表）"))
     common.add_argument("--locale", metavar="LOCALE", default=default, help=_("界面语言：zh_CN（默认）或 en"))
     common.add_argument("--read-only", action="store_true", default=default or False, help=_("只读：拒绝一切修改（也可设 PERFTUI_READ_ONLY=1）"))
@@ -58,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"perftui {__version__}")
     parser.set_defaults(handler=cmd_tui)
-    commands = parser.add_subparsers(title=_("子命令"), metavar="COMMAND")
+    commands = parser.add_subparsers(title=_("子命令"), metavar="COMMAND", dest="command")
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text, parents=[common])
@@ -69,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.register(add)
     exports.register(add, common)
     trust.register(add)
+    database.register(add, common)
     return parser
 
 
@@ -81,16 +88,23 @@ def _error_types() -> tuple[type[BaseException], ...]:
     return (storage.StorageError, FormatError, ConfigError, Conflict, CommandError)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, keep: list[object] | None = None) -> int:
+    """Run one command; returns its exit code.
+
+    ``keep`` (from :func:`run`) receives what a lookup read, so that it is
+    still alive when the process exits without tearing it down. Whatever a
+    command prints goes through :class:`EscapedStream`: no output carries a
+    terminal escape.
+    """
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = EscapedStream(stdout), EscapedStream(stderr)
     try:
-        return _main(list(sys.argv[1:] if argv is None else argv), stdout, stderr)
+        return _main(list(sys.argv[1:] if argv is None else argv), stdout, stderr, keep)
     finally:
         sys.stdout, sys.stderr = stdout, stderr
 
 
-def _main(argv: list[str], stdout, stderr) -> int:
+def _main(argv: list[str], stdout, stderr, keep: list[object] | None) -> int:
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--locale")
     known, _rest = early.parse_known_args(argv)
@@ -118,6 +132,8 @@ def _main(argv: list[str], stdout, stderr) -> int:
         code = args.handler(args)
         for warning in args.warnings:  # after the output, and never on top of an error's one line
             print(f"perftui: {warning}", file=sys.stderr)
+        if keep is not None and is_lookup(args):
+            keep.append(args)  # holds the repository: see common.open_repository
         return code
     except _error_types() as error:
         from perftui.text.errors import describe
@@ -130,9 +146,37 @@ def _main(argv: list[str], stdout, stderr) -> int:
         sys.stderr.close()
         return EXIT_OK
     finally:
-        for repository in getattr(args, "repositories", ()):
-            repository.store.close()  # main() may run many times in one process (tests, scripts)
+        if not (keep is not None and is_lookup(args)):
+            # main() may run many times in one process (tests, scripts): the store keeps the
+            # database file open while it is read. A lookup that run() ends does not need it.
+            for repository in getattr(args, "opened", ()):
+                repository.store.close()
+
+
+def run() -> NoReturn:
+    """The ``perftui`` command (and ``python -m perftui``).
+
+    After a lookup, the process ends with ``os._exit`` once its output is
+    flushed: freeing the millions of objects a large database parses into
+    takes longer than summing them, and nothing is left to do. A lookup
+    writes nothing but its output (no transaction, no file, no thread), so
+    nothing is skipped; any other command, an error, or a thread still
+    running ends the usual way.
+    """
+    kept: list[object] = []
+    code = main(keep=kept)
+    if not kept or threading.active_count() > 1:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # `perftui list | head`: as main() answers it
+        code = EXIT_OK
+    try:
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # ValueError: closed by main() after a broken pipe
+        pass
+    os._exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -15,12 +15,11 @@ from perftui.cli.common import (
     db_path,
     open_repository,
     read_only,
+    refuse_for_server,
     resolve_among,
     terminal_width,
 )
-from perftui.text import history_lines
 from perftui.i18n import gettext as _
-from perftui.text.views import backup_contents_text
 
 
 def register(add) -> None:
@@ -61,6 +60,7 @@ def _count(text: str) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from perftui.core import history
+    from perftui.text import history_lines
     from perftui.text import views
     from perftui.core.history import HistoryError
 
@@ -115,6 +115,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_revert(args: argparse.Namespace) -> int:
     from perftui.core.history import REVERTED, HistoryEntry, HistoryError
     from perftui.core.model import fields_changed
+    from perftui.text import history_lines
 
     repository = open_repository(args)
     form = resolve_among(repository.forms(), " ".join(args.name))
@@ -211,6 +212,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def _break_place(problem) -> str:
     """Where the history breaks, as the operator finds it in ``perftui history``."""
     from perftui.core.history import HistoryEntry
+    from perftui.text import history_lines
 
     if problem.entry is None:
         return _("“{name}”（{id}）").format(name=problem.form_name, id=problem.form_id)
@@ -224,12 +226,14 @@ def _break_place(problem) -> str:
 
 def cmd_backups(args: argparse.Namespace) -> int:
     from perftui.text import views
+    from perftui.text.views import backup_contents_text
     from perftui.services.restore import describe_file, list_backups, reason_label
     from perftui.text.tables import LEFT, RIGHT, render
     from perftui.services.repository import open_backups
     from storage.backup import backup_folder
 
     path = db_path(args)
+    refuse_for_server(path)
     keep = backups_keep()
     if path.exists():
         print(_("数据库 {path}：{contents}").format(path=path, contents=backup_contents_text(describe_file(open_backups(path), str(path)))))
@@ -265,8 +269,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     import storage
     from perftui.services.restore import BackupNotFound, describe_file, find, restore
     from perftui.services.repository import open_backups
+    from perftui.text.views import backup_contents_text
 
     path = db_path(args)
+    refuse_for_server(path)
     if read_only(args):
         raise storage.ReadOnlyError(str(path))
     try:

@@ -11,7 +11,6 @@ whose revision is stale.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import chain
@@ -124,6 +123,8 @@ def extra_label(key: str) -> str:
 
 def new_id() -> str:
     """A form id: 12 hex digits, short enough to type, unique in practice (48 bits)."""
+    import secrets  # here: a lookup, which creates no form, does not pay for hashlib and random
+
     return secrets.token_hex(6)
 
 

@@ -88,7 +88,8 @@ class Funded(NamedTuple):
     ``perftui total`` reads these straight from the stored documents
     (:meth:`perftui.services.repository.Repository.funded`): building whole forms,
     rows and all, for ten thousand forms only to add three amounts per form
-    took longer than reading the file.
+    took longer than reading the file. From a database server they come
+    already summed per year and unit (``forms`` then counts more than one).
     """
 
     year: int | None
@@ -98,6 +99,9 @@ class Funded(NamedTuple):
     fiscal: Decimal
     other: Decimal
     total: Decimal
+    #: How many forms the row stands for: a database server sums the forms
+    #: of one year and unit itself, and hands over one row for all of them.
+    forms: int = 1
 
     @classmethod
     def of(cls, form: Form) -> Funded:
@@ -109,7 +113,7 @@ class Funded(NamedTuple):
 
     @property
     def totals(self) -> Totals:
-        return Totals(1, self.indicators, self.fiscal, self.other, self.total)
+        return Totals(self.forms, self.indicators, self.fiscal, self.other, self.total)
 
 
 def group_totals(rows: Iterable[Funded], key: Callable[[Funded], object]) -> dict[object, Totals]:

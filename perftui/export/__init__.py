@@ -17,45 +17,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from perftui.i18n import gettext as _
-from perftui.core.model import Form
 
-SUMMARY, FORM, INDICATORS = "summary", "form", "indicators"
-KINDS = (SUMMARY, FORM, INDICATORS)
+if TYPE_CHECKING:
+    from perftui.core.model import Form
 
-TEXT_FORMATS = (
-    "plain",
-    "simple",
-    "grid",
-    "simple_grid",
-    "rounded_grid",
-    "github",
-    "pipe",
-    "orgtbl",
-    "rst",
-    "html",
-    "tsv",
+from perftui.export.formats import (  # noqa: F401  (re-exported: callers know them from here)
+    BINARY_FORMATS,
+    DEFAULT_FORMAT,
+    DEFAULT_WIDTH,
+    EXTENSIONS,
+    FILE_FORMATS,
+    FORM,
+    FORMATS,
+    INDICATORS,
+    KINDS,
+    MAX_WIDTH,
+    MIN_WIDTH,
+    SUMMARY,
+    TEXT_FORMATS,
 )
-FILE_FORMATS = ("csv", "json", "xlsx")
-FORMATS = TEXT_FORMATS + FILE_FORMATS
-BINARY_FORMATS = frozenset({"xlsx"})
-DEFAULT_FORMAT = "simple"
-DEFAULT_WIDTH = 100
-MIN_WIDTH, MAX_WIDTH = 30, 1000
-
-#: The file name extension for each format.
-EXTENSIONS = {
-    "html": ".html",
-    "tsv": ".tsv",
-    "csv": ".csv",
-    "json": ".json",
-    "xlsx": ".xlsx",
-    "github": ".md",
-    "pipe": ".md",
-    "orgtbl": ".org",
-    "rst": ".rst",
-}
 
 
 class ExportError(ValueError):

@@ -18,10 +18,10 @@ _PROBE = "本级预算项目绩效目标表，年度财政拨款"
 
 
 def permission_warning(db_path: str | os.PathLike[str]) -> str | None:
-    """A warning when users outside the owner's group can read or change the database."""
+    """A warning when users outside the owner's group can read or change the database (a file; None for a server)."""
     import storage
 
-    if not storage.world_accessible(db_path):
+    if storage.is_server_url(db_path) or not storage.world_accessible(db_path):
         return None
     return _(
         "警告：数据库 {path} 或其所在目录所有用户都可读写；请执行 chmod 600（多人共用时见 README：组目录 chmod 2770）"

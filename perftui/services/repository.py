@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import storage
 from perftui.config import APP, Actor, current_actor
@@ -41,13 +41,41 @@ from perftui.core import money
 from perftui.core.conflict import Conflict  # noqa: F401  (re-exported)
 from perftui.core.history_chain import Verdict, sealed, walk_back
 from perftui.core.history_chain import verify as verify_history
-from perftui.core.model import Form, Funding, check_doc_shape, clean_form, fields_changed, lookup, new_id, sort_key
+from perftui.core.model import Form, check_doc_shape, clean_form, fields_changed, lookup, new_id, sort_key
+from perftui.core.money import from_stored
 from perftui.core.totals import ZERO, Funded
 from storage.backup import DEFAULT_KEEP, Backups
 
 FORMS = "forms"
 HISTORY = "history"
-REVISIONED = frozenset({FORMS})  # the tables whose documents carry revisions (storage knows no tables)
+
+#: What the store is told about perftui's tables. The columns are what a
+#: database server keeps beside each form so that totals, the list and an
+#: import's matching need not read whole forms (a JSON file ignores them).
+#: Changing them means a new ``version`` (and ``perftui db upgrade``).
+SPEC = storage.StoreSpec(
+    app=APP,
+    version=1,
+    tables=(
+        storage.TableSpec(
+            FORMS,
+            revisioned=True,
+            columns=(
+                storage.Column("year", ("year",), "integer", index=True),
+                storage.Column("name", ("name",), "text"),
+                storage.Column("department", ("department",), "text"),
+                storage.Column("unit", ("unit",), "text"),
+                storage.Column("indicators", ("indicators",), "length"),
+                storage.Column("fiscal", ("funding", "annual", "fiscal"), "numeric"),
+                storage.Column("other", ("funding", "annual", "other"), "numeric"),
+                storage.Column("total", ("funding", "annual", "total"), "numeric"),
+                storage.Column("deleted", ("deleted_at",), "flag"),
+            ),
+        ),
+        storage.TableSpec(HISTORY, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
+    ),
+)
+REVISIONED = SPEC.revisioned  # the tables whose documents carry revisions (storage knows no tables)
 # A write refused because the file was replaced underneath a broken lock is
 # run again from a fresh read; a few times is plenty, as each try re-locks.
 _STALE_TRIES = 3
@@ -77,6 +105,7 @@ def _retrying_stale(method: Callable[..., Any]) -> Callable[..., Any]:
         raise AssertionError("unreachable")
 
     return run
+
 
 
 
@@ -186,8 +215,38 @@ class NotDeleted(LookupError):
 
 def _last_hash(tx: storage.Transaction) -> str:
     """The ``hash`` of the newest history entry in ``tx`` ("" for none, or one from before hashes)."""
-    entries = list(tx.view(HISTORY))  # references only: no copy of the log
-    return str(entries[-1].get("hash", "")) if entries else ""
+    last = tx.last(HISTORY)  # one entry: a server need not send the whole log
+    return str(last.get("hash", "")) if last else ""
+
+
+class _Named(NamedTuple):
+    """A stored form as :func:`perftui.core.model.lookup` sees it: its id and name (and where it sorts)."""
+
+    id: str
+    name: str
+    newest: int  # sort_key's order: newest year first
+    doc: Mapping[str, Any]
+
+    def order(self) -> int:
+        return self.newest
+
+
+def _funded(doc: dict[str, Any]) -> Funded:
+    """What a total needs of a stored form; raises as :meth:`Form.from_doc` would for the fields it reads."""
+    year, department, unit, rows = doc["year"], doc["department"], doc["unit"], doc["indicators"]
+    if (year is not None and type(year) is not int) or type(rows) is not list:
+        raise TypeError("year is a whole number and indicators a list")
+    if type(department) is not str or type(unit) is not str:
+        raise TypeError("units are text")
+    annual = doc["funding"]["annual"] or {}
+    if type(annual) is not dict:
+        raise TypeError("funding is an object")
+    return Funded(
+        year, department, unit, len(rows),
+        from_stored(annual.get("fiscal")) or ZERO,
+        from_stored(annual.get("other")) or ZERO,
+        from_stored(annual.get("total")) or ZERO,
+    )
 
 
 class Repository:
@@ -215,14 +274,17 @@ class Repository:
         backups_max_bytes: int | None = None,
         **store_options: Any,
     ) -> Repository:
-        """The forms in the database file ``path``.
+        """The forms in the database file ``path``, or in the PostgreSQL database a ``postgresql://`` URL names.
 
         Unless ``backups_keep`` is None (or the repository is read-only), the
         file is backed up into ``<path>.backups/`` before the first write of
         each day and before every import, keeping the last ``backups_keep``
         (see :mod:`storage.backup`); the backup is a hard link to the version
-        a save replaces, so it costs no copying.
+        a save replaces, so it costs no copying. A server database is backed
+        up by its administrator (pg_dump), not by perftui.
         """
+        if storage.is_server_url(path):
+            return cls(storage.open_store(str(path), SPEC, read_only=read_only, **store_options))
         backups = None
         if backups_keep and not read_only:
             backups = open_backups(path, keep=backups_keep, max_bytes=backups_max_bytes)
@@ -243,16 +305,44 @@ class Repository:
     def _load(self) -> tuple[list[Form], list[Form]]:
         snapshot = self.store.read()
         if snapshot.token != self._cache_token:
-            live, deleted = [], []
-            # view(), not documents(): Form.from_doc copies what it keeps into
-            # immutable records, so the store's copy would be wasted work.
             with storage.gc_paused():  # tens of thousands of new records, no cycles among them
-                for doc in snapshot.view(FORMS):
-                    (live if _is_live(doc) else deleted).append(self._form(doc))
-            live.sort(key=sort_key)
-            deleted.sort(key=sort_key)
-            self._cache_token, self._cache = snapshot.token, (live, deleted)
+                cache = self._load_changes(snapshot) if self._cache_token is not None else None
+                if cache is None:
+                    live, deleted = [], []
+                    # view(), not documents(): Form.from_doc copies what it keeps into
+                    # immutable records, so the store's copy would be wasted work.
+                    # A server streams them, so the documents are never all in memory.
+                    documents = getattr(snapshot, "stream", snapshot.view)(FORMS)
+                    for doc in documents:
+                        (live if _is_live(doc) else deleted).append(self._form(doc))
+                    cache = live, deleted
+            cache[0].sort(key=sort_key)
+            cache[1].sort(key=sort_key)
+            self._cache_token, self._cache = snapshot.token, cache
         return self._cache
+
+    def _load_changes(self, snapshot: Any) -> tuple[list[Form], list[Form]] | None:
+        """The cached forms brought up to ``snapshot`` with only what changed, where the store can say.
+
+        A server answers "what changed since" and "in which order are they" from
+        its columns: another operator's save costs one form, not all of them.
+        None when the store cannot (a file), or the answer does not add up.
+        """
+        if not hasattr(snapshot, "changes"):
+            return None
+        docs, removed = snapshot.changes(FORMS, self._cache_token)
+        known = {form.id: form for part in self._cache for form in part}
+        for ident in removed:
+            known.pop(ident, None)
+        for doc in docs:
+            known[doc["id"]] = self._form(doc)
+        live, deleted = [], []
+        for ident, revision, gone in snapshot.rows(FORMS, ["deleted"]):
+            form = known.get(ident)
+            if form is None or form.revision != revision:
+                return None
+            (deleted if gone else live).append(form)
+        return live, deleted
 
     @property
     def token(self) -> Hashable | None:
@@ -269,30 +359,42 @@ class Repository:
         return [f for f in live if f.year == year] if year is not None else list(live)
 
     def funded(self, year: int | None = None) -> list[Funded]:
-        """Each live form's year, units and annual funding, read without building whole forms.
+        """Each live form's year, units, indicator count and annual funding, read straight from the documents.
 
-        The amounts are checked as strictly as :meth:`Form.from_doc` checks
-        them; a document whose amounts cannot be read is a damaged file.
+        Only what a total prints is read, and each of it is checked for its
+        type as :meth:`Form.from_doc` checks it: a document whose year, units
+        or amounts cannot be read is a damaged file. The rest of a document
+        (its goals, every indicator's text) is not looked at: that is the
+        work of the commands that show it.
         """
+        snapshot = self.store.read()
+        if isinstance(snapshot, storage.Queryable):
+            return self._funded_by_query(snapshot, year)
         rows = []
         with storage.gc_paused():
-            for doc in self.store.read().view(FORMS):
+            for doc in snapshot.view(FORMS):
                 if not _is_live(doc) or (year is not None and doc.get("year") != year):
                     continue
                 try:
-                    # Every field is checked for its type, as Form.from_doc does, so a
-                    # damaged form is reported here too; only no Form is built.
-                    check_doc_shape(doc, scan=False)  # the amounts are what a total reads
-                    annual = Funding.from_doc(doc["funding"]["annual"])
-                    row = Funded(
-                        doc["year"], doc["department"], doc["unit"], len(doc["indicators"]),
-                        annual.fiscal or ZERO, annual.other or ZERO, annual.total or ZERO,
-                    )
+                    row = _funded(doc)
                 except (KeyError, TypeError, ValueError, ArithmeticError):
                     self._form(doc)  # says what is wrong, as a damaged file
                     raise
                 rows.append(row)
         return rows
+
+    @staticmethod
+    def _funded_by_query(snapshot: Any, year: int | None) -> list[Funded]:
+        # Summed by the server, exactly (numeric), one row per year and unit:
+        # the groups any total is made of, in the order their first form was stored.
+        where: dict[str, Any] = {"deleted": False}
+        if year is not None:
+            where["year"] = year
+        groups = snapshot.sums(FORMS, ["year", "department", "unit"], ["indicators", "fiscal", "other", "total"], where)
+        return [
+            Funded(year, department or "", unit or "", indicators, fiscal, other, total, forms)
+            for year, department, unit, forms, indicators, fiscal, other, total in groups
+        ]
 
     def deleted_forms(self) -> list[Form]:
         return list(self._load()[1])
@@ -307,8 +409,26 @@ class Repository:
         return None
 
     def lookup(self, query: str, *, include_deleted: bool = False) -> list[Form]:
-        """Forms a person means by ``query`` (see :func:`perftui.core.model.lookup`)."""
-        return lookup(self.forms() + (self.deleted_forms() if include_deleted else []), query)
+        """Forms a person means by ``query`` (see :func:`perftui.core.model.lookup`).
+
+        Matched on the stored ids and names, in the order :meth:`forms` lists
+        them; only the matches become forms, so ``perftui show`` of one form
+        among ten thousand builds one. (A document whose id, name or year
+        cannot be read is reported as :meth:`forms` reports it.)
+        """
+        snapshot = self.store.read()
+        if snapshot.token == self._cache_token:
+            return lookup(self.forms() + (self.deleted_forms() if include_deleted else []), query)
+        live: list[_Named] = []
+        deleted: list[_Named] = []
+        for doc in snapshot.view(FORMS):
+            ident, name, year = doc.get("id"), doc.get("name"), doc.get("year")
+            if type(ident) is not str or type(name) is not str or (year is not None and type(year) is not int):
+                self._load()  # raises DamagedFileError, naming the form
+            (live if _is_live(doc) else deleted).append(_Named(ident, name, -(year or 0), doc))
+        live.sort(key=_Named.order)
+        deleted.sort(key=_Named.order)
+        return [self._form(found.doc) for found in lookup(live + deleted if include_deleted else live, query)]
 
     def _form(self, doc: dict[str, Any]) -> Form:
         try:
@@ -331,10 +451,17 @@ class Repository:
         so the log's order is the true order, while clocks and time zones of
         the operators' sessions may disagree.
         """
-        docs = self.store.read().view(HISTORY)
+        snapshot = self.store.read()
         if form_id is not None:
-            docs = [doc for doc in docs if doc.get("form_id") == form_id]
-        return self._entries(docs)
+            return self._entries(self._history_of(snapshot, form_id))
+        return self._entries(snapshot.view(HISTORY))
+
+    @staticmethod
+    def _history_of(source: Any, form_id: str) -> Iterable[dict[str, Any]]:
+        """One form's history entries from a snapshot or a transaction (by a query where the store has one)."""
+        if isinstance(source, storage.Queryable):
+            return source.select(HISTORY, {"form_id": form_id})
+        return [doc for doc in source.view(HISTORY) if doc.get("form_id") == form_id]
 
     def find(self, form_id: str) -> Form | None:
         """The form with this id, deleted or not."""
@@ -350,7 +477,7 @@ class Repository:
         doc = snapshot.get(FORMS, form_id)
         if doc is None:
             raise HistoryError(_("没有编号为 {id} 的表").format(id=form_id))
-        return self._version(doc, [e for e in snapshot.view(HISTORY) if e.get("form_id") == form_id], revision)
+        return self._version(doc, list(self._history_of(snapshot, form_id)), revision)
 
     def _version(self, doc: dict[str, Any], own: list[Any], revision: int) -> Form:
         """Revision ``revision`` of the stored form ``doc`` from its history entries ``own``.
@@ -566,15 +693,11 @@ class Repository:
     def _import_forms(self, forms: list[Form], *, keep_ids: bool = False) -> ImportReport:
         report = ImportReport()
         with self._writing(IMPORTED) as tx:
-            existing: dict[tuple, dict[str, Any]] = {}
-            by_id: dict[str, dict[str, Any]] = {}
-            for doc in tx.view(FORMS):
-                existing.setdefault(self._form(doc).identity, doc)
-                by_id[doc["id"]] = doc
+            known = _StoredForms(self, tx)
             for incoming in forms:
-                doc = by_id.get(incoming.id) if keep_ids else None
+                doc = known.by_id(incoming.id) if keep_ids else None
                 if doc is None:
-                    doc = existing.get(incoming.identity)
+                    doc = known.by_identity(incoming.identity)
                 if doc is None:
                     if keep_ids:
                         kept = clean_form(incoming) if incoming.updated_at else self._stamp(incoming)
@@ -583,10 +706,10 @@ class Repository:
                         self._record(tx, IMPORTED, None, saved, stored, at=_now(), stamp=stamp)
                     else:
                         # A parsed form's id is only a placeholder: a new form never takes a stored one's.
-                        fresh = incoming if incoming.id not in by_id else incoming.evolve(id=new_id())
+                        fresh = incoming if not known.has_id(incoming.id) else incoming.evolve(id=new_id())
                         saved, stored = self._insert(tx, self._stamp(fresh))
                         self._record(tx, IMPORTED, None, saved, stored)
-                    existing[saved.identity] = by_id[saved.id] = saved.to_doc()
+                    known.remember(saved)
                     report.added.append(saved)
                     continue
                 old = self._form(doc)
@@ -597,7 +720,7 @@ class Repository:
                 stored = tx.replace(FORMS, updated.to_doc(), old.revision)
                 saved = Form.from_doc(stored)
                 self._record(tx, IMPORTED, old, saved, stored)
-                existing[saved.identity] = by_id[saved.id] = saved.to_doc()
+                known.remember(saved)
                 report.updated.append(saved)
         return report
 
@@ -616,9 +739,55 @@ class Repository:
                 theirs = self._form(doc) if doc and _is_live(doc) else None
                 raise Conflict(form, theirs)
             current = self._form(doc)
-            own = [e for e in tx.view(HISTORY) if e.get("form_id") == form.id]
-            earlier = self._version(doc, own, revision)
+            earlier = self._version(doc, list(self._history_of(tx, form.id)), revision)
             target = self._stamp(earlier.evolve(revision=current.revision))
             reverted, new_doc = self._replace(tx, target, current.revision)
             self._record(tx, REVERTED, current, reverted, new_doc)
             return reverted
+
+
+class _StoredForms:
+    """The stored forms an import matches against, by id and by identity (年度, 项目名称, 实施单位).
+
+    From a store that answers queries, only the columns of the identity are
+    read, and a form's document only when an incoming form matches it: an
+    import of one form into fifty thousand reads one form. Otherwise every
+    document is read, as from a file.
+    """
+
+    def __init__(self, repository: Repository, tx: storage.Transaction) -> None:
+        self._tx = tx
+        self._docs: dict[str, dict[str, Any]] = {}
+        self._identities: dict[tuple, str] = {}
+        self._ids: set[str] = set()
+        self._query = isinstance(tx, storage.Queryable)
+        if self._query:
+            for ident, _revision, year, name, unit in tx.rows(FORMS, ["year", "name", "unit"]):
+                key = (year, " ".join((name or "").split()), " ".join((unit or "").split()))
+                self._identities.setdefault(key, ident)
+                self._ids.add(ident)
+        else:
+            for doc in tx.view(FORMS):
+                self._identities.setdefault(repository._form(doc).identity, doc["id"])
+                self._ids.add(doc["id"])
+                self._docs[doc["id"]] = doc
+
+    def has_id(self, ident: str) -> bool:
+        return ident in self._ids
+
+    def by_id(self, ident: str) -> dict[str, Any] | None:
+        if ident not in self._ids:
+            return None
+        doc = self._docs.get(ident)
+        if doc is None:
+            doc = self._docs[ident] = self._tx.get(FORMS, ident)
+        return doc
+
+    def by_identity(self, key: tuple) -> dict[str, Any] | None:
+        ident = self._identities.get(key)
+        return None if ident is None else self.by_id(ident)
+
+    def remember(self, saved: Form) -> None:
+        self._docs[saved.id] = saved.to_doc()
+        self._identities[saved.identity] = saved.id
+        self._ids.add(saved.id)

@@ -24,6 +24,10 @@ def describe(error: BaseException) -> str:
         )
     if isinstance(error, HistoryError):
         return str(error)
+    if storage.is_server_url(getattr(error, "path", None)):
+        server = _describe_server(error)
+        if server is not None:
+            return server
     if isinstance(error, storage.NewerSchemaError):
         return _(
             "数据库文件 {path} 由更新版本的 perftui 写入（格式 {found}，本版本只认 {supported}），未作任何修改。"
@@ -83,3 +87,51 @@ def _os_reason(error: storage.StorageError) -> str:
         return _("文件系统只读")
     cause = error.__cause__
     return " ".join(str(getattr(cause, "strerror", None) or cause or error).split())
+
+
+def server_backup_advice(location: str) -> str:
+    """What to do instead of perftui's backups, for a PostgreSQL database (one line)."""
+    return _("PostgreSQL 数据库 {path} 不由 perftui 备份：请由管理员用 pg_dump 备份、pg_restore 恢复（见 README）。").format(
+        path=storage.display_location(location)
+    )
+
+
+def _describe_server(error: BaseException) -> str | None:
+    """Errors of a PostgreSQL database: the same situations, other remedies (no backups folder; pg_dump)."""
+    path = getattr(error, "path", "")
+    if isinstance(error, storage.UnreachableError):
+        return _("无法连接数据库 {path}：{reason}；未作任何修改。").format(path=path, reason=error.reason)
+    if isinstance(error, storage.NotInitializedError):
+        return _("数据库 {path} 还没有 perftui 的表；请先执行 perftui db init --db 该地址。").format(path=path)
+    if isinstance(error, storage.NeedsUpgradeError):
+        return _("数据库 {path} 的格式（{found}）比本版本 perftui（{supported}）旧；请先执行 perftui db upgrade。未作任何修改。").format(
+            path=path, found=error.found, supported=error.supported
+        )
+    if isinstance(error, storage.NewerSchemaError):
+        return _("数据库 {path} 已由更新版本的 perftui 升级（格式 {found}，本版本只认 {supported}），未作任何修改。请升级 perftui。").format(
+            path=path, found=error.found, supported=error.supported
+        )
+    if isinstance(error, storage.ServerReadOnlyError):
+        return _("数据库 {path} 只允许这个账户查询，未保存任何修改。").format(path=path)
+    if isinstance(error, storage.OutcomeUnknownError):
+        return _("保存时与数据库 {path} 的连接中断，不确定是否已保存；请重新读取后再试。").format(path=path)
+    if isinstance(error, storage.DriverMissingError):
+        return _("未安装 PostgreSQL 驱动，无法打开 {path}；请安装：pip install 'perftui[postgres]'").format(path=path)
+    from storage.migrate import DiffersError
+
+    if isinstance(error, DiffersError):
+        table, ident = error.differing[0]
+        return _("{path} 里已有 {count} 项与数据库文件不同（如 {table} 中的 {id}），为免丢失修改，未复制任何内容。").format(
+            path=path, count=len(error.differing), table=table, id=ident
+        )
+    if isinstance(error, storage.DamagedFileError):
+        return _("数据库 {path} 中的数据已损坏（{reason}），未作任何修改。请管理员用 pg_dump 的备份恢复。").format(
+            path=path, reason=error.reason
+        )
+    if isinstance(error, storage.LockTimeoutError):
+        return _("等了 {timeout:g} 秒仍无法写入 {path}：另一个 perftui 正在保存。请稍后再试。").format(
+            path=path, timeout=error.timeout
+        )
+    if isinstance(error, storage.ServerError):
+        return _("数据库 {path} 出错：{reason}").format(path=path, reason=" ".join(str(error).split()))
+    return None

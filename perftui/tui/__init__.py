@@ -19,7 +19,7 @@ ESCAPE_DELAY_MS = "400"
 os.environ.setdefault("ESCDELAY", ESCAPE_DELAY_MS)
 
 
-def run(db_path: Path, *, read_only: bool = False, demo: bool = False) -> int:
+def run(db_path: Path | str, *, read_only: bool = False, demo: bool = False) -> int:
     from perftui.tui.app import PerftuiApp
 
     app = PerftuiApp(db_path, read_only=read_only, demo=demo)

@@ -40,7 +40,7 @@ from textual.widgets import Input
 import storage
 from perftui.services import restore as backups
 from perftui.services.access import permission_warning
-from perftui.config import ConfigError, Settings, load_settings
+from perftui.config import ConfigError, Settings, is_database_url, load_settings
 from perftui.i18n import gettext as _
 from perftui.text.errors import describe, describe_warning
 from perftui.core.history import HistoryError
@@ -79,7 +79,7 @@ class PerftuiApp(App[int]):
 
     def __init__(
         self,
-        db_path: Path,
+        db_path: Path | str,
         *,
         read_only: bool = False,
         demo: bool = False,
@@ -89,7 +89,8 @@ class PerftuiApp(App[int]):
     ) -> None:
         super().__init__()
         keys.translate_bindings(self)
-        self.db_path = Path(db_path)
+        # A PostgreSQL URL stays text: it is never a path.
+        self.db_path: Path | str = db_path if is_database_url(db_path) else Path(db_path)
         self.read_only, self.demo = read_only, demo
         self.poll_interval = poll_interval
         self.store_options = store_options or {}  # e.g. lock_timeout, for tests
@@ -165,13 +166,27 @@ class PerftuiApp(App[int]):
             return
         self._from_thread(self._loaded, database, reading, permission_warning(self.db_path))
 
+    def _warm(self, catalog: Catalog) -> None:
+        """Once the list is painted: check every form in a worker, then show the summary's incomplete forms."""
+
+        def warm() -> None:
+            with storage.gc_paused():
+                catalog.warm()
+            self._from_thread(self.refresh_views)
+
+        self.run_worker(warm, thread=True, group="warm", exit_on_error=False)
+
     def _loaded(self, database: Database, reading: Reading, warning: str | None = None) -> None:
         self.database = database
         self.loaded = True
+        # A server may allow this account to read only: then the app is read-only too.
+        self.read_only = self.read_only or database.read_only
         if warning and not self._warned_permissions:
             self._warned_permissions = True  # once a session, not after every retry
             self.notify(warning, severity="warning", timeout=20, markup=False)
         self._adopt(reading, external=False, first=True)
+        if not reading.catalog.warmed:
+            self.call_after_refresh(self._warm, reading.catalog)
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self._start_watching(database)
@@ -550,8 +565,10 @@ class PerftuiApp(App[int]):
         return find(key) if find is not None else screen
 
 
-def _shorten(path: Path) -> str:
-    """The database path as typed, with the home folder as ~ (headers are narrow)."""
+def _shorten(path: Path | str) -> str:
+    """The database path as typed, with the home folder as ~ (headers are narrow); a URL without its password."""
+    if isinstance(path, str):
+        return storage.display_location(path)
     try:
         return "~/" + str(path.relative_to(Path.home()))
     except ValueError:

@@ -93,3 +93,23 @@ def test_any_text_parses_or_raises_amount_error(text):
 def test_canonical_strings_round_trip(amount):
     assert parse_amount(canonical(amount)) == amount
     assert canonical(parse_amount(canonical(amount))) == canonical(amount)
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+@pytest.mark.parametrize("pattern", ["#,##0.00", "#,##0.00####"])
+@given(
+    digits=st.integers(min_value=0, max_value=10**14),
+    exponent=st.integers(min_value=-8, max_value=2),
+    negative=st.booleans(),
+)
+def test_amounts_are_formatted_exactly_as_babel_formats_them(locale, pattern, digits, exponent, negative):
+    """The fast formatter (babel's pattern read once, Python's digits) agrees with babel's own, digit for digit."""
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    from perftui.core.money import _formatter
+
+    amount = Decimal((int(negative), tuple(int(d) for d in str(digits)), exponent))
+    fast = _formatter(locale, pattern)
+    assert fast.__name__ == "fast"
+    assert fast(amount) == parse_pattern(pattern).apply(amount, Locale.parse(locale))

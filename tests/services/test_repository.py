@@ -1,4 +1,7 @@
-"""Forms in a shared store: revisions, conflicts, deletion, history, imports."""
+"""Forms in a shared store: revisions, conflicts, deletion, history, imports.
+
+Every test runs on a JSON file and on a PostgreSQL database (``db_location``).
+"""
 
 import os
 import subprocess
@@ -13,8 +16,8 @@ from perftui.services.repository import Conflict, Repository
 
 
 @pytest.fixture
-def repo(db_path, seed_forms):
-    repository = Repository.open(db_path)
+def repo(db_location, seed_forms):
+    repository = Repository.open(db_location)
     repository.actor = Actor("alice", "10.0.0.5")
     repository.import_forms(seed_forms)
     return repository
@@ -35,16 +38,16 @@ def test_save_bumps_the_revision_and_keeps_precision(repo):
     assert str(fresh.annual_funding.fiscal) == "100.00" and fresh.revision == 2
 
 
-def test_a_stale_save_is_refused_with_their_version(db_path, repo):
+def test_a_stale_save_is_refused_with_their_version(db_location, repo):
     mine = repo.lookup("劳务派遣")[0]
-    other = Repository.open(db_path)
+    other = Repository.open(db_location)
     other.actor = Actor("bob")
     theirs = other.save(other.get(mine.id).evolve(name="研究院劳务派遣人员经费（修订）"))
     with pytest.raises(Conflict) as caught:
         repo.save(mine.evolve(annual_goal="我的修改"))
     assert caught.value.theirs.name == "研究院劳务派遣人员经费（修订）"
     assert caught.value.theirs.revision == theirs.revision == 2
-    assert Repository.open(db_path).get(mine.id).annual_goal != "我的修改"
+    assert Repository.open(db_location).get(mine.id).annual_goal != "我的修改"
     # The operator confirmed "keep mine": overwrite on purpose, recorded in the history.
     forced = repo.save(mine.evolve(annual_goal="我的修改"), force=True)
     assert forced.revision == 3 and forced.annual_goal == "我的修改"
@@ -60,9 +63,9 @@ def test_delete_and_restore(repo):
     assert repo.deleted_forms() == []
 
 
-def test_deleting_a_form_changed_meanwhile_is_refused(db_path, repo):
+def test_deleting_a_form_changed_meanwhile_is_refused(db_location, repo):
     form = repo.lookup("劳务派遣")[0]
-    other = Repository.open(db_path)
+    other = Repository.open(db_location)
     other.save(other.get(form.id).evolve(annual_goal="改过"))
     with pytest.raises(Conflict):
         repo.delete(form)
@@ -88,27 +91,27 @@ def test_reimport_of_a_deleted_form_brings_it_back(repo, seed_forms):
     assert len(repo.forms()) == 8
 
 
-def test_read_only_repository_refuses_changes(db_path, repo):
+def test_read_only_repository_refuses_changes(db_location, repo):
     import storage
 
-    reader = Repository.open(db_path, read_only=True)
+    reader = Repository.open(db_location, read_only=True)
     assert len(reader.forms()) == 8
     with pytest.raises(storage.StorageError):
         reader.save(reader.forms()[0].evolve(name="x"))
 
 
-def test_another_process_write_is_seen_without_reopening(db_path, repo):
+def test_another_process_write_is_seen_without_reopening(db_location, repo):
     repo.forms()
     assert not repo.changed()
-    other = Repository.open(db_path)
+    other = Repository.open(db_location)
     other.save(other.forms()[0].evolve(annual_goal="新的"))
     assert repo.changed()
     assert "新的" in {f.annual_goal for f in repo.forms()}
 
 
-def test_eight_processes_importing_at_once_lose_nothing(tmp_path, seed_text):
+def test_eight_processes_importing_at_once_lose_nothing(tmp_path, seed_text, db_location):
     """Eight real `perftui import` processes, started together, each with one form."""
-    db = tmp_path / "shared.json"
+    db = db_location
     chunks = [c for c in seed_text.split("# 本级预算项目绩效目标表") if "项目名称" in c]
     assert len(chunks) == 8
     files = []
@@ -141,9 +144,38 @@ def test_eight_processes_importing_at_once_lose_nothing(tmp_path, seed_text):
 
 
 def test_funded_rows_agree_with_the_forms(repo):
-    from perftui.core.totals import Funded, Totals
+    from perftui.core.totals import Funded, Totals, group_totals
 
+    # A file gives a row per form; a server sums each year and unit itself.
     rows = repo.funded()
-    assert rows == [Funded.of(form) for form in repo.forms()]
+    by_unit = lambda row: (row.year, row.department, row.unit)  # noqa: E731
+    per_form = [Funded.of(form) for form in repo.forms()]
+    assert list(group_totals(rows, by_unit).items()) == list(group_totals(per_form, by_unit).items())
+    assert Totals.sum(row.totals for row in rows) == Totals.sum(row.totals for row in per_form)
     assert Totals.sum(row.totals for row in rows).fiscal == Decimal("3127.56")
+    assert Totals.sum(row.totals for row in rows).forms == 8
     assert repo.funded(2023) == []
+    repo.delete(repo.lookup("劳务派遣")[0])
+    assert Totals.sum(row.totals for row in repo.funded(2024)).forms == 7
+
+
+def test_an_import_matches_forms_by_year_name_and_unit(repo, seed_forms):
+    form = seed_forms[0]
+    stored = repo.lookup(form.name)[0]
+    respaced = form.evolve(name=f"  {form.name} ", unit=f"{form.unit}  ", annual_goal="新的年度目标")
+    renamed = form.evolve(name=form.name + "（二期）")
+    report = repo.import_forms([respaced, renamed])
+    assert [(f.id, f.revision, f.annual_goal) for f in report.updated] == [(stored.id, 2, "新的年度目标")]
+    assert [f.name for f in report.added] == [renamed.name]
+    assert len(repo.forms()) == 9
+
+
+def test_history_of_one_form_and_its_versions(repo):
+    form = repo.lookup("劳务派遣")[0]
+    saved = repo.save(form.evolve(annual_goal="第二版"))
+    repo.save(saved.evolve(annual_goal="第三版"))
+    assert [e.revision for e in repo.history(form.id)] == [1, 2, 3]
+    assert len(repo.history()) == 10
+    assert repo.version_at(form.id, 2).annual_goal == "第二版"
+    reverted = repo.revert(repo.get(form.id), 1)
+    assert reverted.annual_goal == form.annual_goal and reverted.revision == 4

@@ -11,3 +11,11 @@ import pytest
 def db_path(tmp_path: Path) -> Path:
     """A database path whose folder does not exist yet (first write creates it)."""
     return tmp_path / "data" / "perftui.json"
+
+
+@pytest.fixture(params=["json", "postgresql"])
+def backend(request, tmp_path: Path):
+    """A fresh database in each backend (JSON file, PostgreSQL): the storage contract runs on both."""
+    from tests.store_backends import make_backend
+
+    return make_backend(request, request.param, tmp_path)

@@ -12,9 +12,10 @@ import signal
 import sys
 import time
 
-from storage import FileLock, JsonFileStore, StaleWriteError, StorageWriteError
+from storage import FileLock, JsonFileStore, StaleWriteError, StorageWriteError, open_store
 from storage.atomic import ensure_folder
 from storage.lock import lock_path_for
+from tests.store_backends import CONTRACT_SPEC
 
 APP = "perftui"
 FORMAT = {"app": APP, "revisioned": {"forms"}}
@@ -24,9 +25,14 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
+def open_db(db: str):
+    """The store at ``db``: a file path or a PostgreSQL URL."""
+    return open_store(db, CONTRACT_SPEC)
+
+
 def insert_at_start(db: str, start_file: str, ident: str) -> None:
     """Wait for the start file, then insert one document: maximises contention."""
-    store = JsonFileStore(db, **FORMAT)
+    store = open_db(db)
     say("ready")
     deadline = time.monotonic() + 10
     while not os.path.exists(start_file):
@@ -46,9 +52,17 @@ def hold_lock(db: str) -> None:
         sys.stdin.read()
 
 
+def hold_transaction(db: str) -> None:
+    """Hold a write transaction (so the writers' lock, on any backend) until stdin closes."""
+    with open_db(db).transaction() as tx:
+        tx.append("log", {"event": "holding"})
+        say("locked")
+        sys.stdin.read()
+
+
 def writer(db: str, first: str) -> None:
     """Commit one insert after another, acknowledging each after it returned."""
-    store = JsonFileStore(db, **FORMAT)
+    store = open_db(db)
     say("ready")
     n = int(first)
     while True:
@@ -86,7 +100,7 @@ def write_beyond_limit(db: str, limit: str) -> None:
 
 
 def write_one(db: str, ident: str) -> None:
-    with JsonFileStore(db, **FORMAT).transaction() as tx:
+    with open_db(db).transaction() as tx:
         tx.insert("forms", {"id": ident})
     say("done")
 
@@ -120,6 +134,7 @@ def stop_inside_write(db: str, ident: str) -> None:
 COMMANDS = {
     "insert-at-start": insert_at_start,
     "hold-lock": hold_lock,
+    "hold-transaction": hold_transaction,
     "writer": writer,
     "stall-before-replace": stall_before_replace,
     "write-beyond-limit": write_beyond_limit,

@@ -1,7 +1,9 @@
 """Real processes sharing one database: contention, SIGKILL, lock timeouts, write failures.
 
 Children are separate interpreters (``storage_child.py``), not threads,
-because flock, inode caching and crash-safety are process-level properties.
+because flock, inode caching, server sessions and crash-safety are
+process-level properties. Tests taking ``backend`` run on a JSON file and on
+PostgreSQL; the others are about the file store's own machinery.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from storage_testutil import spawn_child, temp_files, wait_for_line
 from storage_testutil import FORMAT
 
 
-def test_eight_processes_inserting_at_once_lose_nothing(db_path: Path, tmp_path: Path) -> None:
+def test_eight_processes_inserting_at_once_lose_nothing(backend, tmp_path: Path) -> None:
     start = tmp_path / "go"
-    children = [spawn_child("insert-at-start", str(db_path), str(start), f"p{n}") for n in range(8)]
+    children = [spawn_child("insert-at-start", backend.location, str(start), f"p{n}") for n in range(8)]
     try:
         for child in children:
             wait_for_line(child, "ready")
@@ -38,16 +40,18 @@ def test_eight_processes_inserting_at_once_lose_nothing(db_path: Path, tmp_path:
     finally:
         for child in children:
             child.kill()
-    ids = sorted(doc["id"] for doc in JsonFileStore(db_path, **FORMAT).read().documents("forms"))
+    ids = sorted(doc["id"] for doc in backend.open().read().documents("forms"))
     assert ids == [f"p{n}" for n in range(8)]
-    assert temp_files(db_path.parent) == []
+    if backend.name == "json":
+        assert temp_files(backend.path.parent) == []
 
 
-def test_sigkill_mid_write_never_loses_acknowledged_commits(db_path: Path) -> None:
+def test_sigkill_mid_write_never_loses_acknowledged_commits(backend) -> None:
     # 5 MB, so that each save spends real time encoding and writing; about a
     # third of the kills land between creating the temporary file and the
-    # rename (the test below covers that moment deterministically).
-    store = JsonFileStore(db_path, **FORMAT)
+    # rename (the test below covers that moment deterministically). On a
+    # server, a killed client's open transaction is rolled back.
+    store = backend.open()
     with store.transaction() as tx:
         for n in range(400):
             tx.append("padding", {"text": "本级预算项目绩效目标表" * 400})
@@ -55,7 +59,7 @@ def test_sigkill_mid_write_never_loses_acknowledged_commits(db_path: Path) -> No
     acknowledged: set[str] = set()
     next_id = 0
     for _ in range(5):
-        child = spawn_child("writer", str(db_path), str(next_id))
+        child = spawn_child("writer", backend.location, str(next_id))
         wait_for_line(child, "ready")
         time.sleep(rng.uniform(0.05, 0.35))
         child.send_signal(signal.SIGKILL)
@@ -63,7 +67,7 @@ def test_sigkill_mid_write_never_loses_acknowledged_commits(db_path: Path) -> No
         acks = [int(line.split()[1]) for line in out.splitlines() if line.startswith("ack ")]
         acknowledged.update(f"k{n}" for n in acks)
 
-        stored = {doc["id"] for doc in JsonFileStore(db_path, **FORMAT).read().documents("forms")}
+        stored = {doc["id"] for doc in backend.open().read().documents("forms")}
         assert acknowledged <= stored
         # At most the one commit that finished between its write and its ack.
         assert len(stored - acknowledged) <= 1
@@ -74,7 +78,8 @@ def test_sigkill_mid_write_never_loses_acknowledged_commits(db_path: Path) -> No
     # A later commit clears the temporary files killed writers left behind.
     with store.transaction() as tx:
         tx.insert("forms", {"id": "after"})
-    assert temp_files(db_path.parent) == []
+    if backend.name == "json":
+        assert temp_files(backend.path.parent) == []
 
 
 def test_sigkill_between_write_and_rename_keeps_the_old_file(db_path: Path) -> None:
@@ -124,14 +129,37 @@ def test_lock_held_by_another_process_times_out(db_path: Path) -> None:
         tx.insert("forms", {"id": "later"})
 
 
-def test_another_process_write_is_seen_by_read_and_changed_since(db_path: Path) -> None:
-    store = JsonFileStore(db_path, **FORMAT)
+def test_a_writer_holding_its_transaction_makes_the_next_one_time_out(backend) -> None:
+    store = backend.open(lock_timeout=0.3)
+    child = spawn_child("hold-transaction", backend.location, stdin=subprocess.PIPE)
+    try:
+        wait_for_line(child, "locked")
+        before = backend.state()
+        started = time.monotonic()
+        with pytest.raises(LockTimeoutError) as caught:
+            with store.transaction() as tx:
+                tx.insert("forms", {"id": "blocked"})
+        waited = time.monotonic() - started
+        assert 0.3 <= waited < 2
+        assert caught.value.timeout == 0.3
+        assert backend.state() == before
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()  # lets the child commit
+        child.wait(timeout=10)
+    with store.transaction() as tx:
+        tx.insert("forms", {"id": "later"})
+    assert [doc["event"] for doc in store.read().documents("log")] == ["holding"]
+
+
+def test_another_process_write_is_seen_by_read_and_changed_since(backend) -> None:
+    store = backend.open()
     with store.transaction() as tx:
         tx.insert("forms", {"id": "mine"})
     snapshot = store.read()
     assert not store.changed_since(snapshot.token)
 
-    child = spawn_child("write-one", str(db_path), "theirs")
+    child = spawn_child("write-one", backend.location, "theirs")
     assert child.communicate(timeout=20)[0].strip() == "done"
 
     assert store.changed_since(snapshot.token)

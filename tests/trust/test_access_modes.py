@@ -21,6 +21,7 @@ WRITES = {
     "revert": ["revert", "劳务派遣", "1", "--yes"],
     "undelete": ["undelete", "征迁"],
     "restore": ["restore", "1", "--yes"],
+    "db": ["db", "init"],  # and upgrade, migrate: PostgreSQL set-up (tests/cli/test_postgres_cli.py)
 }
 
 

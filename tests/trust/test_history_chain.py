@@ -69,6 +69,30 @@ def busy_db(db_path, seed_forms, seed_text):
     return db_path
 
 
+def test_the_chain_holds_on_every_backend_and_a_changed_entry_is_found(db_location, seed_forms, seed_text):
+    """JSON file and PostgreSQL: the hashes survive the server's jsonb, the head comes from one query."""
+    from perftui.importing.text import parse_text
+
+    repository = Repository.open(db_location)
+    repository.actor = Actor("alice", "10.0.0.5")
+    repository.import_forms(seed_forms)
+    form = repository.lookup("劳务派遣")[0]
+    saved = repository.save(form.evolve(annual_funding=Funding(Decimal("100.00"), Decimal("100.00"))))
+    repository.delete(saved)
+    repository.restore(saved.id)
+    repository.revert(repository.get(saved.id), 1)
+    repository.import_forms(parse_text(seed_text.replace("98\t年度金额\t98", "98\t年度金额\t90")))
+    verdict = repository.verify()
+    assert verdict.holds, verdict.first_break
+    assert verdict.chain_start == 1 and verdict.versions == verdict.entries == 13
+    with repository.store.transaction() as tx:  # an edit that bypasses perftui's history
+        doc = tx.get("forms", saved.id)
+        doc["goals"]["annual"] = "改过"
+        tx.replace("forms", doc, doc["revision"])
+    verdict = Repository.open(db_location).verify()
+    assert not verdict.holds and verdict.first_break.form_id == saved.id
+
+
 def test_verify_on_the_seed_database_says_the_chain_holds(capsys, db_path, seed_path):
     assert run_cli(capsys, "--db", db_path, "import", seed_path)[0] == 0
     code, out, err = run_cli(capsys, "--db", db_path, "verify")

@@ -266,6 +266,21 @@ def test_typing_past_a_limit_is_a_problem_of_the_field_and_never_saved():
     assert cell_problem("value", "9" * 501) and cell_problem("value", "9" * 500) is None
 
 
+def test_a_name_far_too_long_is_damage_for_every_command_that_reads_names(capsys, seeded):
+    """`total` reads only the amounts (and says the right total); every other command refuses."""
+    _edit(seeded, lambda d: _first_form(d).update(name=_first_form(d)["name"] + "长" * 300_000))
+    before = seeded.read_bytes()
+    for command in (["list"], ["show", "劳务派遣"], ["check"], ["export", "summary"], ["history", "劳务派遣"],
+                    ["revert", "劳务派遣", "1", "--yes"], ["deleted"]):
+        code, out, err = run_cli(capsys, "--db", seeded, *command)
+        assert code == 3 and len(err.strip().splitlines()) == 1 and "已损坏" in err, (command, err[:300])
+        assert len(out) + len(err) < 2000
+    assert "3,127.56" in run_cli(capsys, "--db", seeded, "total")[1]
+    code, out, err = run_cli(capsys, "--db", seeded, "backups")
+    assert code == 0 and "已损坏" in out and len(out) < 5000
+    assert seeded.read_bytes() == before
+
+
 def test_a_stored_name_of_19_megabytes_is_one_line_not_seconds_and_megabytes(seeded):
     """It made `list` take 4 s, 1.5 GB and print 265 MB."""
     _edit(seeded, lambda d: _first_form(d).update(name="项" * (19_500_000 // 3)))

@@ -1,5 +1,7 @@
 """Load: eight processes change one database for a while, some are SIGKILLed; nothing acknowledged is lost.
 
+It runs on a JSON file and on a PostgreSQL database.
+
 The duration is ``PERFTUI_SOAK_SECONDS`` (default 20, which keeps the test
 well under two minutes on a small CI machine). The counts are printed and, so
 that they show in CI output without ``-s``, added to pytest's terminal summary.
@@ -39,9 +41,12 @@ def _start(db, acks, name, deadline, seed):
 
 @pytest.mark.soak
 @pytest.mark.slow
-def test_eight_processes_with_sigkills_lose_no_acknowledged_change(tmp_path, record_property):
+@pytest.mark.parametrize("backend", ["json", "postgresql"])
+def test_eight_processes_with_sigkills_lose_no_acknowledged_change(backend, tmp_path, record_property, request):
+    from tests.conftest import perftui_database
+
     rng = random.Random(os.environ.get("PERFTUI_SOAK_SEED") or time.time_ns())
-    db = tmp_path / "shared" / "forms.json"
+    db = tmp_path / "shared" / "forms.json" if backend == "json" else perftui_database(request)
     acks = tmp_path / "acks.jsonl"
     started = time.monotonic()
     deadline = time.time() + DURATION
@@ -69,7 +74,8 @@ def test_eight_processes_with_sigkills_lose_no_acknowledged_change(tmp_path, rec
 
     # -- verification ------------------------------------------------------
     repository = Repository.open(db, read_only=True)
-    open_backups(db).read(str(db))  # the file itself passes the full format check
+    if backend == "json":
+        open_backups(db).read(str(db))  # the file itself passes the full format check
     forms = {f.id: f for f in repository.forms() + repository.deleted_forms()}
     entries = repository.history()
     by_form = defaultdict(list)
@@ -101,13 +107,13 @@ def test_eight_processes_with_sigkills_lose_no_acknowledged_change(tmp_path, rec
         assert digest(replayed[ack["rev"] - 1]) == ack["digest"], ack
         verified += 1
 
-    backups = open_backups(db).list()
+    backups = open_backups(db).list() if backend == "json" else []
     for backup in backups:
         open_backups(db).read(backup)  # every backup taken under load is a whole database
 
     ops = Counter(ack["op"] for ack in acknowledged)
     report = [
-        f"soak: {PROCESSES} processes for {DURATION:g} s ({ran_for:.1f} s with verification), {spawned} started",
+        f"soak ({backend}): {PROCESSES} processes for {DURATION:g} s ({ran_for:.1f} s with verification), {spawned} started",
         f"soak: changes made (acknowledged): {len(acknowledged)}  "
         + ", ".join(f"{op} {ops[op]}" for op in ACTION_OF),
         f"soak: processes killed with SIGKILL: {killed}",

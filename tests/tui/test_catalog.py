@@ -89,11 +89,28 @@ def test_a_draft_replaces_its_original_in_the_totals(seed_forms):
 
 def test_rereading_reuses_the_findings_of_unchanged_forms(seed_forms):
     first = catalog_of(seed_forms)
+    first.warm()
     changed = seed_forms[1].evolve(revision=seed_forms[1].revision + 1, name="改名")
-    second = Catalog.build([seed_forms[0], changed, *seed_forms[2:]], previous=first)
-    assert second.entries[0] is first.entries[0]
-    assert second.entries[1] is not first.entries[1]
-    assert second.entries[1].form.name == "改名"
+    reread = seed_forms[0].evolve()  # the same stored revision, read again: an equal, new record
+    second = Catalog.build([reread, changed, *seed_forms[2:]], previous=first)
+    assert second.entries[0].findings is first.entries[0].findings  # not checked again
+    assert second.entries[0].haystack is first.entries[0].haystack
+    # ...but it holds the form just read: the old one (and the old file's texts) can go.
+    assert second.entries[0].form is reread
+    assert second.entries[1].form.name == "改名" and second.entries[1]._findings is None
+
+
+def test_a_quick_selection_checks_no_form_and_says_so(seed_forms):
+    catalog = catalog_of([*seed_forms, INCOMPLETE])
+    quick = catalog.select(View(), quick=True)
+    assert not quick.checked and quick.incomplete == ()
+    assert quick.totals.fiscal == SEED_FISCAL_TOTAL + 10 and len(quick.entries) == 9
+    assert all(entry._findings is None for entry in catalog.entries)  # nothing checked yet
+    assert quick.entries[-1].errors == 3  # a row on screen checks its own form when drawn
+    catalog.warm()
+    full = catalog.select(View(), quick=True)
+    assert full.checked and [e.form.name for e in full.incomplete] == ["测试未完成项目"]
+    assert full.totals == catalog.select(View()).totals and full.totals.incomplete == 1
 
 
 def test_local_changes_give_new_catalogs(seed_forms):

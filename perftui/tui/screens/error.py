@@ -15,6 +15,8 @@ from textual.widgets import Footer, Header, Static
 from perftui.services.restore import BackupInfo
 from perftui.i18n import gettext as _
 from perftui.tui import keys
+from perftui.config import is_database_url
+from perftui.text.errors import server_backup_advice
 from perftui.text.views import backup_contents_text
 from perftui.tui.dialogs.backups import BackupsScreen
 from perftui.tui.dialogs.confirm import ConfirmScreen
@@ -55,6 +57,9 @@ class ErrorScreen(Screen):
 
     def action_backups(self) -> None:
         app = self.app
+        if is_database_url(app.db_path):
+            self.notify(server_backup_advice(app.db_path), severity="warning", markup=False, timeout=15)
+            return
 
         def chosen(info: BackupInfo | None) -> None:
             if info is None or app.refuse_write(_("用备份恢复数据库")):

@@ -109,7 +109,7 @@ class ProjectListScreen(Screen):
         years = app.catalog.years()
         if self.view.year is not None and self.view.year not in years:
             self.view = replace(self.view, year=None)
-        selection = app.catalog.select(self.view, app.draft)
+        selection = app.catalog.select(self.view, app.draft, quick=True)
         if app.loaded:
             self.table.show(selection)
             if self._focus_id is not None:

@@ -27,22 +27,72 @@ from perftui.core.totals import Totals
 SORT_COLUMNS = ("", "name", "year", "department", "unit", "fiscal", "indicators", "status")
 
 
-@dataclass(frozen=True, slots=True)
 class Entry:
-    """One live form with what the list and the summary need from its findings."""
+    """One live form with what the list and the summary need from it, each computed on first use.
 
-    form: Form
-    findings: tuple[_findings.Finding, ...]
-    errors: int
-    warnings: int
-    totals: Totals
-    haystack: str  # what the filter searches (model.search_text), computed once
+    Checking a form and building its search text are the costly parts of
+    reading ten thousand forms; the list draws only the rows on screen, so an
+    entry computes its findings when its row (or the summary) first asks, and
+    its search text when a filter first runs. The app's reading worker fills
+    them in for every entry right after the first paint (:meth:`Catalog.warm`),
+    so a keystroke does not pay for them either. Once computed they never
+    change: an entry stands for one stored revision of a form.
+    """
+
+    __slots__ = ("form", "_findings", "_errors", "_warnings", "_totals", "_haystack")
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        self._findings: tuple[_findings.Finding, ...] | None = None
+        self._errors = self._warnings = 0
+        self._totals: Totals | None = None
+        self._haystack: str | None = None
 
     @classmethod
     def of(cls, form: Form) -> Entry:
-        found = tuple(_findings.check(form))
-        errors, warnings = _findings.counts(found)
-        return cls(form, found, errors, warnings, Totals.of(form, errors > 0), search_text(form))
+        return cls(form)
+
+    def _check(self) -> tuple[_findings.Finding, ...]:
+        found = self._findings
+        if found is None:
+            found = tuple(_findings.check(self.form))
+            self._errors, self._warnings = _findings.counts(found)
+            self._findings = found
+        return found
+
+    @property
+    def findings(self) -> tuple[_findings.Finding, ...]:
+        return self._check()
+
+    @property
+    def errors(self) -> int:
+        self._check()
+        return self._errors
+
+    @property
+    def warnings(self) -> int:
+        self._check()
+        return self._warnings
+
+    @property
+    def totals(self) -> Totals:
+        if self._totals is None:
+            self._totals = Totals.of(self.form, self.errors > 0)
+        return self._totals
+
+    @property
+    def haystack(self) -> str:
+        """What the filter searches (model.search_text)."""
+        if self._haystack is None:
+            self._haystack = search_text(self.form)
+        return self._haystack
+
+    def with_form(self, form: Form) -> Entry:
+        """This entry for ``form``, the same stored revision read again: what was computed is kept."""
+        entry = Entry(form)
+        entry._findings, entry._errors, entry._warnings = self._findings, self._errors, self._warnings
+        entry._totals, entry._haystack = self._totals, self._haystack
+        return entry
 
     @property
     def id(self) -> str:
@@ -91,6 +141,7 @@ class Selection:
     all_forms: int  # in the chosen year, before the filter: "3 of 8"
     draft: Form | None = None  # totals include this unsaved draft
     incomplete: tuple[Entry, ...] = ()  # the shown entries with errors, in order
+    checked: bool = True  # False: a quick selection before the forms were checked (no incomplete yet)
 
 
 def _sort_key(column: str):
@@ -124,10 +175,34 @@ class Catalog:
 
     @classmethod
     def build(cls, forms: Iterable[Form], deleted: Iterable[Form] = (), previous: Catalog | None = None) -> Catalog:
-        """Entries for ``forms``, reusing ``previous`` entries whose form did not change."""
+        """Entries for ``forms``, keeping what ``previous`` computed for forms that did not change.
+
+        The entries hold the forms just read, not the previous ones: those
+        would keep the texts of the file read before alive beside the new
+        file's, doubling the memory after every save by another operator.
+        """
         known = {entry.stamp: entry for entry in previous.entries} if previous else {}
-        entries = tuple(known.get(_stamp(form)) or Entry.of(form) for form in forms)
-        return cls(entries, tuple(deleted))
+        entries = []
+        for form in forms:
+            old = known.get(_stamp(form))
+            entries.append(Entry(form) if old is None else old.with_form(form))
+        return cls(tuple(entries), tuple(deleted))
+
+    def warm(self) -> None:
+        """Compute every entry's findings and search text now (in a worker), not at a keystroke."""
+        for entry in self.entries:
+            entry.totals
+            entry.haystack
+        self._selections["warm"] = True
+
+    @property
+    def warmed(self) -> bool:
+        """Has every entry been checked? (Stops at the first that has not: cheap either way.)"""
+        if not self._selections.get("warm"):
+            if not all(entry._findings is not None for entry in self.entries):
+                return False
+            self._selections["warm"] = True
+        return True
 
     # -- reading -----------------------------------------------------------
 
@@ -146,23 +221,34 @@ class Catalog:
         return list(years)
 
     def same_as(self, other: Catalog) -> bool:
-        """Nothing to redraw: the same entries (a re-read reuses unchanged ones) and deleted forms."""
+        """Nothing to redraw: the same stored revisions of the same forms, and the same deleted forms."""
         return (
             len(self.entries) == len(other.entries)
-            and all(a is b for a, b in zip(self.entries, other.entries))
+            and all(a is b or a.stamp == b.stamp for a, b in zip(self.entries, other.entries))
             and self.deleted == other.deleted
         )
 
     def has_identity(self, identity: tuple) -> bool:
         return any(entry.form.identity == identity for entry in self.entries)
 
-    def select(self, view: View, draft: tuple[Form | None, Form | None] | None = None) -> Selection:
+    def select(
+        self, view: View, draft: tuple[Form | None, Form | None] | None = None, *, quick: bool = False
+    ) -> Selection:
         """The entries ``view`` shows, ordered, with their totals.
 
         ``draft`` is (original, draft) from an editor: the totals are as they
         would be if the draft were saved (the original, when shown, is taken
         out and the draft, when the view would show it, put in).
+
+        ``quick``: while the forms have not all been checked yet (the app's
+        first paint, before its worker has warmed the catalog), a selection
+        with the rows and the amounts but no incomplete forms (``checked`` is
+        False), instead of checking ten thousand forms on the UI thread.
         """
+        if not self.warmed:
+            if quick and (draft is None or draft[1] is None):
+                return self._select(view, checked=False)
+            self.warm()
         base = self._selections.get(view)
         if base is None:
             base = self._selections[view] = self._select(view)
@@ -178,7 +264,7 @@ class Catalog:
             totals += Totals.of(draft_form)
         return replace(base, totals=totals, draft=draft_form)
 
-    def _select(self, view: View) -> Selection:
+    def _select(self, view: View, checked: bool = True) -> Selection:
         in_year = [e for e in self.entries if view.year is None or e.form.year == view.year]
         needle = view.needle.strip().casefold()
         if needle:
@@ -191,6 +277,9 @@ class Catalog:
             shown.sort(key=_sort_key(view.sort), reverse=view.descending)
         elif view.descending:
             shown.reverse()
+        if not checked:
+            totals = Totals.sum(Totals.of(entry.form, False) for entry in shown)
+            return Selection(view, tuple(shown), totals, len(in_year), None, (), checked=False)
         incomplete = tuple(entry for entry in shown if entry.errors)
         return Selection(view, tuple(shown), Totals.sum(entry.totals for entry in shown), len(in_year), None, incomplete)
 
@@ -199,6 +288,7 @@ class Catalog:
     def with_form(self, form: Form) -> Catalog:
         """The catalog after ``form`` was stored (new, changed or restored)."""
         entry = Entry.of(form)
+        entry.totals, entry.haystack  # checked now: one form, and the summary shows it at once
         entries = list(self.entries)
         index = self._index.get(form.id)
         if index is None:

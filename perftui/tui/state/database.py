@@ -28,7 +28,7 @@ class Reading:
     """What one read of the database produced."""
 
     catalog: Catalog
-    exists: bool  # False: there is no file (a new database, or it was removed)
+    exists: bool  # False: there is no file (a new database, or it was removed); a server database always exists
 
 
 class Database:
@@ -36,7 +36,7 @@ class Database:
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         *,
         read_only: bool = False,
         demo: bool = False,
@@ -68,14 +68,34 @@ class Database:
         with self.lock:
             return self.repository.changed()
 
+    def wait_for_change(self, timeout: float) -> bool | None:
+        """Block until the server says someone committed (True) or ``timeout`` passes (False).
+
+        None when the store cannot tell (a file): then poll :meth:`changed`.
+        Does not hold :attr:`lock`: this process's saves go on meanwhile.
+        """
+        wait = getattr(self.repository.store, "wait_for_change", None)
+        token = self.repository.token
+        if wait is None or token is None:
+            return None
+        return wait(token, timeout)
+
     def read(self, previous: Catalog | None = None) -> Reading:
-        """Every form, checked; forms unchanged since ``previous`` are not checked again."""
+        """Every form; forms unchanged since ``previous`` are not checked again.
+
+        A re-read (``previous`` given) comes back checked. The first read
+        does not: the app shows it at once and checks the forms afterwards
+        (:meth:`Catalog.warm`, in its worker).
+        """
         with self.lock:
             forms = self.repository.forms()
             deleted = self.repository.deleted_forms()
             exists = self.repository.token is not None
         with storage.gc_paused():  # findings and search text for every form: many objects, no cycles
-            return Reading(Catalog.build(forms, deleted, previous), exists)
+            catalog = Catalog.build(forms, deleted, previous)
+            if previous is not None:
+                catalog.warm()
+        return Reading(catalog, exists)
 
     def save(self, form: Form, action: str | None = None, *, force: bool = False) -> Form:
         """Store ``form`` (see :meth:`Repository.save`); the editors save through this too."""

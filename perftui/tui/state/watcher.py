@@ -1,7 +1,9 @@
-"""Keeping the app current while other operators write: poll, and read again off the UI thread.
+"""Keeping the app current while other operators write: wait or poll, and read again off the UI thread.
 
-Polling (one stat twice a second through :meth:`Database.changed`) is what a
-shared file on any filesystem allows; a server database could notify instead.
+A PostgreSQL database notifies (LISTEN/NOTIFY): the watcher waits for the
+server to say that someone committed, so another operator's save is read at
+once. A shared file can only be polled (one stat twice a second through
+:meth:`Database.changed`), which is what any filesystem allows.
 The watcher knows nothing of the UI: it hands each fresh :class:`Reading`, with
 the generation of local changes it was read under, to a callback the app
 passes, which moves it to the UI thread.
@@ -35,14 +37,24 @@ class Watcher:
 
     def run(self) -> None:
         """Until ``stop``: read again whenever another process wrote the database (or asked to)."""
-        while not self.stop.wait(self.interval):
+        while not self.stop.is_set():
             try:
-                if not self.database.changed() and not self.read_again.is_set():
+                if not self._changed() and not self.read_again.is_set():
                     continue
                 self.read_again.clear()
                 generation = self._generation()
                 reading = self.database.read(self._catalog())
-            except Exception as error:  # a damaged or vanished file: said on screen, watching goes on
+            except Exception as error:  # a damaged or vanished file, a server gone: said on screen, watching goes on
                 self._failed(error)
+                self.stop.wait(self.interval)
                 continue
             self._read(reading, generation)
+
+    def _changed(self) -> bool:
+        """Wait (at most one interval) for a change: told by the server, or seen by polling."""
+        told = self.database.wait_for_change(self.interval)
+        if told is not None:
+            return told
+        if self.stop.wait(self.interval):
+            return False
+        return self.database.changed()

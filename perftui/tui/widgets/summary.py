@@ -101,6 +101,9 @@ class SummaryPane(Static):
             lines.append(line)
         lines.append(Text(_("指标 {indicators} 条").format(indicators=totals.indicators)))
         lines.append(Text(""))
+        if not selection.checked:
+            lines.append(Text(_("正在检查各表……"), style="dim"))
+            return lines
         incomplete = selection.incomplete
         if not incomplete:
             lines.append(Text(_("全部完整"), style="green"))
@@ -134,6 +137,9 @@ class SummaryPane(Static):
         figures.append("  " + _("其他资金") + " " + views.amount(totals.other))
         figures.append("  " + _("年度金额") + " " + views.amount(totals.total))
         lines = [first, figures]
+        if not selection.checked:
+            lines.append(Text(_("正在检查各表……"), style="dim"))
+            return lines
         incomplete = selection.incomplete
         if not incomplete:
             lines.append(Text(_("全部完整"), style="green"))

@@ -1,0 +1,236 @@
+"""What the caller tells a store about its tables: a small declarative spec.
+
+The storage layer knows no table or app names. The caller says, once, when
+it opens a store:
+
+* how it names itself (``app``): the database is marked with it, and
+  messages that ask the operator to run a command name that command;
+* which tables are *revisioned* (documents carry ``revision``; saves name
+  the revision they are based on and stale ones are refused); the other
+  tables are append-only logs;
+* which document fields are *columns*: values a database server keeps beside
+  each document so that queries (sums, filters, lists) need not read the
+  documents. A JSON file has no use for them; the PostgreSQL store keeps
+  them up to date in the same statement that writes the document.
+
+``version`` numbers the columns: a caller that changes its columns bumps it,
+so that a database set up for newer columns is refused by an older program
+(which would leave those columns stale) instead of quietly drifting apart.
+
+Example::
+
+    StoreSpec(
+        app="myapp",
+        version=1,
+        tables=(
+            TableSpec("orders", revisioned=True, columns=(
+                Column("year", ("year",), "integer", index=True),
+                Column("amount", ("totals", "amount"), "numeric"),
+                Column("lines", ("lines",), "length"),
+                Column("cancelled", ("cancelled_at",), "flag"),
+            )),
+            TableSpec("log", columns=(Column("order_id", ("order_id",), "text", index=True),)),
+        ),
+    )
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol, runtime_checkable
+
+__all__ = ["Column", "TableSpec", "StoreSpec", "Queryable", "COLUMN_TYPES", "RESERVED_COLUMNS"]
+
+#: What a column can hold, and how a document's value becomes it:
+#: ``text`` a string; ``integer`` an int; ``numeric`` an exact decimal from an
+#: amount written as text (or an int), the empty string counting as none;
+#: ``length`` the number of items of a list; ``flag`` whether the field holds
+#: a non-empty value. A missing field (or null) is always none (SQL NULL),
+#: except for ``length`` (0) and ``flag`` (false).
+COLUMN_TYPES = ("text", "integer", "numeric", "length", "flag")
+
+#: Names the store uses for its own columns.
+RESERVED_COLUMNS = frozenset({"table", "id", "seq", "revision", "doc", "changed"})
+
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A document field kept as a column: ``path`` is the keys leading to it."""
+
+    name: str
+    path: tuple[str, ...]
+    type: str
+    index: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
+            raise ValueError(f"column name {self.name!r} must be lower-case letters, digits and _")
+        if self.name in RESERVED_COLUMNS:
+            raise ValueError(f"column name {self.name!r} is reserved for the store")
+        if isinstance(self.path, str) or not self.path or not all(isinstance(k, str) and k for k in self.path):
+            raise ValueError(f"column {self.name!r}: path must be a non-empty tuple of keys, not {self.path!r}")
+        object.__setattr__(self, "path", tuple(self.path))
+        if self.type not in COLUMN_TYPES:
+            raise ValueError(f"column {self.name!r}: type must be one of {', '.join(COLUMN_TYPES)}")
+
+    def value(self, doc: Mapping[str, Any]) -> Any:
+        """This column's value for ``doc``; ``ValueError`` when the field cannot be one."""
+        found: Any = doc
+        for key in self.path:
+            found = found.get(key) if isinstance(found, Mapping) else None
+            if found is None:
+                break
+        kind = self.type
+        if kind == "flag":
+            return found not in (None, "", False, 0, [], {})
+        if kind == "length":
+            if found is None:
+                return 0
+            if not isinstance(found, list):
+                raise ValueError(self._problem("is not a list"))
+            return len(found)
+        if found is None:
+            return None
+        if kind == "text":
+            if not isinstance(found, str):
+                raise ValueError(self._problem("is not text"))
+            return found
+        if kind == "integer":
+            if type(found) is not int:
+                raise ValueError(self._problem("is not a whole number"))
+            return found
+        # numeric: exact, so never from a float
+        if type(found) is int:
+            return Decimal(found)
+        if not isinstance(found, str):
+            raise ValueError(self._problem("is not an amount written as text"))
+        if not found:
+            return None
+        try:
+            amount = Decimal(found)
+        except InvalidOperation:
+            raise ValueError(self._problem("is not an amount")) from None
+        if not amount.is_finite():
+            raise ValueError(self._problem("is not an amount"))
+        return amount
+
+    def _problem(self, what: str) -> str:
+        return f"field {'.'.join(self.path)} (column {self.name}) {what}"
+
+    def describe(self) -> dict[str, Any]:
+        """How the column is kept, as stored in a database's description of itself."""
+        return {"name": self.name, "path": list(self.path), "type": self.type, "index": self.index}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table: revisioned or an append-only log, and its columns."""
+
+    name: str
+    revisioned: bool = False
+    columns: tuple[Column, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"table name must be a non-empty string, not {self.name!r}")
+        object.__setattr__(self, "columns", tuple(self.columns))
+        names = [column.name for column in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"table {self.name!r} declares a column twice")
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """Everything a store is told about its caller's data (see the module docstring)."""
+
+    app: str
+    tables: tuple[TableSpec, ...] = ()
+    version: int = 1
+    _by_name: dict[str, TableSpec] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.app, str) or not _NAME.fullmatch(self.app):
+            raise ValueError(f"app name {self.app!r} must be lower-case letters, digits and _")
+        if type(self.version) is not int or self.version < 1:
+            raise ValueError(f"spec version must be a whole number >= 1, not {self.version!r}")
+        tables = tuple(self.tables)
+        object.__setattr__(self, "tables", tables)
+        by_name = {table.name: table for table in tables}
+        if len(by_name) != len(tables):
+            raise ValueError("a table is declared twice")
+        object.__setattr__(self, "_by_name", by_name)
+        # Tables share one SQL table, so a column name means one thing everywhere.
+        kinds: dict[str, str] = {}
+        for table in tables:
+            for column in table.columns:
+                if kinds.setdefault(column.name, column.type) != column.type:
+                    raise ValueError(f"column {column.name!r} is declared with two types")
+
+    @classmethod
+    def simple(cls, app: str, revisioned: Iterable[str] = ()) -> StoreSpec:
+        """A spec with revisioned tables and no columns (what a JSON file needs)."""
+        return cls(app, tuple(TableSpec(name, revisioned=True) for name in revisioned))
+
+    @property
+    def revisioned(self) -> frozenset[str]:
+        return frozenset(table.name for table in self.tables if table.revisioned)
+
+    def columns(self, table: str) -> tuple[Column, ...]:
+        spec = self._by_name.get(table)
+        return spec.columns if spec is not None else ()
+
+    def all_columns(self) -> dict[str, Column]:
+        """Every column by name (a name declared by several tables once)."""
+        found: dict[str, Column] = {}
+        for table in self.tables:
+            for column in table.columns:
+                found.setdefault(column.name, column)
+        return found
+
+    def values(self, table: str, doc: Mapping[str, Any]) -> dict[str, Any]:
+        """The columns of ``table`` for ``doc`` (``ValueError`` for a field that cannot be one)."""
+        return {column.name: column.value(doc) for column in self.columns(table)}
+
+    def describe(self) -> dict[str, Any]:
+        """The columns per table, as a database records what it was set up for."""
+        return {
+            "version": self.version,
+            "tables": {
+                table.name: {"revisioned": table.revisioned, "columns": [c.describe() for c in table.columns]}
+                for table in self.tables
+            },
+        }
+
+
+@runtime_checkable
+class Queryable(Protocol):
+    """What a store's snapshots and transactions answer from the columns, when they can.
+
+    The PostgreSQL store's do (the server keeps the columns); a JSON file's
+    do not, and callers then read the documents themselves. ``where`` maps
+    column names to the value they must equal (None: no value).
+
+    Such a store's snapshots also say what changed since an earlier one
+    (``changes(table, since_token) -> (documents, removed ids)``) and hand
+    a table over in batches without keeping it (``stream(table)``).
+    """
+
+    def select(self, table: str, where: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The matching documents, in storage order."""
+        ...
+
+    def rows(self, table: str, columns: Sequence[str], where: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """``(id, revision, *columns)`` of each matching document, in storage order."""
+        ...
+
+    def sums(
+        self, table: str, group_by: Sequence[str], sums: Sequence[str], where: Mapping[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """``(*group, count, *sums)`` per group, in the order each group's first document was stored."""
+        ...

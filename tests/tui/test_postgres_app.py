@@ -1,0 +1,90 @@
+"""The app on a PostgreSQL database: another operator's save on screen at once, an account that may only read."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from perftui.services.repository import Repository
+
+from .helpers import EXTRA_FORM_TEXT, listed_names, notifications, started, summary_text, wait_for
+
+pytest.importorskip("psycopg")
+
+SIZE = (120, 36)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def seeded_pg(pg_db, seed_forms) -> str:
+    Repository.open(pg_db).import_forms(seed_forms)
+    return pg_db
+
+
+async def test_another_operators_import_is_on_screen_within_half_a_second(seeded_pg, tmp_path, make_app):
+    extra = tmp_path / "extra.txt"
+    extra.write_text(EXTRA_FORM_TEXT, encoding="utf-8")
+    app = make_app(seeded_pg, poll_interval=0.5)  # the real interval: the server's notice is what wakes the app
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert "3,127.56" in summary_text(app)
+        assert "postgresql://postgres@/" in app.sub_title
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "perftui", "--db", seeded_pg, "import", str(extra),
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        )
+        assert await process.wait() == 0
+        written = time.monotonic()
+        await wait_for(pilot, lambda: "3,227.56" in summary_text(app), timeout=2.0, what="the new total")
+        assert time.monotonic() - written < 0.5
+        assert "外部导入的项目" in listed_names(app)
+
+
+async def test_delete_and_undo_in_the_app_reach_the_server(seeded_pg, make_app):
+    app = make_app(seeded_pg)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        form = app.home.current_form
+        await pilot.press("d", "y")
+        await wait_for(pilot, lambda: len(app.catalog) == 7, what="delete")
+        assert [f.id for f in Repository.open(seeded_pg).deleted_forms()] == [form.id]
+        assert "3,029.56" in summary_text(app)  # 3,127.56 - 98.00
+        await pilot.press("u")
+        await wait_for(pilot, lambda: len(app.catalog) == 8, what="undo")
+        assert "3,127.56" in summary_text(app)
+    assert Repository.open(seeded_pg).get(form.id) is not None
+
+
+@pytest.fixture
+def reader_db(seeded_pg):
+    """The same database for a role the server lets only read (the README's grants)."""
+    import psycopg
+
+    role = "reader_" + psycopg.conninfo.conninfo_to_dict(seeded_pg)["dbname"]
+    with psycopg.connect(seeded_pg, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{role}" LOGIN')
+        conn.execute(f'GRANT USAGE ON SCHEMA perftui TO "{role}"')
+        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA perftui TO "{role}"')
+    yield seeded_pg.replace("://postgres@", f"://{role}@")
+    with psycopg.connect(seeded_pg, autocommit=True) as conn:
+        conn.execute(f'DROP OWNED BY "{role}"')
+        conn.execute(f'DROP ROLE "{role}"')
+
+
+async def test_an_account_that_may_only_read_gets_a_read_only_app(reader_db, make_app):
+    app = make_app(reader_db)  # not asked to be read-only: the server says so
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.home.table.row_count == 8 and "3,127.56" in summary_text(app)
+        assert app.read_only and "只读" in app.sub_title
+        await pilot.press("d")  # delete: refused at once, nothing asked
+        await pilot.pause()
+        assert "只读模式" in notifications(app)
+    assert len(Repository.open(reader_db).forms()) == 8
