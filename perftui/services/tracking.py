@@ -169,6 +169,10 @@ class Tracking:
             saved = self._store(tx, kind, form, record, force=force, action=action)
         return saved
 
+    def save_record(self, record: Record, *, force: bool = False) -> Record:
+        """:meth:`save`, by the name the tracking screens call (the app's Database has it too)."""
+        return self.save(record, force=force)
+
     def save_monitoring(self, record: Monitoring, *, force: bool = False) -> Monitoring:
         return self.save(record, force=force)
 
