@@ -119,9 +119,15 @@ KEYS: tuple[Key, ...] = (
     Key("grid.page-up", "pageup", "cursor(-10, 0)", N_("上翻"), GRID, show=False, palette=False),
     Key("grid.page-down", "pagedown", "cursor(10, 0)", N_("下翻"), GRID, show=False, palette=False),
     # The 监控 and 自评 screens: like the grid, their tables handle their own keys
-    # (TRACK_TABLE_KEYS) in the order typed; Tab moves between the tables and the fields.
+    # (TRACK_TABLE_KEYS) in the order typed.
     Key("track.save", "ctrl+s", "save", N_("保存"), TRACK, writes=True),
-    Key("track.leave", "escape,ctrl+w", "leave", N_("返回"), TRACK),
+    Key("track.leave", "escape", "leave", N_("返回"), TRACK, palette=False),
+    # ctrl+w deletes a word in a text field; here it leaves, as everywhere in perftui.
+    Key("track.close", "ctrl+w", "close", N_("返回"), TRACK, show=False, priority=True),
+    # Tab moves on at once, as in the editor: the keys typed after it belong to the next table or field.
+    Key("track.next-field", "tab", "next_field", N_("下一栏"), TRACK, show=False, palette=False, priority=True),
+    Key("track.previous-field", "shift+tab", "previous_field", N_("上一栏"), TRACK, show=False, palette=False,
+        priority=True),
     Key("track.edit", "enter", "edit", N_("编辑"), TRACK),
     Key("track.clear", "delete", "clear", N_("清空"), TRACK),
     Key("track.undo", "u", "undo", N_("撤销"), TRACK),
@@ -171,7 +177,9 @@ BY_ID = {key.id: key for key in KEYS}
 #: The grid's keys that belong to its table rather than to the screen.
 GRID_TABLE_KEYS = frozenset(key.id for key in KEYS if key.scope == GRID) - {"grid.save", "grid.leave"}
 #: The 监控 and 自评 screens' keys that belong to their tables.
-TRACK_TABLE_KEYS = frozenset(key.id for key in KEYS if key.scope == TRACK) - {"track.save", "track.leave"}
+TRACK_TABLE_KEYS = frozenset(key.id for key in KEYS if key.scope == TRACK) - {
+    "track.save", "track.leave", "track.close", "track.next-field", "track.previous-field"
+}
 #: The ids of the keys that change the database.
 WRITES = frozenset(key.id for key in KEYS if key.writes)
 

@@ -9,9 +9,9 @@ be typed into and how typed text is read is the
 :class:`~perftui.core.tracking_edit.RecordEdit`'s, shared with the screen: a
 text it cannot read is refused in one line and the cell stays open.
 
-Keys: arrows move; Enter types into the cell (Enter again keeps it, Tab keeps
-it and types into the next cell, Esc drops it); Delete empties a cell (a
-blank 分值 or 得分 is the rule's again); u undoes.
+Keys: arrows move; Enter types into the cell (Enter again keeps it, Esc drops
+it; leaving the table with Tab keeps it too); Delete empties a cell (a blank
+分值 or 得分 is the rule's again); u undoes.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _TEXT_KEYS = {
 }
 _MOVES = {"left": -1, "right": 1}
 _CHOICE_MOVES = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}
-_COMMITS = {"enter": 0, "tab": 1, "shift+tab": -1}
+_COMMITS = ("enter",)
 _CANCELS = ("escape", "ctrl+w")
 
 
@@ -185,34 +185,57 @@ class SheetTable(VerticalGroup, can_focus=True):
         self._scroll_to_cursor()
         self.post_message(self.CursorMoved(self))
 
+    def on_blur(self) -> None:
+        """Tab moved on (at once; this runs after the keys typed before it): keep what was typed.
+
+        Text the cell cannot hold is dropped with its one-line reason, as Esc would drop it.
+        """
+        if self.editing is not None and not self.commit_edit():
+            self.cancel_edit()
+
     # -- keys ------------------------------------------------------------------------
 
+    def _binding(self, key: str):
+        """(node, binding) for ``key`` among this table's keys and its screen's, after the keymap.
+
+        Not the screen's ``active_bindings``: those follow the focus *now*, and a
+        key typed before Tab is handled here after Tab has moved the focus on.
+        """
+        keymap = getattr(self.app, "keymap", None)
+        for node in (self, self.screen):
+            bindings = node._bindings.copy()
+            if keymap:
+                bindings.apply_keymap(keymap)
+            found = bindings.key_to_bindings.get(key)
+            if found:
+                return node, found[0]
+        return None
+
     async def on_key(self, event: events.Key) -> None:
-        active = self.screen.active_bindings.get(event.key)
-        ours = active is not None and active.enabled and active.node in (self, self.screen)
+        found = self._binding(event.key)
         if self.editing is not None:
-            if self._edit_key(event) or active is None:
+            if self._edit_key(event) or found is None:
                 event.stop()
                 event.prevent_default()
                 return
             # ctrl+s, ctrl+q and the like: keep what was typed first, then let the key do its work.
-            if not self.commit_edit(0):
+            if not self.commit_edit():
                 event.stop()
                 event.prevent_default()
                 return
-        if not ours:
+        if found is None:
             return  # app keys (quit, command palette) take their usual way
-        assert active is not None
+        node, binding = found
         event.stop()
         event.prevent_default()
-        await self.app.run_action(active.binding.action, active.node)
+        await self.app.run_action(binding.action, node)
 
     def _edit_key(self, event: events.Key) -> bool:
         editing = self.editing
         assert editing is not None
         key = event.key
         if key in _COMMITS:
-            self.commit_edit(_COMMITS[key])
+            self.commit_edit()
         elif key in _CANCELS:
             self.cancel_edit()
         elif key in _TEXT_KEYS:
@@ -240,7 +263,7 @@ class SheetTable(VerticalGroup, can_focus=True):
     def clicked(self, row: int, column: int, *, double: bool) -> None:
         if row < 0 or column >= len(self.keys):
             return
-        if self.editing is not None and not self.commit_edit(0):
+        if self.editing is not None and not self.commit_edit():
             return
         self.move_to(row, column)
         if double:
@@ -328,11 +351,8 @@ class SheetTable(VerticalGroup, can_focus=True):
             self.editing = None
             self._paint(editing.row)
 
-    def commit_edit(self, then: int) -> bool:
-        """Keep what was typed; ``then`` 1/-1 types into the next/previous cell that can change.
-
-        Returns False (and keeps the cell open) when the text cannot be read.
-        """
+    def commit_edit(self) -> bool:
+        """Keep what was typed; False (and the cell stays open) when the text cannot be read."""
         editing = self.editing
         if editing is None:
             return True
@@ -352,20 +372,7 @@ class SheetTable(VerticalGroup, can_focus=True):
             self._changed()
         else:
             self._paint(editing.row)
-        if then:
-            self._edit_next(editing.row, self.keys.index(editing.column), then)
         return True
-
-    def _edit_next(self, row: int, column: int, step: int) -> None:
-        flat = row * len(self.keys) + column
-        while True:
-            flat += step
-            if not 0 <= flat < len(self._rows) * len(self.keys):
-                return
-            r, c = divmod(flat, len(self.keys))
-            if self.edit.editable(self.section, r, self.keys[c]):
-                self.start_edit(r, c)
-                return
 
 
 def _editing_content(editing: CellEdit) -> Content:
