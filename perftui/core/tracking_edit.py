@@ -31,7 +31,7 @@ from perftui.core.model import Form
 from perftui.core.monitoring import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, LIKELIHOODS, Monitoring
 from perftui.core.normalize import fold
 from perftui.core.scoring import DEFAULT_RULES, Rules, Scorecard
-from perftui.core.tracking import EVALUATION, MONITORING, doc_changes
+from perftui.core.tracking import EVALUATION, MONITORING, doc_changes, label
 from perftui.core.tracking_findings import check_evaluation, check_monitoring
 from perftui.i18n import N_, gettext as _
 
@@ -332,7 +332,7 @@ class RecordEdit:
             value: Any = parse_day(text, self.record.year)
         else:
             value = text.strip()
-        return self._become(self.record.evolve(**{key: value}), "field", 0, _("修改{field}").format(field=key))
+        return self._become(self.record.evolve(**{key: value}), "field", 0, _("修改{field}").format(field=label(key) or key))
 
     def _become(self, record, section: str, row: int, what: str) -> bool:
         if record == self.record:
