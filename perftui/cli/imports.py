@@ -34,8 +34,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _dry_run(args)
     parsed, kept, failed = [], [], 0
+    published = []
     for name in args.files:
         try:
+            tables = read_tracking_tables(name, args.year)
+            if tables is not None:
+                published.extend(tables)
+                continue
             imported = read_file(name, args.year)
             if imported.encoding == GB18030:
                 print(_("{file}：不是 UTF-8，已按 GB18030 编码读取").format(file=name))
@@ -45,8 +50,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             continue
         (kept if imported.keep_ids else parsed).extend(imported.forms)
     report = None
+    repository = open_repository(args) if (parsed or kept or published) else None
     if parsed or kept:
-        repository = open_repository(args)
         report = ImportReport()
         for forms, keep_ids in ((parsed, False), (kept, True)):
             if forms:
@@ -71,8 +76,104 @@ def cmd_import(args: argparse.Namespace) -> int:
                 unchanged=len(report.unchanged),
             )
         )
+    if published:
+        import_tracking_tables(repository, published)
     return EXIT_FINDINGS if failed else EXIT_OK
 
+
+def read_tracking_tables(name: str, year: int | None = None):
+    """The 自评表 and 监控表 in a file (text, .docx, .xlsx, .pdf, or our CSV export), read with the
+    same grids as the target forms; None when the file holds target forms instead."""
+    from pathlib import Path
+
+    from perftui.importing import sources, tracking_tables
+    from perftui.importing.text import read_text
+
+    path = Path(name)
+    if path.suffix.lower() == ".json":
+        return None
+    if path.suffix.lower() == ".csv":
+        rows = tracking_tables.rows_from_csv(read_text(path)[0])
+        return tracking_tables.recognize(rows, name, year=year) if tracking_tables.is_tracking_table(rows) else None
+    found = []
+    for grid in sources.read_grids(path)[0]:
+        if tracking_tables.is_tracking_table(grid.rows):
+            found.extend(tracking_tables.recognize(grid.rows, name, places=grid.places, year=year))
+    return found or None
+
+
+def total_note(table, form, record, scoring_rules) -> str | None:
+    """When a 自评表's printed 总分 or 等级 is not what its scores add up to: one line saying both."""
+    from perftui.core import evaluation as _evaluation
+    from perftui.core import scoring
+    from perftui.core.tracking import EVALUATION
+
+    if table.kind != EVALUATION or table.stated_total is None:
+        return None
+    card = scoring.score(_evaluation.for_form(form, record), form.layout, scoring_rules)
+    grade = card.grade(scoring_rules)
+    if card.total == table.stated_total and (not table.stated_grade or table.stated_grade == grade):
+        return None
+    return _("表中总分 {stated}{grade}，按各项得分合计为 {total}（{computed}）").format(
+        stated=scoring.format_points(table.stated_total),
+        grade=f"（{table.stated_grade}）" if table.stated_grade else "",
+        total=scoring.format_points(card.total),
+        computed=grade or "—",
+    )
+
+
+def import_tracking_tables(repository, published) -> None:
+    """Store the tables' records on their forms (creating the forms missing) and say what each came to."""
+    from perftui.cli.tracking import rules
+    from perftui.core.tracking import EVALUATION, KIND_LABELS
+    from perftui.core.tracking_findings import check_evaluation, check_monitoring
+    from perftui.services.tracking import Tracking
+    from perftui.text import views
+
+    scoring_rules = rules()
+    results = Tracking(repository).import_published(published)
+    states = {"added": _("新增"), "updated": _("更新"), "unchanged": _("无变化")}
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    created = 0
+    for table, (state, form, record, made) in zip(published, results):
+        counts[state] += 1
+        created += made
+        check = check_evaluation if table.kind == EVALUATION else check_monitoring
+        found = check(record, form, scoring_rules)
+        note = _("（新建目标表）") if made else ""
+        print(f"{states[state]}  {_(KIND_LABELS[table.kind])}  {form.name}  [{form.year or ''}]{note}  {views.status_text(found)}")
+        if found:
+            print("\n".join(views.finding_lines(found)))
+        line = total_note(table, form, record, scoring_rules)
+        if line:
+            print("  " + line)
+    print(
+        _("导入 {records} 份监控、自评（新增 {added}，更新 {updated}，无变化 {unchanged}），新建目标表 {created} 张").format(
+            records=len(results), created=created, **counts
+        )
+    )
+
+
+def _dry_run_tables(name: str, tables) -> None:
+    """What a file of 自评表 or 监控表 would bring in (checked against the table's own targets)."""
+    from perftui.cli.tracking import rules
+    from perftui.core.tracking import EVALUATION, KIND_LABELS
+    from perftui.core.tracking_findings import check_evaluation, check_monitoring
+    from perftui.text import views
+
+    scoring_rules = rules()
+    for table in tables:
+        check = check_evaluation if table.kind == EVALUATION else check_monitoring
+        found = check(table.record, table.form, scoring_rules)
+        print(
+            f"{name}  {_(KIND_LABELS[table.kind])}  {table.form.name}  [{table.form.year or ''}]  "
+            + _("{rows} 条指标").format(rows=len(table.record.rows)) + f"  {views.status_text(found)}"
+        )
+        if found:
+            print("\n".join(views.finding_lines(found)))
+        line = total_note(table, table.form, table.record, scoring_rules)
+        if line:
+            print("  " + line)
 
 
 def _dry_run(args: argparse.Namespace) -> int:
@@ -84,6 +185,10 @@ def _dry_run(args: argparse.Namespace) -> int:
     read, failed = [], 0
     for name in args.files:
         try:
+            tables = read_tracking_tables(name, args.year)
+            if tables is not None:
+                _dry_run_tables(name, tables)
+                continue
             imported = read_file(name, args.year)
         except FormatError as error:
             failed += 1

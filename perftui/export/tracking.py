@@ -151,6 +151,13 @@ def evaluation_funding(filed: Filed) -> Table:
     )
 
 
+def funding_reason_row(filed: Filed) -> list[Cell]:
+    """偏差原因 of the money, under the funding rows (the 自评表 has no column for it)."""
+    record = filed.record
+    text = causes_text(record.causes, record.funding_reason) if isinstance(record, Monitoring) else record.funding_reason
+    return [_("偏差原因分析"), text]
+
+
 def evaluation_goals(filed: Filed) -> tuple[list[str], list[str]]:
     return [_("预期目标"), _("实际完成情况")], [filed.record.goal_expected, filed.record.goal_actual]
 
@@ -281,7 +288,11 @@ def evaluation_sheet(filed: Filed) -> Sheet:
     for values in funding.rows:
         row = sheet.add(["", values[0], "", *values[1:]], {1: LABEL})
         sheet.merge(row, 1, row, 2)
-    sheet.merge(first, 0, first + len(funding.rows), 0)
+    label, reason = funding_reason_row(filed)
+    row = sheet.add(["", label, "", reason], {1: LABEL, 3: GOAL})
+    sheet.merge(row, 1, row, 2)
+    sheet.merge(row, 3, row, 8)
+    sheet.merge(first, 0, row, 0)
     _goal_block(sheet, *evaluation_goals(filed), columns)
     _indicator_block(sheet, _("绩效指标"), evaluation_indicators(filed))
     label, notes, total_label, weights, total, grade = evaluation_footer(filed)

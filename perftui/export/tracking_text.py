@@ -17,7 +17,7 @@ from perftui.export import text as drawing
 from perftui.export.text import WRAPPING, Block, draw, fit, measure
 from perftui.export.tracking import (
     Filed,
-    causes_text,
+    funding_reason_row,
     evaluation_footer,
     evaluation_funding,
     evaluation_goals,
@@ -69,10 +69,9 @@ def _indicator_block(table, fmt: str) -> Block:
 
 def _blocks(filed: Filed, fmt: str, goal_width: int, limit: int) -> list[Block]:
     header = Block([], contents.header_rows(filed.form), [LEFT] * 4, stretch=(1, 3), wrap=(1, 3))
+    reason = Block([], [funding_reason_row(filed)], [LEFT, LEFT], stretch=(1,), wrap=(1,))
     if filed.card is None:  # 监控
-        record = filed.record
         funding = Block.of(monitoring_funding(filed), fmt, stretch=(0,))
-        reason = Block([], [[_("偏差原因分析"), causes_text(record.causes, record.funding_reason)]], [LEFT, LEFT], stretch=(1,), wrap=(1,))
         goals = _goal_block(*monitoring_goals(filed), fmt, goal_width)
         indicators = _indicator_block(monitoring_indicators(filed), fmt)
         return [fit(header, fmt, limit), funding, fit(reason, fmt, limit), goals, fit(indicators, fmt, limit)]
@@ -80,16 +79,16 @@ def _blocks(filed: Filed, fmt: str, goal_width: int, limit: int) -> list[Block]:
     goals = _goal_block(*evaluation_goals(filed), fmt, goal_width)
     indicators = _indicator_block(evaluation_indicators(filed), fmt)
     footer = Block([], [evaluation_footer(filed)], [LEFT, LEFT, LEFT, RIGHT, RIGHT, LEFT], stretch=(1,), wrap=(1,))
-    return [fit(header, fmt, limit), funding, goals, fit(indicators, fmt, limit), fit(footer, fmt, limit)]
+    return [fit(header, fmt, limit), funding, fit(reason, fmt, limit), goals, fit(indicators, fmt, limit), fit(footer, fmt, limit)]
 
 
-def _goal_index(filed: Filed) -> int:
-    return 3 if filed.card is None else 2
+#: Where the goals are among the blocks: after the header, the funding and its reason.
+_GOALS = 3
 
 
 def _natural_width(filed: Filed, fmt: str, requested: int) -> int:
     blocks = _blocks(filed, fmt, requested, requested)
-    goal = _goal_index(filed)
+    goal = _GOALS
     widest_fixed = max(measure(draw(block, fmt)) for i, block in enumerate(blocks) if i != goal)
     goals = _blocks(filed, fmt, max(requested, widest_fixed), requested)[goal]
     titles = max(width(title(filed.kind)), width(year_line(filed)), width(contents.unit_line()))

@@ -202,6 +202,30 @@ class Tracking:
                 results.append(("updated", self._store(tx, kind, live, based, action=IMPORTED)))
         return results
 
+    def import_published(self, tables: Iterable[Any]) -> list[tuple[str, Form, Any, bool]]:
+        """Published 自评表 and 监控表 (:class:`perftui.importing.tracking_tables.Published`) into the
+        forms of the same 年度, 项目名称 and 实施单位.
+
+        A form not in the database yet is created from the table (its 年度指标值,
+        年度资金 and 预期目标) first, in a write of its own, so an import that
+        fails after it leaves a form without its record, and importing again
+        adds the record. Returns (state, form, record, form created) per table.
+        """
+        tables = list(tables)
+        live = {form.identity: form for form in self.repository.forms()}
+        missing: dict[tuple, Form] = {}
+        for table in tables:
+            if table.form.identity not in live:
+                missing.setdefault(table.form.identity, table.form)
+        if missing:
+            self.repository.import_forms(missing.values())
+            live = {form.identity: form for form in self.repository.forms()}
+        results = self.import_records((live[table.form.identity], table.record) for table in tables)
+        return [
+            (state, live[table.form.identity], record, table.form.identity in missing)
+            for table, (state, record) in zip(tables, results)
+        ]
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _live_form(self, tx: storage.Transaction, form_id: str) -> Form:

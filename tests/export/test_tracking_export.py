@@ -151,9 +151,9 @@ def test_xlsx_merges_and_numbers(evaluations):
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     assert sheet.title == "研究院劳务派遣人员经费"
     assert sheet["A1"].value == "项目支出绩效自评表" and "A1:I1" in {str(r) for r in sheet.merged_cells.ranges}
-    scores = [sheet.cell(row=r, column=8).value for r in range(14, 20)]
+    scores = [sheet.cell(row=r, column=8).value for r in range(15, 21)]
     assert scores == [12.5, 12.5, 11.84, 12.5, 30, 10]
-    assert sheet.cell(row=14, column=8).number_format == "0.00"
+    assert sheet.cell(row=15, column=8).number_format == "0.00"
 
 
 def test_no_records_is_refused():
