@@ -123,7 +123,7 @@ KEYS: tuple[Key, ...] = (
     Key("track.save", "ctrl+s", "save", N_("保存"), TRACK, writes=True),
     Key("track.leave", "escape", "leave", N_("返回"), TRACK, palette=False),
     # ctrl+w deletes a word in a text field; here it leaves, as everywhere in perftui.
-    Key("track.close", "ctrl+w", "close", N_("返回"), TRACK, show=False, priority=True),
+    Key("track.close", "ctrl+w", "leave", N_("返回"), TRACK, show=False, priority=True),
     # Tab moves on at once, as in the editor: the keys typed after it belong to the next table or field.
     Key("track.next-field", "tab", "next_field", N_("下一栏"), TRACK, show=False, palette=False, priority=True),
     Key("track.previous-field", "shift+tab", "previous_field", N_("上一栏"), TRACK, show=False, palette=False,

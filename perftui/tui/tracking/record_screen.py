@@ -193,16 +193,17 @@ class RecordScreen(SavingScreen):
     def show_problem(self, key: str) -> None:
         self.set_focus(self.query_one(f"#field-{key}", Input))
 
-    def action_close(self) -> None:
-        """ctrl+w (a priority key, so a text field cannot take it as "delete word"): leave once
-        the keys typed before it have arrived, keeping a cell typed into but not yet entered."""
-        (self.focused or self).call_later(self._close_now)
+    def action_leave(self) -> None:
+        """Esc, or ctrl+w (a priority key, so a text field cannot take it as "delete word"):
+        leave once the keys typed before it have arrived, keeping a cell typed into but not
+        yet entered (Esc in a cell being typed into drops it, and never gets here)."""
+        (self.focused or self).call_later(self._leave_now)
 
-    def _close_now(self) -> None:
+    def _leave_now(self) -> None:
         for table in (self.funding, self.rows_table):
             if table.editing is not None and not table.commit_edit():
                 return  # said why in one line; the cell stays open
-        self.action_leave()
+        super().action_leave()
 
     def action_next_field(self) -> None:
         # At once (a priority key): the keys typed after Tab belong to the next table or field,
