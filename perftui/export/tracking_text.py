@@ -28,7 +28,6 @@ from perftui.export.tracking import (
     title,
     year_line,
 )
-from perftui.i18n import gettext as _
 from perftui.text.tables import LEFT, RIGHT
 from perftui.text.width import pad, width, wrap
 

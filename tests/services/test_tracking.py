@@ -97,7 +97,7 @@ def test_two_new_records_for_one_form_are_one_record(db_path, repo, labour):
 def test_a_stale_save_from_another_process_is_refused(db_path, repo, labour):
     """A real second process saves first; the save based on the older revision is refused."""
     mine = Tracking(repo).save(evaluation.for_form(labour))
-    child = f"""
+    child = """
 import sys
 from perftui.config import Actor
 from perftui.services.repository import Repository

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from perftui.core import evaluation, monitoring
 from perftui.core.execution import Spending
-from perftui.services.repository import Repository
 from perftui.tui.state.catalog import Catalog, Records, View
 
 from .helpers import started, summary_text, wait_for
@@ -74,7 +73,6 @@ import sys
 from decimal import Decimal
 from perftui.core import evaluation
 from perftui.core.execution import Spending
-from perftui.services.repository import Repository
 from perftui.services.tracking import Tracking
 repository = Repository.open(sys.argv[1])
 form = repository.lookup(sys.argv[2])[0]
