@@ -31,7 +31,7 @@ from perftui.core.monitoring import Monitoring
 from perftui.core.tracking import EVALUATION, KIND_LABELS, MONITORING
 from perftui.i18n import gettext as _
 from perftui.core.conflict import Conflict
-from perftui.services.repository import EVALUATIONS, FORMS, HISTORY, MONITORINGS, Repository
+from perftui.services.repository import EVALUATIONS, FORMS, HISTORY, MONITORINGS, Repository, _retrying_stale
 
 Record = TypeVar("Record", Monitoring, Evaluation)
 
@@ -155,6 +155,7 @@ class Tracking:
 
     # -- changing ---------------------------------------------------------------------
 
+    @_retrying_stale
     def save(self, record: Record, *, force: bool = False, action: str | None = None) -> Record:
         """Store a 监控 or 自评: a new one (revision 0) or a change based on ``record.revision``.
 
@@ -185,6 +186,10 @@ class Tracking:
         One write for all. Returns ("added" | "updated" | "unchanged", record)
         per record. A record for a form that is not live raises :class:`FormGone`.
         """
+        return self._import_records(list(pairs))
+
+    @_retrying_stale  # a retry reads afresh, so the pairs are a list it can go through again
+    def _import_records(self, pairs: list[tuple[Form, Monitoring | Evaluation]]) -> list[tuple[str, Any]]:
         results: list[tuple[str, Any]] = []
         with self.repository._writing(IMPORTED) as tx:
             for form, record in pairs:
