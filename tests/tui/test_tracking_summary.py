@@ -73,6 +73,7 @@ import sys
 from decimal import Decimal
 from perftui.core import evaluation
 from perftui.core.execution import Spending
+from perftui.services.repository import Repository
 from perftui.services.tracking import Tracking
 repository = Repository.open(sys.argv[1])
 form = repository.lookup(sys.argv[2])[0]
