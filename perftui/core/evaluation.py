@@ -25,7 +25,7 @@ from perftui.core import money
 from perftui.core.execution import Execution, Spending
 from perftui.core.model import Form, Indicator, new_id
 from perftui.core.normalize import fold
-from perftui.core.tracking import align, check_text, doc_changes
+from perftui.core.tracking import align, check_text, doc_changes, stored_indicator
 from perftui.i18n import N_, gettext as _
 
 #: The bands a qualitative target is judged in (the published 自评表 footnote's three).
@@ -93,7 +93,7 @@ class EvaluationRow:
 
     def to_doc(self) -> dict[str, Any]:
         return {
-            "indicator": list(self.indicator),
+            "indicator": self.indicator.to_doc(),
             "actual": self.actual,
             "weight": money.canonical(self.weight),
             "score": money.canonical(self.score),
@@ -103,14 +103,12 @@ class EvaluationRow:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> EvaluationRow:
-        indicator = doc["indicator"]
-        if type(indicator) is not list or len(indicator) != 4:
-            raise ValueError("a row's indicator is four cells")
+        indicator = stored_indicator(doc["indicator"])
         band = check_text(doc.get("band", ""), "band")
         if band and band not in BANDS:
             raise ValueError(f"unknown band {band!r}")
         return cls(
-            Indicator(*(check_text(cell, "an indicator cell") for cell in indicator)),
+            indicator,
             check_text(doc.get("actual", ""), "actual"),
             money.from_stored(doc.get("weight")),
             money.from_stored(doc.get("score")),

@@ -17,7 +17,7 @@ from typing import Any
 
 from perftui.core.execution import Execution, share_of_year
 from perftui.core.model import Form, Indicator, new_id
-from perftui.core.tracking import align, check_text, doc_changes
+from perftui.core.tracking import align, check_text, doc_changes, stored_indicator
 from perftui.i18n import N_, gettext as _
 
 #: 偏差原因分析: the causes the 财政部 template lists as columns to tick.
@@ -82,7 +82,7 @@ class MonitoringRow:
 
     def to_doc(self) -> dict[str, Any]:
         return {
-            "indicator": list(self.indicator),
+            "indicator": self.indicator.to_doc(),
             "progress": self.progress,
             "forecast": self.forecast,
             "causes": list(self.causes),
@@ -93,14 +93,12 @@ class MonitoringRow:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> MonitoringRow:
-        indicator = doc["indicator"]
-        if type(indicator) is not list or len(indicator) != 4:
-            raise ValueError("a row's indicator is four cells")
+        indicator = stored_indicator(doc["indicator"])
         likelihood = check_text(doc.get("likelihood", ""), "likelihood")
         if likelihood and likelihood not in LIKELIHOODS:
             raise ValueError(f"unknown likelihood {likelihood!r}")
         return cls(
-            Indicator(*(check_text(cell, "an indicator cell") for cell in indicator)),
+            indicator,
             check_text(doc.get("progress", ""), "progress"),
             check_text(doc.get("forecast", ""), "forecast"),
             _causes(doc.get("causes", []), "causes"),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any
@@ -406,19 +407,25 @@ def score(evaluation: Evaluation, layout: str | None = None, rules: Rules = DEFA
 # -- showing ------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8)
+def _two_decimals(locale: str):
+    # babel is imported on first use; the pattern is explicit (never the locale's default).
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    pattern, parsed = parse_pattern("#,##0.00"), Locale.parse(locale)
+    return lambda value: pattern.apply(value, parsed)
+
+
 def format_points(points: Decimal | None, *, blank: str = "") -> str:
-    """A 分值 or 得分 with two decimals (babel, the locale's decimal sign): ``11.84``."""
+    """A 分值 or 得分 with two decimals, rounded half up as the table is filled in: ``11.84``."""
     if points is None:
         return blank
-    from perftui.core.money import format_amount
-
-    return format_amount(points, current_locale())
+    return _two_decimals(current_locale())(round_points(points))
 
 
 def format_rate(rate: Decimal | None, *, blank: str = "") -> str:
     """An 执行率 as a percentage with two decimals: ``96.94%``."""
     if rate is None:
         return blank
-    from perftui.core.money import format_amount
-
-    return format_amount(round_points(rate * HUNDRED), current_locale()) + "%"
+    return _two_decimals(current_locale())(round_points(rate * HUNDRED)) + "%"

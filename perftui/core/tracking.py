@@ -130,6 +130,18 @@ def doc_changes(before: dict[str, Any], after: dict[str, Any], skip: Sequence[st
     return changes
 
 
+def stored_indicator(cells: Any) -> Indicator:
+    """A record row's indicator as stored (the form's own row document: four texts, and any other
+    columns an imported form had); raises TypeError or ValueError for anything else."""
+    if type(cells) is not list or len(cells) not in (4, 5):
+        raise ValueError("a row's indicator is four cells (and its other columns)")
+    for cell in cells[:4]:
+        check_text(cell, "an indicator cell")
+    if len(cells) == 5 and (type(cells[4]) is not dict or not all(type(v) is str for v in cells[4].values())):
+        raise TypeError("an indicator's other columns are texts")
+    return Indicator.from_doc(cells)
+
+
 def check_text(value: Any, what: str) -> str:
     """``value`` if it is text; raises TypeError naming ``what`` otherwise (stored-document checks)."""
     if type(value) is not str:

@@ -124,7 +124,7 @@ def monitoring_indicator_headers(filed: Filed) -> list[str]:
 def monitoring_indicators(filed: Filed) -> Table:
     rows: list[list[Cell]] = []
     for row in filed.record.rows:
-        level1, level2, name, value = row.indicator
+        level1, level2, name, value = row.indicator[:4]
         likelihood = _(_monitoring.LIKELIHOOD_LABELS[row.likelihood]) if row.likelihood else ""
         rows.append([level1, level2, name, value, row.progress, row.forecast, causes_text(row.causes, row.reason), likelihood, row.note])
     return Table(
@@ -178,7 +178,7 @@ def evaluation_indicators(filed: Filed) -> Table:
     assert card is not None
     rows: list[list[Cell]] = []
     for row, scored in zip(filed.record.rows, card.rows):
-        level1, level2, name, value = row.indicator
+        level1, level2, name, value = row.indicator[:4]
         rows.append([level1, level2, name, value, row.actual, points(scored.weight), points(scored.score), row.reason])
     return Table(
         evaluation_indicator_headers(),

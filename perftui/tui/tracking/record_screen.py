@@ -274,7 +274,7 @@ class RecordScreen(SavingScreen):
         lines: list[Content] = [Content(summary_line(self.edit))]
         if table is not None and table.section == ROWS_SECTION and self.record.rows:
             row = self.record.rows[table.cursor_row]
-            level1, level2, name, value = row.indicator
+            level1, level2, name, value = row.indicator[:4]
             lines.append(Content(_("第{row}行 · {level1} / {level2} / {name} · 指标值 {value}").format(
                 row=table.cursor_row + 1, level1=level1, level2=level2, name=name, value=value)))
             found = [f for f in self._found if f.row == table.cursor_row + 1]
