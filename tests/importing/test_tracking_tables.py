@@ -161,3 +161,58 @@ def test_a_bad_figure_names_its_line(capsys, db_path, tmp_path):
     err = capsys.readouterr().err
     assert code == EXIT_FINDINGS and f"{bad}:5:" in err and len(err.strip().splitlines()) == 1
     assert not db_path.exists()
+
+
+def test_dry_run_shows_the_table_and_changes_nothing(capsys, db_path):
+    code = main(["--db", str(db_path), "import", "--dry-run", str(YUNNAN)])
+    out = capsys.readouterr().out
+    assert code == EXIT_OK and not db_path.exists()
+    assert "自评  农村公路养护补助资金  [2022]  8 条指标" in out
+    assert "第3行指标：得分 9.00 与按规则计算的 9.80 不符" in out and "第4行指标：得分 7.00" in out
+
+
+def _yunnan_xlsx(path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in _yunnan_rows():
+        sheet.append([cell or None for cell in row])
+    book.save(path)
+
+
+def _yunnan_docx(path: Path) -> None:
+    import docx
+
+    rows = _yunnan_rows()
+    document = docx.Document()
+    document.add_paragraph(rows[0][0])
+    width = max(len(row) for row in rows[1:])
+    table = document.add_table(rows=len(rows) - 1, cols=width)
+    for r, row in enumerate(rows[1:]):
+        for c, cell in enumerate(row):
+            table.cell(r, c).text = cell
+    document.save(path)
+
+
+@pytest.mark.parametrize("suffix, write", [(".xlsx", _yunnan_xlsx), (".docx", _yunnan_docx)])
+def test_the_same_table_from_excel_and_word(capsys, db_path, tmp_path, suffix, write):
+    """Read through the importer's grids: the same table, the same record, the same two rows flagged."""
+    path = tmp_path / f"自评表{suffix}"
+    write(path)
+    assert main(["--db", str(db_path), "import", str(path)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "新增  自评  农村公路养护补助资金  [2022]（新建目标表）" in out
+    assert "第3行指标：得分 9.00 与按规则计算的 9.80 不符" in out and "第4行指标：得分 7.00 与按规则计算的 10.00 不符" in out
+    repository = Repository.open(db_path)
+    (form,) = repository.forms()
+    assert Tracking(repository).evaluation(form).rows == yunnan().record.rows
+
+
+def test_a_table_without_a_year_takes_the_year_given(capsys, db_path, tmp_path):
+    path = tmp_path / "no-year.txt"
+    path.write_text(YUNNAN.read_text(encoding="utf-8").replace("2022年度项目支出绩效自评表", "项目支出绩效自评表"), encoding="utf-8")
+    assert main(["--db", str(db_path), "import", str(path)]) == EXIT_FINDINGS
+    assert "没有写明年度" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "import", "--year", "2022", str(path)]) == EXIT_OK
+    assert Repository.open(db_path).forms()[0].year == 2022
