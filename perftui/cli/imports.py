@@ -82,44 +82,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def read_tracking_tables(name: str, year: int | None = None):
-    """The 自评表 and 监控表 in a file (text, .docx, .xlsx, .pdf, or our CSV export), read with the
-    same grids as the target forms; None when the file holds target forms instead."""
-    from pathlib import Path
+    from perftui.importing import tracking_tables
 
-    from perftui.importing import sources, tracking_tables
-    from perftui.importing.text import read_text
-
-    path = Path(name)
-    if path.suffix.lower() == ".json":
-        return None
-    if path.suffix.lower() == ".csv":
-        rows = tracking_tables.rows_from_csv(read_text(path)[0])
-        return tracking_tables.recognize(rows, name, year=year) if tracking_tables.is_tracking_table(rows) else None
-    found = []
-    for grid in sources.read_grids(path)[0]:
-        if tracking_tables.is_tracking_table(grid.rows):
-            found.extend(tracking_tables.recognize(grid.rows, name, places=grid.places, year=year))
-    return found or None
-
-
-def total_note(table, form, record, scoring_rules) -> str | None:
-    """When a 自评表's printed 总分 or 等级 is not what its scores add up to: one line saying both."""
-    from perftui.core import evaluation as _evaluation
-    from perftui.core import scoring
-    from perftui.core.tracking import EVALUATION
-
-    if table.kind != EVALUATION or table.stated_total is None:
-        return None
-    card = scoring.score(_evaluation.for_form(form, record), form.layout, scoring_rules)
-    grade = card.grade(scoring_rules)
-    if card.total == table.stated_total and (not table.stated_grade or table.stated_grade == grade):
-        return None
-    return _("表中总分 {stated}{grade}，按各项得分合计为 {total}（{computed}）").format(
-        stated=scoring.format_points(table.stated_total),
-        grade=f"（{table.stated_grade}）" if table.stated_grade else "",
-        total=scoring.format_points(card.total),
-        computed=grade or "—",
-    )
+    return tracking_tables.read_file(name, year)
 
 
 def import_tracking_tables(repository, published) -> None:
@@ -127,6 +92,7 @@ def import_tracking_tables(repository, published) -> None:
     from perftui.cli.tracking import rules
     from perftui.core.tracking import EVALUATION, KIND_LABELS
     from perftui.core.tracking_findings import check_evaluation, check_monitoring
+    from perftui.importing.tracking_tables import total_note
     from perftui.services.tracking import Tracking
     from perftui.text import views
 
@@ -157,23 +123,9 @@ def import_tracking_tables(repository, published) -> None:
 def _dry_run_tables(name: str, tables) -> None:
     """What a file of 自评表 or 监控表 would bring in (checked against the table's own targets)."""
     from perftui.cli.tracking import rules
-    from perftui.core.tracking import EVALUATION, KIND_LABELS
-    from perftui.core.tracking_findings import check_evaluation, check_monitoring
-    from perftui.text import views
+    from perftui.importing.tracking_tables import preview_lines
 
-    scoring_rules = rules()
-    for table in tables:
-        check = check_evaluation if table.kind == EVALUATION else check_monitoring
-        found = check(table.record, table.form, scoring_rules)
-        print(
-            f"{name}  {_(KIND_LABELS[table.kind])}  {table.form.name}  [{table.form.year or ''}]  "
-            + _("{rows} 条指标").format(rows=len(table.record.rows)) + f"  {views.status_text(found)}"
-        )
-        if found:
-            print("\n".join(views.finding_lines(found)))
-        line = total_note(table, table.form, table.record, scoring_rules)
-        if line:
-            print("  " + line)
+    print("\n".join(preview_lines(name, tables, rules())))
 
 
 def _dry_run(args: argparse.Namespace) -> int:

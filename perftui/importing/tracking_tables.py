@@ -507,3 +507,78 @@ def read_text(text: str, source: str) -> list[Published]:
     """The tables of a text transcription (tabs between cells) or of a CSV."""
     rows = rows_from_csv(text) if "\t" not in text and text.count(",") > text.count("\n") else rows_from_text(text)
     return recognize(rows, source)
+
+
+# -- files, and what they would bring in ------------------------------------------------------
+
+
+def read_file(path, year: int | None = None) -> list[Published] | None:
+    """The 自评表 and 监控表 in a file (text, .docx, .xlsx, .pdf, or perftui's CSV export), read
+    through the same grids as the target forms; None when the file holds target forms instead."""
+    from pathlib import Path
+
+    from perftui.importing import sources
+    from perftui.importing.text import read_text as read_text_file
+
+    path = Path(path)
+    name = str(path)
+    if path.suffix.lower() == ".json":
+        return None
+    if path.suffix.lower() == ".csv":
+        rows = rows_from_csv(read_text_file(path)[0])
+        return recognize(rows, name, year=year) if is_tracking_table(rows) else None
+    found: list[Published] = []
+    for grid in sources.read_grids(path)[0]:
+        if is_tracking_table(grid.rows):
+            found.extend(recognize(grid.rows, name, places=grid.places, year=year))
+    return found or None
+
+
+def findings_of(table: Published, form: Form | None = None, rules=None) -> list:
+    """The findings of a table's record, against ``form`` (by default the form the table states)."""
+    from perftui.core.scoring import DEFAULT_RULES
+    from perftui.core.tracking_findings import check_evaluation, check_monitoring
+
+    check = check_evaluation if table.kind == EVALUATION else check_monitoring
+    return check(table.record, form or table.form, rules or DEFAULT_RULES)
+
+
+def total_note(table: Published, form: Form | None = None, record=None, rules=None) -> str | None:
+    """When a 自评表's printed 总分 or 等级 is not what its scores add up to: one line saying both."""
+    from perftui.core import evaluation as _evaluation
+    from perftui.core import scoring
+
+    if table.kind != EVALUATION or table.stated_total is None:
+        return None
+    form = form or table.form
+    rules = rules or scoring.DEFAULT_RULES
+    card = scoring.score(_evaluation.for_form(form, record or table.record), form.layout, rules)
+    grade = card.grade(rules)
+    if card.total == table.stated_total and (not table.stated_grade or table.stated_grade == grade):
+        return None
+    return _("表中总分 {stated}{grade}，按各项得分合计为 {total}（{computed}）").format(
+        stated=scoring.format_points(table.stated_total),
+        grade=f"（{table.stated_grade}）" if table.stated_grade else "",
+        total=scoring.format_points(card.total),
+        computed=grade or "—",
+    )
+
+
+def preview_lines(name: str, tables: Sequence[Published], rules=None) -> list[str]:
+    """What a file of 自评表 or 监控表 would bring in, checked against each table's own targets
+    (``perftui import --dry-run`` and the app's import screen)."""
+    from perftui.core.tracking import KIND_LABELS
+    from perftui.text import views
+
+    lines: list[str] = []
+    for table in tables:
+        found = findings_of(table, rules=rules)
+        lines.append(
+            f"{name}  {_(KIND_LABELS[table.kind])}  {table.form.name}  [{table.form.year or ''}]  "
+            + _("{rows} 条指标").format(rows=len(table.record.rows)) + f"  {views.status_text(found)}"
+        )
+        lines += views.finding_lines(found)
+        note = total_note(table, rules=rules)
+        if note:
+            lines.append("  " + note)
+    return lines

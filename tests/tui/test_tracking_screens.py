@@ -344,3 +344,38 @@ async def test_the_screen_fits_80_by_24(db_path, seed_forms):
         app.send_key_names("ctrl+s")
         await wait_for(pilot, lambda: tracking.evaluation(form) is not None, what="save")
         assert tracking.evaluation(form).rows[5].actual == "95%"
+
+
+async def test_a_published_evaluation_through_the_import_screen(seeded_db, make_app, tmp_path, monkeypatch):
+    """Shift+I, the Yunnan 自评表: previewed with its two rows off the rule, imported on confirmation,
+    its form created, and the summary pane counting it."""
+    import shutil
+
+    from perftui.tui.dialogs.confirm import ConfirmScreen
+    from perftui.tui.dialogs.import_files import ImportScreen
+
+    folder = tmp_path / "来件"
+    folder.mkdir()
+    shutil.copy(ROOT / "tests" / "importing" / "fixtures" / "yunnan-2022-evaluation.txt", folder / "自评表.txt")
+    monkeypatch.chdir(folder)
+    app = make_app(seeded_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("I")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen), what="the import screen")
+        screen = app.screen
+        await wait_for(pilot, lambda: len(screen.query_one("#import-tree").root.children) == 1, what="the file")
+        await pilot.press("down")
+        preview = lambda: str(screen.query_one("#import-preview").render())  # noqa: E731
+        await wait_for(pilot, lambda: "农村公路养护补助资金" in preview(), what="the preview")
+        assert "自评" in preview() and "8 条指标" in preview()
+        assert "第3行指标：得分 9.00 与按规则计算的 9.80 不符" in preview() and "第4行指标：得分 7.00" in preview()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.screen is app.home and "已导入" in notifications(app), what="the import")
+        await wait_for(pilot, lambda: "95.80" in summary_text(app), what="the summary's average score")
+        assert "未填自评                    8张" in summary_text(app) and "等级 优1" in summary_text(app)
+    repository = Repository.open(seeded_db)
+    (form,) = [f for f in repository.forms() if f.name == "农村公路养护补助资金"]
+    assert Tracking(repository).evaluation(form).rows[3].score == D(7)

@@ -113,6 +113,11 @@ class Database:
         with self.lock:
             return self.tracking.evaluation(form) if kind == EVALUATION else self.tracking.monitoring(form)
 
+    def import_tables(self, tables: list) -> list:
+        """Published 自评表 and 监控表 onto their forms (see :meth:`Tracking.import_published`)."""
+        with self.lock:
+            return self.tracking.import_published(tables)
+
     def save_record(self, record: Monitoring | Evaluation, *, force: bool = False) -> Monitoring | Evaluation:
         """Store a 监控 or 自评 (see :meth:`Tracking.save`); its screen saves through this."""
         with self.lock:
