@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def repo(db_path, seed_forms):
-    repository = Repository.open(db_path)
+def repo(db_location, seed_forms):
+    """On each backend: a JSON file, and a PostgreSQL database when a server is at hand."""
+    repository = Repository.open(db_location)
     repository.actor = Actor("alice", "10.0.0.5")
     repository.import_forms(seed_forms)
     return repository
@@ -39,13 +40,13 @@ def other_session(db_path, user="bob"):
     return Tracking(repository)
 
 
-def test_a_new_evaluation_is_stored_with_revision_1_and_its_history(repo, labour):
+def test_a_new_evaluation_is_stored_with_revision_1_and_its_history(db_location, repo, labour):
     tracking = Tracking(repo)
     record = evaluation.for_form(labour)
     record = record.evolve(execution=record.execution.with_row("total", Spending(D("98.00"), D("98.00"), D("95.0000"))))
     saved = tracking.save(record)
     assert saved.revision == 1 and saved.updated_by == "alice@10.0.0.5"
-    fresh = Tracking(Repository.open(repo.path)).evaluation(labour)
+    fresh = Tracking(Repository.open(db_location)).evaluation(labour)
     assert fresh == saved
     assert fresh.execution.total.spent.as_tuple() == D("95.0000").as_tuple()  # precision as written
     (entry,) = tracking.history(saved)
@@ -66,35 +67,35 @@ def test_a_change_is_recorded_field_by_field(repo, labour):
     assert last.action == "save" and [key for key, *_ in last.changes] == ["goal_progress", "rows[3]"]
 
 
-def test_a_stale_save_is_refused_with_theirs_and_can_be_forced(db_path, repo, labour):
+def test_a_stale_save_is_refused_with_theirs_and_can_be_forced(db_location, repo, labour):
     mine = Tracking(repo).save(evaluation.for_form(labour))
-    bob = other_session(db_path)
+    bob = other_session(db_location)
     theirs = bob.save(bob.evaluation(labour).evolve(notes="bob 的说明"))
     with pytest.raises(RecordConflict) as caught:
         Tracking(repo).save(mine.evolve(notes="我的说明"))
     assert isinstance(caught.value, Conflict)  # handled wherever a form's conflict is
     assert caught.value.theirs == theirs and caught.value.theirs.updated_by == "bob"
     assert "研究院劳务派遣人员经费" in str(caught.value) and "自评" in str(caught.value)
-    assert Tracking(Repository.open(db_path)).evaluation(labour).notes == "bob 的说明"
+    assert Tracking(Repository.open(db_location)).evaluation(labour).notes == "bob 的说明"
     forced = Tracking(repo).save(mine.evolve(notes="我的说明"), force=True)
     assert forced.revision == 3 and forced.notes == "我的说明"
     assert Tracking(repo).history(forced)[-1].action == "overwrite"
 
 
-def test_two_new_records_for_one_form_are_one_record(db_path, repo, labour):
+def test_two_new_records_for_one_form_are_one_record(db_location, repo, labour):
     """Both sessions open a form without a 监控 and save a new one: the second is told."""
     mine = monitoring.for_form(labour).evolve(goal_progress="我的")
-    bob = other_session(db_path)
+    bob = other_session(db_location)
     bob.save(monitoring.for_form(labour).evolve(goal_progress="bob 的"))
     with pytest.raises(RecordConflict) as caught:
         Tracking(repo).save(mine)
     assert caught.value.theirs.goal_progress == "bob 的"
     kept = Tracking(repo).save(mine, force=True)
     assert kept.goal_progress == "我的" and kept.revision == 2
-    assert len(Tracking(Repository.open(db_path)).repository.store.read().documents("monitoring")) == 1
+    assert len(Repository.open(db_location).store.read().documents("monitoring")) == 1
 
 
-def test_a_stale_save_from_another_process_is_refused(db_path, repo, labour):
+def test_a_stale_save_from_another_process_is_refused(db_location, repo, labour):
     """A real second process saves first; the save based on the older revision is refused."""
     mine = Tracking(repo).save(evaluation.for_form(labour))
     child = """
@@ -109,7 +110,7 @@ saved = tracking.save(tracking.evaluation(form).evolve(notes="carol"))
 print(saved.revision)
 """
     result = subprocess.run(
-        [sys.executable, "-c", child, str(db_path), labour.id], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-c", child, str(db_location), labour.id], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert result.stdout.strip() == "2"
     with pytest.raises(RecordConflict) as caught:
@@ -137,7 +138,10 @@ def test_lists_by_year(repo, labour, seed_forms):
     assert tracking.monitorings(2024) == {}
 
 
-def test_a_damaged_record_is_a_damaged_file(db_path, repo, labour):
+def test_a_damaged_record_is_a_damaged_file(db_path, seed_forms):
+    repo = Repository.open(db_path)
+    repo.import_forms(seed_forms)
+    labour = repo.lookup("劳务派遣")[0]
     Tracking(repo).save(evaluation.for_form(labour))
     data = json.loads(db_path.read_text(encoding="utf-8"))
     (doc,) = data["evaluations"].values()
@@ -148,7 +152,10 @@ def test_a_damaged_record_is_a_damaged_file(db_path, repo, labour):
     assert "evaluations" in str(caught.value)
 
 
-def test_the_tables_are_revisioned(db_path, repo, labour):
+def test_the_tables_are_revisioned(db_path, seed_forms):
+    repo = Repository.open(db_path)
+    repo.import_forms(seed_forms)
+    labour = repo.lookup("劳务派遣")[0]
     Tracking(repo).save(monitoring.for_form(labour))
     data = json.loads(db_path.read_text(encoding="utf-8"))
     (doc,) = data["monitoring"].values()
