@@ -46,14 +46,18 @@ from storage.backup import DEFAULT_KEEP, Backups
 
 FORMS = "forms"
 HISTORY = "history"
+#: The 监控 and 自评 records (:mod:`perftui.services.tracking`), one document each.
+MONITORINGS = "monitoring"
+EVALUATIONS = "evaluations"
 
 #: What the store is told about perftui's tables. The columns are what a
 #: database server keeps beside each form so that totals, the list and an
 #: import's matching need not read whole forms (a JSON file ignores them).
 #: Changing them means a new ``version`` (and ``perftui db upgrade``).
+#: Version 2: the 监控 and 自评 records, in tables of their own.
 SPEC = storage.StoreSpec(
     app=APP,
-    version=1,
+    version=2,
     tables=(
         storage.TableSpec(
             FORMS,
@@ -71,6 +75,9 @@ SPEC = storage.StoreSpec(
             ),
         ),
         storage.TableSpec(HISTORY, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
+        # A form's 监控 and 自评 are found by its id (the same column as the history's).
+        storage.TableSpec(MONITORINGS, revisioned=True, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
+        storage.TableSpec(EVALUATIONS, revisioned=True, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
     ),
 )
 REVISIONED = SPEC.revisioned  # the tables whose documents carry revisions (storage knows no tables)
