@@ -114,6 +114,8 @@ class Settings:
         max_mb = 500        # and at most this many MB in all (unset: no size cap)
         [database]          # a PostgreSQL server instead of a file (--db and $PERFTUI_DB come first)
         url = "postgresql://clerk@db.example/budget"
+        [scoring]           # 自评 weights and bands (see perftui.core.scoring.rules_from_config)
+        output = 50
     """
 
     keys: dict[str, str] = field(default_factory=dict)
@@ -121,6 +123,7 @@ class Settings:
     backups_max_bytes: int | None = None
     database_url: str | None = None
     source: Path | None = None
+    scoring: dict[str, Any] = field(default_factory=dict)
 
 
 class ConfigError(ValueError):
@@ -152,7 +155,13 @@ def load_settings(path: Path | None = None) -> Settings:
     url = database.get("url") if isinstance(database, dict) else None
     if url is not None and not is_database_url(url):
         raise ConfigError(f"{path}: [database] url must be a postgresql:// URL (a file is given with --db or PERFTUI_DB)")
-    return Settings(keys=dict(keys), backups_keep=keep, backups_max_bytes=max_bytes, database_url=url, source=path)
+    scoring = raw.get("scoring", {})
+    if not isinstance(scoring, dict):
+        raise ConfigError(f"{path}: [scoring] is a table of numbers, e.g. output = 50")
+    return Settings(
+        keys=dict(keys), backups_keep=keep, backups_max_bytes=max_bytes, database_url=url, source=path,
+        scoring=dict(scoring),
+    )
 
 
 @dataclass(frozen=True, slots=True)

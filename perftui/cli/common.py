@@ -15,7 +15,7 @@ from perftui.i18n import gettext as _
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
 #: Commands that only read the database and print (export: when it prints rather than writes a file).
-LOOKUPS = frozenset({"list", "show", "total", "check", "export", "history", "deleted", "verify"})
+LOOKUPS = frozenset({"list", "show", "total", "check", "progress", "export", "history", "deleted", "verify"})
 
 
 def is_lookup(args: argparse.Namespace) -> bool:

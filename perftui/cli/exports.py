@@ -54,6 +54,8 @@ def register(add, common: argparse.ArgumentParser) -> None:
     command("summary", _("每张表一行，末行合计"), names=False)
     command("form", _("整张表，按官方表格的版式"), names=True)
     command("indicators", _("绩效指标，多张表时带项目名称"), names=True)
+    command("monitoring", _("绩效运行监控表，按官方表格的版式（只含已填监控的表）"), names=True)
+    command("evaluation", _("绩效自评表，按官方表格的版式（只含已填自评的表）"), names=True)
 
 
 def export_forms(repository, args: argparse.Namespace):
@@ -68,7 +70,7 @@ def export_forms(repository, args: argparse.Namespace):
         raise CommandError(_("不能同时给出表名和 --all"), EXIT_USAGE)
     if query:
         forms = [resolve_one(repository, query)]
-    elif args.what == "form" and not (every or filtered):
+    elif args.what in ("form", "monitoring", "evaluation") and not (every or filtered):
         raise CommandError(_("请说明导出哪些表：表名或编号，或 --all，或 --year/--unit/--name/--incomplete"), EXIT_USAGE)
     else:
         forms = repository.forms()
@@ -111,11 +113,18 @@ def cmd_export(args: argparse.Namespace) -> int:
             check_output(args.output, db_path(args))
         except OutputRefused as error:
             raise CommandError(str(error), EXIT_USAGE) from None
-    forms = export_forms(open_repository(args), args)
-    try:
-        output = export.render(args.what, forms, options)
-    except export.ExportError as error:
-        raise CommandError(str(error), EXIT_USAGE) from None
+    repository = open_repository(args)
+    forms = export_forms(repository, args)
+    count = len(forms)
+    if args.what in ("monitoring", "evaluation"):
+        from perftui.cli.tracking import export_records
+
+        output, count = export_records(args, repository, forms, options)
+    else:
+        try:
+            output = export.render(args.what, forms, options)
+        except export.ExportError as error:
+            raise CommandError(str(error), EXIT_USAGE) from None
     if args.output is None:
         if isinstance(output, str) and not options.bom:
             sys.stdout.write(output)
@@ -130,6 +139,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         path = write(args.output, export.encode(output, options), force=args.force)
     except TargetExists as error:
         raise CommandError(_("{path} 已存在，未覆盖；要覆盖请加 --force").format(path=error.path)) from None
-    print(_("已导出 {forms} 张表到 {path}").format(forms=len(forms), path=path))
+    print(_("已导出 {forms} 张表到 {path}").format(forms=count, path=path))
     return EXIT_OK
 

@@ -1,4 +1,5 @@
-"""Lookups: ``list``, ``show``, ``total``, ``check``. They never import textual."""
+"""Lookups: ``list``, ``show``, ``total``, ``check`` (with the 监控 and 自评, :mod:`perftui.cli.tracking`).
+They never import textual."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from perftui.cli.common import (
     select,
     terminal_width,
 )
+from perftui.cli import tracking
 from perftui.i18n import gettext as _
 
 
@@ -20,6 +22,7 @@ def register(add) -> None:
     sub.add_argument("--year", type=int, help=_("只看这一年度"))
     sub = add("show", cmd_show, _("显示一张表的全部内容和检查结果"))
     sub.add_argument("name", nargs="+", metavar="NAME|ID", help=_("项目名称的一部分，或表的编号"))
+    tracking.add_show_options(sub)
     sub = add("total", cmd_total, _("年度财政拨款合计（及其他资金、年度金额）"))
     sub.add_argument("--year", type=int, help=_("只算这一年度"))
     sub.add_argument("--by", choices=["主管部门", "实施单位", "department", "unit"], help=_("按主管部门或实施单位分组"))
@@ -41,7 +44,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from perftui.text import views
 
-    form = resolve_one(open_repository(args), " ".join(args.name))
+    repository = open_repository(args)
+    form = resolve_one(repository, " ".join(args.name))
+    if args.monitor or args.evaluation:
+        return tracking.show_record(args, repository, form)
     print(views.form_text(form, line_width=terminal_width()))
     return EXIT_OK
 
@@ -77,7 +83,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from perftui.core import findings
     from perftui.text import views
 
-    forms = select(open_repository(args), args)
+    repository = open_repository(args)
+    forms = select(repository, args)
     incomplete = with_findings = 0
     for form in forms:
         found = findings.check(form)
@@ -92,6 +99,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             forms=len(forms), incomplete=incomplete, flagged=with_findings
         )
     )
+    _records, records_incomplete, records_flagged = tracking.check_records(repository, forms)
+    incomplete += records_incomplete
+    with_findings += records_flagged
     if incomplete or (args.strict and with_findings):
         return EXIT_FINDINGS
     return EXIT_OK

@@ -34,8 +34,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _dry_run(args)
     parsed, kept, failed = [], [], 0
+    published = []
     for name in args.files:
         try:
+            tables = read_tracking_tables(name, args.year)
+            if tables is not None:
+                published.extend(tables)
+                continue
             imported = read_file(name, args.year)
             if imported.encoding == GB18030:
                 print(_("{file}：不是 UTF-8，已按 GB18030 编码读取").format(file=name))
@@ -45,8 +50,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             continue
         (kept if imported.keep_ids else parsed).extend(imported.forms)
     report = None
+    repository = open_repository(args) if (parsed or kept or published) else None
     if parsed or kept:
-        repository = open_repository(args)
         report = ImportReport()
         for forms, keep_ids in ((parsed, False), (kept, True)):
             if forms:
@@ -71,8 +76,56 @@ def cmd_import(args: argparse.Namespace) -> int:
                 unchanged=len(report.unchanged),
             )
         )
+    if published:
+        import_tracking_tables(repository, published)
     return EXIT_FINDINGS if failed else EXIT_OK
 
+
+def read_tracking_tables(name: str, year: int | None = None):
+    from perftui.importing import tracking_tables
+
+    return tracking_tables.read_file(name, year)
+
+
+def import_tracking_tables(repository, published) -> None:
+    """Store the tables' records on their forms (creating the forms missing) and say what each came to."""
+    from perftui.cli.tracking import rules
+    from perftui.core.tracking import EVALUATION, KIND_LABELS
+    from perftui.core.tracking_findings import check_evaluation, check_monitoring
+    from perftui.importing.tracking_tables import total_note
+    from perftui.services.tracking import Tracking
+    from perftui.text import views
+
+    scoring_rules = rules()
+    results = Tracking(repository).import_published(published)
+    states = {"added": _("新增"), "updated": _("更新"), "unchanged": _("无变化")}
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    created = 0
+    for table, (state, form, record, made) in zip(published, results):
+        counts[state] += 1
+        created += made
+        check = check_evaluation if table.kind == EVALUATION else check_monitoring
+        found = check(record, form, scoring_rules)
+        note = _("（新建目标表）") if made else ""
+        print(f"{states[state]}  {_(KIND_LABELS[table.kind])}  {form.name}  [{form.year or ''}]{note}  {views.status_text(found)}")
+        if found:
+            print("\n".join(views.finding_lines(found)))
+        line = total_note(table, form, record, scoring_rules)
+        if line:
+            print("  " + line)
+    print(
+        _("导入 {records} 份监控、自评（新增 {added}，更新 {updated}，无变化 {unchanged}），新建目标表 {created} 张").format(
+            records=len(results), created=created, **counts
+        )
+    )
+
+
+def _dry_run_tables(name: str, tables) -> None:
+    """What a file of 自评表 or 监控表 would bring in (checked against the table's own targets)."""
+    from perftui.cli.tracking import rules
+    from perftui.importing.tracking_tables import preview_lines
+
+    print("\n".join(preview_lines(name, tables, rules())))
 
 
 def _dry_run(args: argparse.Namespace) -> int:
@@ -84,6 +137,10 @@ def _dry_run(args: argparse.Namespace) -> int:
     read, failed = [], 0
     for name in args.files:
         try:
+            tables = read_tracking_tables(name, args.year)
+            if tables is not None:
+                _dry_run_tables(name, tables)
+                continue
             imported = read_file(name, args.year)
         except FormatError as error:
             failed += 1

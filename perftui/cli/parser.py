@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from perftui import i18n
-from perftui.cli import database, exports, forms, imports, trust
+from perftui.cli import database, exports, forms, imports, tracking, trust
 from perftui.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError, EscapedStream, db_path, is_lookup, read_only
 from perftui.i18n import gettext as _
 
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     forms.register(add)
+    tracking.register(add)
     imports.register(add)
     exports.register(add, common)
     trust.register(add)
@@ -84,8 +85,9 @@ def _error_types() -> tuple[type[BaseException], ...]:
     from perftui.config import ConfigError
     from perftui.importing.text import FormatError
     from perftui.core.conflict import Conflict
+    from perftui.services.tracking import FormGone
 
-    return (storage.StorageError, FormatError, ConfigError, Conflict, CommandError)
+    return (storage.StorageError, FormatError, ConfigError, Conflict, FormGone, CommandError)
 
 
 def main(argv: Sequence[str] | None = None, *, keep: list[object] | None = None) -> int:

@@ -39,10 +39,13 @@ class Finding:
     @property
     def where(self) -> str:
         from perftui.core.model import FIELD_LABELS
+        from perftui.core.tracking import label
 
         if self.row is not None:
             return _("第{row}行指标").format(row=self.row)
-        return _(FIELD_LABELS.get(self.field, self.field))
+        if self.field in FIELD_LABELS:
+            return _(FIELD_LABELS[self.field])
+        return label(self.field) or self.field
 
 
 def check(form: Form) -> list[Finding]:

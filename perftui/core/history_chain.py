@@ -221,7 +221,8 @@ def verify(forms: Iterable[Mapping[str, Any]], history: Sequence[Mapping[str, An
 
     by_form: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
     for position, entry in enumerate(history, start=1):
-        if entry.get("form_id"):
+        # Entries about a 监控 or 自评 record (``record``) are chained, not replayed.
+        if entry.get("form_id") and not entry.get("record"):
             by_form.setdefault(str(entry["form_id"]), []).append((position, entry))
     stored = {str(doc.get("id")): doc for doc in forms}
     checked = versions = unchecked = 0

@@ -43,10 +43,12 @@ class Sheet:
     #: (first row, first column, last row, last column), 0-based and inclusive.
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     roles: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: How many columns the grid has (the 监控表 and 自评表 are wider than the form).
+    columns: int = COLUMNS
 
     def add(self, cells: list[Cell], roles: dict[int, str] | None = None) -> int:
         row = len(self.rows)
-        self.rows.append(cells + [""] * (COLUMNS - len(cells)))
+        self.rows.append(cells + [""] * (self.columns - len(cells)))
         for column, role in (roles or {}).items():
             self.roles[(row, column)] = role
         return row

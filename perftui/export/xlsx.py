@@ -152,8 +152,22 @@ _WIDTHS = {"A": 18, "B": 22, "C": 16, "D": 18, "E": 22}
 
 def _form_sheet(ws, form: Form) -> None:
     """The official table: its labels, merged cells and borders, ready to print on one page width."""
-    style = _styles()
     grid = layout.form_sheet(form)
+    _paint(ws, grid)
+    for letter, size in _WIDTHS.items():
+        ws.column_dimensions[letter].width = size
+    for r, values in enumerate(grid.rows):
+        if any(grid.roles.get((r, c)) == layout.GOAL for c in range(layout.COLUMNS)):
+            # Excel does not grow a row for wrapped text in merged cells: size it for the longer goal.
+            room = _WIDTHS["B"] + _WIDTHS["C"] - 2
+            lines = max(_lines(str(values[1]), room), _lines(str(values[3]), room))
+            ws.row_dimensions[r + 1].height = 15 * max(1, lines)
+    _page(ws)
+
+
+def _paint(ws, grid: layout.Sheet) -> None:
+    """A grid's cells into a worksheet, styled by their roles, its merged cells merged."""
+    style = _styles()
     table_starts = 3  # rows 0-2 are the title, the year and 单位
     for r, values in enumerate(grid.rows):
         for c, value in enumerate(values):
@@ -179,19 +193,47 @@ def _form_sheet(ws, form: Form) -> None:
         ws.merge_cells(
             start_row=first_row + 1, start_column=first_column + 1, end_row=last_row + 1, end_column=last_column + 1
         )
-    for letter, size in _WIDTHS.items():
-        ws.column_dimensions[letter].width = size
-    for r, values in enumerate(grid.rows):
-        if any(grid.roles.get((r, c)) == layout.GOAL for c in range(layout.COLUMNS)):
-            # Excel does not grow a row for wrapped text in merged cells: size it for the longer goal.
-            room = _WIDTHS["B"] + _WIDTHS["C"] - 2
-            lines = max(_lines(str(values[1]), room), _lines(str(values[3]), room))
-            ws.row_dimensions[r + 1].height = 15 * max(1, lines)
+
+
+def _page(ws, orientation: str = "portrait") -> None:
     ws.row_dimensions[1].height = 24
-    ws.page_setup.orientation = "portrait"
+    ws.page_setup.orientation = orientation
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
+
+
+#: Column widths of the wider grids (监控表, 自评表): labels, then the indicator columns.
+_GRID_WIDTHS = {9: (12, 12, 14, 22, 14, 16, 9, 9, 26), 10: (12, 12, 14, 22, 14, 18, 18, 22, 12, 12)}
+
+
+def sheets_workbook(sheets: Sequence[tuple[str, layout.Sheet]]) -> bytes:
+    """A workbook of official tables laid out on grids (one sheet each, named after its form)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    names: set[str] = set()
+    for wanted, grid in sheets:
+        ws = book.create_sheet(_sheet_name(wanted or _("未命名"), names))
+        _paint(ws, grid)
+        widths = _GRID_WIDTHS.get(grid.columns) or (14,) * grid.columns
+        for column, size in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(column)].width = size
+        starts = {(first_row, first_column): last_column for first_row, first_column, _r, last_column in grid.merges}
+        for r, values in enumerate(grid.rows):
+            lines = 1
+            for c, value in enumerate(values):
+                if grid.roles.get((r, c)) == layout.GOAL and value:
+                    room = sum(widths[c : starts.get((r, c), c) + 1]) - 2
+                    lines = max(lines, _lines(str(value), room))
+            if lines > 1:  # Excel does not grow a row for wrapped text in merged cells
+                ws.row_dimensions[r + 1].height = 15 * lines
+        _page(ws, "landscape")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _lines(text: str, room: int) -> int:

@@ -48,14 +48,18 @@ from storage.backup import DEFAULT_KEEP, Backups
 
 FORMS = "forms"
 HISTORY = "history"
+#: The 监控 and 自评 records (:mod:`perftui.services.tracking`), one document each.
+MONITORINGS = "monitoring"
+EVALUATIONS = "evaluations"
 
 #: What the store is told about perftui's tables. The columns are what a
 #: database server keeps beside each form so that totals, the list and an
 #: import's matching need not read whole forms (a JSON file ignores them).
 #: Changing them means a new ``version`` (and ``perftui db upgrade``).
+#: Version 2: the 监控 and 自评 records, in tables of their own.
 SPEC = storage.StoreSpec(
     app=APP,
-    version=1,
+    version=2,
     tables=(
         storage.TableSpec(
             FORMS,
@@ -73,6 +77,9 @@ SPEC = storage.StoreSpec(
             ),
         ),
         storage.TableSpec(HISTORY, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
+        # A form's 监控 and 自评 are found by its id (the same column as the history's).
+        storage.TableSpec(MONITORINGS, revisioned=True, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
+        storage.TableSpec(EVALUATIONS, revisioned=True, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
     ),
 )
 REVISIONED = SPEC.revisioned  # the tables whose documents carry revisions (storage knows no tables)
@@ -598,6 +605,15 @@ class Repository:
             changes=changes,
             stamp=stamp,
         )
+        self.append_history(tx, entry, stored)
+
+    def append_history(self, tx: storage.Transaction, entry: dict[str, Any], stored: Any = None) -> None:
+        """Append ``entry`` to the history in ``tx``, chained to the entry before it.
+
+        ``stored`` is the form document the change produced (its hash goes into
+        the entry, for :meth:`verify`'s replay); None for an entry about
+        something else (a 监控 or 自评 record): it is chained, not replayed.
+        """
         # The chain's head: read from the log once per transaction, then carried
         # (an import of ten thousand forms appends ten thousand entries).
         previous = self._head[1] if self._head is not None and self._head[0] is tx else _last_hash(tx)

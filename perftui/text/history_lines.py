@@ -11,12 +11,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from perftui.core import tracking
 from perftui.core.history import ACTION_LABELS, BACKUP_RESTORED, HistoryEntry
 from perftui.core.model import FIELD_LABELS, Form, fields_changed
 from perftui.i18n import gettext as _
 from perftui.text.width import pad, width, wrap
 
 _ROW = re.compile(r"indicators\[(\d+)\]")
+_RECORD_ROW = re.compile(r"rows\[(\d+)\]")  # a 监控's or 自评's row
 
 
 def action_label(action: str) -> str:
@@ -25,17 +27,21 @@ def action_label(action: str) -> str:
 
 
 def field_label(key: str) -> str:
-    match = _ROW.fullmatch(key)
+    match = _ROW.fullmatch(key) or _RECORD_ROW.fullmatch(key)
     if match:
         return _("指标第{row}行").format(row=match.group(1))
     label = FIELD_LABELS.get(key)
-    return _(label) if label else key
+    return _(label) if label else (tracking.label(key) or key)
 
 
 def value_text(value: Any) -> str:
-    """A stored value for people: as stored, indicator rows joined, blanks named."""
-    if value is None or value == "" or value == []:
+    """A stored value for people: as stored, rows and funding rows joined, blanks named."""
+    if value is None or value == "" or value == [] or value == {}:
         return _("（空）")
+    if isinstance(value, dict):
+        value = [cell for item in value.values() for cell in (item if isinstance(item, list) else [item]) if cell != ""]
+        if not value:
+            return _("（空）")
     if isinstance(value, list):
         return " / ".join(str(cell) for cell in value)
     return str(value)

@@ -44,6 +44,8 @@ from perftui.config import ConfigError, Settings, is_database_url, load_settings
 from perftui.i18n import gettext as _
 from perftui.text.errors import describe, describe_warning
 from perftui.core.history import HistoryError
+from perftui.core.scoring import DEFAULT_RULES, rules_from_config
+from perftui.core.tracking import EVALUATION
 from perftui.core.model import Form
 from perftui.core.conflict import Conflict
 from perftui.tui import keys
@@ -56,7 +58,7 @@ from perftui.tui.dialogs.choice import DISCARD, SAVE, UnsavedChangesScreen
 from perftui.tui.editor.saving import SavingScreen
 from perftui.tui.dialogs.export import ExportDialog, ExportDone
 from perftui.tui.editor.indicator_grid import IndicatorGridScreen
-from perftui.tui.events import DatabaseChanged, DraftChanged, FormDeleted, FormSaved, TotalsWanted
+from perftui.tui.events import DatabaseChanged, DraftChanged, FormDeleted, FormSaved, RecordSaved, TotalsWanted
 from perftui.tui.screens.error import ErrorScreen
 from perftui.tui.screens.help import HelpScreen
 from perftui.tui.screens.history import HistoryScreen
@@ -101,6 +103,10 @@ class PerftuiApp(App[int]):
             except ConfigError as error:
                 settings, self.config_problem = Settings(), describe(error)
         self.settings = settings
+        try:
+            self.rules = rules_from_config(settings.scoring)
+        except ConfigError as error:
+            self.rules, self.config_problem = DEFAULT_RULES, self.config_problem or describe(error)
         self.database: Database | None = None
         self.catalog = Catalog()
         self.loaded = False
@@ -159,6 +165,7 @@ class PerftuiApp(App[int]):
             # A change committed without its backup is a success: said as a warning, not an error.
             warn = functools.partial(self.notify, severity="warning", timeout=10, markup=False)
             database.repository.on_warning = lambda warning: self._from_thread(warn, describe_warning(warning))
+            database.rules = self.rules
             database.prepare()
             reading = database.read()
         except Exception as error:  # storage errors, and anything a damaged form could raise
@@ -344,6 +351,31 @@ class PerftuiApp(App[int]):
         """The indicator grid on its own (F2 on the list): it saves the form itself."""
         if self.database is not None:
             self.push_screen(IndicatorGridScreen(self.database, form), self._edited)
+
+    def open_tracking(self, form: Form, kind: str) -> None:
+        """The form's 监控 (``kind`` MONITORING) or 自评 (EVALUATION) screen, its record read in a worker."""
+        database = self.database
+        if database is None:
+            return
+        from perftui.tui.tracking.evaluation_screen import EvaluationScreen
+        from perftui.tui.tracking.monitoring_screen import MonitoringScreen
+
+        screen_class = EvaluationScreen if kind == EVALUATION else MonitoringScreen
+
+        def read() -> None:
+            try:
+                stored = database.record(form, kind)
+            except Exception as error:  # a damaged record: one line, the list stays
+                self._from_thread(self._error_line, self._describe(error))
+                return
+            self._from_thread(lambda: self.push_screen(screen_class(database, form, stored, rules=self.rules)))
+
+        self.run_worker(read, thread=True, group="read-record", exit_on_error=False)
+
+    def on_record_saved(self, message: RecordSaved) -> None:
+        self._generation += 1
+        self.catalog = self.catalog.with_record(message.record)
+        self.refresh_views()
 
     def _edited(self, saved: Form | None) -> None:
         """Back from an editor: the list's cursor goes to the form saved (a new form or copy too)."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from perftui.core.evaluation import Evaluation
 from perftui.core.model import Form
+from perftui.core.monitoring import Monitoring
 
 
 class FormSaved(Message):
@@ -52,3 +54,11 @@ class TotalsWanted(Message):
     Posted by the line itself, so a screen that shows one needs no wiring, and
     without the app (the editor's test host) the line simply stays hidden.
     """
+
+
+class RecordSaved(Message):
+    """A form's 监控 or 自评 was stored; ``record`` is as stored now."""
+
+    def __init__(self, record: Monitoring | Evaluation) -> None:
+        super().__init__()
+        self.record = record

@@ -26,7 +26,7 @@ from perftui.i18n import N_, gettext as _
 # Scopes: which screen a key belongs to, in the order the help screen lists them.
 APP, LIST, FILTER, VIEW, MODAL, PALETTE, ERROR = "app", "list", "filter", "view", "modal", "palette", "error"
 HISTORY, VERSION, EXPORT, IMPORT = "history", "version", "export", "import"
-EDITOR, GRID = "editor", "grid"
+EDITOR, GRID, TRACK = "editor", "grid", "track"
 UNSAVED, CONFLICT, OVERWRITE = "unsaved", "conflict", "overwrite"
 SCOPE_TITLES = {
     APP: N_("全局"),
@@ -34,6 +34,7 @@ SCOPE_TITLES = {
     FILTER: N_("筛选框"),
     EDITOR: N_("表单编辑器"),
     GRID: N_("指标表格"),
+    TRACK: N_("监控与自评"),
     UNSAVED: N_("有未保存的修改时"),
     CONFLICT: N_("保存冲突时"),
     OVERWRITE: N_("确认覆盖时"),
@@ -82,12 +83,17 @@ KEYS: tuple[Key, ...] = (
     Key("list.incomplete", "i", "next_incomplete", N_("下一张不完整的表"), LIST, show=False),
     Key("list.reload", "ctrl+r", "reload", N_("重新读取数据库"), LIST, show=False),
     Key("list.indicators", "f2,ctrl+g", "indicators", N_("编辑指标"), LIST, show=False),
+    # Out of the footer (full at 80 columns); the summary pane names them beside its 监控与自评 figures.
+    Key("list.monitor", "m,f3", "monitor", N_("监控"), LIST, show=False),
+    Key("list.evaluation", "v,f4", "evaluation", N_("自评"), LIST, show=False),
     Key("filter.cancel", "escape", "clear_and_leave", N_("清除筛选，回到列表"), FILTER, show=False, palette=False),
     Key("filter.done", "down", "leave", N_("保留筛选，回到列表（也可按 Enter）"), FILTER, show=False, palette=False),
     # The editor's own keys are priority bindings: they are seen in the order typed,
     # before the keys that follow reach a field (see FormEditorScreen._after_typing).
     Key("editor.save", "ctrl+s", "save", N_("保存"), EDITOR, priority=True, writes=True),
     Key("editor.indicators", "f2,ctrl+g", "indicators", N_("编辑指标"), EDITOR, priority=True),
+    Key("editor.monitor", "f3", "monitor", N_("监控"), EDITOR, show=False, priority=True),
+    Key("editor.evaluation", "f4", "evaluation", N_("自评"), EDITOR, show=False, priority=True),
     Key("editor.leave", "escape", "leave", N_("返回"), EDITOR, palette=False),
     # ctrl+w is "delete word" inside a text field; here it leaves, as everywhere in perftui.
     Key("editor.close", "ctrl+w", "leave", N_("返回"), EDITOR, show=False, priority=True),
@@ -112,6 +118,27 @@ KEYS: tuple[Key, ...] = (
     Key("grid.last", "end", "edge('last')", N_("最后一行"), GRID, show=False),
     Key("grid.page-up", "pageup", "cursor(-10, 0)", N_("上翻"), GRID, show=False, palette=False),
     Key("grid.page-down", "pagedown", "cursor(10, 0)", N_("下翻"), GRID, show=False, palette=False),
+    # The 监控 and 自评 screens: like the grid, their tables handle their own keys
+    # (TRACK_TABLE_KEYS) in the order typed.
+    Key("track.save", "ctrl+s", "save", N_("保存"), TRACK, writes=True),
+    Key("track.leave", "escape", "leave", N_("返回"), TRACK, palette=False),
+    # ctrl+w deletes a word in a text field; here it leaves, as everywhere in perftui.
+    Key("track.close", "ctrl+w", "leave", N_("返回"), TRACK, show=False, priority=True),
+    # Tab moves on at once, as in the editor: the keys typed after it belong to the next table or field.
+    Key("track.next-field", "tab", "next_field", N_("下一栏"), TRACK, show=False, palette=False, priority=True),
+    Key("track.previous-field", "shift+tab", "previous_field", N_("上一栏"), TRACK, show=False, palette=False,
+        priority=True),
+    Key("track.edit", "enter", "edit", N_("编辑"), TRACK),
+    Key("track.clear", "delete", "clear", N_("清空"), TRACK),
+    Key("track.undo", "u", "undo", N_("撤销"), TRACK),
+    Key("track.up", "up", "cursor(-1, 0)", N_("上一行"), TRACK, show=False, palette=False),
+    Key("track.down", "down", "cursor(1, 0)", N_("下一行"), TRACK, show=False, palette=False),
+    Key("track.left", "left", "cursor(0, -1)", N_("左一格"), TRACK, show=False, palette=False),
+    Key("track.right", "right", "cursor(0, 1)", N_("右一格"), TRACK, show=False, palette=False),
+    Key("track.first", "home", "edge('first')", N_("第一行"), TRACK, show=False),
+    Key("track.last", "end", "edge('last')", N_("最后一行"), TRACK, show=False),
+    Key("track.page-up", "pageup", "cursor(-10, 0)", N_("上翻"), TRACK, show=False, palette=False),
+    Key("track.page-down", "pagedown", "cursor(10, 0)", N_("下翻"), TRACK, show=False, palette=False),
     # The editors' questions: a letter for every answer; Esc gives the safe one.
     Key("unsaved.save", "s", "choose('save')", N_("保存"), UNSAVED, palette=False, writes=True),
     Key("unsaved.discard", "d", "choose('discard')", N_("放弃修改"), UNSAVED, palette=False),
@@ -149,6 +176,10 @@ KEYS: tuple[Key, ...] = (
 BY_ID = {key.id: key for key in KEYS}
 #: The grid's keys that belong to its table rather than to the screen.
 GRID_TABLE_KEYS = frozenset(key.id for key in KEYS if key.scope == GRID) - {"grid.save", "grid.leave"}
+#: The 监控 and 自评 screens' keys that belong to their tables.
+TRACK_TABLE_KEYS = frozenset(key.id for key in KEYS if key.scope == TRACK) - {
+    "track.save", "track.leave", "track.close", "track.next-field", "track.previous-field"
+}
 #: The ids of the keys that change the database.
 WRITES = frozenset(key.id for key in KEYS if key.writes)
 

@@ -10,7 +10,7 @@ import pytest
 from perftui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, main
 from perftui.config import Actor
 from perftui.core.model import Funding
-from perftui.services.repository import Repository
+from perftui.services.repository import SPEC, Repository
 
 pytest.importorskip("psycopg")
 
@@ -39,11 +39,11 @@ def json_db(db_path, seed_forms):
 
 def test_db_init_sets_up_once_and_says_so(capsys, pg_url):
     code, out, err = run(capsys, "--db", pg_url, "db", "init")
-    assert code == EXIT_OK and err == "" and out.startswith("已在 ") and "建立 perftui 的表（格式 1）" in out
+    assert code == EXIT_OK and err == "" and out.startswith("已在 ") and f"建立 perftui 的表（格式 {SPEC.version}）" in out
     code, out, _ = run(capsys, "--db", pg_url, "db", "init")
     assert code == EXIT_OK and "未作修改" in out
     code, out, _ = run(capsys, "--db", pg_url, "db", "upgrade")
-    assert code == EXIT_OK and "已是格式 1，未作修改" in out
+    assert code == EXIT_OK and f"已是格式 {SPEC.version}，未作修改" in out
 
 
 def test_a_database_not_set_up_is_one_line_naming_db_init(capsys, pg_url):

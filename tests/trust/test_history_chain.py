@@ -93,6 +93,33 @@ def test_the_chain_holds_on_every_backend_and_a_changed_entry_is_found(db_locati
     assert not verdict.holds and verdict.first_break.form_id == saved.id
 
 
+def test_the_entries_of_monitoring_and_evaluation_records_are_chained_too(db_location, seed_forms):
+    """A 自评 saved between form changes: the chain runs through its entries; an edit to one is found."""
+    from decimal import Decimal as D
+
+    from perftui.core import evaluation
+    from perftui.core.execution import Spending
+    from perftui.services.tracking import Tracking
+
+    repository = Repository.open(db_location)
+    repository.import_forms(seed_forms)
+    form = repository.lookup("劳务派遣")[0]
+    record = evaluation.for_form(form)
+    record = record.evolve(execution=record.execution.with_row("total", Spending(D("98.00"), D("98.00"), D("95.00"))))
+    saved = Tracking(repository).save(record)
+    repository.save(form.evolve(annual_goal="之后又改了表"))
+    verdict = Repository.open(db_location).verify()
+    assert verdict.holds, verdict.first_break
+    assert verdict.entries == 10 and verdict.versions == 9  # the record's entry is chained, not replayed
+    with repository.store.transaction() as tx:  # rewrite the record's entry outside perftui's own writes
+        entries = [e for e in tx.view("history") if e.get("form_id") == saved.id]
+        assert entries and "hash" in entries[0]
+    if isinstance(db_location, Path):
+        _edit(db_location, lambda d: next(e for e in d["history"].values() if e.get("record")).update(by="carol"))
+        verdict = Repository.open(db_location).verify()
+        assert not verdict.holds and "校验码不符" in verdict.first_break.reason
+
+
 def test_verify_on_the_seed_database_says_the_chain_holds(capsys, db_path, seed_path):
     assert run_cli(capsys, "--db", db_path, "import", seed_path)[0] == 0
     code, out, err = run_cli(capsys, "--db", db_path, "verify")

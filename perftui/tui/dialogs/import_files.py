@@ -122,14 +122,20 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
         self._show(_("正在读取 {file}…").format(file=path.name))
         year = self._year()
 
+        rules = getattr(self.app, "rules", None)
+
         def read() -> None:
-            from perftui.importing import preview
+            from perftui.importing import preview, tracking_tables
             from perftui.importing.readback import read_file
             from perftui.importing.text import FormatError
 
             try:
-                imported = read_file(path, year)
-                text, result = "\n".join(preview.file_lines(path.name, imported)), imported
+                tables = tracking_tables.read_file(path, year)  # a 自评表 or 监控表, else forms
+                if tables is not None:
+                    text, result = "\n".join(tracking_tables.preview_lines(path.name, tables, rules)), tables
+                else:
+                    imported = read_file(path, year)
+                    text, result = "\n".join(preview.file_lines(path.name, imported)), imported
             except FormatError as error:
                 text, result = _("不导入：{reason}").format(reason=error), None
             except Exception as error:  # a file no reader expected: one line, never a traceback
@@ -144,7 +150,8 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
     def _previewed(self, path: Path, text: str, imported) -> None:
         if path != self._wanted:
             return  # a later choice is being read
-        self.previewed = (path, imported) if imported is not None and imported.forms else None
+        readable = isinstance(imported, list) or (imported is not None and imported.forms)
+        self.previewed = (path, imported) if imported is not None and readable else None
         self._show(text)
 
     def _show(self, text: str) -> None:
@@ -159,10 +166,15 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
             self.query_one("#import-status", Static).update(_("请先选择一个能导入的文件。"))
             return
         path, imported = self.previewed
-        rows = sum(len(form.indicators) for form in imported.forms)
-        question = _("把 {file} 中的 {forms} 张表（{rows} 条指标）导入数据库？\n同年度、同名称、同实施单位的表会被更新。").format(
-            file=path.name, forms=len(imported.forms), rows=rows
-        )
+        if isinstance(imported, list):  # 自评表 and 监控表
+            question = _(
+                "把 {file} 中的 {records} 份监控、自评导入数据库？\n它们记入同年度、同名称、同实施单位的表；没有这张表时，按表中的年度指标值新建。"
+            ).format(file=path.name, records=len(imported))
+        else:
+            rows = sum(len(form.indicators) for form in imported.forms)
+            question = _("把 {file} 中的 {forms} 张表（{rows} 条指标）导入数据库？\n同年度、同名称、同实施单位的表会被更新。").format(
+                file=path.name, forms=len(imported.forms), rows=rows
+            )
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -176,11 +188,15 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
         database = self.database
 
         def change():
-            return database.import_forms(imported.forms, keep_ids=imported.keep_ids)
+            if isinstance(imported, list):
+                states = [state for state, *_rest in database.import_tables(imported)]
+                return [states.count(state) for state in ("added", "updated", "unchanged")]
+            report = database.import_forms(imported.forms, keep_ids=imported.keep_ids)
+            return [len(report.added), len(report.updated), len(report.unchanged)]
 
-        def done(report) -> None:
+        def done(counts: list[int]) -> None:
             self._busy = False
-            self.dismiss(ImportDone(path, len(report.added), len(report.updated), len(report.unchanged)))
+            self.dismiss(ImportDone(path, *counts))
 
         def failed(message: str) -> None:
             self._busy = False

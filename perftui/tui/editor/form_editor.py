@@ -27,6 +27,7 @@ from perftui.core.form_edit import Draft, copy_to_year, field_problem, field_tex
 from perftui.core.findings import Finding
 from perftui.i18n import N_, gettext as _
 from perftui.core.model import FIELD_LABELS, Form, Indicator
+from perftui.core.tracking import EVALUATION, MONITORING
 from perftui.core.money import AmountError, parse_amount
 from perftui.services.repository import COPIED
 from perftui.core.taxonomy import LAYOUT_NAMES, LAYOUTS
@@ -422,6 +423,23 @@ class FormEditorScreen(SavingScreen):
 
     def action_indicators(self) -> None:
         self._after_typing(self._open_indicators)
+
+    def action_monitor(self) -> None:
+        self._after_typing(lambda: self._open_tracking(MONITORING))
+
+    def action_evaluation(self) -> None:
+        self._after_typing(lambda: self._open_tracking(EVALUATION))
+
+    def _open_tracking(self, kind: str) -> None:
+        """The form's 监控 or 自评, against its targets as stored (a form never saved has none yet)."""
+        if self.original is None:
+            self.notify(_("这张表还没有保存：先保存（ctrl+s），再填写监控或自评"), severity="warning")
+            return
+        if self.is_dirty():
+            self.notify(_("目标表有未保存的修改；监控和自评按已保存的指标填写"), severity="warning")
+        open_tracking = getattr(self.app, "open_tracking", None)
+        if open_tracking is not None:
+            open_tracking(self.original, kind)
 
     def _open_indicators(self) -> None:
         """Open the indicator grid on the draft; its rows come back into the draft."""

@@ -94,6 +94,22 @@ class SavingScreen(Screen):
     def after_save(self, saved: Form) -> None:
         """The stored form changed (saved or reloaded): refresh what shows it."""
 
+    # -- what a screen that saves something else than a form changes -----------
+    # (the 监控 and 自评 screens, :mod:`perftui.tui.tracking.record_screen`)
+
+    def store(self, item: Form, *, action: str | None, force: bool) -> Form:
+        """Store ``item`` (runs in a worker thread); raises :class:`Conflict` for a stale one."""
+        return self.repository.save(item, action=action, force=force)
+
+    def announce_saved(self, saved: Form) -> None:
+        self.app.post_message(FormSaved(saved))
+
+    def saved_notice(self, saved: Form) -> str:
+        return _("已保存“{name}”（修订 {revision}）").format(name=saved.name, revision=saved.revision)
+
+    def conflict_screen(self, conflict: Conflict) -> Screen:
+        return ConflictScreen(self.original, conflict.mine, conflict.theirs)
+
     # -- state ---------------------------------------------------------------
 
     @property
@@ -188,7 +204,7 @@ class SavingScreen(Screen):
         action = self.save_action if form.revision == 0 else None
         run_write(
             self,
-            lambda: self.repository.save(form, action=action, force=force),
+            lambda: self.store(form, action=action, force=force),
             lambda saved: self._saved(saved, leave),
             self._failed,
             conflict=lambda conflict: self._conflict(conflict, leave),
@@ -203,9 +219,9 @@ class SavingScreen(Screen):
         previous = self.original
         self.original = self.last_saved = saved
         self.withdraw_draft(previous)
-        self.app.post_message(FormSaved(saved))
+        self.announce_saved(saved)
         self.after_save(saved)
-        self.notify(_("已保存“{name}”（修订 {revision}）").format(name=saved.name, revision=saved.revision))
+        self.notify(self.saved_notice(saved))
         if leave:
             self.dismiss(saved)
         self._run_after_save()
@@ -230,7 +246,7 @@ class SavingScreen(Screen):
             elif answer == OVERWRITE:
                 self._confirm_overwrite(conflict, leave)
 
-        self.app.push_screen(ConflictScreen(self.original, conflict.mine, conflict.theirs), answered)
+        self.app.push_screen(self.conflict_screen(conflict), answered)
 
     def _confirm_overwrite(self, conflict: Conflict, leave: bool) -> None:
         theirs = conflict.theirs
@@ -240,7 +256,7 @@ class SavingScreen(Screen):
             if answer == "yes":
                 self.save_draft(leave=leave, force=True)
 
-        self.app.push_screen(ConfirmOverwriteScreen(conflict.mine.name, who), confirmed)
+        self.app.push_screen(ConfirmOverwriteScreen(self.form_name, who), confirmed)
 
     def reload(self, theirs: Form) -> None:
         """Drop the edits and start again from the form as stored now."""

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from perftui.i18n import gettext as _
 from perftui.core.model import Form
+from perftui.core.tracking import EVALUATION, MONITORING
 from perftui.tui import keys
 from perftui.tui.state.catalog import SORT_COLUMNS, View
 from perftui.tui.dialogs.confirm import ConfirmScreen
@@ -212,7 +213,7 @@ class ProjectListScreen(Screen):
         app = self.app
         if action in WRITE_ACTIONS and app.read_only:
             return True  # the action itself refuses, saying so
-        if action in ("open_form", "copy_form", "delete_form", "history", "export", "indicators"):
+        if action in ("open_form", "copy_form", "delete_form", "history", "export", "indicators", "monitor", "evaluation"):
             return app.loaded and self.table.row_count > 0
         if action == "undo_delete":
             return app.last_deleted is not None
@@ -269,6 +270,16 @@ class ProjectListScreen(Screen):
         form = self.current_form
         if form is not None:
             self.app.edit_indicators(form)
+
+    def action_monitor(self) -> None:
+        form = self.current_form
+        if form is not None:
+            self.app.open_tracking(form, MONITORING)
+
+    def action_evaluation(self) -> None:
+        form = self.current_form
+        if form is not None:
+            self.app.open_tracking(form, EVALUATION)
 
     def action_new_form(self) -> None:
         if self._refused("new_form"):

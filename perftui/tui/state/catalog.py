@@ -13,18 +13,41 @@ without a screen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from perftui.core import findings as _findings
+from perftui.core.evaluation import Evaluation
 from perftui.core.model import Form, matches, search_text
+from perftui.core.monitoring import Monitoring
 from perftui.core.normalize import fold
+from perftui.core.progress import Progress, ProgressTotals, progress_of
+from perftui.core.scoring import DEFAULT_RULES, Rules
 from perftui.core.totals import Totals
 
 # Sort columns, in the order the table shows them; "" keeps the stored order
 # (newest year first, then as entered), the order the forms were filed in.
 SORT_COLUMNS = ("", "name", "year", "department", "unit", "fiscal", "indicators", "status")
+
+
+@dataclass(frozen=True)
+class Records:
+    """The 监控 and 自评 of the live forms, by form id."""
+
+    monitorings: Mapping[str, Monitoring] = field(default_factory=dict)
+    evaluations: Mapping[str, Evaluation] = field(default_factory=dict)
+
+    def of(self, form_id: str) -> tuple[Monitoring | None, Evaluation | None]:
+        return self.monitorings.get(form_id), self.evaluations.get(form_id)
+
+    def with_record(self, record: Monitoring | Evaluation) -> Records:
+        if isinstance(record, Evaluation):
+            return replace(self, evaluations={**self.evaluations, record.form_id: record})
+        return replace(self, monitorings={**self.monitorings, record.form_id: record})
+
+
+NO_RECORDS = Records()
 
 
 class Entry:
@@ -39,18 +62,30 @@ class Entry:
     change: an entry stands for one stored revision of a form.
     """
 
-    __slots__ = ("form", "_findings", "_errors", "_warnings", "_totals", "_haystack")
+    __slots__ = (
+        "form", "_findings", "_errors", "_warnings", "_totals", "_haystack",
+        "monitoring", "evaluation", "rules", "_progress",
+    )
 
-    def __init__(self, form: Form) -> None:
+    def __init__(
+        self,
+        form: Form,
+        monitoring: Monitoring | None = None,
+        evaluation: Evaluation | None = None,
+        rules: Rules = DEFAULT_RULES,
+    ) -> None:
         self.form = form
         self._findings: tuple[_findings.Finding, ...] | None = None
         self._errors = self._warnings = 0
         self._totals: Totals | None = None
         self._haystack: str | None = None
+        #: The form's 监控 and 自评, and how they are scored; their figures on first use.
+        self.monitoring, self.evaluation, self.rules = monitoring, evaluation, rules
+        self._progress: Progress | None = None
 
     @classmethod
-    def of(cls, form: Form) -> Entry:
-        return cls(form)
+    def of(cls, form: Form, records: Records = NO_RECORDS, rules: Rules = DEFAULT_RULES) -> Entry:
+        return cls(form, *records.of(form.id), rules)
 
     def _check(self) -> tuple[_findings.Finding, ...]:
         found = self._findings
@@ -87,11 +122,18 @@ class Entry:
             self._haystack = search_text(self.form)
         return self._haystack
 
+    @property
+    def progress(self) -> Progress:
+        """Its 监控 and 自评: money spent, score, what is missing."""
+        if self._progress is None:
+            self._progress = progress_of(self.form, self.monitoring, self.evaluation, self.rules)
+        return self._progress
+
     def with_form(self, form: Form) -> Entry:
         """This entry for ``form``, the same stored revision read again: what was computed is kept."""
-        entry = Entry(form)
+        entry = Entry(form, self.monitoring, self.evaluation, self.rules)
         entry._findings, entry._errors, entry._warnings = self._findings, self._errors, self._warnings
-        entry._totals, entry._haystack = self._totals, self._haystack
+        entry._totals, entry._haystack, entry._progress = self._totals, self._haystack, self._progress
         return entry
 
     @property
@@ -103,13 +145,14 @@ class Entry:
         return self.errors == 0
 
     @property
-    def stamp(self) -> tuple[str, int, str]:
-        """Equal stamps mean the same stored content, so the findings can be reused."""
-        return (self.form.id, self.form.revision, self.form.updated_at)
+    def stamp(self) -> tuple:
+        """Equal stamps mean the same stored content (form and records), so what was computed can be reused."""
+        return _stamp(self.form, self.monitoring, self.evaluation)
 
 
-def _stamp(form: Form) -> tuple[str, int, str]:
-    return (form.id, form.revision, form.updated_at)
+def _stamp(form: Form, monitoring: Monitoring | None = None, evaluation: Evaluation | None = None) -> tuple:
+    records = tuple((r.revision, r.updated_at) if r is not None else None for r in (monitoring, evaluation))
+    return (form.id, form.revision, form.updated_at, records)
 
 
 @dataclass(frozen=True)
@@ -142,6 +185,7 @@ class Selection:
     draft: Form | None = None  # totals include this unsaved draft
     incomplete: tuple[Entry, ...] = ()  # the shown entries with errors, in order
     checked: bool = True  # False: a quick selection before the forms were checked (no incomplete yet)
+    progress: ProgressTotals = ProgressTotals()  # the shown forms' 监控 and 自评 at a glance
 
 
 def _sort_key(column: str):
@@ -164,6 +208,8 @@ class Catalog:
 
     entries: tuple[Entry, ...] = ()
     deleted: tuple[Form, ...] = ()
+    records: Records = field(default=NO_RECORDS, compare=False)
+    rules: Rules = field(default=DEFAULT_RULES, compare=False)
     _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     # select() per view, without a draft: a draft then costs two subtractions, not
     # a re-sum; and the years, under the key "years". The catalog never changes, so neither do they.
@@ -174,8 +220,15 @@ class Catalog:
             self._index.update({entry.id: n for n, entry in enumerate(self.entries)})
 
     @classmethod
-    def build(cls, forms: Iterable[Form], deleted: Iterable[Form] = (), previous: Catalog | None = None) -> Catalog:
-        """Entries for ``forms``, keeping what ``previous`` computed for forms that did not change.
+    def build(
+        cls,
+        forms: Iterable[Form],
+        deleted: Iterable[Form] = (),
+        previous: Catalog | None = None,
+        records: Records = NO_RECORDS,
+        rules: Rules = DEFAULT_RULES,
+    ) -> Catalog:
+        """Entries for ``forms``, keeping what ``previous`` computed for forms (and records) that did not change.
 
         The entries hold the forms just read, not the previous ones: those
         would keep the texts of the file read before alive beside the new
@@ -184,15 +237,17 @@ class Catalog:
         known = {entry.stamp: entry for entry in previous.entries} if previous else {}
         entries = []
         for form in forms:
-            old = known.get(_stamp(form))
-            entries.append(Entry(form) if old is None else old.with_form(form))
-        return cls(tuple(entries), tuple(deleted))
+            monitoring, evaluation = records.of(form.id)
+            old = known.get(_stamp(form, monitoring, evaluation))
+            entries.append(Entry(form, monitoring, evaluation, rules) if old is None else old.with_form(form))
+        return cls(tuple(entries), tuple(deleted), records, rules)
 
     def warm(self) -> None:
-        """Compute every entry's findings and search text now (in a worker), not at a keystroke."""
+        """Compute every entry's findings, search text and 监控/自评 figures now (in a worker), not at a keystroke."""
         for entry in self.entries:
             entry.totals
             entry.haystack
+            entry.progress
         self._selections["warm"] = True
 
     @property
@@ -281,13 +336,16 @@ class Catalog:
             totals = Totals.sum(Totals.of(entry.form, False) for entry in shown)
             return Selection(view, tuple(shown), totals, len(in_year), None, (), checked=False)
         incomplete = tuple(entry for entry in shown if entry.errors)
-        return Selection(view, tuple(shown), Totals.sum(entry.totals for entry in shown), len(in_year), None, incomplete)
+        return Selection(
+            view, tuple(shown), Totals.sum(entry.totals for entry in shown), len(in_year), None, incomplete,
+            progress=ProgressTotals.of((entry.progress for entry in shown), self.rules),
+        )
 
     # -- changing (each returns a new catalog) ------------------------------
 
     def with_form(self, form: Form) -> Catalog:
         """The catalog after ``form`` was stored (new, changed or restored)."""
-        entry = Entry.of(form)
+        entry = Entry.of(form, self.records, self.rules)
         entry.totals, entry.haystack  # checked now: one form, and the summary shows it at once
         entries = list(self.entries)
         index = self._index.get(form.id)
@@ -300,13 +358,26 @@ class Catalog:
         else:
             entries[index] = entry
         deleted = tuple(f for f in self.deleted if f.id != form.id)
-        return Catalog(tuple(entries), deleted)
+        return Catalog(tuple(entries), deleted, self.records, self.rules)
 
     def without(self, form: Form) -> Catalog:
         """The catalog after ``form`` was deleted (it joins the deleted forms)."""
         entries = tuple(e for e in self.entries if e.id != form.id)
         deleted = (form, *(f for f in self.deleted if f.id != form.id))
-        return Catalog(entries, deleted)
+        return Catalog(entries, deleted, self.records, self.rules)
+
+    def with_record(self, record: Monitoring | Evaluation) -> Catalog:
+        """The catalog after a form's 监控 or 自评 was stored."""
+        records = self.records.with_record(record)
+        index = self._index.get(record.form_id)
+        entries = list(self.entries)
+        if index is not None:
+            old = entries[index]
+            entry = Entry.of(old.form, records, self.rules)
+            entry._findings, entry._errors, entry._warnings = old._findings, old._errors, old._warnings
+            entry._totals, entry._haystack = old._totals, old._haystack
+            entries[index] = entry
+        return Catalog(tuple(entries), self.deleted, records, self.rules)
 
 
 def copy_for_year(form: Form, year: int, catalog: Catalog, suffix: str) -> Form:

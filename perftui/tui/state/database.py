@@ -19,8 +19,13 @@ from typing import Any
 import storage
 from perftui.core.history import HistoryEntry
 from perftui.core.model import Form
+from perftui.core.evaluation import Evaluation
+from perftui.core.monitoring import Monitoring
+from perftui.core.scoring import DEFAULT_RULES, Rules
+from perftui.core.tracking import EVALUATION
 from perftui.services.repository import Repository
-from perftui.tui.state.catalog import Catalog
+from perftui.services.tracking import Tracking
+from perftui.tui.state.catalog import Catalog, Records
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,9 @@ class Database:
         self.repository = Repository.open(
             path, read_only=read_only, backups_keep=None if read_only else backups_keep, **store_options
         )
+        self.tracking = Tracking(self.repository)
+        #: How the 自评 are scored (``[scoring]`` in config.toml); the app sets it.
+        self.rules: Rules = DEFAULT_RULES
         self.lock = threading.Lock()
 
     @property
@@ -81,7 +89,7 @@ class Database:
         return wait(token, timeout)
 
     def read(self, previous: Catalog | None = None) -> Reading:
-        """Every form; forms unchanged since ``previous`` are not checked again.
+        """Every form with its 监控 and 自评; forms unchanged since ``previous`` are not checked again.
 
         A re-read (``previous`` given) comes back checked. The first read
         does not: the app shows it at once and checks the forms afterwards
@@ -91,11 +99,29 @@ class Database:
             forms = self.repository.forms()
             deleted = self.repository.deleted_forms()
             exists = self.repository.token is not None
+            records = Records(self.tracking.monitorings(), self.tracking.evaluations())
         with storage.gc_paused():  # findings and search text for every form: many objects, no cycles
-            catalog = Catalog.build(forms, deleted, previous)
+            catalog = Catalog.build(forms, deleted, previous, records, self.rules)
             if previous is not None:
                 catalog.warm()
         return Reading(catalog, exists)
+
+    # -- 监控 and 自评 -------------------------------------------------------------
+
+    def record(self, form: Form, kind: str) -> Monitoring | Evaluation | None:
+        """The form's stored 监控 (``kind`` MONITORING) or 自评 (EVALUATION), None if it has none."""
+        with self.lock:
+            return self.tracking.evaluation(form) if kind == EVALUATION else self.tracking.monitoring(form)
+
+    def import_tables(self, tables: list) -> list:
+        """Published 自评表 and 监控表 onto their forms (see :meth:`Tracking.import_published`)."""
+        with self.lock:
+            return self.tracking.import_published(tables)
+
+    def save_record(self, record: Monitoring | Evaluation, *, force: bool = False) -> Monitoring | Evaluation:
+        """Store a 监控 or 自评 (see :meth:`Tracking.save`); its screen saves through this."""
+        with self.lock:
+            return self.tracking.save(record, force=force)
 
     def save(self, form: Form, action: str | None = None, *, force: bool = False) -> Form:
         """Store ``form`` (see :meth:`Repository.save`); the editors save through this too."""

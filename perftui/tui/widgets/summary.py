@@ -20,11 +20,14 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
+from perftui.core import scoring
+from perftui.core.progress import ProgressTotals
 from perftui.tui.styles import stylesheet
 from perftui.text import views
 from perftui.i18n import gettext as _, ngettext
 from perftui.text.width import pad, truncate, width
 from perftui.tui.state.catalog import Selection
+from perftui.tui import keys
 from perftui.tui.events import TotalsWanted
 
 
@@ -104,6 +107,8 @@ class SummaryPane(Static):
         if not selection.checked:
             lines.append(Text(_("正在检查各表……"), style="dim"))
             return lines
+        lines += progress_lines(selection.progress, inner, self._tracking_keys())
+        lines.append(Text(""))
         incomplete = selection.incomplete
         if not incomplete:
             lines.append(Text(_("全部完整"), style="green"))
@@ -119,6 +124,13 @@ class SummaryPane(Static):
             lines.append(Text(_("……另有{n}张").format(n=len(incomplete) - room)))
         lines.append(Text(_("按 {key} 跳到下一张").format(key=self.jump_key), style="dim"))
         return lines
+
+    def _tracking_keys(self) -> str:
+        """The keys that open the 监控 and the 自评 (after the operator's keymap), e.g. ``m / v``."""
+        if not self.is_attached:
+            return ""
+        first = lambda key_id: keys.first_shown(self.app, key_id)  # noqa: E731
+        return f"{first('list.monitor')} / {first('list.evaluation')}"
 
     # -- below the list --------------------------------------------------------
 
@@ -140,6 +152,7 @@ class SummaryPane(Static):
         if not selection.checked:
             lines.append(Text(_("正在检查各表……"), style="dim"))
             return lines
+        lines.append(Text(truncate(progress_text(selection.progress), inner)))
         incomplete = selection.incomplete
         if not incomplete:
             lines.append(Text(_("全部完整"), style="green"))
@@ -152,6 +165,44 @@ class SummaryPane(Static):
         line.append(tail, style="dim")
         lines.append(line)
         return lines
+
+
+def progress_lines(progress: ProgressTotals, inner: int, open_keys: str = "") -> list[Text]:
+    """The shown forms' 监控 and 自评: money spent, records missing, the scores; ``open_keys`` opens them."""
+    figures = [
+        (_("执行数"), views.amount(progress.spent)),
+        (_("执行率"), scoring.format_rate(progress.rate, blank="—")),
+        (_("未填监控"), _("{n}张").format(n=progress.without_monitoring)),
+        (_("未填自评"), _("{n}张").format(n=progress.without_evaluation)),
+        (_("自评平均分"), scoring.format_points(progress.average_score, blank="—")),
+    ]
+    heading = Text(_("监控与自评"), style="bold")
+    if open_keys:
+        heading.append(f"（{open_keys}）", style="dim")
+    lines = [heading]
+    for label, figure in figures:
+        line = Text(pad(label, inner - width(figure)))
+        line.append(figure)
+        lines.append(line)
+    lines.append(Text(truncate(_("等级") + " " + grade_counts(progress), inner)))
+    return lines
+
+
+def grade_counts(progress: ProgressTotals) -> str:
+    """``优1 良0 中0 差0``: how many shown forms' 自评 came out at each 等级."""
+    return " ".join(f"{_(scoring.GRADE_LABELS[name])}{count}" for name, count in progress.grades.items())
+
+
+def progress_text(progress: ProgressTotals) -> str:
+    """The same in one line, for the summary below the list."""
+    return _("执行数 {spent}（{rate}）· 未填监控{monitoring} 未填自评{evaluation} · 自评均分 {average} · {grades}").format(
+        spent=views.amount(progress.spent),
+        rate=scoring.format_rate(progress.rate, blank="—"),
+        monitoring=progress.without_monitoring,
+        evaluation=progress.without_evaluation,
+        average=scoring.format_points(progress.average_score, blank="—"),
+        grades=grade_counts(progress),
+    )
 
 
 class TotalsLine(Widget):

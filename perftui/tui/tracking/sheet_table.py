@@ -1,0 +1,393 @@
+"""A table of a 监控 or 自评 (its funding rows, or its indicator rows), typed into by keyboard.
+
+Behaves as the indicator grid does (:mod:`perftui.tui.editor.indicator_table`),
+for the same reasons: rows grow to show their whole text, a cell is typed
+into where it stands, and every key is handled here in :meth:`on_key`, in the
+order it was typed, so a burst over a slow link (Enter, "90%", Tab, ...)
+lands in the cells it was meant for. What the columns hold, which cells can
+be typed into and how typed text is read is the
+:class:`~perftui.core.tracking_edit.RecordEdit`'s, shared with the screen: a
+text it cannot read is refused in one line and the cell stays open.
+
+Keys: arrows move; Enter types into the cell (Enter again keeps it, Esc drops
+it; leaving the table with Tab keeps it too); Delete empties a cell (a blank
+分值 or 得分 is the rule's again); u undoes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import HorizontalGroup, VerticalGroup
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from perftui.core.findings import Finding
+from perftui.core.rows_edit import CellEdit
+from perftui.core.scoring import Scorecard
+from perftui.core.tracking_edit import CHOICE, CHOICES, ROWS_SECTION, CellProblem, RecordEdit, choice_label
+from perftui.i18n import gettext as _
+from perftui.tui import keys
+from perftui.tui.editor.fields import show
+from perftui.tui.styles import stylesheet
+
+_TEXT_KEYS = {
+    "backspace": CellEdit.backspace,
+    "delete": CellEdit.delete,
+    "ctrl+d": CellEdit.delete,
+    "ctrl+u": CellEdit.clear_left,
+    "ctrl+k": CellEdit.clear_right,
+    "home": CellEdit.home,
+    "ctrl+a": CellEdit.home,
+    "end": CellEdit.end,
+    "ctrl+e": CellEdit.end,
+}
+_MOVES = {"left": -1, "right": 1}
+_CHOICE_MOVES = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}
+_COMMITS = ("enter",)
+_CANCELS = ("escape", "ctrl+w")
+
+
+class ChoiceEdit(CellEdit):
+    """A cell whose value is picked from a list (达成程度, 完成目标可能性): typing filters it."""
+
+    @property
+    def picks(self) -> bool:
+        return True
+
+
+class Cell(Static):
+    def __init__(self, row: int, column: int, classes: str) -> None:
+        super().__init__("", classes=classes, markup=False)
+        self.row, self.column = row, column
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        table = next(a for a in self.ancestors if isinstance(a, SheetTable))
+        table.focus()
+        table.clicked(self.row, self.column, double=event.chain >= 2)
+
+
+class SheetRow(HorizontalGroup):
+    def __init__(self, row: int, keys_: tuple[str, ...], classes: str | None = None) -> None:
+        self.cells = [Cell(row, column, f"c-{key}") for column, key in enumerate(keys_)]
+        self.cells.append(Cell(row, len(keys_), "c-mark"))
+        super().__init__(*self.cells, classes=classes)
+
+
+class SheetTable(VerticalGroup, can_focus=True):
+    """One section (``"funding"`` or ``"rows"``) of a record, as a table with a cell cursor."""
+
+    DEFAULT_CSS = stylesheet(__file__)
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings(keys.TRACK, only=keys.TRACK_TABLE_KEYS)
+
+    @dataclass
+    class Changed(Message):
+        """A cell changed (typed, emptied, or an undo)."""
+
+        table: SheetTable
+
+    @dataclass
+    class CursorMoved(Message):
+        table: SheetTable
+
+    def __init__(self, edit: RecordEdit, section: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes=f"-{section}")
+        keys.translate_bindings(self)
+        self.edit = edit
+        self.section = section
+        self.keys = tuple(column.key for column in edit.columns(section))
+        self.cursor_row = 0
+        self.cursor_column = self._first_editable()
+        self.editing: CellEdit | None = None
+        self.marks: dict[int, Finding] = {}
+        self.card: Scorecard | None = None
+        self._rows: list[SheetRow] = []
+        self._head: SheetRow | None = None
+
+    def _first_editable(self) -> int:
+        return next((n for n, key in enumerate(self.keys) if self.edit.editable(self.section, 0, key)), 0)
+
+    def compose(self) -> ComposeResult:
+        self._head = SheetRow(-1, self.keys, classes="head")
+        yield self._head
+        self._rows = [SheetRow(index, self.keys) for index in range(self.edit.row_count(self.section))]
+        yield from self._rows
+
+    def on_mount(self) -> None:
+        self.show()
+
+    # -- showing ------------------------------------------------------------------
+
+    def show(self) -> None:
+        """Paint every cell as the record is now (after a change, a reload, a save)."""
+        if self._head is None:
+            return
+        months = self.edit.months
+        for cell, column in zip(self._head.cells, self.edit.columns(self.section)):
+            show(cell, column.heading(months))
+        self.card = self.edit.card() if self.edit.kind == "evaluation" else None
+        count = self.edit.row_count(self.section)
+        while len(self._rows) > count:
+            self._rows.pop().remove()
+        new = [SheetRow(index, self.keys) for index in range(len(self._rows), count)]
+        if new:
+            self._rows.extend(new)
+            self.mount_all(new)
+        self.cursor_row = max(0, min(self.cursor_row, count - 1))
+        for index in range(count):
+            self._paint(index)
+
+    def set_marks(self, marks: dict[int, Finding]) -> None:
+        self.marks = marks
+        for index in range(len(self._rows)):
+            self._paint(index)
+
+    def _paint(self, index: int) -> None:
+        if not 0 <= index < len(self._rows):
+            return
+        row = self._rows[index]
+        if self.section == ROWS_SECTION:
+            rows = self.edit.record.rows
+            level1 = rows[index].indicator.level1
+            row.set_class(index > 0 and level1 != rows[index - 1].indicator.level1, "group-start")
+        for column, key in enumerate(self.keys):
+            cell = row.cells[column]
+            at_cursor = index == self.cursor_row and column == self.cursor_column
+            editing = at_cursor and self.editing is not None
+            if editing:
+                assert self.editing is not None
+                content: str | Content = _editing_content(self.editing)
+            else:
+                text, dim = self.edit.shown(self.section, index, key, self.card)
+                content = Content.styled(text, "dim") if dim and text else text
+            show(cell, content)
+            cell.set_class(at_cursor and not editing, "-cursor")
+            cell.set_class(editing, "-editing")
+        mark = self.marks.get(index)
+        flag = row.cells[len(self.keys)]
+        show(flag, ("✗" if mark.is_error else "!") if mark else "")
+        flag.set_class(bool(mark and mark.is_error), "-error")
+        flag.set_class(bool(mark and not mark.is_error), "-warning")
+
+    def _scroll_to_cursor(self) -> None:
+        if self._rows and self.cursor_row < len(self._rows):
+            cell = self._rows[self.cursor_row].cells[self.cursor_column]
+            self.call_after_refresh(self.screen.scroll_to_widget, cell, animate=False)
+
+    def on_focus(self) -> None:
+        self._scroll_to_cursor()
+        self.post_message(self.CursorMoved(self))
+
+    def on_blur(self) -> None:
+        """Tab moved on (at once; this runs after the keys typed before it): keep what was typed.
+
+        Text the cell cannot hold is dropped with its one-line reason, as Esc would drop it.
+        """
+        if self.editing is not None and not self.commit_edit():
+            self.cancel_edit()
+
+    # -- keys ------------------------------------------------------------------------
+
+    def _binding(self, key: str):
+        """(node, binding) for ``key`` among this table's keys and its screen's, after the keymap.
+
+        Not the screen's ``active_bindings``: those follow the focus *now*, and a
+        key typed before Tab is handled here after Tab has moved the focus on.
+        """
+        keymap = getattr(self.app, "keymap", None)
+        for node in (self, self.screen):
+            bindings = node._bindings.copy()
+            if keymap:
+                bindings.apply_keymap(keymap)
+            found = bindings.key_to_bindings.get(key)
+            if found:
+                return node, found[0]
+        return None
+
+    async def on_key(self, event: events.Key) -> None:
+        found = self._binding(event.key)
+        if self.editing is not None:
+            if self._edit_key(event) or found is None:
+                event.stop()
+                event.prevent_default()
+                return
+            # ctrl+s, ctrl+q and the like: keep what was typed first, then let the key do its work.
+            if not self.commit_edit():
+                event.stop()
+                event.prevent_default()
+                return
+        if found is None:
+            return  # app keys (quit, command palette) take their usual way
+        node, binding = found
+        event.stop()
+        event.prevent_default()
+        await self.app.run_action(binding.action, node)
+
+    def _edit_key(self, event: events.Key) -> bool:
+        editing = self.editing
+        assert editing is not None
+        key = event.key
+        if key in _COMMITS:
+            self.commit_edit()
+        elif key in _CANCELS:
+            self.cancel_edit()
+        elif key in _TEXT_KEYS:
+            _TEXT_KEYS[key](editing)
+            self._paint(editing.row)
+        elif key in _MOVES:
+            editing.move(_MOVES[key])
+            self._paint(editing.row)
+        elif key in _CHOICE_MOVES:
+            editing.choose(_CHOICE_MOVES[key])
+            self._paint(editing.row)
+        elif event.is_printable and event.character:
+            editing.insert(event.character)
+            self._paint(editing.row)
+        else:
+            return False
+        return True
+
+    def on_paste(self, event: events.Paste) -> None:
+        if self.editing is not None:
+            event.stop()
+            self.editing.insert(event.text)
+            self._paint(self.editing.row)
+
+    def clicked(self, row: int, column: int, *, double: bool) -> None:
+        if row < 0 or column >= len(self.keys):
+            return
+        if self.editing is not None and not self.commit_edit():
+            return
+        self.move_to(row, column)
+        if double:
+            self.action_edit()
+
+    # -- moving ------------------------------------------------------------------------
+
+    def move_to(self, row: int, column: int) -> None:
+        if self.editing is not None:
+            return
+        previous = self.cursor_row
+        self.cursor_row = max(0, min(row, len(self._rows) - 1))
+        self.cursor_column = max(0, min(column, len(self.keys) - 1))
+        self._paint(previous)
+        self._paint(self.cursor_row)
+        self._scroll_to_cursor()
+        self.post_message(self.CursorMoved(self))
+
+    def action_cursor(self, rows: int, columns: int) -> None:
+        self.move_to(self.cursor_row + rows, self.cursor_column + columns)
+
+    def action_edge(self, which: str) -> None:
+        self.move_to(0 if which == "first" else len(self._rows) - 1, self.cursor_column)
+
+    @property
+    def cursor_key(self) -> str:
+        return self.keys[self.cursor_column]
+
+    # -- changing ----------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self.show()
+        self.post_message(self.Changed(self))
+
+    def action_edit(self) -> None:
+        if self.editing is None:
+            self.start_edit(self.cursor_row, self.cursor_column)
+
+    def action_clear(self) -> None:
+        """Empty the cell under the cursor (a 分值 or 得分 goes back to the rule's)."""
+        if self.editing is not None or not self.edit.editable(self.section, self.cursor_row, self.cursor_key):
+            return
+        try:
+            changed = self.edit.clear(self.section, self.cursor_row, self.cursor_key)
+        except CellProblem as problem:  # pragma: no cover - every cell may be blank
+            self.notify(str(problem), severity="warning", markup=False)
+            return
+        if changed:
+            self._changed()
+
+    def action_undo(self) -> None:
+        if self.editing is not None:
+            return
+        step = self.edit.undo()
+        if step is None:
+            self.notify(_("没有可撤销的操作"), timeout=3)
+            return
+        self.post_message(self.Changed(self))
+        self.notify(_("已撤销：{what}").format(what=step.what), timeout=3)
+
+    def start_edit(self, row: int, column: int) -> None:
+        """Type into a cell; a cell that cannot change says so (the 三级指标 is the target form's)."""
+        if self.editing is not None or not 0 <= row < len(self._rows):
+            return
+        self.move_to(row, column)
+        key = self.keys[column]
+        if not self.edit.editable(self.section, row, key):
+            self.notify(_("这一格不能在这里修改（指标和指标值在目标表中修改）"), severity="warning", timeout=4)
+            return
+        spec = self.edit.column(self.section, key)
+        text = self.edit.text(self.section, row, key)
+        if spec.kind == CHOICE:
+            labels = tuple(choice_label(value) for value in spec.choices)
+            self.editing = ChoiceEdit(row, key, "", labels, text)
+        else:
+            self.editing = CellEdit(row, key, text)
+            if spec.kind == CHOICES:
+                self.notify("／".join(choice_label(value) for value in spec.choices), title=_("可选"), timeout=6)
+        self._paint(row)
+        self._scroll_to_cursor()
+
+    def cancel_edit(self) -> None:
+        editing = self.editing
+        if editing is not None:
+            self.editing = None
+            self._paint(editing.row)
+
+    def commit_edit(self) -> bool:
+        """Keep what was typed; False (and the cell stays open) when the text cannot be read."""
+        editing = self.editing
+        if editing is None:
+            return True
+        value = editing.value()
+        if value is None:
+            self.app.bell()
+            self.notify(_("“{typed}”不是可选的一项，请从列表中选").format(typed=editing.text), severity="warning", markup=False)
+            return False
+        try:
+            changed = self.edit.set(self.section, editing.row, editing.column, value)
+        except CellProblem as problem:
+            self.app.bell()
+            self.notify(str(problem), severity="error", markup=False, timeout=6)
+            return False
+        self.editing = None
+        if changed:
+            self._changed()
+        else:
+            self._paint(editing.row)
+        return True
+
+
+def _editing_content(editing: CellEdit) -> Content:
+    text, cursor = editing.text, editing.cursor
+    at = text[cursor] if cursor < len(text) else " "
+    parts: list[str | tuple[str, str]] = [text[:cursor], (at, "reverse"), text[cursor + 1 :]]
+    if editing.picks:
+        if not text and editing.current:
+            parts.append((editing.current, "dim"))
+        matches = editing.matches
+        if not matches:
+            parts.append(("\n" + _("（没有匹配的一项）"), "$text-warning"))
+        for index, choice in enumerate(matches):
+            if index == min(editing.highlighted, len(matches) - 1):
+                parts.append(("\n› " + choice, "bold reverse"))
+            else:
+                parts.append("\n  " + choice)
+    return Content.assemble(*parts)
