@@ -121,6 +121,16 @@ def build(draft: Draft, grid: Grid, default_year: int | None) -> Recognized:
     goals = draft.goals
     annual_goal = goals["annual"] or (goals[None] if not goals["annual"] else [])
     period_goal = goals["period"] + (goals[None] if goals["annual"] else [])
+    if funding_rules.same_money(period_text, year):
+        # A project within its year: what the form gives on the 中期 side only (its goal, its
+        # indicator values) stands for the year's too, as its money does.
+        if period_goal and not any(text.strip() for text in annual_goal):
+            annual_goal = list(period_goal)
+            notes.append(_("项目在本年度内：年度目标空着，取中期（实施期）目标"))
+        filled = _annual_from_period(rows)
+        if filled:
+            rows = filled
+            notes.append(_("项目在本年度内：年度指标值空着的，取中期（实施期）指标值"))
     form = Form(
         year=year,
         name=name,
@@ -144,6 +154,19 @@ def build(draft: Draft, grid: Grid, default_year: int | None) -> Recognized:
         year_given=draft.year is None,
     )
 
+
+
+def _annual_from_period(rows: list) -> list | None:
+    """Rows whose 年度 value is blank take their 中期 value (None: no row had one)."""
+    changed = False
+    result = []
+    for row in rows:
+        period_value = dict(row.extra).get(labels.PERIOD_VALUE, "")
+        if not row.value.strip() and period_value.strip():
+            row = row._replace(value=period_value)
+            changed = True
+        result.append(row)
+    return result if changed else None
 
 
 def _field_name(key: str) -> str:

@@ -41,9 +41,15 @@ def _add(field: str, priority: int, *labels: str) -> None:
 
 _add(NAME, 2, "二级项目名称")
 _add(NAME, 1, "项目名称", "项目支出名称", "专项(项目)名称", "项目(专项)名称", "专项名称", "专项资金名称", "项目名")
-_add(DEPARTMENT, 2, "主管部门", "项目主管部门", "主管部门及代码", "主管部门及编码", "业务主管部门", "主管部门名称")
-_add(DEPARTMENT, 1, "预算部门", "主管单位")
-_add(UNIT, 3, "实施单位", "项目实施单位", "项目执行单位", "具体实施单位", "执行单位", "实施单位名称")
+_add(
+    DEPARTMENT, 2, "主管部门", "项目主管部门", "主管部门及代码", "主管部门及编码", "主管部门及其编码", "业务主管部门",
+    "主管部门名称", "主管预算部门",
+    # A transfer's (转移支付) form names the 主管部门 of each level: the nearest level wins.
+    "区县主管部门", "县级主管部门", "区级主管部门", "地方主管部门",
+)
+_add(DEPARTMENT, 1, "预算部门", "主管单位", "市级主管部门", "省级主管部门")
+_add(DEPARTMENT, 0, "中央主管部门")
+_add(UNIT, 3, "实施单位", "项目实施单位", "项目执行单位", "具体实施单位", "执行单位", "实施单位名称", "资金使用单位")
 _add(UNIT, 2, "预算单位", "预算单位名称")
 _add(UNIT_FALLBACK, 1, "填报单位", "申报单位", "单位名称", "填报单位(盖章)")
 _add(PERIOD, 1, "项目实施期", "项目期", "项目起止时间", "建设周期", "项目支出实施期", "项目周期", "实施周期", "项目实施周期", "项目起止年限")
@@ -61,9 +67,12 @@ def _amounts(role: str, scope: str | None, *labels: str) -> None:
 
 _amounts(
     TOTAL, PERIOD_SCOPE,
-    "实施期金额", "实施期资金总额", "资金总额", "中期资金总额", "项目资金总额", "项目总预算", "项目总投资",
-    "项目金额", "总投资", "项目总金额", "实施期资金", "项目总资金", "实施期预算", "中期资金",
+    "实施期金额", "实施期资金总额", "中期资金总额", "项目资金总额", "项目总预算", "项目总投资",
+    "项目金额", "总投资", "项目总金额", "实施期资金", "项目总资金", "实施期预算", "中期资金", "项目预算金额",
 )
+# 资金总额 alone says no scope (总额 is just "the total"): a form whose amounts are all
+# unmarked gives its year's.
+_amounts(TOTAL, None, "资金总额", "下达资金总额")
 _amounts(
     TOTAL, ANNUAL_SCOPE,
     "年度金额", "年度资金总额", "当年资金总额", "年度资金申请总额", "当年年度预算", "年度本级预算金额",
@@ -73,7 +82,7 @@ _amounts(
 _amounts(
     FISCAL, None,
     "财政拨款", "当年财政拨款", "财政资金", "财政拨款小计", "财政性资金", "财政拨款资金", "财政拨款合计",
-    "财政补助资金", "年度财政拨款", "实施期财政拨款",
+    "财政补助资金", "年度财政拨款", "实施期财政拨款", "预算资金",
 )
 _amounts(
     FISCAL_PART, None,
@@ -82,7 +91,11 @@ _amounts(
     "区级资金", "区级财政资金", "县级资金", "县级财政资金", "市县(区)财政资金", "市县财政资金", "本级财政资金",
     "本级财政拨款", "一般公共预算", "一般公共预算资金", "一般公共预算拨款", "政府性基金", "政府性基金预算",
     "政府性基金预算拨款", "国有资本经营预算", "国有资本经营预算拨款", "上级补助", "上级转移支付", "上级补助资金",
+    "该项目支出上级资金", "中央财政补助", "地方资金", "地方财政资金", "省级财政补助", "市级财政补助",
 )
+#: 金额 labels whose figure is also a fiscal part: 本级 money is this level's 财政拨款
+#: (年度本级预算金额 beside 该项目支出上级资金, both fiscal).
+FISCAL_TOTALS = frozenset({"年度本级预算金额", "本级预算金额"})
 _amounts(
     OTHER, None,
     "其他资金", "其它资金", "当年其他资金", "自有资金小计", "其他收入", "单位自筹", "自筹资金", "自有资金",
@@ -99,7 +112,7 @@ FUNDING_BLOCKS = frozenset(
 GOAL_LABELS: dict[str, str | None] = {
     **dict.fromkeys(
         ("实施期目标", "中期目标", "项目总目标", "实施期绩效目标", "中期绩效目标", "总目标", "实施期总体目标",
-         "项目实施期目标", "中长期目标"),
+         "项目实施期目标", "中长期目标", "长期目标", "长期绩效目标"),
         PERIOD_SCOPE,
     ),
     **dict.fromkeys(
@@ -112,6 +125,10 @@ GOAL_LABELS: dict[str, str | None] = {
     **dict.fromkeys(("总体目标", "项目目标", "总体绩效目标", "绩效目标", "项目绩效目标", "项目总体目标"), None),
 }
 
+#: Extra labels that head a small table of their own (its column headings on the same row,
+#: its rows below): each cell is kept as an extra field under its heading.
+SUBTABLES = frozenset({"项目实施进度计划", "实施进度计划", "项目实施进度", "项目进度计划"})
+
 #: Other header labels seen on real forms: kept as the form's extra fields, and not
 #: reported as unknown. Any other label/value pair is kept too, and reported.
 KNOWN_EXTRA_LABELS = frozenset(
@@ -122,6 +139,10 @@ KNOWN_EXTRA_LABELS = frozenset(
         "项目实施计划", "保证项目实施的制度措施", "保证项目实施的制度、措施", "组织实施单位", "监督管理单位",
         "需要说明的其他问题", "项目总体情况", "项目类别", "支出功能分类", "项目代码", "项目编码", "上年结转",
         "项目单位", "年度总体目标完成情况", "经办人", "审核人", "项目内容", "主要内容",
+        # 审批表 and transfer (转移支付) forms.
+        "项目审批", "项目总体概况", "财政资金预算分类", "财政资金科目代码", "年度预算执行率", "分值",
+        "省级财政部门", "市级财政部门", "县级财政部门", "区县财政部门", "归口业务科室", "是否政府采购",
+        "其他需说明的问题", "其他说明的问题", *SUBTABLES,
     }
 )
 
@@ -241,9 +262,11 @@ def _normal(text: str) -> str:
 # The tables above are written as forms spell them; compare them as cells are compared.
 HEADER_LABELS = {_normal(key): value for key, value in HEADER_LABELS.items()}
 AMOUNT_LABELS = {_normal(key): value for key, value in AMOUNT_LABELS.items()}
+FISCAL_TOTALS = frozenset(map(_normal, FISCAL_TOTALS))
 FUNDING_BLOCKS = frozenset(map(_normal, FUNDING_BLOCKS))
 GOAL_LABELS = {_normal(key): value for key, value in GOAL_LABELS.items()}
 KNOWN_EXTRA_LABELS = frozenset(map(_normal, KNOWN_EXTRA_LABELS))
+SUBTABLES = frozenset(map(_normal, SUBTABLES))
 COLUMN_LABELS = {_normal(key): value for key, value in COLUMN_LABELS.items()}
 SHEET_COLUMNS = {_normal(key): value for key, value in SHEET_COLUMNS.items()}
 LEVEL_SYNONYMS = {_normal(key): value for key, value in LEVEL_SYNONYMS.items()}
@@ -263,6 +286,8 @@ _ENUMERATOR = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）]|[
 _UNIT_IN_LABEL = re.compile(r"[(（](?:单位[:：]?)?(万元|元)[)）]")
 _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 _CODE = re.compile(r"^(?:[\[【(（]\s*\d+\s*[\]】)）]\s*|\d{3,}\s*[-—－_]\s*)")
+#: A code after the name ("湘潭市城市管理和综合执法局 308001", "…局[308001]").
+_TRAILING_CODE = re.compile(r"(?:\s+\d{3,}|\s*[\[【(（]\s*\d{3,}\s*[\]】)）])$")
 
 
 @lru_cache(maxsize=8192)
@@ -285,8 +310,8 @@ def label_key(cell: str) -> Label:
 
 
 def strip_code(value: str) -> str:
-    """[077]淮北市文化旅游体育局, 404-永济市文化和旅游局 -> the name alone."""
-    return _CODE.sub("", value.strip()).strip()
+    """[077]淮北市文化旅游体育局, 404-永济市文化和旅游局, 湘潭市…执法局 308001 -> the name alone."""
+    return _TRAILING_CODE.sub("", _CODE.sub("", value.strip()).strip()).strip()
 
 
 def _candidates(key: str) -> tuple[str, ...]:
@@ -330,6 +355,7 @@ class Match:
     priority: int = 0
     unit: str | None = None
     misspelt: str = ""  # the known label a misspelling was read as
+    also_fiscal: bool = False  # a 金额 that is a fiscal part too (FISCAL_TOTALS)
 
 
 @lru_cache(maxsize=8192)
@@ -347,14 +373,14 @@ def match(cell: str) -> Match | None:
         if near is not None:
             found = _exact(near, label)
             if found is not None:
-                return Match(found.kind, found.field, found.scope, found.priority, found.unit, near)
+                return Match(found.kind, found.field, found.scope, found.priority, found.unit, near, found.also_fiscal)
     return None
 
 
 def _exact(key: str, label: Label) -> Match | None:
     if key in AMOUNT_LABELS:
         role, scope = AMOUNT_LABELS[key]
-        return Match("amount", role, scope or amount_scope(key), unit=label.unit)
+        return Match("amount", role, scope or amount_scope(key), unit=label.unit, also_fiscal=key in FISCAL_TOTALS)
     if key in HEADER_LABELS and not label.part:
         field, priority = HEADER_LABELS[key]
         return Match("header", field, priority=priority)
@@ -368,10 +394,12 @@ def _exact(key: str, label: Label) -> Match | None:
 
 
 def amount_scope(label: str) -> str | None:
-    """当年/年度/本年 -> the year's; 实施期/中期/项目/总 -> the period's; else None."""
+    """当年/年度/本年 -> the year's; 实施期/中期/项目…/总 -> the period's; else None."""
     if any(mark in label for mark in ("当年", "年度", "本年")):
         return ANNUAL_SCOPE
-    if any(mark in label for mark in ("实施期", "中期", "项目", "总")):
+    # 项目 marks the period's as the label's first word (项目金额), not as "this project"
+    # (该项目支出上级资金); 总 likewise, but not in 总额 ("the total").
+    if any(mark in label for mark in ("实施期", "中期")) or label.startswith("项目") or "总" in label.replace("总额", ""):
         return PERIOD_SCOPE
     return None
 

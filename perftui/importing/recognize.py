@@ -96,7 +96,17 @@ class _Reader:
             found = labels.match(label)
             if found is not None and found.field in (labels.UNIT_FALLBACK, labels.UNIT):
                 # 填报单位：… / 预算单位：… on a line of its own: the 实施单位 when the table names none.
-                self.unit_line = labels.strip_code(re.split("[:：]", text, maxsplit=1)[-1])
+                # The same line may declare the amounts' unit ("填报单位:(盖章) 单位:万元"); a
+                # placeholder left unfilled ("(盖章)") names nobody.
+                named = re.split("[:：]", text, maxsplit=1)[-1]
+                unit = _TRAILING_UNIT.search(named)
+                if unit:
+                    self.doc_unit = unit.group(1)
+                    named = named[: unit.start()]
+                named = labels.strip_code(_PLACEHOLDER.sub("", named))
+                if not named:
+                    return True
+                self.unit_line = named
                 current = self.draft
                 if current is not None and current.section not in (INDICATORS, AFTER):
                     current.unit_line = current.unit_line or self.unit_line
@@ -129,6 +139,10 @@ class _Reader:
         if draft is not None and draft.section == INDICATORS:
             if labels.level_name(text):
                 return False  # a row naming only a 一级 or 二级
+            if draft.table is not None and column > 0 and column in (
+                draft.table.columns.name, draft.table.columns.period.get(labels.INDICATOR_NAME)
+            ):
+                return False  # a 三级 whose value was left blank: a row of the table
             draft.ignored.append(text)
             return True
         return False
@@ -175,6 +189,8 @@ class _Reader:
         assert draft is not None
         if draft.section == GOALS:
             draft.section = HEADER
+            # A sub-table (项目实施进度计划) ends where a row of labels begins.
+            draft.goal_columns = {c: v for c, v in draft.goal_columns.items() if v[0] != "subtable"}
         k = 0
         while k < len(tokens):
             column, text, found = tokens[k]
@@ -219,6 +235,13 @@ class _Reader:
                 self._block_unit(r, draft, found.unit)
                 if value is not None:
                     draft.extra_fields.append((_label_text(text), value))
+            elif found.kind == "extra" and found.field in labels.SUBTABLES and len(tokens) - k > 2:
+                # 项目实施进度计划 | 项目实施内容 | 开始时间 | 完成时间: column headings of a small
+                # table whose rows follow; each of its cells is kept under its heading.
+                for heading_column, heading, _found in tokens[k + 1 :]:
+                    draft.goal_columns[heading_column] = ("subtable", _label_text(heading))
+                draft.section = GOALS
+                break
             elif found.kind == "extra":
                 if value is not None:
                     draft.extra_fields.append((_label_text(text), value))
@@ -260,11 +283,13 @@ class _Reader:
         assumed = not (found.unit or draft.block_unit or self.doc_unit)
         reading = self._read(r, column, value, unit)
         self._yuan_note(draft, value, reading, unit)
-        draft.slots.append(
-            funding_rules.Slot(
-                found.field, found.scope, r, column, reading, self.grid.where(r, column), value, assumed and not reading.unit
+        roles = [found.field] + ([labels.FISCAL_PART] if found.also_fiscal else [])
+        for role in roles:
+            draft.slots.append(
+                funding_rules.Slot(
+                    role, found.scope, r, column, reading, self.grid.where(r, column), value, assumed and not reading.unit
+                )
             )
-        )
 
     # -- goals --------------------------------------------------------------------------
 
@@ -328,6 +353,10 @@ class _Reader:
                 continue
             found.append(build(draft, self.grid, self.default_year))
         return found
+
+_TRAILING_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)\s*$")
+_PLACEHOLDER = re.compile(r"[(（]\s*(?:盖章|签章|签字|公章)\s*[)）]|_{2,}")
+
 
 def _split_label(cell: str) -> tuple[labels.Match | None, str, str]:
     """A cell that is a label, or "label:value" in one cell; (match, label, value)."""

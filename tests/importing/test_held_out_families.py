@@ -1,0 +1,229 @@
+"""What the held-out real forms (tests/fixtures/more-real-forms) taught the recognizer.
+
+Each test is a small form in the layout a real one used, so that the rule is
+checked apart from the file that showed the need for it: labels (data in
+labels.py) and layout rules, never one file's special case.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from perftui.importing.sources import read_forms
+from tests.importing import builders
+
+TABLE = """一级指标\t二级指标\t三级指标\t指标值
+产出指标\t数量指标\t车辆数\t10辆
+效益指标\t社会效益指标\t空气质量满意程度\t≥85%
+满意度指标\t服务对象满意度指标\t市民满意度\t≥90%
+"""
+
+
+def read(text: str, tmp_path, kind: str = "txt", year: int | None = None):
+    path = tmp_path / "form.txt"
+    path.write_text(text, encoding="utf-8")
+    if kind != "txt":
+        path = getattr(builders, f"write_{kind}")(text, tmp_path / f"form.{kind}")
+    (recognized,) = read_forms(path, year).recognized
+    return recognized
+
+
+def form(text: str, tmp_path, kind: str = "txt"):
+    return read(text, tmp_path, kind).form
+
+
+# -- amounts ------------------------------------------------------------------------------------
+
+
+def test_this_levels_budget_and_the_transfer_beside_it_are_both_fiscal(tmp_path):
+    # Hunan 2023: 年度本级预算金额 | 250万 | 该项目支出上级资金 | 30, no 财政拨款 line.
+    text = f"""2023年项目支出绩效目标申报表
+项目支出名称\t测试项目\t预算部门\t测试处
+年度本级 预算金额\t250万\t该项目支出上级资金\t30
+{TABLE}"""
+    found = form(text, tmp_path)
+    assert found.annual_funding.total == Decimal(250)
+    assert found.annual_funding.fiscal == Decimal(280)
+
+
+def test_a_bare_total_is_the_years_even_when_the_period_cannot_be_read(tmp_path):
+    # Hunan 2024: 项目资金申请(万元) | 资金总额: 250, and a 项目起止时间 that lost its separators.
+    text = f"""2024年项目绩效目标表
+项目名称\t测试项目\t项目起止时间\t20246-202516
+项目资金申请 (万元)\t资金总额: 250
+\t一、预算资金:250
+\t二、自有资金:0
+\t三、其他:0
+{TABLE}"""
+    found = form(text, tmp_path)
+    assert (found.annual_funding.total, found.annual_funding.fiscal, found.annual_funding.other) == (
+        Decimal(250), Decimal(250), Decimal(0)
+    )
+    assert found.period_funding.total is None
+
+
+def test_a_bare_total_beside_the_years_is_the_periods(tmp_path):
+    text = f"""项目支出绩效目标表
+（2024年度）
+项目名称\t测试项目
+项目资金（万元）\t资金总额\t300\t年度资金总额\t100
+{TABLE}"""
+    found = form(text, tmp_path)
+    assert (found.period_funding.total, found.annual_funding.total) == (Decimal(300), Decimal(100))
+
+
+def test_a_part_takes_the_scope_of_the_total_right_above_it(tmp_path):
+    # Chongqing 审批表: 项目总预算, then 当年年度预算 with its 其中:财政资金 under it.
+    def funding(first: str, second: str):
+        text = f"""项目支出绩效目标审批表
+（2023年度）
+项目名称\t测试项目\t建设周期\t2023年4月-2024年2月
+项目资金\t{first}
+\t{second}
+\t其中:财政资金\t65
+{TABLE}"""
+        found = form(text, tmp_path)
+        return found.period_funding.fiscal, found.annual_funding.fiscal
+
+    assert funding("项目总预算\t100", "当年年度预算\t65") == (None, Decimal(65))
+    assert funding("当年年度预算\t65", "项目总预算\t100") == (Decimal(65), None)
+
+
+def test_a_project_budget_amount_alone_is_the_years_for_a_one_year_project(tmp_path):
+    # 抗疫特别国债项目绩效目标表: 主管预算部门 | … | 项目预算金额 (万元) | 5652 on one row.
+    text = f"""抗疫特别国债项目绩效目标表(打捆项目)
+(2020年度)
+项目名称\t测试项目
+主管预算部门\t测试城市管理委员\t项目预算金额 (万元)\t5652
+{TABLE}"""
+    found = form(text, tmp_path)
+    assert found.department == "测试城市管理委员"
+    assert found.annual_funding.total == found.period_funding.total == Decimal(5652)
+    assert found.annual_funding.fiscal is None
+
+
+def test_a_transfer_forms_labels(tmp_path):
+    # 转移支付 绩效目标表: 主管部门 of each level, 资金使用单位, 下达资金总额, 中央财政补助, 地方资金.
+    text = f"""2025年测试补助资金绩效目标表
+项目名称\t测试补助资金
+中央主管部门\t[120]住房城乡建设部
+省级主管部门\t重庆市住房城乡建委
+资金使用单位\t测试县住房城乡建委
+资金情况(万元)\t下达资金总额\t120
+\t其中:中央财政补助\t100
+\t地方资金\t20
+{TABLE}"""
+    found = form(text, tmp_path)
+    assert (found.department, found.unit) == ("重庆市住房城乡建委", "测试县住房城乡建委")
+    assert (found.annual_funding.total, found.annual_funding.fiscal) == (Decimal(120), Decimal(120))
+
+
+# -- header -------------------------------------------------------------------------------------
+
+
+def test_a_code_after_the_departments_name_is_dropped(tmp_path):
+    text = f"""2024年项目绩效目标表
+项目名称\t测试项目
+主管部门及其编码\t湘潭市城市管理和综合执法局 308001\t项目实施单位\t湘潭市环境卫生管理处
+项目资金\t资金总额\t250
+{TABLE}"""
+    assert form(text, tmp_path).department == "湘潭市城市管理和综合执法局"
+
+
+def test_an_unfilled_reporting_unit_line_names_nobody_and_its_unit_applies(tmp_path):
+    # "填报单位:(盖章) 单位:万元" in one merged cell above the table.
+    text = f"""2023年项目支出绩效目标申报表
+填报单位:(盖章) 单位:元
+项目支出名称\t测试项目
+项目资金\t年度资金总额\t2,500,000
+\t其中:财政拨款\t2,500,000
+{TABLE}"""
+    found = form(text, tmp_path)
+    assert found.unit == ""
+    assert found.annual_funding.total == Decimal(250)
+
+
+def test_a_filled_reporting_unit_line_with_its_unit_names_the_unit(tmp_path):
+    text = f"""2023年项目支出绩效目标申报表
+填报单位:测试局 单位:万元
+项目名称\t测试项目
+项目资金\t年度资金总额\t250
+{TABLE}"""
+    assert form(text, tmp_path).unit == "测试局"
+
+
+# -- goals and side tables ----------------------------------------------------------------------
+
+
+def test_long_term_and_annual_goals_under_their_headings(tmp_path):
+    text = f"""2024年项目绩效目标表
+项目名称\t测试项目
+项目资金\t资金总额\t250
+项目绩效目标\t长期目标\t年度目标
+\t持续改善空气质量\t2024年采购降尘服务
+{TABLE}"""
+    found = form(text, tmp_path)
+    assert (found.period_goal, found.annual_goal) == ("持续改善空气质量", "2024年采购降尘服务")
+
+
+def test_a_progress_plan_is_kept_under_its_own_headings(tmp_path):
+    text = f"""2024年项目绩效目标表
+项目名称\t测试项目
+项目资金\t资金总额\t250
+项目实施进度计划\t项目实施内容\t开始时间\t完成时间
+\t采购降尘服务\t2024.6\t2025.1
+项目绩效目标\t长期目标\t年度目标
+\t持续改善空气质量\t采购降尘服务
+{TABLE}"""
+    recognized = read(text, tmp_path)
+    extra = dict(recognized.form.extra_fields)
+    assert (extra["项目实施内容"], extra["开始时间"], extra["完成时间"]) == ("采购降尘服务", "2024.6", "2025.1")
+    assert not recognized.unknown
+    assert recognized.form.annual_goal == "采购降尘服务"
+
+
+# -- the indicator table ------------------------------------------------------------------------
+
+
+def test_a_last_row_with_only_its_indicator_name_is_a_row(tmp_path):
+    # A transfer form cut in its second 数量 row: only the 三级 cell is filled.
+    text = """2025年测试补助资金绩效目标表
+项目名称\t测试补助资金
+资金情况(万元)\t下达资金总额\t120
+\t一级指标\t二级指标\t三级指标\t指标值
+\t产出指标\t数量指标\t改造户数\t应改尽改
+\t\t\t抗震改造户数\t
+"""
+    for kind in ("txt", "docx", "xlsx"):
+        found = form(text, tmp_path, kind)
+        assert [row.name for row in found.indicators] == ["改造户数", "抗震改造户数"], kind
+
+
+MIDTERM_ONLY = """项目支出绩效目标申报表
+( 2023 年度)
+项目名称\t测试项目
+项目属性\t常年项目\t项目期\t{period}
+项目资金 (万元)\t中期资金总额:\t170.00\t年度资金总额:\t170.00
+总 体 目 标\t中期目标(2023年—2023年)\t年度目标
+\t保障执法车辆的维修及燃油\t
+绩 效 指 标\t一级指标\t二级指标\t三级指标\t指标值\t二级指标\t三级指标\t指标值
+\t产出指标\t数量指标\t修理养护车辆数\t≥90辆\t数量指标\t\t
+\t效益指标\t社会效益指标\t执法出勤保障\t程度较高\t社会效益指标\t\t
+\t满意度指标\t服务对象满意度指标\t执法人员满意度\t≥90%\t服务对象满意度指标\t\t
+"""
+
+
+def test_a_one_year_project_filled_on_the_midterm_side_only_gives_the_years_too(tmp_path):
+    recognized = read(MIDTERM_ONLY.format(period="1年"), tmp_path)
+    found = recognized.form
+    assert [row.value for row in found.indicators] == ["≥90辆", "程度较高", "≥90%"]
+    assert all(dict(row.extra)["period_value"] == row.value for row in found.indicators)
+    assert found.annual_goal == found.period_goal == "保障执法车辆的维修及燃油"
+    assert any("中期" in note for note in recognized.notes)
+
+
+def test_a_multi_year_project_filled_on_the_midterm_side_only_leaves_the_years_blank(tmp_path):
+    found = read(MIDTERM_ONLY.format(period="2023-2025"), tmp_path).form
+    assert [row.value for row in found.indicators] == ["", "", ""]
+    assert [dict(row.extra)["period_value"] for row in found.indicators] == ["≥90辆", "程度较高", "≥90%"]
+    assert found.annual_goal == ""
