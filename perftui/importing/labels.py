@@ -248,6 +248,8 @@ LINE_FURNITURE = re.compile(
     r"|[-—–]\s*\d+\s*[-—–]|\d+|page\s*\d+.*|填报日期.*|日期[:：].*|联系电话.*|[(（]?盖章[)）]?)$",
     re.IGNORECASE,
 )
+#: A caption over the indicator table (绩效项目指标表, 年度绩效指标表): never goal text.
+TABLE_CAPTION = re.compile(r"^[^,.;:，。；：]{0,10}指标表$")
 #: A document-level unit line: 单位：万元, 金额单位：元.
 UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]?\s*(万元|元)$")
 YEAR_TEXT = re.compile(r"[(（]\s*(\d{4})\s*[)）]\s*年度?|(\d{4})\s*年度|[(（]\s*(\d{4})\s*年\s*[)）]")

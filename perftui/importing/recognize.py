@@ -134,7 +134,7 @@ class _Reader:
             if draft is not None and not draft.header and not draft.slots:
                 draft.year = year
             return True
-        if labels.LINE_FURNITURE.search(folded):
+        if labels.LINE_FURNITURE.search(folded) or labels.TABLE_CAPTION.match(folded):
             return True
         if draft is not None and draft.section == INDICATORS:
             if labels.level_name(text):

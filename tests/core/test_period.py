@@ -20,6 +20,8 @@ from perftui.core.period import parse_period
         ("2019-2021", date(2019, 1, 1), date(2021, 12, 31)),
         ("2023年—2023年", date(2023, 1, 1), date(2023, 12, 31)),
         ("2022年度至2024年度", date(2022, 1, 1), date(2024, 12, 31)),
+        ("202001-202012", date(2020, 1, 1), date(2020, 12, 31)),
+        ("20240301-20241130", date(2024, 3, 1), date(2024, 11, 30)),
     ],
 )
 def test_periods_parse(text, start, end):
@@ -27,7 +29,7 @@ def test_periods_parse(text, start, end):
     assert (period.text, period.start, period.end) == (text, start, end)
 
 
-@pytest.mark.parametrize("text", ["", "长期", "2024年13月至2024年12月", "2025年至2024年", "2021-2019"])
+@pytest.mark.parametrize("text", ["", "长期", "2024年13月至2024年12月", "2025年至2024年", "2021-2019", "20246-202516", "202013-202112"])
 def test_unparsable_periods_keep_their_text_only(text):
     period = parse_period(text)
     assert period.text == text and not period.parsed

@@ -227,3 +227,18 @@ def test_a_multi_year_project_filled_on_the_midterm_side_only_leaves_the_years_b
     assert [row.value for row in found.indicators] == ["", "", ""]
     assert [dict(row.extra)["period_value"] for row in found.indicators] == ["≥90辆", "程度较高", "≥90%"]
     assert found.annual_goal == ""
+
+
+def test_a_caption_over_the_indicator_table_is_not_goal_text(tmp_path):
+    # Wuhan: 总体目标 | 中期目标 | 年度目标, their texts, then a line "绩效项目指标表".
+    text = f"""项目支出绩效目标表
+2020年度)
+项目名称\t测试项目
+项目资金\t资金总额\t100\t当年资金总额:\t100
+总体目标\t中期目标\t年度目标
+\t优化教育布局\t完成重点项目建设
+绩效项目指标表
+{TABLE}"""
+    found = form(text, tmp_path)
+    assert (found.year, found.period_goal, found.annual_goal) == (2020, "优化教育布局", "完成重点项目建设")
+    assert (found.period_funding.total, found.annual_funding.total) == (Decimal(100), Decimal(100))
