@@ -59,6 +59,7 @@ class Draft:
     section: str = HEADER
     block_unit: str | None = None
     unit_line: str = ""  # 填报单位 named above the table
+    line_unit: str | None = None  # 元 or 万元, from a 单位 line above the table
     ignored: list[str] = field(default_factory=list)
 
     @property

@@ -36,16 +36,25 @@ class _Reader:
         self.default_year = year
         self.drafts: list[Draft] = []
         self.pending_year: int | None = None
+        # A 单位 or 填报单位 line applies to the forms below it; one inside a titled form's
+        # header (after its title) only to the forms under that title.
         self.doc_unit: str | None = None
         self.unit_line = ""
+        self.local_unit: str | None = None
+        self.local_unit_line = ""
         self.sheet_rows: list[Recognized] | None = None
 
     @property
     def draft(self) -> Draft | None:
         return self.drafts[-1] if self.drafts else None
 
-    def start(self, row: int) -> Draft:
-        draft = Draft(row=row, year=self.pending_year, unit_line=self.unit_line)
+    def start(self, row: int, titled: bool = False) -> Draft:
+        if titled:
+            self.local_unit, self.local_unit_line = None, ""
+        draft = Draft(
+            row=row, year=self.pending_year, unit_line=self.local_unit_line or self.unit_line,
+            line_unit=self.local_unit or self.doc_unit,
+        )
         self.drafts.append(draft)
         return draft
 
@@ -101,19 +110,20 @@ class _Reader:
                 named = re.split("[:：]", text, maxsplit=1)[-1]
                 unit = _TRAILING_UNIT.search(named)
                 if unit:
-                    self.doc_unit = unit.group(1)
+                    self._unit_declared(unit.group(1))
                     named = named[: unit.start()]
                 named = labels.strip_code(_PLACEHOLDER.sub("", named))
                 if not named:
                     return True
-                self.unit_line = named
                 current = self.draft
                 if current is not None and current.section not in (INDICATORS, AFTER):
-                    current.unit_line = current.unit_line or self.unit_line
+                    self.local_unit_line = current.unit_line = named
+                else:
+                    self.unit_line = named
                 return True
         unit = labels.UNIT_LINE.match(folded)
         if unit:
-            self.doc_unit = unit.group(1)
+            self._unit_declared(unit.group(1))
             return True
         draft = self.draft
         if labels.TITLE.search(folded) and len(folded) <= 60 and labels.match(text) is None:
@@ -122,7 +132,7 @@ class _Reader:
             if year is not None:
                 self.pending_year = year
             if draft is None or draft.has_content:
-                draft = self.start(r)
+                draft = self.start(r, titled=True)
             draft.kind = kind or draft.kind
             if year is not None:
                 draft.year = year
@@ -146,6 +156,13 @@ class _Reader:
             draft.ignored.append(text)
             return True
         return False
+
+    def _unit_declared(self, unit: str) -> None:
+        current = self.draft
+        if current is not None and current.section not in (INDICATORS, AFTER):
+            self.local_unit = current.line_unit = unit
+        else:
+            self.doc_unit = unit
 
     def _has_label(self, filled: list[tuple[int, str]]) -> bool:
         return any(_split_label(cell)[0] is not None for _i, cell in filled)
@@ -279,8 +296,8 @@ class _Reader:
                 draft.notes.append(note)
 
     def _amount(self, r: int, draft: Draft, found: labels.Match, value: str, column: int) -> None:
-        unit = found.unit or draft.block_unit or self.doc_unit or amounts.WAN
-        assumed = not (found.unit or draft.block_unit or self.doc_unit)
+        unit = found.unit or draft.block_unit or draft.line_unit or amounts.WAN
+        assumed = not (found.unit or draft.block_unit or draft.line_unit)
         reading = self._read(r, column, value, unit)
         self._yuan_note(draft, value, reading, unit)
         roles = [found.field] + ([labels.FISCAL_PART] if found.also_fiscal else [])

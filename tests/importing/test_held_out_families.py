@@ -242,3 +242,55 @@ def test_a_caption_over_the_indicator_table_is_not_goal_text(tmp_path):
     found = form(text, tmp_path)
     assert (found.year, found.period_goal, found.annual_goal) == (2020, "优化教育布局", "完成重点项目建设")
     assert (found.period_funding.total, found.annual_funding.total) == (Decimal(100), Decimal(100))
+
+
+# -- several forms in one file --------------------------------------------------------------------
+
+
+def forms_in(text: str, tmp_path):
+    path = tmp_path / "forms.txt"
+    path.write_text(text, encoding="utf-8")
+    return read_forms(path).forms
+
+
+def titled(title: str, name: str, amount: str, preamble: str = "") -> str:
+    return f"""{title}
+（2023年度）
+{preamble}项目名称\t{name}
+项目资金\t年度资金总额\t{amount}
+{TABLE}"""
+
+
+def test_a_unit_line_inside_a_titled_form_stays_with_that_form(tmp_path):
+    # 审批表: "预算单位:…" and "金额单位:元" under the first form's title; the next form names neither.
+    text = titled("项目支出绩效目标审批表", "第一项目", "650,000", "预算单位: 第一单位\n金额单位:元\n") + titled(
+        "项目支出绩效目标表", "第二项目", "65"
+    )
+    first, second = forms_in(text, tmp_path)
+    assert (first.unit, first.annual_funding.total) == ("第一单位", Decimal(65))
+    assert (second.unit, second.annual_funding.total) == ("", Decimal(65))
+
+
+def test_a_unit_line_under_a_title_applies_to_every_form_under_it(tmp_path):
+    text = titled("项目支出绩效目标表", "第一项目", "650,000", "金额单位:元\n") + f"""项目名称\t第二项目
+项目资金\t年度资金总额\t1,000,000
+{TABLE}"""
+    first, second = forms_in(text, tmp_path)
+    assert (first.annual_funding.total, second.annual_funding.total) == (Decimal(65), Decimal(100))
+
+
+def test_a_unit_line_before_the_first_title_applies_to_the_whole_document(tmp_path):
+    text = "填报单位:测试局\n金额单位:元\n" + titled("项目支出绩效目标表", "第一项目", "650,000") + titled(
+        "项目支出绩效目标表", "第二项目", "1,000,000"
+    )
+    first, second = forms_in(text, tmp_path)
+    assert (first.unit, second.unit) == ("测试局", "测试局")
+    assert (first.annual_funding.total, second.annual_funding.total) == (Decimal(65), Decimal(100))
+
+
+def test_the_held_out_forms_in_one_file_give_what_each_gives_alone(tmp_path):
+    from tests.importing.conftest import MORE_REAL_FORMS
+
+    alone = [f.to_doc() | {"id": ""} for form in MORE_REAL_FORMS for f in read_forms(form.path).forms]
+    together = forms_in("\n".join(form.text for form in MORE_REAL_FORMS), tmp_path)
+    assert [f.to_doc() | {"id": ""} for f in together] == alone
