@@ -47,7 +47,7 @@ _add(
     # A transfer's (转移支付) form names the 主管部门 of each level: the nearest level wins.
     "区县主管部门", "县级主管部门", "区级主管部门", "地方主管部门",
 )
-_add(DEPARTMENT, 1, "预算部门", "主管单位", "市级主管部门", "省级主管部门")
+_add(DEPARTMENT, 1, "预算部门", "主管单位", "市级主管部门", "省级主管部门", "部门名称")
 _add(DEPARTMENT, 0, "中央主管部门")
 _add(UNIT, 3, "实施单位", "项目实施单位", "项目执行单位", "具体实施单位", "执行单位", "实施单位名称", "资金使用单位")
 _add(UNIT, 2, "预算单位", "预算单位名称")
@@ -117,7 +117,7 @@ GOAL_LABELS: dict[str, str | None] = {
     ),
     **dict.fromkeys(
         ("年度目标", "年度总体目标", "本年度绩效目标", "年度绩效目标", "年度主要目标和成果", "当年目标",
-         "本年度目标", "年度绩效目标(文字)", "本年绩效目标", "当年绩效目标",
+         "本年度目标", "年度绩效目标(文字)", "本年绩效目标", "当年绩效目标", "年度绩效总目标", "年度总目标",
          # A vertically merged 年度目标 cut to its first line in a page's text.
          "年度"),
         ANNUAL_SCOPE,
@@ -143,6 +143,8 @@ KNOWN_EXTRA_LABELS = frozenset(
         "项目审批", "项目总体概况", "财政资金预算分类", "财政资金科目代码", "年度预算执行率", "分值",
         "省级财政部门", "市级财政部门", "县级财政部门", "区县财政部门", "归口业务科室", "是否政府采购",
         "其他需说明的问题", "其他说明的问题", *SUBTABLES,
+        # Budget-system forms (Jiangxi and others).
+        "联系人", "部门编码", "部门职能职责概述", "单位编码", "单位名称编码",
     }
 )
 
@@ -176,7 +178,7 @@ COLUMN_LABELS: dict[str, str] = {
     **dict.fromkeys(("权重", "分值", "指标分值", "权重(%)", "指标权重", "权重分值"), WEIGHT),
     **dict.fromkeys(("指标解释", "绩效标准", "评分标准", "指标说明", "指标值说明", "评(扣)分标准"), STANDARD),
     **dict.fromkeys(("指标方向性", "指标方向", "方向性"), DIRECTION),
-    **dict.fromkeys(("指标性质", "性质", "运算符号", "符号"), NATURE),
+    **dict.fromkeys(("指标性质", "性质", "运算符号", "符号", "计算符号", "运算符"), NATURE),
     **dict.fromkeys(("度量单位", "计量单位", "单位", "指标值单位"), MEASURE),
     **dict.fromkeys(("备注", "说明"), NOTE),
     **dict.fromkeys(("绩效指标", "绩效", "绩"), BLOCK),
@@ -248,6 +250,8 @@ LINE_FURNITURE = re.compile(
     r"|[-—–]\s*\d+\s*[-—–]|\d+|page\s*\d+.*|填报日期.*|日期[:：].*|联系电话.*|[(（]?盖章[)）]?)$",
     re.IGNORECASE,
 )
+#: Headings of a form's sections, on a line of their own: never a value or goal text.
+SECTION_HEADING = re.compile(r"^(?:项目)?基本信息$|^(?:项目)?基本情况$|^绩效信息$|^(?:项目)?资金信息$")
 #: A caption over the indicator table (绩效项目指标表, 年度绩效指标表): never goal text.
 TABLE_CAPTION = re.compile(r"^[^,.;:，。；：]{0,10}指标表$")
 #: A document-level unit line: 单位：万元, 金额单位：元.

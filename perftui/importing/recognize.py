@@ -144,7 +144,7 @@ class _Reader:
             if draft is not None and not draft.header and not draft.slots:
                 draft.year = year
             return True
-        if labels.LINE_FURNITURE.search(folded) or labels.TABLE_CAPTION.match(folded):
+        if labels.LINE_FURNITURE.search(folded) or labels.TABLE_CAPTION.match(folded) or labels.SECTION_HEADING.match(folded):
             return True
         if draft is not None and draft.section == INDICATORS:
             if labels.level_name(text):
@@ -408,7 +408,8 @@ def _labelish(text: str) -> bool:
 
 
 def _label_text(text: str) -> str:
-    return " ".join(text.split()).rstrip(":：").strip()
+    """A label as a field's name: without its required-field mark (*联系人) or colon."""
+    return " ".join(text.split()).rstrip(":：").strip().lstrip("*＊★").strip()
 
 
 def recognize(grid: Grid, year: int | None = None) -> list[Recognized]:

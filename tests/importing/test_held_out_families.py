@@ -294,3 +294,56 @@ def test_the_held_out_forms_in_one_file_give_what_each_gives_alone(tmp_path):
     alone = [f.to_doc() | {"id": ""} for form in MORE_REAL_FORMS for f in read_forms(form.path).forms]
     together = forms_in("\n".join(form.text for form in MORE_REAL_FORMS), tmp_path)
     assert [f.to_doc() | {"id": ""} for f in together] == alone
+
+
+# -- derived variants of the families: other synonyms, budget-system layouts ---------------------
+
+
+BUDGET_SHEET = """2024年部门预算项目支出绩效目标表
+部门名称\t项目支出名称\t年度预算数(万元)\t其中:财政拨款\t年度绩效目标\t一级指标\t二级指标\t三级指标\t计算符号\t目标值\t计量单位\t指标权重\t指标方向
+测试局本级\t合计\t350\t350\t\t\t\t\t\t\t\t\t
+测试局本级\t林长制工作经费\t50\t50\t保障林长制运行\t产出指标\t数量指标\t巡林次数\t≥\t120\t次\t20\t正向
+\t\t\t\t\t\t质量指标\t问题整改率\t≥\t95\t%\t20\t正向
+\t\t\t\t\t效益指标\t社会效益指标\t林区安全事故\t=\t0\t起\t30\t反向
+\t\t\t\t\t满意度指标\t服务对象满意度指标\t群众满意度\t≥\t90\t%\t30\t正向
+测试局本级\t义务植树\t300\t300\t完成植树任务\t产出指标\t数量指标\t植树株数\t≥\t5\t万株\t40\t正向
+\t\t\t\t\t效益指标\t生态效益指标\t成活率\t≥\t85\t%\t30\t正向
+\t\t\t\t\t满意度指标\t服务对象满意度指标\t群众满意度\t≥\t90\t%\t30\t正向
+"""
+
+
+def test_a_budget_sheet_with_a_computing_sign_column_folds_it_into_the_value(tmp_path):
+    for kind in ("txt", "xlsx"):
+        path = tmp_path / "sheet.txt"
+        path.write_text(BUDGET_SHEET, encoding="utf-8")
+        if kind == "xlsx":
+            path = builders.write_xlsx(BUDGET_SHEET, tmp_path / "sheet.xlsx")
+        first, second = read_forms(path).forms
+        assert [(f.name, f.annual_funding.total, len(f.indicators)) for f in (first, second)] == [
+            ("林长制工作经费", Decimal(50), 4), ("义务植树", Decimal(300), 3)
+        ], kind
+        assert [row.value for row in first.indicators] == ["≥120次", "≥95%", "=0起", "≥90%"]
+        assert dict(first.indicators[2].extra)["direction"] == "反向"
+
+
+def test_a_budget_system_form_with_section_headings_and_required_marks(tmp_path):
+    text = """2025年项目支出绩效目标表
+项目绩效目标
+基本信息
+项目名称:\t林长制工作经费\t项目编码:\t36022225T000000123456
+部门编码:\t316\t部门名称:\t浮梁县林业局\t*联系人:\t王媛
+*项目资金(万元)\t年度资金总额:\t20\t其中:财政拨款:\t20\t其他资金:\t0
+年度绩效目标
+*年度绩效总目标\t保障林长制工作正常开展,实现林长巡林全覆盖。
+一级指标\t二级指标\t三级指标\t计算符号\t目标值\t度量单位\t指标值说明
+产出指标\t数量指标\t林长巡林次数(次)\t≥\t120\t次\t该指标值数据合理
+效益指标\t社会效益指标\t森林资源保护意识\t定性\t有所提升\t\t该指标值数据合理
+满意度指标\t服务对象满意度指标\t群众满意度(%)\t≥\t90\t%\t该指标值数据合理
+"""
+    recognized = read(text, tmp_path)
+    found = recognized.form
+    assert (found.department, found.annual_goal, found.period_goal) == (
+        "浮梁县林业局", "保障林长制工作正常开展,实现林长巡林全覆盖。", ""
+    )
+    assert [row.value for row in found.indicators] == ["≥120次", "有所提升", "≥90%"]
+    assert ("联系人", "王媛") in found.extra_fields and not recognized.unknown
