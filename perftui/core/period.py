@@ -18,7 +18,11 @@ _POINT = r"(?P<{p}y>\d{{4}})\s*(?:年|[./-])\s*(?:(?P<{p}m>\d{{1,2}})\s*(?:月|[
 _RANGE = re.compile(
     _POINT.format(p="a") + r"\s*(?:至|到|~|-|—)\s*" + _POINT.format(p="b") + r"\s*(?:止)?"
 )
-_YEAR = re.compile(r"(?P<y>\d{4})\s*年度?|(?P<y2>\d{4})")
+_YEAR = re.compile(r"(?P<y>\d{4})\s*年(?:度|全年)?|(?P<y2>\d{4})")
+#: Months of one year: 2024年1月至12月, 2024年1-12月.
+_MONTHS = re.compile(
+    r"(?P<y>\d{4})\s*年\s*(?P<am>\d{1,2})\s*月?\s*(?:至|到|~|-|—|－)\s*(?P<bm>\d{1,2})\s*月"
+)
 #: Months or days written without separators: 202001-202012, 20240101-20241231.
 _COMPACT = re.compile(
     r"(?P<ay>\d{4})(?P<am>\d{2})(?P<ad>\d{2})?\s*(?:至|到|~|-|—|－)\s*(?P<by>\d{4})(?P<bm>\d{2})(?P<bd>\d{2})?"
@@ -64,6 +68,11 @@ def parse_period(text: str) -> Period:
             if start <= end:
                 return Period(text, start, end)
             return Period(text)
+        match = _MONTHS.fullmatch(folded)
+        if match:
+            start = _point(match["y"], match["am"], None, end=False)
+            end = _point(match["y"], match["bm"], None, end=True)
+            return Period(text, start, end) if start <= end else Period(text)
         match = _COMPACT.fullmatch(folded)
         if match and bool(match["ad"]) == bool(match["bd"]):
             start = _point(match["ay"], match["am"], match["ad"], end=False)

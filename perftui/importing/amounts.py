@@ -25,6 +25,7 @@ _LEADING = re.compile(
     r"^\s*(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>亿元|亿|万元|万|元)?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
+_CURRENCY = re.compile(r"^\s*(?:¥|￥|RMB|人民币)\s*")  # ¥1,000,000.00
 _CAPTION = re.compile(r"金额|资金|万元|\(元\)|单位")
 _YUAN_PER_WAN = Decimal(10000)
 _YI_IN_WAN = Decimal(10000)
@@ -50,7 +51,7 @@ def read(text: str, unit: str = WAN) -> Reading:
     Raises :class:`AmountError` for what cannot be an amount (negative, too many
     decimals, too large), with the operator's message.
     """
-    folded = fold(text).strip()
+    folded = _CURRENCY.sub("", fold(text).strip())
     if folded.replace(" ", "") in BLANKS:
         return Reading(None)
     match = _LEADING.match(folded)

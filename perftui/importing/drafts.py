@@ -60,6 +60,9 @@ class Draft:
     block_unit: str | None = None
     unit_line: str = ""  # 填报单位 named above the table
     line_unit: str | None = None  # 元 or 万元, from a 单位 line above the table
+    #: A row of amount labels without figures (年度资金总额 | 其中:财政拨款 | 其他资金): its row and
+    #: (column, label) heads, whose figures may stand on the next row.
+    amount_heads: tuple[int, list] | None = None
     ignored: list[str] = field(default_factory=list)
 
     @property

@@ -22,6 +22,7 @@ from perftui.core.normalize import fold
 
 # Field keys of the header.
 NAME, DEPARTMENT, UNIT, PERIOD, PERIOD_START, PERIOD_END = "name", "department", "unit", "period", "period_start", "period_end"
+YEAR = "year"  # 预算年度 | 2024: the form's 年度 as a field of its header
 UNIT_FALLBACK = "unit_fallback"  # 填报单位, 申报单位: the 实施单位 when the table names none
 TOTAL, FISCAL, FISCAL_PART, OTHER, OTHER_PART = "total", "fiscal", "fiscal_part", "other", "other_part"
 FUNDING_BLOCK = "funding_block"  # 项目资金(万元), 资金情况: a heading that names the unit of what follows
@@ -52,6 +53,7 @@ _add(DEPARTMENT, 0, "中央主管部门")
 _add(UNIT, 3, "实施单位", "项目实施单位", "项目执行单位", "具体实施单位", "执行单位", "实施单位名称", "资金使用单位")
 _add(UNIT, 2, "预算单位", "预算单位名称")
 _add(UNIT_FALLBACK, 1, "填报单位", "申报单位", "单位名称", "填报单位(盖章)")
+_add(YEAR, 1, "预算年度", "申报年度", "所属年度", "编制年度", "编报年度", "年份", "项目年度")
 _add(PERIOD, 1, "项目实施期", "项目期", "项目起止时间", "建设周期", "项目支出实施期", "项目周期", "实施周期", "项目实施周期", "项目起止年限")
 _add(PERIOD_START, 1, "项目开始日期", "项目开始时间", "开始日期", "项目起始日期")
 _add(PERIOD_END, 1, "项目完成日期", "项目完成时间", "项目结束日期", "项目结束时间", "完成日期", "结束日期")
@@ -222,6 +224,16 @@ LEVEL_SYNONYMS: dict[str, str] = {
     "满意度指标(二级)": "服务对象满意度指标",
     "可持续影响": "可持续影响指标",
     "可持续发展指标": "可持续影响指标",
+    "可持续发展": "可持续影响指标",
+    # Older and transfer-payment (财预〔2015〕163号) names.
+    "效果指标": taxonomy.BENEFIT,
+    "效果": taxonomy.BENEFIT,
+    "项目产出指标": taxonomy.OUTPUT,
+    "项目产出": taxonomy.OUTPUT,
+    "环境效益指标": "生态效益指标",
+    "环境效益": "生态效益指标",
+    "社会公众满意度": "服务对象满意度指标",
+    "服务对象满意度指标(二级)": "服务对象满意度指标",
     "生态环境成本": "生态环境成本指标",
 }
 SATISFACTION_LEVEL2 = "服务对象满意度指标"
@@ -256,6 +268,8 @@ SECTION_HEADING = re.compile(r"^(?:项目)?基本信息$|^(?:项目)?基本情�
 TABLE_CAPTION = re.compile(r"^[^,.;:，。；：]{0,10}指标表$")
 #: A document-level unit line: 单位：万元, 金额单位：元.
 UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]?\s*(万元|元)$")
+#: A cell that is a year and nothing else: 2024, 2024年, 2024年度.
+BARE_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:年度?)?\s*$")
 YEAR_TEXT = re.compile(r"[(（]\s*(\d{4})\s*[)）]\s*年度?|(\d{4})\s*年度|[(（]\s*(\d{4})\s*年\s*[)）]")
 TITLE_YEAR = re.compile(r"(\d{4})\s*年")
 

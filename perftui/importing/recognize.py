@@ -72,6 +72,9 @@ class _Reader:
         if not filled:
             return
         draft = self.draft
+        heads = draft.amount_heads if draft is not None else None
+        if draft is not None:
+            draft.amount_heads = None  # figures under a row of amount labels stand on the very next row
         if len(filled) == 1 and self._line(r, filled[0][0], filled[0][1]):
             return
         if any(labels.SIGNATURE.search(cell) for _i, cell in filled):
@@ -91,6 +94,8 @@ class _Reader:
                 return
         if draft is not None and draft.table is None and table_rules.looks_like_indicator_row(cells):
             self._implicit_table(r, cells, draft)
+            return
+        if heads is not None and draft is not None and self._figures_under_heads(r, filled, draft, heads):
             return
         if draft is not None and draft.section == GOALS and not self._has_label(filled):
             self._goal_text(filled, draft)
@@ -157,6 +162,24 @@ class _Reader:
             return True
         return False
 
+    def _figures_under_heads(self, r: int, filled: list[tuple[int, str]], draft: Draft, heads_of) -> bool:
+        """年度资金总额 | 其中:财政拨款 | 其他资金 over a row of figures: each figure is its head's."""
+        heads_row, heads = heads_of
+        by_column = dict(heads)
+        if not filled or any(column not in by_column or self._has_label([(column, cell)]) for column, cell in filled):
+            return False
+        try:
+            readings = {column: amounts.read(cell) for column, cell in filled}
+        except AmountError:
+            return False
+        if any(reading.amount is None and not amounts.is_blank(cell) for (column, cell), reading in zip(filled, readings.values())):
+            return False
+        draft.slots = [slot for slot in draft.slots if slot.row != heads_row]
+        for column, found in heads:
+            cell = next((text for c, text in filled if c == column), "")
+            self._amount(r, draft, found, cell, column)
+        return True
+
     def _unit_declared(self, unit: str) -> None:
         current = self.draft
         if current is not None and current.section not in (INDICATORS, AFTER):
@@ -208,6 +231,9 @@ class _Reader:
             draft.section = HEADER
             # A sub-table (项目实施进度计划) ends where a row of labels begins.
             draft.goal_columns = {c: v for c, v in draft.goal_columns.items() if v[0] != "subtable"}
+        heads = [(column, found) for column, _text, found in tokens if found is not None and found.kind == "amount"]
+        only_labels = all(found is not None and found.kind in ("amount", "block") for _c, _t, found in tokens)
+        draft.amount_heads = (r, heads) if len(heads) >= 2 and only_labels else None
         k = 0
         while k < len(tokens):
             column, text, found = tokens[k]
@@ -231,7 +257,11 @@ class _Reader:
                 continue
             if found.misspelt:
                 draft.notes.append(_("“{written}”按“{known}”读取").format(written=_label_text(text), known=found.misspelt))
-            if found.kind == "header":
+            year_value = labels.BARE_YEAR.match(fold(value)) if value is not None else None
+            if year_value and (found.field == labels.YEAR or (found.kind == "goal" and found.scope == labels.ANNUAL_SCOPE)):
+                # 预算年度 | 2024, or 年度 | 2024: the form's year, not a goal.
+                draft.year = draft.year or int(year_value.group(1))
+            elif found.kind == "header":
                 if value is not None:
                     old = draft.header.get(found.field)
                     if old is None or found.priority > old[0]:

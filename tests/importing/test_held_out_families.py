@@ -347,3 +347,49 @@ def test_a_budget_system_form_with_section_headings_and_required_marks(tmp_path)
     )
     assert [row.value for row in found.indicators] == ["≥120次", "有所提升", "≥90%"]
     assert ("联系人", "王媛") in found.extra_fields and not recognized.unknown
+
+
+def test_amount_labels_in_a_row_with_their_figures_on_the_row_below(tmp_path):
+    text = """项目支出绩效目标表
+(2024年度)
+项目名称\t测试项目\t实施单位\t测试局
+项目资金(万元)\t年度资金总额\t其中:财政拨款\t其他资金
+\t100\t80\t20
+年度目标\t完成任务
+""" + TABLE
+    for kind in ("txt", "docx", "xlsx"):
+        found = form(text, tmp_path, kind)
+        funding = found.annual_funding
+        assert (funding.total, funding.fiscal, funding.other) == (Decimal(100), Decimal(80), Decimal(20)), kind
+        assert found.annual_goal == "完成任务"
+
+
+def test_a_year_field_and_a_currency_sign(tmp_path):
+    # 年度 | 2024 in the header instead of a (2024年度) line; ¥ before a figure in 元.
+    text = """项目支出绩效目标表
+年度\t2024
+项目名称\t测试项目\t实施单位\t测试局
+资金总额(元)\t¥1,000,000.00\t财政拨款(元)\t￥1,000,000.00
+年度目标\t完成任务
+""" + TABLE
+    found = form(text, tmp_path)
+    assert (found.year, found.annual_goal) == (2024, "完成任务")
+    assert (found.annual_funding.total, found.annual_funding.fiscal) == (Decimal(100), Decimal(100))
+    assert form(text.replace("年度\t2024", "预算年度\t2023年"), tmp_path).year == 2023
+
+
+def test_older_level_names(tmp_path):
+    # 效果指标 (transfer forms) for 效益指标; 环境效益指标 (older templates) for 生态效益指标.
+    text = """项目支出绩效目标表
+(2024年度)
+项目名称\t测试项目
+项目资金\t年度资金总额\t10
+一级指标\t二级指标\t三级指标\t指标值
+项目产出指标\t数量指标\t车辆数\t10辆
+效果指标\t环境效益指标\t降尘面积\t≥10平方公里
+\t社会公众满意度\t市民满意度\t≥90%
+"""
+    found = form(text, tmp_path)
+    assert [(row.level1, row.level2) for row in found.indicators] == [
+        ("产出指标", "数量指标"), ("效益指标", "生态效益指标"), ("满意度指标", "服务对象满意度指标")
+    ]
