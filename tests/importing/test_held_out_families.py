@@ -393,3 +393,21 @@ def test_older_level_names(tmp_path):
     assert [(row.level1, row.level2) for row in found.indicators] == [
         ("产出指标", "数量指标"), ("效益指标", "生态效益指标"), ("满意度指标", "服务对象满意度指标")
     ]
+
+
+def test_words_where_an_amount_should_be_leave_it_blank_and_are_shown(tmp_path):
+    # Transfer form: 其中:中央财政补助 | 参见附件1具体金额. Money in Chinese numerals is still refused.
+    from perftui.core import findings
+    from perftui.importing import amounts
+
+    text = """2025年测试补助资金绩效目标表
+项目名称\t测试补助资金
+资金情况(万元)\t下达资金总额\t
+\t其中:中央财政补助\t参见附件1具体金额
+""" + TABLE
+    found = form(text, tmp_path)
+    assert (found.annual_funding.total, found.annual_funding.fiscal) == (None, None)
+    words = [f for f in findings.check(found) if f.code == "amount-words"]
+    assert [(f.field, "参见附件1具体金额" in f.message) for f in words] == [("funding.annual.fiscal", True)]
+    assert amounts.read("金额(万元)").caption and not amounts.read("详见附件").caption
+    assert amounts.read("详见附件").note == "详见附件"
