@@ -265,7 +265,7 @@ LINE_FURNITURE = re.compile(
 #: Headings of a form's sections, on a line of their own: never a value or goal text.
 SECTION_HEADING = re.compile(r"^(?:项目)?基本信息$|^(?:项目)?基本情况$|^绩效信息$|^(?:项目)?资金信息$")
 #: A caption over the indicator table (绩效项目指标表, 年度绩效指标表): never goal text.
-TABLE_CAPTION = re.compile(r"^[^,.;:，。；：]{0,10}指标表$")
+TABLE_CAPTION = re.compile(r"^[^,.;:，。；：]{0,12}指标(?:情况)?表$")
 #: A document-level unit line: 单位：万元, 金额单位：元.
 UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]?\s*(万元|元)$")
 #: A cell that is a year and nothing else: 2024, 2024年, 2024年度.

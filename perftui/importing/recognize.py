@@ -131,6 +131,8 @@ class _Reader:
             self._unit_declared(unit.group(1))
             return True
         draft = self.draft
+        if draft is not None and draft.has_content and draft.table is None and labels.TABLE_CAPTION.match(folded):
+            return True  # 年度绩效指标表 over the form's own indicator table: a caption, not a next form
         if labels.TITLE.search(folded) and len(folded) <= 60 and labels.match(text) is None:
             kind = next((kind for pattern, kind in labels.OTHER_FORM_TYPES if pattern.search(folded)), None)
             year = year_in(folded, title=True)

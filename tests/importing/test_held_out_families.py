@@ -239,9 +239,11 @@ def test_a_caption_over_the_indicator_table_is_not_goal_text(tmp_path):
 \t优化教育布局\t完成重点项目建设
 绩效项目指标表
 {TABLE}"""
-    found = form(text, tmp_path)
-    assert (found.year, found.period_goal, found.annual_goal) == (2020, "优化教育布局", "完成重点项目建设")
-    assert (found.period_funding.total, found.annual_funding.total) == (Decimal(100), Decimal(100))
+    for caption in ("绩效项目指标表", "年度绩效指标表", "项目绩效指标表"):
+        found = form(text.replace("绩效项目指标表", caption), tmp_path)
+        assert (found.year, found.period_goal, found.annual_goal) == (2020, "优化教育布局", "完成重点项目建设")
+        assert (found.period_funding.total, found.annual_funding.total) == (Decimal(100), Decimal(100))
+        assert len(found.indicators) == 3, caption
 
 
 # -- several forms in one file --------------------------------------------------------------------
