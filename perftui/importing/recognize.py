@@ -363,8 +363,13 @@ class _Reader:
         draft = self.draft
         if draft is None:
             draft = self.start(r)
+        scope = table_rules.header_scope(cells)
         if draft.table is not None and draft.table.rows:
-            return  # the header repeated at the top of the next page
+            if scope is None or draft.table_scope is None or scope == draft.table_scope:
+                return  # the header repeated at the top of the next page
+            # 长期绩效指标 | 一级指标 … then 年度绩效指标 | 一级指标 …: a second table, of the other scope.
+            draft.other_tables.append((draft.table_scope, draft.table))
+        draft.table_scope = scope
         year = draft.year or self.default_year
         goal_columns = {scope: column for column, (kind, scope) in draft.goal_columns.items() if kind == "goal" and scope}
         columns = table_rules.read_header(cells, year, goal_columns)

@@ -413,3 +413,45 @@ def test_words_where_an_amount_should_be_leave_it_blank_and_are_shown(tmp_path):
     assert [(f.field, "参见附件1具体金额" in f.message) for f in words] == [("funding.annual.fiscal", True)]
     assert amounts.read("金额(万元)").caption and not amounts.read("详见附件").caption
     assert amounts.read("详见附件").note == "详见附件"
+
+
+# -- a long-term table and a year's table, one after the other (佳县 / 宁乡 项目绩效目标表) -------
+
+TWO_TABLES = """项目绩效目标表
+(2021年度)
+项目名称\t镇域内基础设施建设\t项目属性\t新增项目□延续项目√
+主管部门\t测试镇\t主管部门编码\t
+项目单位\t测试镇\t项目负责人\t张三
+项目起止时间\t2021
+年度资金总额及构成\t总额\t10606.7522万元
+\t财政拨款:\t6923.3552万元(其中:上级财政资金:6923.3552万元;本级财政:0万元)
+\t二、自有资金:\t0万元
+\t三、其他:\t3683.3970万元
+项目绩效目标\t长期目标\t年度目标
+\t改善镇域内基础设施\t全面完成集镇立面改造
+长期绩效指标\t一级指标\t二级指标\t指标内容\t指标值\t备注
+\t产出指标\t数量指标\t道路硬化\t20公里\t
+\t效益指标\t社会效益指标\t群众出行条件\t改善\t
+\t社会公众或服务对象满意度指标\t\t群众满意度\t≥90%\t
+年度绩效指标\t一级指标\t二级指标\t指标内容\t指标值\t备注
+\t产出指标\t数量指标\t集镇立面改造\t1处\t
+\t\t时效指标\t完成时间\t2021年底\t
+\t效益指标\t社会效益指标\t群众出行条件\t改善\t
+\t社会公众或服务对象满意度指标\t\t群众满意度\t≥95%\t
+"""
+
+
+def test_a_long_term_table_and_a_years_table_give_the_years_rows_and_keep_the_others(tmp_path):
+    for kind in ("txt", "docx", "xlsx"):
+        recognized = read(TWO_TABLES, tmp_path, kind)
+        found = recognized.form
+        assert [row.name for row in found.indicators] == ["集镇立面改造", "完成时间", "群众出行条件", "群众满意度"], kind
+        # 社会公众或服务对象满意度指标 in the 一级 column, its 二级 cell blank: a 满意度 row.
+        assert (found.indicators[-1].level1, found.indicators[-1].level2) == ("满意度指标", "服务对象满意度指标")
+        kept = [value for label, value in found.extra_fields if "长期" in label]
+        assert kept == [
+            "产出指标 · 数量指标 · 道路硬化：20公里", "效益指标 · 社会效益指标 · 群众出行条件：改善",
+            "满意度指标 · 服务对象满意度指标 · 群众满意度：≥90%",
+        ]
+        assert found.unit == "测试镇"
+        assert (found.annual_funding.total, found.annual_funding.fiscal) == (Decimal("10606.7522"), Decimal("6923.3552"))
