@@ -119,12 +119,23 @@ def _sum_mismatch(scope: str, funding: Funding):
     )
 
 
+def _amount_of(form: Form, field: str) -> Decimal | None:
+    """funding.annual.fiscal -> form.annual_funding.fiscal."""
+    _funding_word, scope, part = (field.split(".") + ["", "", ""])[:3]
+    funding = form.annual_funding if scope == "annual" else form.period_funding
+    return getattr(funding, part, None)
+
+
 def _funding(form: Form):
     yield from _sum_mismatch("period", form.period_funding)
     yield from _sum_mismatch("annual", form.annual_funding)
     for field, note in form.amount_notes:
-        # 854万(高标准农田建设400万元,…): the leading amount was read; the words may change it.
-        yield _warning("amount-note", field, _("金额后还写有文字“{note}”，请核对金额").format(note=note))
+        if _amount_of(form, field) is None:
+            # 参见附件1具体金额: words where the figure should be; no amount was read.
+            yield _warning("amount-words", field, _("金额处写的是文字“{note}”，没有读到金额，请核对").format(note=note))
+        else:
+            # 854万(高标准农田建设400万元,…): the leading amount was read; the words may change it.
+            yield _warning("amount-note", field, _("金额后还写有文字“{note}”，请核对金额").format(note=note))
     annual, period = form.annual_funding.total, form.period_funding.total
     if annual is not None and period is not None and annual > period:
         yield _error(

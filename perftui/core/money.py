@@ -102,6 +102,8 @@ def from_stored(text: str | None) -> Decimal | None:
 #: How amounts are shown (babel's pattern syntax): grouped, at least two decimals, and up to
 #: the six an amount may have, so 153.5184 shows as written.
 PATTERN = "#,##0.00####"
+#: One pattern per number of decimals shown (2 to 6), so an amount keeps the precision it was written with.
+_PATTERNS = {places: "#,##0." + "0" * places for places in range(2, MAX_DECIMALS + 1)}
 
 
 @lru_cache(maxsize=8)
@@ -162,7 +164,10 @@ def format_amount(amount: Decimal | None, locale: str = "zh_CN", *, blank: str =
     """
     if amount is None:
         return blank
-    return _formatter(locale)(amount)
+    # As many decimals as the amount carries (153.5184; 3,683.3970 keeps its zero), never fewer than two.
+    exponent = amount.as_tuple().exponent
+    decimals = min(MAX_DECIMALS, max(2, -exponent)) if isinstance(exponent, int) else 2
+    return _formatter(locale, _PATTERNS[decimals])(amount)
 
 
 def total(amounts) -> Decimal:

@@ -5,7 +5,8 @@
 Decimal, never a float). ``—``, ``/``, ``-`` and ``无`` mean blank. A cell whose
 amount is followed by words (``854万(高标准农田建设400万元,…)``) gives the
 leading amount and keeps the words as a note. A column caption where the
-figure would be (``金额(万元)``) gives no amount; other words are refused.
+figure would be (``金额(万元)``) gives no amount; so do other words (``参见附件1具体
+金额``), which are kept as the note; an amount in Chinese numerals is refused.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ _LEADING = re.compile(
     r"^\s*(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>亿元|亿|万元|万|元)?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
-_CAPTION = re.compile(r"金额|资金|万元|\(元\)|单位")
+_CURRENCY = re.compile(r"^\s*(?:¥|￥|RMB|人民币)\s*")  # ¥1,000,000.00
+#: What a column caption is made of (金额(万元), 资金(元), 单位:万元).
+_CAPTION = re.compile(r"金额|资金|万元|元|单位|[():\s]")
+#: An amount written in Chinese numerals (二百六十二, 壹佰万元整).
+_NUMERALS = re.compile(r"[零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟元圆角分整点]+")
 _YUAN_PER_WAN = Decimal(10000)
 _YI_IN_WAN = Decimal(10000)
 
@@ -50,17 +55,20 @@ def read(text: str, unit: str = WAN) -> Reading:
     Raises :class:`AmountError` for what cannot be an amount (negative, too many
     decimals, too large), with the operator's message.
     """
-    folded = fold(text).strip()
+    folded = _CURRENCY.sub("", fold(text).strip())
     if folded.replace(" ", "") in BLANKS:
         return Reading(None)
     match = _LEADING.match(folded)
     if match is None or not match.group("number"):
         if folded.startswith(("-", "−")) and re.match(r"^[-−]\s*\d", folded):
             raise AmountError(_("金额不能为负数：{text}").format(text=" ".join(text.split())))
-        if _CAPTION.search(folded):
+        if not _CAPTION.sub("", folded):
             return Reading(None, caption=True)  # 金额(万元): a column caption where the figure would be
-        parse_amount(text)  # raises the operator's message: 金额只能包含数字和小数点
-        return Reading(None)  # pragma: no cover - parse_amount refuses every text without digits
+        if _NUMERALS.fullmatch(folded.replace(" ", "")):
+            parse_amount(text)  # 二百六十二: money written in words is refused, never dropped
+        # 参见附件1具体金额: words where the figure would be. No amount; the words are kept
+        # (a warning says so), as words after a figure are.
+        return Reading(None, note=" ".join(text.split()))
     written = match.group("unit")
     rest = match.group("rest").strip()
     digits = match.group("number").replace(",", "")

@@ -56,9 +56,16 @@ class Draft:
     goal_columns: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     table: table_rules.Table | None = None
     table_row: int | None = None
+    table_scope: str | None = None  # the table's header said 年度 (annual) or 长期/中期 (period)
+    #: Earlier tables of another scope (a 长期绩效指标 table before the 年度绩效指标 one).
+    other_tables: list[tuple[str | None, table_rules.Table]] = field(default_factory=list)
     section: str = HEADER
     block_unit: str | None = None
     unit_line: str = ""  # 填报单位 named above the table
+    line_unit: str | None = None  # 元 or 万元, from a 单位 line above the table
+    #: A row of amount labels without figures (年度资金总额 | 其中:财政拨款 | 其他资金): its row and
+    #: (column, label) heads, whose figures may stand on the next row.
+    amount_heads: tuple[int, list] | None = None
     ignored: list[str] = field(default_factory=list)
 
     @property
@@ -106,8 +113,9 @@ def build(draft: Draft, grid: Grid, default_year: int | None) -> Recognized:
         )
     unit = header.get(labels.UNIT) or header.get(labels.UNIT_FALLBACK) or draft.unit_line
     resolved = funding_rules.resolve(draft.slots, period_text, year)
-    rows = draft.table.finish()
     notes = list(draft.notes)
+    table, extra_fields = _the_years_table(draft, notes)
+    rows = table.finish()
     if year_from_name is not None:
         notes.append(_("文件中没有年度，取项目名称中的 {year} 年；如不对，请用 --year 指定").format(year=year_from_name))
     for key in resolved.summed:
@@ -121,6 +129,16 @@ def build(draft: Draft, grid: Grid, default_year: int | None) -> Recognized:
     goals = draft.goals
     annual_goal = goals["annual"] or (goals[None] if not goals["annual"] else [])
     period_goal = goals["period"] + (goals[None] if goals["annual"] else [])
+    if funding_rules.same_money(period_text, year):
+        # A project within its year: what the form gives on the 中期 side only (its goal, its
+        # indicator values) stands for the year's too, as its money does.
+        if period_goal and not any(text.strip() for text in annual_goal):
+            annual_goal = list(period_goal)
+            notes.append(_("项目在本年度内：年度目标空着，取中期（实施期）目标"))
+        filled = _annual_from_period(rows)
+        if filled:
+            rows = filled
+            notes.append(_("项目在本年度内：年度指标值空着的，取中期（实施期）指标值"))
     form = Form(
         year=year,
         name=name,
@@ -133,17 +151,49 @@ def build(draft: Draft, grid: Grid, default_year: int | None) -> Recognized:
         annual_goal="\n".join(annual_goal),
         indicators=tuple(rows),
         layout=taxonomy.infer_layout(row.level1 for row in rows),
-        extra_fields=tuple(draft.extra_fields),
+        extra_fields=tuple(extra_fields),
         amount_notes=tuple(resolved.notes.items()),
     )
     return Recognized(
         admitted(form, source, where),
         where,
         tuple(dict.fromkeys(draft.unknown)),
-        tuple(notes) + tuple(draft.table.notes),
+        tuple(notes) + tuple(table.notes),
         year_given=draft.year is None,
     )
 
+
+
+def _the_years_table(draft: Draft, notes: list[str]):
+    """The year's indicator table of a form that has two (长期 and 年度); the other's rows are kept
+    as extra fields, one per row, so nothing is lost."""
+    assert draft.table is not None
+    tables = [*draft.other_tables, (draft.table_scope, draft.table)]
+    if len(tables) == 1:
+        return draft.table, list(draft.extra_fields)
+    chosen = next((t for scope, t in tables if scope == labels.ANNUAL_SCOPE), tables[-1][1])
+    extra = list(draft.extra_fields)
+    for scope, other in tables:
+        if other is chosen:
+            continue
+        heading = _("长期（实施期）绩效指标") if scope == labels.PERIOD_SCOPE else _("其他绩效指标")
+        for row in other.finish():
+            extra.append((heading, " · ".join(p for p in (row.level1, row.level2, row.name) if p) + f"：{row.value}"))
+    notes.append(_("表中另有长期（实施期）绩效指标表：取年度绩效指标，长期指标作为其他栏目保留"))
+    return chosen, extra
+
+
+def _annual_from_period(rows: list) -> list | None:
+    """Rows whose 年度 value is blank take their 中期 value (None: no row had one)."""
+    changed = False
+    result = []
+    for row in rows:
+        period_value = dict(row.extra).get(labels.PERIOD_VALUE, "")
+        if not row.value.strip() and period_value.strip():
+            row = row._replace(value=period_value)
+            changed = True
+        result.append(row)
+    return result if changed else None
 
 
 def _field_name(key: str) -> str:

@@ -121,10 +121,19 @@ def _scope_unmarked(slots: list[Slot]) -> None:
         for slot in slots:
             slot.scope = slot.scope or labels.ANNUAL_SCOPE
         return
+    scopes = {slot.scope for slot in marked}
+    if len(scopes) == 1:
+        # 资金总额 | 300 | 年度资金总额 | 100: an unmarked 金额 beside the year's is the period's.
+        (only,) = scopes
+        other = labels.PERIOD_SCOPE if only == labels.ANNUAL_SCOPE else labels.ANNUAL_SCOPE
+        for slot in slots:
+            if slot.role == labels.TOTAL and not slot.scope:
+                slot.scope = other
+                marked.append(slot)
     by_row: dict[int, list[Slot]] = {}
     for slot in slots:
         by_row.setdefault(slot.row, []).append(slot)
-    anchors = sorted({(slot.column, slot.scope) for slot in marked})
+    anchors = sorted({(slot.column, slot.row, slot.scope) for slot in marked})
     for row, in_row in by_row.items():
         unmarked = [slot for slot in in_row if not slot.scope]
         if not unmarked:
@@ -137,7 +146,7 @@ def _scope_unmarked(slots: list[Slot]) -> None:
                 slot.scope = left[-1] if left else on_row[0][1]
             continue
         scopes_in_order = []
-        for _column, scope in anchors:
+        for _column, _row, scope in anchors:
             if scope not in scopes_in_order:
                 scopes_in_order.append(scope)
         if len(unmarked) > 1 and len(unmarked) == len(scopes_in_order):
@@ -146,8 +155,11 @@ def _scope_unmarked(slots: list[Slot]) -> None:
                 slot.scope = scope
             continue
         for slot in unmarked:
-            above = [(column, scope) for column, scope in anchors]
-            slot.scope = min(above, key=lambda anchor: (abs(anchor[0] - slot.column), anchor[0]))[1]
+            # The nearest 金额 in its column, above it (当年年度预算 | 65 over 其中:财政资金 | 65).
+            slot.scope = min(
+                anchors,
+                key=lambda anchor: (abs(anchor[0] - slot.column), anchor[1] > slot.row, abs(slot.row - anchor[1])),
+            )[2]
 
 
 def same_money(period_text: str, year: int | None) -> bool:

@@ -56,6 +56,21 @@ def is_header(cells: tuple[str, ...]) -> bool:
     return labels.LEVEL1 in roles and (labels.LEVEL2 in roles or labels.INDICATOR_NAME in roles)
 
 
+def header_scope(cells: tuple[str, ...]) -> str | None:
+    """Whose table a header heads, when a cell beside the columns says (长期绩效指标, 年度绩效指标)."""
+    for cell in cells:
+        if not cell or labels.column(cell) not in (None, labels.BLOCK):
+            continue
+        key = labels.label_key(cell).key
+        if "指标" not in key:
+            continue
+        if any(mark in key for mark in _ANNUAL_MARKS):
+            return labels.ANNUAL_SCOPE
+        if any(mark in key for mark in (*_PERIOD_MARKS, "长期")):
+            return labels.PERIOD_SCOPE
+    return None
+
+
 def read_header(cells: tuple[str, ...], year: int | None, goal_columns: dict[str, int]) -> Columns:
     columns = Columns()
     sets: list[dict[str, int]] = []
@@ -203,6 +218,9 @@ class Table:
         if level1:
             if level1 in taxonomy.all_level2() and level1 not in taxonomy.all_level1():
                 level2, level1 = level1, ""  # a 二级 written in the 一级 column
+                if not level2_text:
+                    # 社会公众或服务对象满意度指标 | (blank) | 群众满意度: it is this row's 二级.
+                    self.level2 = level2
             else:
                 self.level1, self.level2 = level1, ""
         if level2 == taxonomy.SATISFACTION:

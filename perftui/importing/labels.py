@@ -22,6 +22,7 @@ from perftui.core.normalize import fold
 
 # Field keys of the header.
 NAME, DEPARTMENT, UNIT, PERIOD, PERIOD_START, PERIOD_END = "name", "department", "unit", "period", "period_start", "period_end"
+YEAR = "year"  # 预算年度 | 2024: the form's 年度 as a field of its header
 UNIT_FALLBACK = "unit_fallback"  # 填报单位, 申报单位: the 实施单位 when the table names none
 TOTAL, FISCAL, FISCAL_PART, OTHER, OTHER_PART = "total", "fiscal", "fiscal_part", "other", "other_part"
 FUNDING_BLOCK = "funding_block"  # 项目资金(万元), 资金情况: a heading that names the unit of what follows
@@ -41,11 +42,19 @@ def _add(field: str, priority: int, *labels: str) -> None:
 
 _add(NAME, 2, "二级项目名称")
 _add(NAME, 1, "项目名称", "项目支出名称", "专项(项目)名称", "项目(专项)名称", "专项名称", "专项资金名称", "项目名")
-_add(DEPARTMENT, 2, "主管部门", "项目主管部门", "主管部门及代码", "主管部门及编码", "业务主管部门", "主管部门名称")
-_add(DEPARTMENT, 1, "预算部门", "主管单位")
-_add(UNIT, 3, "实施单位", "项目实施单位", "项目执行单位", "具体实施单位", "执行单位", "实施单位名称")
+_add(
+    DEPARTMENT, 2, "主管部门", "项目主管部门", "主管部门及代码", "主管部门及编码", "主管部门及其编码", "业务主管部门",
+    "主管部门名称", "主管预算部门",
+    # A transfer's (转移支付) form names the 主管部门 of each level: the nearest level wins.
+    "区县主管部门", "县级主管部门", "区级主管部门", "地方主管部门",
+)
+_add(DEPARTMENT, 1, "预算部门", "主管单位", "市级主管部门", "省级主管部门", "部门名称")
+_add(DEPARTMENT, 0, "中央主管部门")
+_add(UNIT, 3, "实施单位", "项目实施单位", "项目执行单位", "具体实施单位", "执行单位", "实施单位名称", "资金使用单位")
 _add(UNIT, 2, "预算单位", "预算单位名称")
+_add(UNIT, 1, "项目单位", "项目用款单位", "用款单位")
 _add(UNIT_FALLBACK, 1, "填报单位", "申报单位", "单位名称", "填报单位(盖章)")
+_add(YEAR, 1, "预算年度", "申报年度", "所属年度", "编制年度", "编报年度", "年份", "项目年度")
 _add(PERIOD, 1, "项目实施期", "项目期", "项目起止时间", "建设周期", "项目支出实施期", "项目周期", "实施周期", "项目实施周期", "项目起止年限")
 _add(PERIOD_START, 1, "项目开始日期", "项目开始时间", "开始日期", "项目起始日期")
 _add(PERIOD_END, 1, "项目完成日期", "项目完成时间", "项目结束日期", "项目结束时间", "完成日期", "结束日期")
@@ -61,9 +70,12 @@ def _amounts(role: str, scope: str | None, *labels: str) -> None:
 
 _amounts(
     TOTAL, PERIOD_SCOPE,
-    "实施期金额", "实施期资金总额", "资金总额", "中期资金总额", "项目资金总额", "项目总预算", "项目总投资",
-    "项目金额", "总投资", "项目总金额", "实施期资金", "项目总资金", "实施期预算", "中期资金",
+    "实施期金额", "实施期资金总额", "中期资金总额", "项目资金总额", "项目总预算", "项目总投资",
+    "项目金额", "总投资", "项目总金额", "实施期资金", "项目总资金", "实施期预算", "中期资金", "项目预算金额",
 )
+# 资金总额 alone says no scope (总额 is just "the total"): a form whose amounts are all
+# unmarked gives its year's.
+_amounts(TOTAL, None, "资金总额", "下达资金总额", "总额")
 _amounts(
     TOTAL, ANNUAL_SCOPE,
     "年度金额", "年度资金总额", "当年资金总额", "年度资金申请总额", "当年年度预算", "年度本级预算金额",
@@ -73,7 +85,7 @@ _amounts(
 _amounts(
     FISCAL, None,
     "财政拨款", "当年财政拨款", "财政资金", "财政拨款小计", "财政性资金", "财政拨款资金", "财政拨款合计",
-    "财政补助资金", "年度财政拨款", "实施期财政拨款",
+    "财政补助资金", "年度财政拨款", "实施期财政拨款", "预算资金",
 )
 _amounts(
     FISCAL_PART, None,
@@ -82,7 +94,11 @@ _amounts(
     "区级资金", "区级财政资金", "县级资金", "县级财政资金", "市县(区)财政资金", "市县财政资金", "本级财政资金",
     "本级财政拨款", "一般公共预算", "一般公共预算资金", "一般公共预算拨款", "政府性基金", "政府性基金预算",
     "政府性基金预算拨款", "国有资本经营预算", "国有资本经营预算拨款", "上级补助", "上级转移支付", "上级补助资金",
+    "该项目支出上级资金", "中央财政补助", "地方资金", "地方财政资金", "省级财政补助", "市级财政补助",
 )
+#: 金额 labels whose figure is also a fiscal part: 本级 money is this level's 财政拨款
+#: (年度本级预算金额 beside 该项目支出上级资金, both fiscal).
+FISCAL_TOTALS = frozenset({"年度本级预算金额", "本级预算金额"})
 _amounts(
     OTHER, None,
     "其他资金", "其它资金", "当年其他资金", "自有资金小计", "其他收入", "单位自筹", "自筹资金", "自有资金",
@@ -92,25 +108,30 @@ _amounts(OTHER_PART, None, "事业收入", "经营性收入", "经营收入", "�
 
 #: Headings of the funding block; their "(元)"/"(万元)" names the unit of the amounts below.
 FUNDING_BLOCKS = frozenset(
-    {"项目资金", "资金情况", "项目资金申请", "资金投入", "资金来源", "资金构成", "项目资金来源", "预算情况", "资金投入情况"}
+    {"项目资金", "资金情况", "项目资金申请", "资金投入", "资金来源", "资金构成", "项目资金来源", "预算情况", "资金投入情况",
+     "年度资金总额及构成", "资金总额及构成", "项目预算"}
 )
 
 #: Goal labels -> scope (None: 总体目标, the period's when the form also has a 年度目标, else the year's).
 GOAL_LABELS: dict[str, str | None] = {
     **dict.fromkeys(
         ("实施期目标", "中期目标", "项目总目标", "实施期绩效目标", "中期绩效目标", "总目标", "实施期总体目标",
-         "项目实施期目标", "中长期目标"),
+         "项目实施期目标", "中长期目标", "长期目标", "长期绩效目标"),
         PERIOD_SCOPE,
     ),
     **dict.fromkeys(
         ("年度目标", "年度总体目标", "本年度绩效目标", "年度绩效目标", "年度主要目标和成果", "当年目标",
-         "本年度目标", "年度绩效目标(文字)", "本年绩效目标", "当年绩效目标",
+         "本年度目标", "年度绩效目标(文字)", "本年绩效目标", "当年绩效目标", "年度绩效总目标", "年度总目标",
          # A vertically merged 年度目标 cut to its first line in a page's text.
          "年度"),
         ANNUAL_SCOPE,
     ),
     **dict.fromkeys(("总体目标", "项目目标", "总体绩效目标", "绩效目标", "项目绩效目标", "项目总体目标"), None),
 }
+
+#: Extra labels that head a small table of their own (its column headings on the same row,
+#: its rows below): each cell is kept as an extra field under its heading.
+SUBTABLES = frozenset({"项目实施进度计划", "实施进度计划", "项目实施进度", "项目进度计划"})
 
 #: Other header labels seen on real forms: kept as the form's extra fields, and not
 #: reported as unknown. Any other label/value pair is kept too, and reported.
@@ -121,7 +142,13 @@ KNOWN_EXTRA_LABELS = frozenset(
         "项目概况及立项依据", "立项依据", "政策依据", "其他依据", "项目立项必要性", "项目设立必要性",
         "项目实施计划", "保证项目实施的制度措施", "保证项目实施的制度、措施", "组织实施单位", "监督管理单位",
         "需要说明的其他问题", "项目总体情况", "项目类别", "支出功能分类", "项目代码", "项目编码", "上年结转",
-        "项目单位", "年度总体目标完成情况", "经办人", "审核人", "项目内容", "主要内容",
+        "年度总体目标完成情况", "经办人", "审核人", "项目内容", "主要内容",
+        # 审批表 and transfer (转移支付) forms.
+        "项目审批", "项目总体概况", "财政资金预算分类", "财政资金科目代码", "年度预算执行率", "分值",
+        "省级财政部门", "市级财政部门", "县级财政部门", "区县财政部门", "归口业务科室", "是否政府采购",
+        "其他需说明的问题", "其他说明的问题", *SUBTABLES,
+        # Budget-system forms (Jiangxi and others).
+        "联系人", "部门编码", "部门职能职责概述", "单位编码", "单位名称编码",
     }
 )
 
@@ -155,7 +182,7 @@ COLUMN_LABELS: dict[str, str] = {
     **dict.fromkeys(("权重", "分值", "指标分值", "权重(%)", "指标权重", "权重分值"), WEIGHT),
     **dict.fromkeys(("指标解释", "绩效标准", "评分标准", "指标说明", "指标值说明", "评(扣)分标准"), STANDARD),
     **dict.fromkeys(("指标方向性", "指标方向", "方向性"), DIRECTION),
-    **dict.fromkeys(("指标性质", "性质", "运算符号", "符号"), NATURE),
+    **dict.fromkeys(("指标性质", "性质", "运算符号", "符号", "计算符号", "运算符"), NATURE),
     **dict.fromkeys(("度量单位", "计量单位", "单位", "指标值单位"), MEASURE),
     **dict.fromkeys(("备注", "说明"), NOTE),
     **dict.fromkeys(("绩效指标", "绩效", "绩"), BLOCK),
@@ -199,6 +226,16 @@ LEVEL_SYNONYMS: dict[str, str] = {
     "满意度指标(二级)": "服务对象满意度指标",
     "可持续影响": "可持续影响指标",
     "可持续发展指标": "可持续影响指标",
+    "可持续发展": "可持续影响指标",
+    # Older and transfer-payment (财预〔2015〕163号) names.
+    "效果指标": taxonomy.BENEFIT,
+    "效果": taxonomy.BENEFIT,
+    "项目产出指标": taxonomy.OUTPUT,
+    "项目产出": taxonomy.OUTPUT,
+    "环境效益指标": "生态效益指标",
+    "环境效益": "生态效益指标",
+    "社会公众满意度": "服务对象满意度指标",
+    "服务对象满意度指标(二级)": "服务对象满意度指标",
     "生态环境成本": "生态环境成本指标",
 }
 SATISFACTION_LEVEL2 = "服务对象满意度指标"
@@ -227,8 +264,14 @@ LINE_FURNITURE = re.compile(
     r"|[-—–]\s*\d+\s*[-—–]|\d+|page\s*\d+.*|填报日期.*|日期[:：].*|联系电话.*|[(（]?盖章[)）]?)$",
     re.IGNORECASE,
 )
+#: Headings of a form's sections, on a line of their own: never a value or goal text.
+SECTION_HEADING = re.compile(r"^(?:项目)?基本信息$|^(?:项目)?基本情况$|^绩效信息$|^(?:项目)?资金信息$")
+#: A caption over the indicator table (绩效项目指标表, 年度绩效指标表): never goal text.
+TABLE_CAPTION = re.compile(r"^[^,.;:，。；：]{0,12}指标(?:情况)?表$")
 #: A document-level unit line: 单位：万元, 金额单位：元.
 UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]?\s*(万元|元)$")
+#: A cell that is a year and nothing else: 2024, 2024年, 2024年度.
+BARE_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:年度?)?\s*$")
 YEAR_TEXT = re.compile(r"[(（]\s*(\d{4})\s*[)）]\s*年度?|(\d{4})\s*年度|[(（]\s*(\d{4})\s*年\s*[)）]")
 TITLE_YEAR = re.compile(r"(\d{4})\s*年")
 
@@ -241,9 +284,11 @@ def _normal(text: str) -> str:
 # The tables above are written as forms spell them; compare them as cells are compared.
 HEADER_LABELS = {_normal(key): value for key, value in HEADER_LABELS.items()}
 AMOUNT_LABELS = {_normal(key): value for key, value in AMOUNT_LABELS.items()}
+FISCAL_TOTALS = frozenset(map(_normal, FISCAL_TOTALS))
 FUNDING_BLOCKS = frozenset(map(_normal, FUNDING_BLOCKS))
 GOAL_LABELS = {_normal(key): value for key, value in GOAL_LABELS.items()}
 KNOWN_EXTRA_LABELS = frozenset(map(_normal, KNOWN_EXTRA_LABELS))
+SUBTABLES = frozenset(map(_normal, SUBTABLES))
 COLUMN_LABELS = {_normal(key): value for key, value in COLUMN_LABELS.items()}
 SHEET_COLUMNS = {_normal(key): value for key, value in SHEET_COLUMNS.items()}
 LEVEL_SYNONYMS = {_normal(key): value for key, value in LEVEL_SYNONYMS.items()}
@@ -263,6 +308,8 @@ _ENUMERATOR = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）]|[
 _UNIT_IN_LABEL = re.compile(r"[(（](?:单位[:：]?)?(万元|元)[)）]")
 _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 _CODE = re.compile(r"^(?:[\[【(（]\s*\d+\s*[\]】)）]\s*|\d{3,}\s*[-—－_]\s*)")
+#: A code after the name ("湘潭市城市管理和综合执法局 308001", "…局[308001]").
+_TRAILING_CODE = re.compile(r"(?:\s+\d{3,}|\s*[\[【(（]\s*\d{3,}\s*[\]】)）])$")
 
 
 @lru_cache(maxsize=8192)
@@ -285,8 +332,8 @@ def label_key(cell: str) -> Label:
 
 
 def strip_code(value: str) -> str:
-    """[077]淮北市文化旅游体育局, 404-永济市文化和旅游局 -> the name alone."""
-    return _CODE.sub("", value.strip()).strip()
+    """[077]淮北市文化旅游体育局, 404-永济市文化和旅游局, 湘潭市…执法局 308001 -> the name alone."""
+    return _TRAILING_CODE.sub("", _CODE.sub("", value.strip()).strip()).strip()
 
 
 def _candidates(key: str) -> tuple[str, ...]:
@@ -330,6 +377,7 @@ class Match:
     priority: int = 0
     unit: str | None = None
     misspelt: str = ""  # the known label a misspelling was read as
+    also_fiscal: bool = False  # a 金额 that is a fiscal part too (FISCAL_TOTALS)
 
 
 @lru_cache(maxsize=8192)
@@ -347,14 +395,14 @@ def match(cell: str) -> Match | None:
         if near is not None:
             found = _exact(near, label)
             if found is not None:
-                return Match(found.kind, found.field, found.scope, found.priority, found.unit, near)
+                return Match(found.kind, found.field, found.scope, found.priority, found.unit, near, found.also_fiscal)
     return None
 
 
 def _exact(key: str, label: Label) -> Match | None:
     if key in AMOUNT_LABELS:
         role, scope = AMOUNT_LABELS[key]
-        return Match("amount", role, scope or amount_scope(key), unit=label.unit)
+        return Match("amount", role, scope or amount_scope(key), unit=label.unit, also_fiscal=key in FISCAL_TOTALS)
     if key in HEADER_LABELS and not label.part:
         field, priority = HEADER_LABELS[key]
         return Match("header", field, priority=priority)
@@ -368,10 +416,12 @@ def _exact(key: str, label: Label) -> Match | None:
 
 
 def amount_scope(label: str) -> str | None:
-    """当年/年度/本年 -> the year's; 实施期/中期/项目/总 -> the period's; else None."""
+    """当年/年度/本年 -> the year's; 实施期/中期/项目…/总 -> the period's; else None."""
     if any(mark in label for mark in ("当年", "年度", "本年")):
         return ANNUAL_SCOPE
-    if any(mark in label for mark in ("实施期", "中期", "项目", "总")):
+    # 项目 marks the period's as the label's first word (项目金额), not as "this project"
+    # (该项目支出上级资金); 总 likewise, but not in 总额 ("the total").
+    if any(mark in label for mark in ("实施期", "中期")) or label.startswith("项目") or "总" in label.replace("总额", ""):
         return PERIOD_SCOPE
     return None
 

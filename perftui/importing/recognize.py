@@ -36,16 +36,25 @@ class _Reader:
         self.default_year = year
         self.drafts: list[Draft] = []
         self.pending_year: int | None = None
+        # A 单位 or 填报单位 line applies to the forms below it; one inside a titled form's
+        # header (after its title) only to the forms under that title.
         self.doc_unit: str | None = None
         self.unit_line = ""
+        self.local_unit: str | None = None
+        self.local_unit_line = ""
         self.sheet_rows: list[Recognized] | None = None
 
     @property
     def draft(self) -> Draft | None:
         return self.drafts[-1] if self.drafts else None
 
-    def start(self, row: int) -> Draft:
-        draft = Draft(row=row, year=self.pending_year, unit_line=self.unit_line)
+    def start(self, row: int, titled: bool = False) -> Draft:
+        if titled:
+            self.local_unit, self.local_unit_line = None, ""
+        draft = Draft(
+            row=row, year=self.pending_year, unit_line=self.local_unit_line or self.unit_line,
+            line_unit=self.local_unit or self.doc_unit,
+        )
         self.drafts.append(draft)
         return draft
 
@@ -63,6 +72,9 @@ class _Reader:
         if not filled:
             return
         draft = self.draft
+        heads = draft.amount_heads if draft is not None else None
+        if draft is not None:
+            draft.amount_heads = None  # figures under a row of amount labels stand on the very next row
         if len(filled) == 1 and self._line(r, filled[0][0], filled[0][1]):
             return
         if any(labels.SIGNATURE.search(cell) for _i, cell in filled):
@@ -83,6 +95,8 @@ class _Reader:
         if draft is not None and draft.table is None and table_rules.looks_like_indicator_row(cells):
             self._implicit_table(r, cells, draft)
             return
+        if heads is not None and draft is not None and self._figures_under_heads(r, filled, draft, heads):
+            return
         if draft is not None and draft.section == GOALS and not self._has_label(filled):
             self._goal_text(filled, draft)
             return
@@ -96,23 +110,36 @@ class _Reader:
             found = labels.match(label)
             if found is not None and found.field in (labels.UNIT_FALLBACK, labels.UNIT):
                 # 填报单位：… / 预算单位：… on a line of its own: the 实施单位 when the table names none.
-                self.unit_line = labels.strip_code(re.split("[:：]", text, maxsplit=1)[-1])
+                # The same line may declare the amounts' unit ("填报单位:(盖章) 单位:万元"); a
+                # placeholder left unfilled ("(盖章)") names nobody.
+                named = re.split("[:：]", text, maxsplit=1)[-1]
+                unit = _TRAILING_UNIT.search(named)
+                if unit:
+                    self._unit_declared(unit.group(1))
+                    named = named[: unit.start()]
+                named = labels.strip_code(_PLACEHOLDER.sub("", named))
+                if not named:
+                    return True
                 current = self.draft
                 if current is not None and current.section not in (INDICATORS, AFTER):
-                    current.unit_line = current.unit_line or self.unit_line
+                    self.local_unit_line = current.unit_line = named
+                else:
+                    self.unit_line = named
                 return True
         unit = labels.UNIT_LINE.match(folded)
         if unit:
-            self.doc_unit = unit.group(1)
+            self._unit_declared(unit.group(1))
             return True
         draft = self.draft
+        if draft is not None and draft.has_content and draft.table is None and labels.TABLE_CAPTION.match(folded):
+            return True  # 年度绩效指标表 over the form's own indicator table: a caption, not a next form
         if labels.TITLE.search(folded) and len(folded) <= 60 and labels.match(text) is None:
             kind = next((kind for pattern, kind in labels.OTHER_FORM_TYPES if pattern.search(folded)), None)
             year = year_in(folded, title=True)
             if year is not None:
                 self.pending_year = year
             if draft is None or draft.has_content:
-                draft = self.start(r)
+                draft = self.start(r, titled=True)
             draft.kind = kind or draft.kind
             if year is not None:
                 draft.year = year
@@ -124,14 +151,43 @@ class _Reader:
             if draft is not None and not draft.header and not draft.slots:
                 draft.year = year
             return True
-        if labels.LINE_FURNITURE.search(folded):
+        if labels.LINE_FURNITURE.search(folded) or labels.TABLE_CAPTION.match(folded) or labels.SECTION_HEADING.match(folded):
             return True
         if draft is not None and draft.section == INDICATORS:
             if labels.level_name(text):
                 return False  # a row naming only a 一级 or 二级
+            if draft.table is not None and column > 0 and column in (
+                draft.table.columns.name, draft.table.columns.period.get(labels.INDICATOR_NAME)
+            ):
+                return False  # a 三级 whose value was left blank: a row of the table
             draft.ignored.append(text)
             return True
         return False
+
+    def _figures_under_heads(self, r: int, filled: list[tuple[int, str]], draft: Draft, heads_of) -> bool:
+        """年度资金总额 | 其中:财政拨款 | 其他资金 over a row of figures: each figure is its head's."""
+        heads_row, heads = heads_of
+        by_column = dict(heads)
+        if not filled or any(column not in by_column or self._has_label([(column, cell)]) for column, cell in filled):
+            return False
+        try:
+            readings = {column: amounts.read(cell) for column, cell in filled}
+        except AmountError:
+            return False
+        if any(reading.amount is None and not amounts.is_blank(cell) for (column, cell), reading in zip(filled, readings.values())):
+            return False
+        draft.slots = [slot for slot in draft.slots if slot.row != heads_row]
+        for column, found in heads:
+            cell = next((text for c, text in filled if c == column), "")
+            self._amount(r, draft, found, cell, column)
+        return True
+
+    def _unit_declared(self, unit: str) -> None:
+        current = self.draft
+        if current is not None and current.section not in (INDICATORS, AFTER):
+            self.local_unit = current.line_unit = unit
+        else:
+            self.doc_unit = unit
 
     def _has_label(self, filled: list[tuple[int, str]]) -> bool:
         return any(_split_label(cell)[0] is not None for _i, cell in filled)
@@ -175,6 +231,11 @@ class _Reader:
         assert draft is not None
         if draft.section == GOALS:
             draft.section = HEADER
+            # A sub-table (项目实施进度计划) ends where a row of labels begins.
+            draft.goal_columns = {c: v for c, v in draft.goal_columns.items() if v[0] != "subtable"}
+        heads = [(column, found) for column, _text, found in tokens if found is not None and found.kind == "amount"]
+        only_labels = all(found is not None and found.kind in ("amount", "block") for _c, _t, found in tokens)
+        draft.amount_heads = (r, heads) if len(heads) >= 2 and only_labels else None
         k = 0
         while k < len(tokens):
             column, text, found = tokens[k]
@@ -198,7 +259,11 @@ class _Reader:
                 continue
             if found.misspelt:
                 draft.notes.append(_("“{written}”按“{known}”读取").format(written=_label_text(text), known=found.misspelt))
-            if found.kind == "header":
+            year_value = labels.BARE_YEAR.match(fold(value)) if value is not None else None
+            if year_value and (found.field == labels.YEAR or (found.kind == "goal" and found.scope == labels.ANNUAL_SCOPE)):
+                # 预算年度 | 2024, or 年度 | 2024: the form's year, not a goal.
+                draft.year = draft.year or int(year_value.group(1))
+            elif found.kind == "header":
                 if value is not None:
                     old = draft.header.get(found.field)
                     if old is None or found.priority > old[0]:
@@ -219,6 +284,13 @@ class _Reader:
                 self._block_unit(r, draft, found.unit)
                 if value is not None:
                     draft.extra_fields.append((_label_text(text), value))
+            elif found.kind == "extra" and found.field in labels.SUBTABLES and len(tokens) - k > 2:
+                # 项目实施进度计划 | 项目实施内容 | 开始时间 | 完成时间: column headings of a small
+                # table whose rows follow; each of its cells is kept under its heading.
+                for heading_column, heading, _found in tokens[k + 1 :]:
+                    draft.goal_columns[heading_column] = ("subtable", _label_text(heading))
+                draft.section = GOALS
+                break
             elif found.kind == "extra":
                 if value is not None:
                     draft.extra_fields.append((_label_text(text), value))
@@ -256,15 +328,17 @@ class _Reader:
                 draft.notes.append(note)
 
     def _amount(self, r: int, draft: Draft, found: labels.Match, value: str, column: int) -> None:
-        unit = found.unit or draft.block_unit or self.doc_unit or amounts.WAN
-        assumed = not (found.unit or draft.block_unit or self.doc_unit)
+        unit = found.unit or draft.block_unit or draft.line_unit or amounts.WAN
+        assumed = not (found.unit or draft.block_unit or draft.line_unit)
         reading = self._read(r, column, value, unit)
         self._yuan_note(draft, value, reading, unit)
-        draft.slots.append(
-            funding_rules.Slot(
-                found.field, found.scope, r, column, reading, self.grid.where(r, column), value, assumed and not reading.unit
+        roles = [found.field] + ([labels.FISCAL_PART] if found.also_fiscal else [])
+        for role in roles:
+            draft.slots.append(
+                funding_rules.Slot(
+                    role, found.scope, r, column, reading, self.grid.where(r, column), value, assumed and not reading.unit
+                )
             )
-        )
 
     # -- goals --------------------------------------------------------------------------
 
@@ -289,8 +363,13 @@ class _Reader:
         draft = self.draft
         if draft is None:
             draft = self.start(r)
+        scope = table_rules.header_scope(cells)
         if draft.table is not None and draft.table.rows:
-            return  # the header repeated at the top of the next page
+            if scope is None or draft.table_scope is None or scope == draft.table_scope:
+                return  # the header repeated at the top of the next page
+            # 长期绩效指标 | 一级指标 … then 年度绩效指标 | 一级指标 …: a second table, of the other scope.
+            draft.other_tables.append((draft.table_scope, draft.table))
+        draft.table_scope = scope
         year = draft.year or self.default_year
         goal_columns = {scope: column for column, (kind, scope) in draft.goal_columns.items() if kind == "goal" and scope}
         columns = table_rules.read_header(cells, year, goal_columns)
@@ -329,6 +408,10 @@ class _Reader:
             found.append(build(draft, self.grid, self.default_year))
         return found
 
+_TRAILING_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)\s*$")
+_PLACEHOLDER = re.compile(r"[(（]\s*(?:盖章|签章|签字|公章)\s*[)）]|_{2,}")
+
+
 def _split_label(cell: str) -> tuple[labels.Match | None, str, str]:
     """A cell that is a label, or "label:value" in one cell; (match, label, value)."""
     found = labels.match(cell)
@@ -362,7 +445,8 @@ def _labelish(text: str) -> bool:
 
 
 def _label_text(text: str) -> str:
-    return " ".join(text.split()).rstrip(":：").strip()
+    """A label as a field's name: without its required-field mark (*联系人) or colon."""
+    return " ".join(text.split()).rstrip(":：").strip().lstrip("*＊★").strip()
 
 
 def recognize(grid: Grid, year: int | None = None) -> list[Recognized]:

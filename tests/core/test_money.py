@@ -113,3 +113,14 @@ def test_amounts_are_formatted_exactly_as_babel_formats_them(locale, pattern, di
     fast = _formatter(locale, pattern)
     assert fast.__name__ == "fast"
     assert fast(amount) == parse_pattern(pattern).apply(amount, Locale.parse(locale))
+
+
+def test_an_amount_is_shown_with_the_decimals_it_was_written_with():
+    """3,683.3970 keeps its last zero: the precision the unit wrote is kept, beyond two decimals too."""
+    from perftui.core.money import format_amount
+
+    assert format_amount(Decimal("3683.3970")) == "3,683.3970"
+    assert format_amount(Decimal("153.5184")) == "153.5184"
+    assert format_amount(Decimal("80.00")) == "80.00"
+    assert format_amount(Decimal("98")) == "98.00"
+    assert format_amount(Decimal("80.00") + Decimal("153.5184")) == "233.5184"

@@ -45,8 +45,9 @@ def _amount(text: str) -> Decimal | None:
     return Decimal(text) if text.strip() else None
 
 
-def expected_forms() -> list[Expected]:
-    folder = real_forms_dir()
+def expected_forms(folder: Path | None = None) -> list[Expected]:
+    """The forms listed in ``folder``'s expected.tsv (by default shared/real-forms)."""
+    folder = folder if folder is not None else real_forms_dir()
     if folder is None:
         return []
     with (folder / "expected.tsv").open(encoding="utf-8") as handle:
@@ -67,6 +68,10 @@ def expected_forms() -> list[Expected]:
 
 
 REAL_FORMS = expected_forms()
+
+#: Other real forms of the same families, kept with the tests (the held-out acceptance set).
+MORE_REAL_FORMS_DIR = ROOT / "tests" / "fixtures" / "more-real-forms"
+MORE_REAL_FORMS = expected_forms(MORE_REAL_FORMS_DIR)
 
 
 def real_form_params():
