@@ -10,8 +10,8 @@ folder; ``$PERFTUI_CONFIG`` overrides.
 
 from __future__ import annotations
 
-import getpass
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,13 @@ def demo_db_path() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP, appauthor=False) / "demo.json"
+
+
+def drafts_folder() -> Path:
+    """Where the editor keeps unsaved drafts: the user's own data folder, never the shared database's."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP, appauthor=False) / "drafts"
 
 
 #: A database location: a file's path, or a PostgreSQL URL (a str, never a Path).
@@ -69,8 +76,29 @@ def config_path() -> Path:
     return user_config_path(APP, appauthor=False) / "config.toml"
 
 
+_YES, _NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
 def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+    """A yes/no environment variable: 1/true/yes/on, or 0/false/no/off/unset/empty.
+
+    Anything else is refused (:class:`ConfigError`), not read as "no": for
+    ``PERFTUI_READ_ONLY``, a typo (``=y``, ``=enabled``) must not quietly
+    leave the database writable.
+    """
+    raw = os.environ.get(name, "")
+    value = unicodedata.normalize("NFKC", raw).strip().lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    from perftui.i18n import gettext as _
+
+    raise ConfigError(
+        _("环境变量 {name}={value} 无法识别：应为 1、true、yes、on（是）或 0、false、no、off、空（否）").format(
+            name=name, value="".join(c if c.isprintable() else "?" for c in raw)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -148,9 +176,30 @@ class Actor:
 
 
 def current_actor() -> Actor:
+    """The account of the effective user id, and over SSH the address the session came from.
+
+    Not ``$USER`` or ``$LOGNAME`` (which ``getpass.getuser`` reads first):
+    anyone can set those, and history would then record bob's change as
+    alice's. The account name comes from the password database for the uid
+    the process runs as. The client address is what sshd put in
+    ``$SSH_CONNECTION``; a user can set that too, so it is kept only when it
+    is an address, and it says where a session claims to come from, not who.
+    """
+    import pwd  # here: a lookup never records anyone
+
+    uid = os.geteuid()
     try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (containers)
-        user = f"uid{os.getuid()}"
+        user = pwd.getpwuid(uid).pw_name
+    except KeyError:  # no passwd entry (containers)
+        user = f"uid{uid}"
     ssh = os.environ.get("SSH_CONNECTION", "").split()
-    return Actor(user, ssh[0] if ssh else "")
+    return Actor(user, _address(ssh[0]) if ssh else "")
+
+
+def _address(text: str) -> str:
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return ""

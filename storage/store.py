@@ -99,6 +99,14 @@ class Transaction(Protocol):
         """The documents as they are in this transaction, without copying: read them, never change them."""
         ...
 
+    def last(self, table: str) -> Mapping[str, Any] | None:
+        """The newest document of ``table`` in this transaction (None when it is empty): read it, never change it.
+
+        For a log whose entries each name the one before (a hash chain): only
+        the newest is needed, not the whole log.
+        """
+        ...
+
     def insert(self, table: str, doc: Mapping[str, Any], *, revision: int = 1) -> Doc:
         """Add a document with a new ``id``; revisioned tables get ``revision`` 1.
 

@@ -275,6 +275,12 @@ class JsonTransaction:
         self._check_open(table)
         return list((self._working.data.get(table) or {}).values())
 
+    def last(self, table: str) -> Mapping[str, Any] | None:
+        """The newest document of ``table``: a table keeps the order documents were stored in."""
+        self._check_open(table)
+        docs = self._working.data.get(table) or {}
+        return next(reversed(docs.values())) if docs else None
+
     # -- changing ------------------------------------------------------
 
     def insert(self, table: str, doc: Mapping[str, Any], *, revision: int = 1) -> Doc:

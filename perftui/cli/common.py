@@ -15,7 +15,7 @@ from perftui.i18n import gettext as _
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
 #: Commands that only read the database and print (export: when it prints rather than writes a file).
-LOOKUPS = frozenset({"list", "show", "total", "check", "progress", "export", "history", "deleted"})
+LOOKUPS = frozenset({"list", "show", "total", "check", "progress", "export", "history", "deleted", "verify"})
 
 
 def is_lookup(args: argparse.Namespace) -> bool:
@@ -28,6 +28,28 @@ class CommandError(Exception):
     def __init__(self, message: str, code: int = EXIT_ERROR):
         super().__init__(message)
         self.code = code
+
+
+class EscapedStream:
+    """stdout or stderr that shows control characters instead of sending them to the terminal.
+
+    The last line of defence for "no output carries a terminal escape": form
+    text is cleaned where it comes in, but a command also prints what the
+    operator typed (a name, a path) and what the OS said. Everything printed
+    passes :func:`~perftui.core.normalize.escape_controls`; binary output
+    (an xlsx to a pipe) goes to ``buffer`` as it is.
+    """
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from perftui.core.normalize import escape_controls
+
+        return self._stream.write(escape_controls(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def db_path(args: argparse.Namespace) -> Path | str:

@@ -10,6 +10,7 @@ from perftui.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    db_path,
     open_repository,
     resolve_one,
     terminal_width,
@@ -40,6 +41,10 @@ def register(add, common: argparse.ArgumentParser) -> None:
         sub.add_argument("-o", "--output", metavar="FILE", help=_("写入文件（默认输出到屏幕）"))
         sub.add_argument("--force", action="store_true", help=_("覆盖已有的文件"))
         sub.add_argument("--bom", action="store_true", help=_("在文件开头加 UTF-8 BOM，让 Excel 认出中文"))
+        sub.add_argument(
+            "--raw", action="store_true",
+            help=_("CSV 按原样写出以 = + - @ 开头的文字（默认在前面加 '，以免电子表格把它当公式执行）"),
+        )
         sub.add_argument(
             "--width", metavar="N",
             help=_("折行宽度（{low}–{high}，默认为终端宽度，否则 100）").format(low=MIN_WIDTH, high=MAX_WIDTH),
@@ -96,11 +101,18 @@ def cmd_export(args: argparse.Namespace) -> int:
             width = max(export.MIN_WIDTH, min(export.MAX_WIDTH, terminal_width()))
         else:
             width = export.DEFAULT_WIDTH  # a file or a pipe is not this terminal
-        options = export.Options(args.format.strip().lower(), width, args.bom).check()
+        options = export.Options(args.format.strip().lower(), width, args.bom, args.raw).check()
     except export.ExportError as error:
         raise CommandError(str(error), EXIT_USAGE) from None
     if options.format in export.BINARY_FORMATS and args.output is None and sys.stdout.isatty():
         raise CommandError(_("{format} 是二进制文件，不能显示在终端上；请用 -o 文件名").format(format=options.format), EXIT_USAGE)
+    if args.output is not None:
+        from perftui.services.outputs import OutputRefused, check_output
+
+        try:
+            check_output(args.output, db_path(args))
+        except OutputRefused as error:
+            raise CommandError(str(error), EXIT_USAGE) from None
     repository = open_repository(args)
     forms = export_forms(repository, args)
     count = len(forms)

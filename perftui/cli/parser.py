@@ -21,7 +21,7 @@ from typing import NoReturn
 
 from perftui import i18n
 from perftui.cli import database, exports, forms, imports, tracking, trust
-from perftui.cli.common import EXIT_ERROR, EXIT_OK, CommandError, db_path, is_lookup, read_only
+from perftui.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError, EscapedStream, db_path, is_lookup, read_only
 from perftui.i18n import gettext as _
 
 __all__ = ["main", "run", "build_parser"]
@@ -94,9 +94,19 @@ def main(argv: Sequence[str] | None = None, *, keep: list[object] | None = None)
     """Run one command; returns its exit code.
 
     ``keep`` (from :func:`run`) receives what a lookup read, so that it is
-    still alive when the process exits without tearing it down.
+    still alive when the process exits without tearing it down. Whatever a
+    command prints goes through :class:`EscapedStream`: no output carries a
+    terminal escape.
     """
-    argv = list(sys.argv[1:] if argv is None else argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapedStream(stdout), EscapedStream(stderr)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv), stdout, stderr, keep)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: list[str], stdout, stderr, keep: list[object] | None) -> int:
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--locale")
     known, _rest = early.parse_known_args(argv)
@@ -111,9 +121,16 @@ def main(argv: Sequence[str] | None = None, *, keep: list[object] | None = None)
     if problem:  # before anything prints Chinese (argparse's help included)
         print(problem, file=sys.stderr)
         return EXIT_ERROR
+    if any("\x00" in argument for argument in argv):
+        # A real command line cannot carry one (execve's strings end at NUL); a caller of main() can.
+        print("perftui: " + _("参数中不能有空字符（NUL）"), file=sys.stderr)
+        return EXIT_USAGE
     args = build_parser().parse_args(argv)
     args.warnings = []
+    if args.handler is cmd_tui:  # the app draws on the terminal itself
+        sys.stdout, sys.stderr = stdout, stderr
     try:
+        read_only(args)  # a PERFTUI_READ_ONLY that means nothing is refused by every command, first
         code = args.handler(args)
         for warning in args.warnings:  # after the output, and never on top of an error's one line
             print(f"perftui: {warning}", file=sys.stderr)
@@ -130,6 +147,12 @@ def main(argv: Sequence[str] | None = None, *, keep: list[object] | None = None)
     except BrokenPipeError:  # `perftui list | head`
         sys.stderr.close()
         return EXIT_OK
+    finally:
+        if not (keep is not None and is_lookup(args)):
+            # main() may run many times in one process (tests, scripts): the store keeps the
+            # database file open while it is read. A lookup that run() ends does not need it.
+            for repository in getattr(args, "opened", ()):
+                repository.store.close()
 
 
 def run() -> NoReturn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from perftui.cli.common import (
+    EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
@@ -25,7 +26,7 @@ def register(add) -> None:
     sub = add("history", cmd_history, _("修改历史：谁在何时把哪些栏目从什么改成了什么"))
     sub.add_argument("name", nargs="*", metavar="NAME|ID", help=_("只看这张表（项目名称的一部分，或编号）"))
     sub.add_argument("--full", action="store_true", help=_("新建的表也逐项列出全部栏目"))
-    sub.add_argument("--limit", type=int, metavar="N", help=_("只显示最近 N 条"))
+    sub.add_argument("--limit", type=_count, metavar="N", help=_("只显示最近 N 条（0：一条也不显示）"))
     sub.add_argument("--show", type=int, metavar="REV", help=_("显示这张表在修订 REV 时的全部内容"))
     sub = add("revert", cmd_revert, _("把一张表恢复成以前某个修订的内容（作为一次新的修改记入历史）"))
     sub.add_argument("name", nargs="+", metavar="NAME|ID", help=_("项目名称的一部分，或表的编号"))
@@ -34,10 +35,28 @@ def register(add) -> None:
     add("deleted", cmd_deleted, _("列出已删除的表"))
     sub = add("undelete", cmd_undelete, _("恢复一张已删除的表"))
     sub.add_argument("name", nargs="+", metavar="NAME|ID", help=_("项目名称的一部分，或表的编号"))
+    sub = add("verify", cmd_verify, _("核对修改历史：校验链是否完整、按历史重放能否得到现在的每张表，指出第一条不符的记录"))
+    sub.epilog = _(
+        "每条修改记录都带有校验码，与前一条记录相连，并记下修改后的表。verify 从现在的表出发，"
+        "逐条撤销记录中的修改，每个版本都必须与当时的记录一致。它能发现在 perftui 之外对数据库文件的改动"
+        "（手工改了金额、改了记录中的修改人、删去了记录）；但有写权限、又重新计算了全部校验码的人，它发现不了——"
+        "那要靠服务器版数据库的权限。旧版本 perftui 写下的记录没有校验码，从第一条带校验码的记录起核对。"
+        "历史与表一致时退出码为 0，不一致时为 1。"
+    )
     add("backups", cmd_backups, _("列出数据库的备份及其中的表数和年度财政拨款（数据库损坏时也可用）"))
     sub = add("restore", cmd_restore, _("用一个备份替换数据库；现在的文件先另存为备份"))
     sub.add_argument("backup", metavar="BACKUP", help=_("perftui backups 列出的序号或文件名"))
     sub.add_argument("--yes", "-y", action="store_true", help=_("不再询问（用于脚本）"))
+
+def _count(text: str) -> int:
+    """A whole number, 0 or more (argparse turns the ValueError into a usage error)."""
+    from perftui.core.normalize import fold
+
+    folded = fold(text).strip()
+    if not folded.isdigit():
+        raise argparse.ArgumentTypeError(_("应为 0 或正整数：{text}").format(text=text))
+    return int(folded)
+
 
 def cmd_history(args: argparse.Namespace) -> int:
     from perftui.core import history
@@ -66,22 +85,30 @@ def cmd_history(args: argparse.Namespace) -> int:
         entries = repository.history(form.id)
         deleted = _("（已删除）") if form in repository.deleted_forms() else ""
         print(f"{form.name}{deleted}  [{form.id}, {_('修订')} {form.revision}]")
-    if args.limit:
-        entries = entries[-args.limit :]
+    every = entries
+    if args.limit is not None:
+        entries = entries[-args.limit :] if args.limit else []
     # What each creation created: its form's first version, reconstructed from the
-    # form as it is now (grouped once: per entry it would read the whole history again).
+    # form as it is now (grouped once: per entry it would read the whole history again),
+    # unless the form was changed outside perftui: then that would not be its first version.
     current = {f.id: f for f in live + repository.deleted_forms()}
     own: dict[str, list] = {}
-    for entry in repository.history() if not args.name else entries:
+    for entry in every:
         own.setdefault(entry.form_id, []).append(entry)
+    untrue = repository.unfaithful({e.form_id for e in entries if e.is_creation and not e.changes})
 
     def created(entry):
+        if entry.form_id in untrue:
+            return None
         try:
             return history.reconstruct(current[entry.form_id], own[entry.form_id], 1)
         except (HistoryError, KeyError):
             return None  # history from before it was kept
 
     print("\n".join(history_lines.history_lines(entries, line_width=line_width, full=args.full, created=created)))
+    for form_id, reason in untrue.items():
+        name = current[form_id].name if form_id in current else form_id
+        print(_("注意：“{name}”的历史与现在的表不符（{reason}）；运行 perftui verify 查看。").format(name=name, reason=reason))
     return EXIT_OK
 
 
@@ -137,11 +164,64 @@ def cmd_deleted(args: argparse.Namespace) -> int:
 
 
 def cmd_undelete(args: argparse.Namespace) -> int:
+    from perftui.services.repository import NotDeleted
+
     repository = open_repository(args)
     form = resolve_among(repository.deleted_forms(), " ".join(args.name), deleted=True)
-    restored = repository.restore(form.id)
+    try:
+        restored = repository.restore(form.id)
+    except NotDeleted as error:  # another undelete got there first
+        raise CommandError(str(error), EXIT_FINDINGS) from None
     print(_("已恢复“{name}”（修订 {revision}）。").format(name=restored.name, revision=restored.revision))
     return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    verdict = open_repository(args).verify()
+    problem = verdict.first_break
+    if problem is not None:
+        print(_("历史记录与数据库不符：{where}：{reason}").format(where=_break_place(problem), reason=problem.reason))
+        if verdict.breaks > 1:
+            print(_("另有 {n} 处不符（多由这一处引起）。").format(n=verdict.breaks - 1))
+        return EXIT_FINDINGS
+    if not verdict.entries:
+        print(_("还没有任何修改记录，无需核对。"))
+    elif verdict.chain_start is None:
+        print(
+            _("这 {n} 条修改记录都由旧版本 perftui 写入，没有校验码，无法核对；此后的修改会带上校验码。").format(
+                n=verdict.entries
+            )
+        )
+    else:
+        print(
+            _("历史记录完好：{entries} 条记录的校验链完整，{forms} 张表的 {versions} 个版本都与记录一致。").format(
+                entries=verdict.entries, forms=verdict.forms, versions=verdict.versions
+            )
+        )
+        if verdict.chain_start > 1:
+            print(
+                _("第 1 至 {last} 条记录由旧版本 perftui 写入，没有校验码：从第 {start} 条起核对。").format(
+                    last=verdict.chain_start - 1, start=verdict.chain_start
+                )
+            )
+        if verdict.unchecked_forms:
+            print(_("{n} 张表此后没有修改过，没有可核对的记录。").format(n=verdict.unchecked_forms))
+    return EXIT_OK
+
+
+def _break_place(problem) -> str:
+    """Where the history breaks, as the operator finds it in ``perftui history``."""
+    from perftui.core.history import HistoryEntry
+    from perftui.text import history_lines
+
+    if problem.entry is None:
+        return _("“{name}”（{id}）").format(name=problem.form_name, id=problem.form_id)
+    try:
+        entry = HistoryEntry.from_doc({"id": "", **problem.entry})
+    except (KeyError, TypeError, ValueError):
+        return _("第 {n} 条记录").format(n=problem.position)
+    cells = [cell for cell in history_lines.header_cells(entry) if cell]
+    return _("第 {n} 条记录（{entry}）").format(n=problem.position, entry="  ".join(cells))
 
 
 def cmd_backups(args: argparse.Namespace) -> int:

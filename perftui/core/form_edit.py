@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from perftui.core import money
 from perftui.i18n import gettext as _
-from perftui.core.model import FIELD_LABELS, Form, Funding, fields_changed, new_id
-from perftui.core.normalize import fold
+from perftui.core.model import FIELD_LABELS, Form, Funding, field_length_problem, fields_changed, new_id
+from perftui.core.normalize import clean_text, fold
 from perftui.core.taxonomy import LAYOUTS
 
 #: Fields holding plain text, as the model spells them.
@@ -114,7 +114,14 @@ def field_problem(key: str, text: str) -> str | None:
             money.parse_amount(text)
     except (YearError, money.AmountError) as error:
         return str(error)
-    return None
+    return field_length_problem(key, _cleaned(key, text))
+
+
+def _cleaned(key: str, text: str) -> str:
+    """A text field as it will be kept: typed or pasted control characters gone (the door)."""
+    if key in GOAL_FIELDS:
+        return clean_text(text, multiline=True)
+    return clean_text(text).strip()
 
 
 def parse_draft(base: Form, texts: Mapping[str, str]) -> Draft:
@@ -122,7 +129,9 @@ def parse_draft(base: Form, texts: Mapping[str, str]) -> Draft:
 
     ``base`` supplies what the fields do not hold (id, revision, indicators).
     Text fields keep the operator's text unchanged except for stray spaces at
-    the ends of one-line fields; goals are kept as typed.
+    the ends of one-line fields and control characters (typed or pasted; see
+    :func:`~perftui.core.normalize.clean_text`); goals keep their lines. A
+    field longer than the model allows is a problem, so it is never saved.
     """
     changes: dict[str, object] = {}
     problems: dict[str, str] = {}
@@ -133,12 +142,12 @@ def parse_draft(base: Form, texts: Mapping[str, str]) -> Draft:
             changes["year"], problems["year"] = None, str(error)
     if texts.get("layout") in LAYOUTS:
         changes["layout"] = texts["layout"]
-    for key, attribute in TEXT_FIELDS.items():
+    for key, attribute in (TEXT_FIELDS | GOAL_FIELDS).items():
         if key in texts:
-            changes[attribute] = texts[key].strip()
-    for key, attribute in GOAL_FIELDS.items():
-        if key in texts:
-            changes[attribute] = texts[key]
+            changes[attribute] = _cleaned(key, texts[key])
+            problem = field_length_problem(key, changes[attribute])
+            if problem:
+                problems[key] = problem
     amounts: dict[str, dict[str, object]] = {"period": {}, "annual": {}}
     for key, (scope, part) in AMOUNT_FIELDS.items():
         if key in texts:

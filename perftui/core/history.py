@@ -25,6 +25,7 @@ from typing import Any
 from perftui.config import Actor
 from perftui.i18n import N_, gettext as _
 from perftui.core.model import FIELD_LABELS, Form
+from perftui.core.normalize import clean_text
 
 # What a history entry says happened (the values are stored; never rename them).
 CREATED, IMPORTED, SAVED, DELETED, RESTORED, COPIED, REVERTED = (
@@ -55,7 +56,11 @@ class HistoryError(LookupError):
 
 
 def _copied(value: Any) -> Any:
-    return list(value) if isinstance(value, list) else value
+    # Copies of indicator rows (``doc`` may be the store's own, Snapshot.view),
+    # cleaned as a form's text is: a hand-edited history is read like a hand-edited form.
+    if isinstance(value, list):
+        return [clean_text(cell) if isinstance(cell, str) else cell for cell in value]
+    return clean_text(value, multiline=True) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +86,12 @@ class HistoryEntry:
         return cls(
             str(doc["id"]),
             str(doc.get("form_id", "")),
-            str(doc.get("form_name", "")),
+            clean_text(str(doc.get("form_name", ""))),
             str(doc.get("action", "")),
-            str(doc.get("at", "")),
-            str(doc.get("by", "")),
-            str(doc.get("client", "")),
+            clean_text(str(doc.get("at", ""))),
+            clean_text(str(doc.get("by", ""))),
+            clean_text(str(doc.get("client", ""))),
             int(doc.get("revision") or 0),
-            # Copies of indicator rows: ``doc`` may be the store's own (Snapshot.view).
             tuple((str(key), _copied(old), _copied(new)) for key, old, new in changes),
         )
 
@@ -111,9 +115,15 @@ def entry_doc(
     form_name: str = "",
     revision: int = 0,
     changes: Iterable[tuple[str, Any, Any]] = (),
+    stamp: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The stored form of a history entry (the ``id`` is added by the store)."""
-    return {
+    """The stored form of a history entry (the ``id`` is added by the store).
+
+    ``stamp`` is the form's last-change stamp when it is not this entry's own
+    time and person (a form imported from an export keeps the export's), so
+    that :mod:`perftui.core.history_chain` can rebuild the stored form exactly.
+    """
+    doc = {
         "form_id": form_id,
         "form_name": form_name,
         "action": action,
@@ -123,13 +133,16 @@ def entry_doc(
         "revision": revision,
         "changes": [list(change) for change in changes],
     }
+    if stamp is not None:
+        doc["stamp"] = list(stamp)
+    return doc
 
 
 # -- going back ------------------------------------------------------------
 
 
 def _set(doc: dict[str, Any], key: str, value: Any) -> None:
-    """Set the stored field ``key`` of a form document (indicator rows: see :func:`_apply`)."""
+    """Set the stored field ``key`` of a form document (indicator rows: see :func:`apply_changes`)."""
     if key not in FIELD_LABELS or key == "indicators":
         raise HistoryError(_("历史记录中有无法识别的栏目：{key}").format(key=key))
     *path, last = key.split(".")
@@ -139,7 +152,7 @@ def _set(doc: dict[str, Any], key: str, value: Any) -> None:
     target[last] = value
 
 
-def _apply(doc: dict[str, Any], changes: Iterable[tuple[str, Any, Any]], *, undo: bool) -> None:
+def apply_changes(doc: dict[str, Any], changes: Iterable[tuple[str, Any, Any]], *, undo: bool) -> None:
     """Apply recorded changes to a form document (new values), or undo them (old values).
 
     Indicator rows are recorded by position; a ``None`` side means the row did
@@ -194,7 +207,7 @@ def reconstruct(current: Form, entries: Iterable[HistoryEntry], revision: int) -
             raise HistoryError(
                 _("“{name}”修订 {step} 的历史记录缺失，无法还原更早的版本").format(name=current.name, step=step)
             )
-        _apply(doc, entry.changes, undo=True)
+        apply_changes(doc, entry.changes, undo=True)
     return _stamped(Form.from_doc(doc), by_revision.get(revision), revision)
 
 
@@ -216,6 +229,6 @@ def replay(current: Form, entries: Iterable[HistoryEntry]) -> list[Form]:
         entry = by_revision.get(step)
         if entry is None:
             raise HistoryError(_("修订 {step} 的历史记录缺失").format(step=step))
-        _apply(doc, entry.changes, undo=False)
+        apply_changes(doc, entry.changes, undo=False)
         versions.append(_stamped(Form.from_doc(doc), entry, step))
     return versions

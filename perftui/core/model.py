@@ -17,7 +17,8 @@ from itertools import chain
 from typing import Any, Iterable, NamedTuple
 
 from perftui.core import money
-from perftui.i18n import N_
+from perftui.core.normalize import clean_text, needs_cleaning
+from perftui.i18n import N_, gettext as _
 from perftui.core.period import Period, parse_period
 from perftui.core.target import Target, parse_target
 from perftui.core.taxonomy import LAYOUTS, LEGACY
@@ -202,14 +203,14 @@ class Form:
         that is not a form raises KeyError, TypeError, ValueError or
         ArithmeticError, which the repository reports as a damaged file.
         """
-        texts = check_doc_shape(doc)
+        texts, suspect = check_doc_shape(doc)
         indicators = tuple(
             Indicator._make((*row, ())) if len(row) == 4 else Indicator.from_doc(row) for row in doc["indicators"]
         )
         funding = doc["funding"]
         year, revision = doc["year"], doc.get("revision") or 0
         layout = doc.get("layout") or LEGACY
-        return cls(
+        form = cls(
             id=doc["id"],
             revision=revision,
             year=year,
@@ -228,22 +229,50 @@ class Form:
             extra_fields=tuple((label, value) for label, value in doc.get("extra_fields") or ()),
             amount_notes=tuple((doc.get("amount_notes") or {}).items()),
         )
+        # Text is cleaned at the door (clean_form); a file edited by hand may
+        # still hold what a terminal would obey, so reading is a door too.
+        return clean_form(form) if suspect else form
 
 
-def check_doc_shape(doc: dict[str, Any]) -> tuple[str, ...]:
-    """Check a stored form's fields have the types a form needs; cheap, for every read.
+#: The longest text each field may hold, in characters: several times the
+#: longest in real forms, far below what would make a list or an export
+#: choke. Longer text is refused where it comes in (import, typing) and is
+#: damage where it is found stored.
+TEXT_LIMITS = {
+    "name": 200,
+    "period": 100,
+    "department": 200,
+    "unit": 200,
+    "goals.period": 5000,
+    "goals.annual": 5000,
+}
+#: 一级, 二级, 三级指标, 指标值.
+CELL_LIMITS = (100, 100, 500, 500)
+MAX_INDICATORS = 500
+#: A label or value a unit's template had beyond the official table (项目属性, 权重, 备注…).
+EXTRA_LIMIT = 5000
+_STAMP_LIMIT = 200  # updated_at, updated_by: written by perftui, never long
+
+
+def check_doc_shape(doc: dict[str, Any], *, scan: bool = True) -> tuple[tuple[str, ...], bool]:
+    """Check a stored form's fields have the types and sizes a form needs; cheap, for every read.
 
     Returns the text fields (name, period, department, unit, the two goals,
-    updated_at, updated_by). Raises KeyError, TypeError or ValueError for a
-    document that is not a form (the amounts are checked where they are
-    read, by :meth:`Funding.from_doc`).
+    updated_at, updated_by) and, with ``scan``, whether any text may need
+    cleaning. Raises KeyError, TypeError or ValueError for a document that is
+    not a form (the amounts are checked where they are read, by
+    :meth:`Funding.from_doc`).
     """
     goals, rows = doc["goals"], doc["indicators"]
+    extras: list[str] = []
     if type(rows) is not list or not all(type(row) is list and len(row) == 4 for row in rows):
         if type(rows) is not list or not all(type(row) is list and _row_with_extra(row) for row in rows):
             raise ValueError("indicator rows are lists of four cells (and their extra columns)")
+        extras = [text for row in rows if len(row) == 5 for pair in row[4].items() for text in pair]
         rows = [row[:4] for row in rows]
-    "".join(chain.from_iterable(rows))  # TypeError unless every cell is text
+    if len(rows) > MAX_INDICATORS:
+        raise ValueError(f"{len(rows):,} indicator rows (at most {MAX_INDICATORS})")
+    cells = "".join(chain.from_iterable(rows))  # TypeError unless every cell is text
     extra_fields, notes = doc.get("extra_fields") or [], doc.get("amount_notes") or {}
     if type(extra_fields) is not list or not all(
         type(pair) is list and len(pair) == 2 and type(pair[0]) is str and type(pair[1]) is str for pair in extra_fields
@@ -251,15 +280,146 @@ def check_doc_shape(doc: dict[str, Any]) -> tuple[str, ...]:
         raise ValueError("extra fields are [label, value] pairs of text")
     if type(notes) is not dict or not all(type(k) is str and type(v) is str for k, v in notes.items()):
         raise ValueError("amount notes map a field to text")
+    if extra_fields or notes:  # rare: what an imported template had beyond the official table
+        extras += [text for pair in extra_fields for text in pair] + [text for item in notes.items() for text in item]
     texts = (
         doc["name"], doc["period"], doc["department"], doc["unit"],
         goals["period"], goals["annual"], doc.get("updated_at", ""), doc.get("updated_by", ""),
     )
-    "".join(texts)  # TypeError unless every field is text
+    joined = "".join(texts)  # TypeError unless every field is text
     year, revision = doc["year"], doc.get("revision") or 0
     if (year is not None and type(year) is not int) or type(revision) is not int:
         raise TypeError("year and revision are whole numbers")
-    return texts
+    # One scan of what the type checks joined anyway; a line break counts as
+    # harmless here (goals hold them; elsewhere one only breaks a table's line).
+    suspect = scan and (
+        needs_cleaning(joined, multiline=True)
+        or needs_cleaning(cells, multiline=True)
+        or bool(extras and needs_cleaning("".join(extras), multiline=True))
+    )
+    if len(joined) + len(cells) > _READ_GUARD:
+        _check_lengths(texts, rows, suspect)  # rarely: only a form larger than a big real one
+    if extras and max(map(len, extras)) > EXTRA_LIMIT:
+        raise ValueError(f"an extra field is {max(map(len, extras)):,} characters long (at most {EXTRA_LIMIT:,})")
+    return texts, suspect
+
+
+# Reading checks each field's length only when a form's text is this long in
+# all (the single-line limits together, and more than any real form): measuring
+# each field of ten thousand forms on every read costs more than a field a
+# little over its limit could. Exact limits are enforced where text comes in
+# (length_problem); reading is for damage like a 19.5 MB name.
+_READ_GUARD = sum(TEXT_LIMITS.values()) + _STAMP_LIMIT * 2
+
+
+def _check_lengths(texts: tuple[str, ...], rows: list[list[str]], suspect: bool) -> None:
+    # Measured as the text will be kept: an escape sequence is cleaned away, not counted.
+    measure = (lambda text: len(clean_text(text, multiline=True))) if suspect else len
+    keys = ("name", "period", "department", "unit", "goals.period", "goals.annual", "updated_at", "updated_by")
+    for key, text in zip(keys, texts):
+        limit = TEXT_LIMITS.get(key, _STAMP_LIMIT)
+        if len(text) > limit and measure(text) > limit:
+            raise ValueError(f"{key} is {len(text):,} characters long (at most {limit:,})")
+    for number, row in enumerate(rows, start=1):
+        for cell, limit in zip(row, CELL_LIMITS):
+            if len(cell) > limit and measure(cell) > limit:
+                raise ValueError(f"indicator row {number} has a cell {len(cell):,} characters long (at most {limit:,})")
+
+
+def clean_form(form: Form) -> Form:
+    """``form`` with every text field through :func:`~perftui.core.normalize.clean_text`.
+
+    The one door for text into a form, whatever its source: importers call it
+    on what they read, the editor's draft on what was typed or pasted, the
+    repository on everything it stores, and :meth:`Form.from_doc` on what it
+    finds stored. Goals keep their line breaks; the other fields are one line
+    (a line break becomes a space, and spaces at the ends of a cleaned field
+    go). Returns ``form`` itself when nothing needed cleaning.
+    """
+    lines = "".join((form.name, form.period_text, form.department, form.unit, form.updated_at, form.updated_by))
+    extras = [text for row in form.indicators for pair in row.extra for text in pair]
+    extras += [text for pairs in (form.extra_fields, form.amount_notes) for pair in pairs for text in pair]
+    if not (
+        needs_cleaning(lines)
+        or needs_cleaning("".join(cell for row in form.indicators for cell in row[:4]))
+        or needs_cleaning(form.period_goal + form.annual_goal, multiline=True)
+        or bool(extras and needs_cleaning("".join(extras), multiline=True))
+    ):
+        return form  # one scan: nearly every form, on every save and import
+    single = ("name", "period_text", "department", "unit", "updated_at", "updated_by")
+    changes: dict[str, Any] = {}
+    for attribute in single:
+        value = getattr(form, attribute)
+        cleaned = clean_text(value).strip()
+        if cleaned != value:
+            changes[attribute] = cleaned
+    for attribute in ("period_goal", "annual_goal"):
+        value = getattr(form, attribute)
+        cleaned = clean_text(value, multiline=True)
+        if cleaned != value:
+            changes[attribute] = cleaned
+    rows = tuple(
+        Indicator(*(clean_text(cell).strip() for cell in row[:4]), _clean_pairs(row.extra)) for row in form.indicators
+    )
+    if rows != form.indicators:
+        changes["indicators"] = rows
+    for attribute in ("extra_fields", "amount_notes"):
+        pairs = _clean_pairs(getattr(form, attribute))
+        if pairs != getattr(form, attribute):
+            changes[attribute] = pairs
+    return form.evolve(**changes) if changes else form
+
+
+def _clean_pairs(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    # Labels are one line; a value keeps its lines (a template's 备注 may have several).
+    return tuple((clean_text(label).strip(), clean_text(value, multiline=True)) for label, value in pairs)
+
+
+def length_problem(form: Form) -> str | None:
+    """One line naming the first field longer than it may be, or None (for importers and the editor)."""
+    return doc_length_problem(form.to_doc())
+
+
+def doc_length_problem(doc: dict[str, Any]) -> str | None:
+    """:func:`length_problem` of a form document whose fields have their types."""
+    goals = doc.get("goals") or {}
+    texts = {
+        "name": doc.get("name", ""), "period": doc.get("period", ""),
+        "department": doc.get("department", ""), "unit": doc.get("unit", ""),
+        "goals.period": goals.get("period", ""), "goals.annual": goals.get("annual", ""),
+    }
+    for key, text in texts.items():
+        message = field_length_problem(key, text)
+        if message:
+            return message
+    rows = doc.get("indicators") or []
+    extras = [text for row in rows if len(row) == 5 for pair in row[4].items() for text in pair]
+    extras += [text for pair in doc.get("extra_fields") or () for text in pair]
+    extras += [text for item in (doc.get("amount_notes") or {}).items() for text in item]
+    longest = max(extras, key=len, default="")
+    if len(longest) > EXTRA_LIMIT:
+        return _("“{text}…”太长（{length} 字，最多 {limit} 字）").format(
+            text=longest[:10], length=len(longest), limit=EXTRA_LIMIT
+        )
+    if len(rows) > MAX_INDICATORS:
+        return _("绩效指标最多 {limit} 条（现有 {count} 条）").format(limit=MAX_INDICATORS, count=len(rows))
+    for number, row in enumerate(rows, start=1):
+        for cell, limit in zip(row, CELL_LIMITS):
+            if len(cell) > limit:
+                return _("第{row}行指标有一格太长（{length} 字，最多 {limit} 字）").format(
+                    row=number, length=len(cell), limit=limit
+                )
+    return None
+
+
+def field_length_problem(key: str, text: str) -> str | None:
+    """The refusal for one field's text when it is longer than :data:`TEXT_LIMITS` allows."""
+    limit = TEXT_LIMITS.get(key)
+    if limit is None or len(text) <= limit:
+        return None
+    return _("{field}太长（{length} 字，最多 {limit} 字）").format(
+        field=_(FIELD_LABELS[key]), length=len(text), limit=limit
+    )
 
 
 def _row_with_extra(row: list[Any]) -> bool:

@@ -87,8 +87,15 @@ def from_stored(text: str | None) -> Decimal | None:
     if type(text) is not str:
         raise TypeError(f"a stored amount is text, not {type(text).__name__}")
     amount = Decimal(text)  # InvalidOperation (an ArithmeticError) for non-numbers
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"not an amount: {text!r}")
+    # Bounded as a typed amount is: 1e999 or 26 digits pass as a Decimal and
+    # failed later, in a sum or in babel, as a traceback. Decimals are counted
+    # in the text (as_tuple() would cost more than the rest of the read), and
+    # without a point the text is digits (canonical never writes an exponent).
+    if not (amount.is_finite() and 0 <= amount < MAX_AMOUNT):
+        raise ValueError(f"not an amount: {text[:40]!r}")
+    point = text.find(".")
+    if (len(text) - point - 1 > MAX_DECIMALS) if point >= 0 else not text.isdigit():
+        raise ValueError(f"not an amount: {text[:40]!r}")
     return amount
 
 

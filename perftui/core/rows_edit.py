@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from perftui.core import taxonomy
 from perftui.i18n import gettext as _
-from perftui.core.model import Indicator
-from perftui.core.normalize import fold
+from perftui.core.model import CELL_LIMITS, Indicator
+from perftui.core.normalize import clean_text, fold
 
 #: The grid's columns, as the paper form orders them: model attribute names.
 COLUMNS = ("level1", "level2", "name", "value")
@@ -96,7 +96,7 @@ class RowsEdit:
         self._check(index)
         if column not in COLUMNS:
             raise KeyError(column)
-        value = value.strip()
+        value = clean_text(value).strip()
         row = self.rows[index]
         if getattr(row, column) == value:
             return False
@@ -123,6 +123,14 @@ class RowsEdit:
     def _check(self, index: int) -> None:
         if not 0 <= index < len(self.rows):
             raise IndexError(index)
+
+
+def cell_problem(column: str, value: str) -> str | None:
+    """The refusal for a cell's text longer than the model allows (None when it fits)."""
+    limit = CELL_LIMITS[COLUMNS.index(column)]
+    if len(value.strip()) <= limit:
+        return None
+    return _("这一格最多 {limit} 字（现 {length} 字）").format(limit=limit, length=len(value.strip()))
 
 
 def filter_choices(choices: tuple[str, ...] | list[str], typed: str) -> list[str]:
@@ -172,7 +180,7 @@ class CellEdit:
         self.highlighted = 0
 
     def insert(self, text: str) -> None:
-        text = " ".join(text.splitlines())
+        text = clean_text(text)  # typed or pasted: the door for a cell's text (line breaks become spaces)
         self.text = self.text[: self.cursor] + text + self.text[self.cursor :]
         self.cursor += len(text)
         self._typed()

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from perftui.core.model import Indicator
 from perftui.i18n import N_, gettext as _
+from perftui.core.normalize import clean_text
 
 Row = TypeVar("Row")
 
@@ -143,7 +144,11 @@ def stored_indicator(cells: Any) -> Indicator:
 
 
 def check_text(value: Any, what: str) -> str:
-    """``value`` if it is text; raises TypeError naming ``what`` otherwise (stored-document checks)."""
+    """``value`` if it is text, cleaned; raises TypeError naming ``what`` otherwise (stored-document checks).
+
+    Reading is a door too (as for forms, :meth:`perftui.core.model.Form.from_doc`):
+    a record edited by hand may hold what a terminal would obey.
+    """
     if type(value) is not str:
         raise TypeError(f"{what} is not text")
-    return value
+    return clean_text(value, multiline=True)

@@ -47,11 +47,14 @@ class ExportError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """How to export: ``format`` (see :data:`FORMATS`), ``width`` for wrapping goals, ``bom`` for Excel."""
+    """How to export: ``format`` (see :data:`FORMATS`), ``width`` for wrapping goals, ``bom`` for Excel,
+    ``raw`` for CSV cells as they are (formula-like text is otherwise neutralized, see
+    :mod:`perftui.export.csvfile`)."""
 
     format: str = DEFAULT_FORMAT
     width: int = DEFAULT_WIDTH
     bom: bool = False
+    raw: bool = False
 
     def check(self) -> Options:
         if self.format not in FORMATS:
@@ -64,6 +67,8 @@ class Options:
             )
         if self.bom and self.format in ("json", "xlsx"):
             raise ExportError(_("--bom 只用于文本和 CSV 导出（JSON 和 xlsx 不加 BOM）"))
+        if self.raw and self.format != "csv":
+            raise ExportError(_("--raw 只用于 CSV 导出"))
         return self
 
 
@@ -85,6 +90,17 @@ def render(kind: str, forms: Sequence[Form], options: Options = Options()) -> st
     Raises :class:`ExportError` for an unknown kind or format, a bad width, or
     no forms at all (an empty table is never what was meant).
     """
+    output = _render(kind, forms, options)
+    if isinstance(output, bytes):
+        return output  # xlsx: its cells are escaped as they are written
+    # Forms are clean (text is cleaned where it comes in); this is the exit's
+    # own guarantee that no export carries what a terminal would obey.
+    from perftui.core.normalize import escape_controls
+
+    return escape_controls(output, json=options.format == "json")
+
+
+def _render(kind: str, forms: Sequence[Form], options: Options) -> str | bytes:
     options.check()
     if kind not in KINDS:
         raise ExportError(_("未知的导出内容：{kind}（可用：{kinds}）").format(kind=kind, kinds=", ".join(KINDS)))
@@ -107,8 +123,8 @@ def render(kind: str, forms: Sequence[Form], options: Options = Options()) -> st
         from perftui.export import csvfile
 
         if kind == FORM:
-            return csvfile.forms(forms)
-        return csvfile.table(contents.summary(forms) if kind == SUMMARY else contents.indicators(forms))
+            return csvfile.forms(forms, options.raw)
+        return csvfile.table(contents.summary(forms) if kind == SUMMARY else contents.indicators(forms), options.raw)
     from perftui.export import text
 
     if kind == FORM:

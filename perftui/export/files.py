@@ -1,12 +1,15 @@
 """Writing an export to a file: all of it or nothing, and never over a file by accident.
 
 Why not :func:`storage.atomic.atomic_write`: it always replaces the target,
-and gives new files the database's private mode. An export is a file the
-operator asked for, like a shell redirect, so it gets the usual mode (the
-umask decides), and without ``force`` an existing file must survive even if
-it appears between our check and our write: the finished temporary file is
-hard-linked to the name, which fails if the name exists. (Where the file
-system has no hard links, the check just before the rename has to do.)
+and without ``force`` an existing file must survive even if it appears
+between our check and our write: the finished temporary file is hard-linked
+to the name, which fails if the name exists. (Where the file system has no
+hard links, the check just before the rename has to do.)
+
+An export holds the same budget data as the database, so a new one is never
+more open than a new database file would be (:func:`storage.permissions.new_file_mode`:
+0600, or 0660 in a group's setgid folder), whatever the umask; a stricter
+umask still makes it stricter. A replaced file keeps its mode.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import stat
 from pathlib import Path
 
 from storage import StorageWriteError
+from storage.permissions import new_file_mode
 
 __all__ = ["TargetExists", "write"]
 
@@ -54,6 +58,9 @@ def write(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> 
         try:
             if old_mode is not None:
                 os.fchmod(fd, old_mode)  # replacing a file keeps its permissions
+            else:
+                # Created 0666 less the umask; a loose umask (000) must not make it world-readable.
+                os.fchmod(fd, stat.S_IMODE(os.fstat(fd).st_mode) & new_file_mode(target.parent))
             view = memoryview(data)
             while view:  # os.write may write less than asked
                 count = os.write(fd, view)
@@ -82,7 +89,7 @@ def _create_temp(target: Path) -> tuple[int, str]:
     while True:
         temp = str(target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp")
         try:
-            # 0o666 before the umask: the mode a shell redirect would give.
+            # 0o666 before the umask, as a shell redirect; capped once open (see write).
             return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), temp
         except FileExistsError:
             continue

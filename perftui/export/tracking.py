@@ -353,7 +353,17 @@ def render(kind: str, items: Sequence[Filed], options: Options = Options()) -> s
     """The export of ``items`` (all of ``kind``): text, CSV or JSON as text; xlsx as bytes.
 
     Raises :class:`ExportError` for an unknown kind or format, a bad width or no records.
+    Like every export, nothing in it is a terminal escape (see :func:`perftui.export.render`).
     """
+    output = _render(kind, items, options)
+    if isinstance(output, bytes):
+        return output
+    from perftui.core.normalize import escape_controls
+
+    return escape_controls(output, json=options.format == "json")
+
+
+def _render(kind: str, items: Sequence[Filed], options: Options) -> str | bytes:
     options.check()
     if kind not in KINDS:
         raise ExportError(_("未知的导出内容：{kind}（可用：{kinds}）").format(kind=kind, kinds=", ".join(KINDS)))
@@ -376,7 +386,7 @@ def render(kind: str, items: Sequence[Filed], options: Options = Options()) -> s
         for number, filed in enumerate(items):
             if number:
                 writer.writerow([])
-            writer.writerows([cell_text(cell) for cell in row] for row in sheet_of(filed).rows)
+            writer.writerows([cell_text(cell, options.raw) for cell in row] for row in sheet_of(filed).rows)
         return buffer.getvalue()
     from perftui.export import tracking_text
 

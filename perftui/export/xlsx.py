@@ -21,6 +21,7 @@ from perftui.export import contents, sheet as layout
 from perftui.export.contents import Amount, Cell, Table
 from perftui.i18n import gettext as _
 from perftui.core.model import Form
+from perftui.core.normalize import escape_controls
 from perftui.text.width import width
 
 AMOUNT_FORMAT = "0.00"
@@ -67,7 +68,7 @@ def workbook(kind: str, forms: Sequence[Form]) -> bytes:
 
 def _sheet_name(wanted: str, taken: set[str]) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\, unique ignoring case."""
-    base = _FORBIDDEN_IN_SHEET_NAMES.sub("_", wanted).strip("'") or "_"
+    base = _FORBIDDEN_IN_SHEET_NAMES.sub("_", escape_controls(wanted)).strip("'") or "_"
     name, number = base[:31], 1
     while name.casefold() in taken:
         number += 1
@@ -85,7 +86,8 @@ def _put(cell, value: Cell) -> None:
     elif isinstance(value, int):
         cell.value = value
     elif value:
-        cell.value = value
+        # Escaped: openpyxl refuses control characters, and a sheet is an exit too.
+        cell.value = escape_controls(value)
         cell.data_type = "s"  # never a formula, whatever the text starts with
 
 

@@ -19,7 +19,7 @@ from perftui.importing import funding as funding_rules
 from perftui.importing import indicators as table_rules
 from perftui.importing import labels
 from perftui.importing.grid import Grid
-from perftui.importing.text import FormatError
+from perftui.importing.text import FormatError, admitted
 
 HEADER, GOALS, INDICATORS, AFTER = "header", "goals", "indicators", "after"
 
@@ -155,7 +155,7 @@ def build(draft: Draft, grid: Grid, default_year: int | None) -> Recognized:
         amount_notes=tuple(resolved.notes.items()),
     )
     return Recognized(
-        form,
+        admitted(form, source, where),
         where,
         tuple(dict.fromkeys(draft.unknown)),
         tuple(notes) + tuple(table.notes),

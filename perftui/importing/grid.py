@@ -23,14 +23,12 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from perftui.core.normalize import clean_text
 from perftui.i18n import gettext as _
 from perftui.importing.text import FormatError
 
 TEXT, DOCX, XLSX, PDF = "text", "docx", "xlsx", "pdf"
 
-# Control characters carry nothing a form needs, and an escape sequence kept in
-# a name would be replayed on every terminal that lists it.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"[A-Za-z]")
 
 
@@ -74,8 +72,9 @@ def column_letter(column: int) -> str:
 
 
 def clean(text: str) -> str:
-    """A cell's text as kept: control characters removed, outer space stripped."""
-    return _CONTROL.sub("", text.replace("\t", " ")).strip()
+    """A cell's text as kept: escape sequences and control characters removed (the door:
+    :func:`~perftui.core.normalize.clean_text`), outer space stripped."""
+    return clean_text(text).strip()
 
 
 def _clean_lines(text: str) -> str:

@@ -23,12 +23,12 @@ from typing import Any
 from perftui.importing import text as importer
 
 from perftui.core import money, taxonomy
-from perftui.export import contents, jsonfile
+from perftui.export import contents, csvfile, jsonfile
 from perftui.export.sheet import LABELS
 from perftui.i18n import N_, gettext as _, load_translations
 from perftui.importing.text import FormatError
-from perftui.core.model import Form, Funding, Indicator
-from perftui.core.normalize import fold
+from perftui.core.model import Form, Funding, Indicator, doc_length_problem
+from perftui.core.normalize import clean_text, fold
 
 JSON, CSV, TEXT = "json", "csv", "text"
 _ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
@@ -101,6 +101,10 @@ def parse_json(text: str, source: str) -> list[Form]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise FormatError(source, error.lineno, _("不是有效的 JSON：{reason}").format(reason=error.msg)) from None
+    except RecursionError:
+        raise FormatError(source, None, _("不是 perftui 导出的 JSON 文件：嵌套过深")) from None
+    except ValueError:  # an integer of thousands of digits (Python refuses to convert it)
+        raise FormatError(source, None, _("不是 perftui 导出的 JSON 文件：数字过长")) from None
     if not isinstance(document, dict) or document.get("format") != jsonfile.FORMAT:
         raise FormatError(source, None, _("不是 perftui 导出的 JSON 文件"))
     version = document.get("version")
@@ -185,7 +189,16 @@ def _form_from_json(doc: Any, where: str, source: str) -> Form:
         isinstance(key, str) and key.startswith("funding.") and isinstance(text, str) for key, text in notes.items()
     ):
         raise fail("amount_notes", _("金额说明应为“金额栏目: 文本”"))
-    return Form.from_doc({**doc, "funding": clean_funding, "revision": revision})
+    # The door first (clean_text), then the lengths: an escape sequence is not text that counts.
+    single = ("name", "period", "department", "unit", "updated_at", "updated_by")
+    texts = {key: clean_text(doc.get(key, "")).strip() for key in single}
+    goals = {scope: clean_text(goals.get(scope, ""), multiline=True) for scope in ("period", "annual")}
+    rows = [[*(clean_text(cell).strip() for cell in row[:4]), *row[4:]] for row in rows]
+    doc = {**doc, **texts, "funding": clean_funding, "goals": goals, "indicators": rows, "revision": revision}
+    problem = doc_length_problem(doc)  # before from_doc, which would call it damage
+    if problem is not None:
+        raise FormatError(source, None, f"{where}：{problem}")
+    return importer.admitted(Form.from_doc(doc), source)
 
 
 # -- CSV ----------------------------------------------------------------------------------
@@ -223,7 +236,8 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 class _CsvDraft:
-    def __init__(self) -> None:
+    def __init__(self, line: int) -> None:
+        self.line = line
         self.year: int | None = None
         self.fields: dict[str, str] = {}
         self.amounts: dict[tuple[str, str], Any] = {}
@@ -231,11 +245,11 @@ class _CsvDraft:
         self.indicators: list[Indicator] = []
         self.section = "header"
 
-    def build(self) -> Form:
+    def build(self, source: str) -> Form:
         def funding(scope: str) -> Funding:
             return Funding(*(self.amounts.get((scope, part)) for part in ("total", "fiscal", "other")))
 
-        return Form(
+        form = Form(
             year=self.year,
             name=self.fields.get("name", ""),
             period_text=self.fields.get("period", ""),
@@ -248,6 +262,7 @@ class _CsvDraft:
             indicators=tuple(self.indicators),
             layout=taxonomy.infer_layout(row.level1 for row in self.indicators),
         )
+        return importer.admitted(form, source, self.line)
 
 
 def parse_csv(text: str, source: str) -> list[Form]:
@@ -263,17 +278,18 @@ def parse_csv(text: str, source: str) -> list[Form]:
     if rows and _is_table_export(rows[0][1]):
         raise FormatError(source, 1, _not_forms_message())
     for line, row in rows:
-        cells = [*row, *[""] * (5 - len(row))]
+        # Each cell through the door first: a label with a control character in it is still the label.
+        cells = [*(clean_text(csvfile.restored(cell), multiline=True) for cell in row), *[""] * (5 - len(row))]
         if not any(cell.strip() for cell in cells):
             continue
         first, second = _spelling(cells[0]), _spelling(cells[1])
         if first == "title":
-            drafts.append(_CsvDraft())
+            drafts.append(_CsvDraft(line))
             continue
         if not drafts:
             if first is None and second is None:
                 continue  # text above the first form
-            drafts.append(_CsvDraft())
+            drafts.append(_CsvDraft(line))
         draft = drafts[-1]
         if draft.section == "indicators":
             name = cells[2] if cells[2].strip() else cells[3]
@@ -299,7 +315,7 @@ def parse_csv(text: str, source: str) -> list[Form]:
             draft.year = int(match.group(1))
     if not drafts:
         raise FormatError(source, None, _("没有找到绩效目标表（缺少“项目名称”等栏目）"))
-    return [draft.build() for draft in drafts]
+    return [draft.build(source) for draft in drafts]
 
 
 def _is_table_export(header: list[str]) -> bool:

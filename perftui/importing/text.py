@@ -3,7 +3,7 @@
 The text becomes a grid (one row per line, merged cells blank) that the one
 recognizer every source goes through reads by its labels
 (:mod:`perftui.importing.recognize`). This module also reads files safely for
-every importer: bounded in size, UTF-8 or GB18030, never binary.
+every importer: bounded in size, UTF-8, GB18030 or UTF-16/32 with a BOM, never binary.
 
 A file either imports whole or not at all: :class:`FormatError` names the file,
 the line (or the cell) and the reason.
@@ -11,10 +11,11 @@ the line (or the cell) and the reason.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
-from perftui.core.model import Form
+from perftui.core.model import Form, clean_form, length_problem
 from perftui.i18n import gettext as _
 
 #: Refuse files above this size: a form is a few KB; 20 MB is thousands of them.
@@ -32,6 +33,21 @@ class FormatError(ValueError):
         self.source, self.line, self.reason = source, line, reason
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {reason}")
+
+
+def admitted(form: Form, source: str, where: int | str | None = None) -> Form:
+    """The last step of every importer (text, .docx, .xlsx, .pdf, our JSON and CSV): ``form`` as it may be stored.
+
+    Its text cleaned of anything a terminal would obey
+    (:func:`~perftui.core.model.clean_form`); a field longer than the model
+    allows is refused with a :class:`FormatError` naming the file and where
+    the form is.
+    """
+    form = clean_form(form)
+    problem = length_problem(form)
+    if problem is not None:
+        raise FormatError(source, where, problem)
+    return form
 
 
 def parse_text(text: str, source: str = "<text>", year: int | None = None) -> list[Form]:
@@ -52,8 +68,27 @@ def parse_text(text: str, source: str = "<text>", year: int | None = None) -> li
 UTF8, GB18030 = "utf-8", "gb18030"
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def decode_detected(data: bytes, source: str) -> tuple[str, str]:
-    """The text and the encoding it was in: UTF-8 (with or without BOM), else GB18030."""
+    """The text and the encoding it was in: UTF-16/32 with a BOM, UTF-8 (with or without BOM), else GB18030.
+
+    Windows Notepad and Excel's "Unicode text" save UTF-16 with a BOM, whose
+    every other byte is NUL: the BOM is checked before the NULs that mean binary.
+    """
+    for bom, encoding in _BOMS:  # UTF-32 first: its little-endian BOM starts with UTF-16's
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                text = "\uffff"
+            # Any bytes of even length decode as UTF-16; text does not hold NULs or noncharacters.
+            if "\x00" in text or "\uffff" in text or "\ufffe" in text:
+                raise FormatError(source, None, _("文件以 {encoding} 标记开头，内容却不是 {encoding} 编码").format(
+                    encoding=encoding.upper()))
+            return text, encoding
     if b"\x00" in data[:8192]:
         raise FormatError(source, None, _("这是二进制文件，不是文本格式的绩效目标表"))
     try:

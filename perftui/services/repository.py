@@ -17,7 +17,6 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -38,8 +37,11 @@ from perftui.core.history import (  # noqa: F401  (re-exported: callers know the
     reconstruct,
 )
 from perftui.i18n import gettext as _
+from perftui.core import money
 from perftui.core.conflict import Conflict  # noqa: F401  (re-exported)
-from perftui.core.model import Form, fields_changed, lookup, new_id, sort_key
+from perftui.core.history_chain import Verdict, sealed, walk_back
+from perftui.core.history_chain import verify as verify_history
+from perftui.core.model import Form, check_doc_shape, clean_form, fields_changed, lookup, new_id, sort_key
 from perftui.core.money import from_stored
 from perftui.core.totals import ZERO, Funded
 from storage.backup import DEFAULT_KEEP, Backups
@@ -178,13 +180,10 @@ def form_doc_problem(doc: dict[str, Any]) -> str | None:
             value = amounts.get(part) or ""
             if not isinstance(value, str):
                 return f"form {doc['id']!r}: funding.{scope}.{part} is not text"
-            if value:
-                try:
-                    amount = Decimal(value)
-                except ArithmeticError:
-                    return f"form {doc['id']!r}: funding.{scope}.{part} is not an amount"
-                if not amount.is_finite():
-                    return f"form {doc['id']!r}: funding.{scope}.{part} is not an amount"
+            try:
+                money.from_stored(value)
+            except (ValueError, ArithmeticError):
+                return f"form {doc['id']!r}: funding.{scope}.{part} is not an amount ({value[:40]!r})"
         if not isinstance(goals.get(scope) or "", str):
             return f"form {doc['id']!r}: goals.{scope} is not text"
     rows = doc["indicators"]
@@ -205,7 +204,26 @@ def form_doc_problem(doc: dict[str, Any]) -> str | None:
     notes = doc.get("amount_notes") or {}
     if not isinstance(notes, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in notes.items()):
         return f"form {doc['id']!r}: amount_notes is not text by field"
+    try:
+        check_doc_shape(doc)  # sizes, and anything else a read would refuse
+    except (KeyError, TypeError, ValueError) as error:
+        return f"form {doc['id']!r}: {error}"
     return None
+
+
+class NotDeleted(LookupError):
+    """An undelete of a form that is not deleted (any more: someone else brought it back)."""
+
+    def __init__(self, form: Form | None, form_id: str):
+        self.form, self.form_id = form, form_id
+        name = form.name if form is not None else form_id
+        super().__init__(_("“{name}”已不在已删除的表中（可能刚被别人恢复），未作修改。").format(name=name))
+
+
+def _last_hash(tx: storage.Transaction) -> str:
+    """The ``hash`` of the newest history entry in ``tx`` ("" for none, or one from before hashes)."""
+    last = tx.last(HISTORY)  # one entry: a server need not send the whole log
+    return str(last.get("hash", "")) if last else ""
 
 
 class _Named(NamedTuple):
@@ -247,6 +265,7 @@ class Repository:
         self.backups = backups
         self._cache_token: Hashable | None = None
         self._cache: tuple[list[Form], list[Form]] = ([], [])
+        self._head: tuple[storage.Transaction, str] | None = None  # (transaction, hash of its newest entry)
         # What went wrong beside the last write, which was committed all the
         # same (a backup that could not be kept): a success with a warning.
         self.warnings: list[storage.StorageError] = []
@@ -465,13 +484,60 @@ class Repository:
         doc = snapshot.get(FORMS, form_id)
         if doc is None:
             raise HistoryError(_("没有编号为 {id} 的表").format(id=form_id))
-        entries = self._entries(self._history_of(snapshot, form_id))
-        return reconstruct(self._form(doc), entries, revision)
+        return self._version(doc, list(self._history_of(snapshot, form_id)), revision)
+
+    def _version(self, doc: dict[str, Any], own: list[Any], revision: int) -> Form:
+        """Revision ``revision`` of the stored form ``doc`` from its history entries ``own``.
+
+        Refused with :class:`HistoryError` when an entry on the way recorded a
+        different version than undoing arrives at: the file was edited outside
+        perftui, and what would be shown as "revision 1" is not what it was.
+        """
+        current = self._form(doc)
+        entries = self._entries(own)  # a malformed entry is a damaged file, said as such
+        if 1 <= revision <= current.revision:
+            problem = walk_back(doc, list(enumerate(own, start=1)), down_to=revision)
+            if problem is not None:
+                raise HistoryError(
+                    _("“{name}”的修订 {revision} 无法如实还原：{reason}（详见 perftui verify）").format(
+                        name=current.name, revision=revision, reason=problem.reason
+                    )
+                )
+        return reconstruct(current, entries, revision)
+
+    def unfaithful(self, form_ids: Iterable[str]) -> dict[str, str]:
+        """Of these forms, those whose history does not replay to the form stored today, with why.
+
+        For showing history: an earlier version rebuilt from a form edited
+        outside perftui would show the edit as if it had always been there.
+        """
+        wanted = set(form_ids)
+        if not wanted:
+            return {}
+        snapshot = self.store.read()
+        own: dict[str, list[tuple[int, Any]]] = {}
+        for position, entry in enumerate(snapshot.view(HISTORY), start=1):
+            if entry.get("form_id") in wanted:
+                own.setdefault(entry["form_id"], []).append((position, entry))
+        found = {}
+        for form_id, entries in own.items():
+            doc = snapshot.get(FORMS, form_id)
+            problem = walk_back(doc, entries) if doc is not None else None
+            if problem is not None:
+                found[form_id] = problem.reason
+        return found
+
+    def verify(self) -> Verdict:
+        """Check the history's chain and that replaying it gives today's forms (see :mod:`perftui.core.history_chain`)."""
+        snapshot = self.store.read()
+        return verify_history(snapshot.view(FORMS), list(snapshot.view(HISTORY)))
 
     # -- changing --------------------------------------------------------
 
     def _stamp(self, form: Form) -> Form:
-        return form.evolve(updated_at=_now(), updated_by=self.actor.describe())
+        # The repository's own door: whatever a caller built, stored text is clean
+        # (clean_form returns the form itself when it is, which is almost always).
+        return clean_form(form).evolve(updated_at=_now(), updated_by=self.actor.describe())
 
     @contextmanager
     def _writing(self, backup_reason: str | None = None) -> Iterator[storage.Transaction]:
@@ -509,38 +575,69 @@ class Repository:
                 self.on_warning(warning)
 
     def _record(
-        self, tx: storage.Transaction, action: str, old: Form | None, new: Form, revision: int, at: str | None = None
+        self,
+        tx: storage.Transaction,
+        action: str,
+        old: Form | None,
+        new: Form,
+        stored: dict[str, Any],
+        *,
+        at: str | None = None,
+        stamp: tuple[str, str] | None = None,
     ) -> None:
-        # A change records each field's old and new value. A new form records
-        # none: what it was created with is the current form with every later
-        # change undone (history.reconstruct), and storing it again would make
-        # the history as big as the forms and every read of the file twice as slow.
+        """Append the history entry of a change whose stored form document is ``stored``.
+
+        A change records each field's old and new value. A new form records
+        none: what it was created with is the current form with every later
+        change undone (history.reconstruct), and storing it again would make
+        the history as big as the forms and every read of the file twice as
+        slow. The entry's hashes (:mod:`perftui.core.history_chain`) make that
+        undoing checkable: each version must be the one its entry recorded.
+        """
         changes = fields_changed(old, new) if old is not None else []
-        tx.append(
-            HISTORY,
-            entry_doc(
-                self.actor,
-                action,
-                at=at or new.updated_at or _now(),
-                form_id=new.id,
-                form_name=new.name,
-                revision=revision,
-                changes=changes,
-            ),
+        entry = entry_doc(
+            self.actor,
+            action,
+            at=at or new.updated_at or _now(),
+            form_id=new.id,
+            form_name=new.name,
+            revision=new.revision,
+            changes=changes,
+            stamp=stamp,
         )
+        self.append_history(tx, entry, stored)
+
+    def append_history(self, tx: storage.Transaction, entry: dict[str, Any], stored: Any = None) -> None:
+        """Append ``entry`` to the history in ``tx``, chained to the entry before it.
+
+        ``stored`` is the form document the change produced (its hash goes into
+        the entry, for :meth:`verify`'s replay); None for an entry about
+        something else (a 监控 or 自评 record): it is chained, not replayed.
+        """
+        # The chain's head: read from the log once per transaction, then carried
+        # (an import of ten thousand forms appends ten thousand entries).
+        previous = self._head[1] if self._head is not None and self._head[0] is tx else _last_hash(tx)
+        entry = sealed(entry, previous, stored)
+        tx.append(HISTORY, entry)
+        self._head = (tx, entry["hash"])
 
     def _stored(self, tx: storage.Transaction, form_id: str) -> Form | None:
         doc = tx.get(FORMS, form_id)
         return self._form(doc) if doc else None
 
-    def _replace(self, tx: storage.Transaction, form: Form, base: int, **extra: Any) -> Form:
+    def _replace(self, tx: storage.Transaction, form: Form, base: int, **extra: Any) -> tuple[Form, dict[str, Any]]:
+        """Store ``form`` over revision ``base``: the form and the document as stored."""
         try:
             doc = tx.replace(FORMS, form.to_doc() | extra, base)
         except storage.ConflictError as error:
             current = error.current
             theirs = Form.from_doc(current) if current and _is_live(current) else None
             raise Conflict(form, theirs) from None
-        return Form.from_doc(doc)
+        return Form.from_doc(doc), doc
+
+    def _insert(self, tx: storage.Transaction, form: Form, revision: int = 1) -> tuple[Form, dict[str, Any]]:
+        doc = tx.insert(FORMS, form.to_doc(), revision=revision)
+        return Form.from_doc(doc), doc
 
     @_retrying_stale
     def save(self, form: Form, *, action: str | None = None, force: bool = False) -> Form:
@@ -553,16 +650,16 @@ class Repository:
         with self._writing() as tx:
             stamped = self._stamp(form)
             if form.revision == 0:
-                saved = Form.from_doc(tx.insert(FORMS, stamped.to_doc()))
-                self._record(tx, action or CREATED, None, saved, saved.revision)
+                saved, doc = self._insert(tx, stamped)
+                self._record(tx, action or CREATED, None, saved, doc)
                 return saved
             old = self._stored(tx, form.id)
             base = form.revision
             if force and old is not None and old.revision != base:
                 base = old.revision
                 action = action or OVERWRITTEN
-            saved = self._replace(tx, stamped, base)
-            self._record(tx, action or SAVED, old, saved, saved.revision)
+            saved, doc = self._replace(tx, stamped, base)
+            self._record(tx, action or SAVED, old, saved, doc)
             return saved
 
     @_retrying_stale
@@ -578,20 +675,20 @@ class Repository:
                 theirs = self._form(doc) if doc and _is_live(doc) else None
                 raise Conflict(form, theirs)
             stored = self._stamp(self._form(doc))
-            deleted = self._replace(tx, stored, form.revision, deleted_at=stored.updated_at)
-            self._record(tx, DELETED, self._form(doc), deleted, deleted.revision)
+            deleted, new_doc = self._replace(tx, stored, form.revision, deleted_at=stored.updated_at)
+            self._record(tx, DELETED, self._form(doc), deleted, new_doc)
             return deleted
 
     @_retrying_stale
     def restore(self, form_id: str) -> Form:
-        """Bring a deleted form back."""
+        """Bring a deleted form back; :class:`NotDeleted` if it is not deleted (any more)."""
         with self._writing() as tx:
             doc = tx.get(FORMS, form_id)
             if doc is None or _is_live(doc):
-                raise KeyError(form_id)
+                raise NotDeleted(self._form(doc) if doc else None, form_id)
             old = self._form(doc)
-            restored = self._replace(tx, self._stamp(old), old.revision)
-            self._record(tx, RESTORED, old, restored, restored.revision)
+            restored, new_doc = self._replace(tx, self._stamp(old), old.revision)
+            self._record(tx, RESTORED, old, restored, new_doc)
             return restored
 
     def import_forms(self, forms: Iterable[Form], *, keep_ids: bool = False) -> ImportReport:
@@ -619,14 +716,15 @@ class Repository:
                     doc = known.by_identity(incoming.identity)
                 if doc is None:
                     if keep_ids:
-                        kept = incoming if incoming.updated_at else self._stamp(incoming)
-                        saved = Form.from_doc(tx.insert(FORMS, kept.to_doc(), revision=max(1, incoming.revision)))
-                        self._record(tx, IMPORTED, None, saved, saved.revision, at=_now())
+                        kept = clean_form(incoming) if incoming.updated_at else self._stamp(incoming)
+                        saved, stored = self._insert(tx, kept, max(1, incoming.revision))
+                        stamp = (saved.updated_at, saved.updated_by)
+                        self._record(tx, IMPORTED, None, saved, stored, at=_now(), stamp=stamp)
                     else:
                         # A parsed form's id is only a placeholder: a new form never takes a stored one's.
                         fresh = incoming if not known.has_id(incoming.id) else incoming.evolve(id=new_id())
-                        saved = Form.from_doc(tx.insert(FORMS, self._stamp(fresh).to_doc()))
-                        self._record(tx, IMPORTED, None, saved, saved.revision)
+                        saved, stored = self._insert(tx, self._stamp(fresh))
+                        self._record(tx, IMPORTED, None, saved, stored)
                     known.remember(saved)
                     report.added.append(saved)
                     continue
@@ -635,8 +733,9 @@ class Repository:
                     report.unchanged.append(old)
                     continue
                 updated = self._stamp(incoming.evolve(id=old.id, revision=old.revision))
-                saved = Form.from_doc(tx.replace(FORMS, updated.to_doc(), old.revision))
-                self._record(tx, IMPORTED, old, saved, saved.revision)
+                stored = tx.replace(FORMS, updated.to_doc(), old.revision)
+                saved = Form.from_doc(stored)
+                self._record(tx, IMPORTED, old, saved, stored)
                 known.remember(saved)
                 report.updated.append(saved)
         return report
@@ -656,11 +755,10 @@ class Repository:
                 theirs = self._form(doc) if doc and _is_live(doc) else None
                 raise Conflict(form, theirs)
             current = self._form(doc)
-            entries = self._entries(self._history_of(tx, form.id))
-            earlier = reconstruct(current, entries, revision)
+            earlier = self._version(doc, list(self._history_of(tx, form.id)), revision)
             target = self._stamp(earlier.evolve(revision=current.revision))
-            reverted = self._replace(tx, target, current.revision)
-            self._record(tx, REVERTED, current, reverted, reverted.revision)
+            reverted, new_doc = self._replace(tx, target, current.revision)
+            self._record(tx, REVERTED, current, reverted, new_doc)
             return reverted
 
 

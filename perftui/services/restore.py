@@ -22,6 +22,7 @@ from typing import Any
 import storage
 from perftui.config import Actor, current_actor
 from perftui.core.history import BACKUP_RESTORED, entry_doc
+from perftui.core.history_chain import sealed
 from perftui.i18n import N_, gettext as _
 from perftui.core.model import Form
 from perftui.services.repository import FORMS, HISTORY, form_doc_problem, open_backups
@@ -157,6 +158,7 @@ def restore(
     backups = open_backups(db_path, keep=keep, max_bytes=max_bytes)
     if lock_timeout is not None:
         backups.lock_timeout = lock_timeout
+    head = [""]  # the hash of the backup's newest history entry: the note chains onto it
 
     def note(kept: Backup | None) -> tuple[str, dict[str, Any]]:
         # "the file that was there (now kept as backup X) -> backup Y"
@@ -166,9 +168,11 @@ def restore(
             at=datetime.now().astimezone().isoformat(timespec="seconds"),
             changes=[("backup", kept.name if kept else None, backup.name)],
         )
-        return HISTORY, entry
+        return HISTORY, sealed(entry, head[0], None)
 
     def check(data: dict[str, Any]) -> None:
         _forms_of(data, backup.path)
+        entries = list((data.get(HISTORY) or {}).values())
+        head[0] = str(entries[-1].get("hash", "")) if entries and isinstance(entries[-1], dict) else ""
 
     return backups.restore(backup, log=note, check=check)

@@ -31,7 +31,7 @@ from perftui.core.monitoring import Monitoring
 from perftui.core.tracking import EVALUATION, KIND_LABELS, MONITORING
 from perftui.i18n import gettext as _
 from perftui.core.conflict import Conflict
-from perftui.services.repository import EVALUATIONS, FORMS, HISTORY, MONITORINGS, Repository, _retrying_stale
+from perftui.services.repository import EVALUATIONS, FORMS, MONITORINGS, Repository, _retrying_stale
 
 Record = TypeVar("Record", Monitoring, Evaluation)
 
@@ -292,4 +292,4 @@ class Tracking:
             changes=kind.changes(old if old is not None else blank, new),
         )
         entry |= {"record": kind.key, "record_form": form.id}
-        tx.append(HISTORY, entry)
+        self.repository.append_history(tx, entry)  # chained with the forms' entries (perftui verify)

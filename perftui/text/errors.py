@@ -63,6 +63,9 @@ def describe(error: BaseException) -> str:
         else:
             reason = _os_reason(error)
         return _("无法写入 {path}：{reason}；原文件未改动。").format(path=error.path, reason=reason)
+    if isinstance(error, ArithmeticError):
+        # str() of a decimal error is "[<class 'decimal.InvalidOperation'>]": say what it means.
+        return _("有金额无法计算，可能是数据库中的金额已损坏；可用 perftui backups 查看并恢复备份。")
     return " ".join(str(error).split())
 
 

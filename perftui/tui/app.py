@@ -392,7 +392,7 @@ class PerftuiApp(App[int]):
             if result is not None:
                 self.notify(result.message(), markup=False)
 
-        self.push_screen(ExportDialog(forms, current), done)
+        self.push_screen(ExportDialog(forms, current, db_path=self.db_path), done)
 
     def delete_form(self, form: Form) -> None:
         self._write(lambda db: db.delete(form), self._deleted)
@@ -400,14 +400,8 @@ class PerftuiApp(App[int]):
     def restore_form(self, form_id: str) -> None:
         if self.refuse_write(_("恢复已删除的表")):
             return
-        def restore(db: Database) -> Form:
-            try:
-                return db.restore(form_id)
-            except KeyError:  # brought back meanwhile, by this operator or another
-                raise HistoryError(_("这张表已不在已删除的表中。")) from None
-
         self._write(
-            restore,
+            lambda db: db.restore(form_id),  # NotDeleted if brought back meanwhile: one line
             lambda restored: self._stored(restored, _("已恢复“{name}”。").format(name=restored.name)),
         )
 

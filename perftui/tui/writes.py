@@ -17,12 +17,13 @@ from textual.dom import DOMNode
 import storage
 from perftui.core.conflict import Conflict
 from perftui.core.history import HistoryError
+from perftui.services.repository import NotDeleted
 from perftui.text.errors import describe
 
 T = TypeVar("T")
 
 #: What a change may raise that the operator should read about (anything else is a bug, and shows as one).
-WRITE_ERRORS = (storage.StorageError, Conflict, HistoryError, OSError)
+WRITE_ERRORS = (storage.StorageError, Conflict, HistoryError, NotDeleted, OSError)
 
 
 def run_write(

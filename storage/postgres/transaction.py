@@ -62,6 +62,13 @@ class PostgresTransaction(Queries):
         rows = self._run(f'SELECT doc FROM {self._store.names.documents} WHERE "table" = %s ORDER BY seq', (table,))
         return [doc for (doc,) in rows]
 
+    def last(self, table: str) -> Doc | None:
+        check_table_name(table)
+        rows = self._run(
+            f'SELECT doc FROM {self._store.names.documents} WHERE "table" = %s ORDER BY seq DESC LIMIT 1', (table,)
+        )
+        return rows[0][0] if rows else None
+
     # -- changing ------------------------------------------------------
 
     def _encode(self, table: str, doc: Doc) -> tuple[str, list[Any]]:

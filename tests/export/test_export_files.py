@@ -247,16 +247,24 @@ def test_files_are_told_apart_by_extension_then_content(sample_forms, seed_text,
 # -- writing files ------------------------------------------------------------------------
 
 
-def test_write_creates_the_file_with_the_usual_mode_and_leaves_no_temp(tmp_path):
-    target = tmp_path / "out.txt"
-    old = os.umask(0o022)
+@pytest.mark.parametrize(
+    "umask, shared, expected",
+    [(0o022, False, 0o600), (0o000, False, 0o600), (0o000, True, 0o660), (0o027, True, 0o640), (0o077, True, 0o600)],
+)
+def test_a_new_export_is_never_more_open_than_the_database_whatever_the_umask(tmp_path, umask, shared, expected):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    if shared:  # an administrator's group folder
+        folder.chmod(0o2770)
+    target = folder / "out.txt"
+    old = os.umask(umask)
     try:
         files.write(target, b"hello")
     finally:
         os.umask(old)
     assert target.read_bytes() == b"hello"
-    assert stat.S_IMODE(target.stat().st_mode) == 0o644
-    assert os.listdir(tmp_path) == ["out.txt"]
+    assert stat.S_IMODE(target.stat().st_mode) == expected
+    assert os.listdir(folder) == ["out.txt"]
 
 
 def test_write_never_replaces_a_file_without_force(tmp_path):

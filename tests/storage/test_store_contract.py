@@ -103,6 +103,21 @@ def test_the_log_keeps_the_order_of_commits(backend) -> None:
     assert [doc["n"] for doc in stores[0].read().documents("history")] == list(range(9))
 
 
+def test_last_is_the_newest_entry_of_a_log_committed_or_in_this_transaction(backend) -> None:
+    store = backend.open()
+    with store.transaction() as tx:
+        assert tx.last("history") is None
+        tx.append("history", {"n": 1})
+        assert tx.last("history")["n"] == 1  # its own appends too
+    with store.transaction() as tx:
+        assert tx.last("history")["n"] == 1
+        tx.append("history", {"n": 2})
+        tx.append("history", {"n": 3})
+        assert tx.last("history")["n"] == 3
+    with store.transaction() as tx:
+        assert tx.last("history")["n"] == 3
+
+
 def test_duplicate_id_is_a_conflict_carrying_the_existing_document(backend) -> None:
     store = backend.open()
     seed(store, FORM)

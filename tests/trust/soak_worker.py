@@ -26,7 +26,7 @@ from perftui.demo import SEED  # noqa: E402
 from perftui.core.history import HistoryError  # noqa: E402
 from perftui.importing.text import read_file  # noqa: E402
 from perftui.core.model import Funding, Indicator, new_id  # noqa: E402
-from perftui.services.repository import Conflict, Repository, _content  # noqa: E402
+from perftui.services.repository import Conflict, NotDeleted, Repository, _content  # noqa: E402
 
 
 def digest(form) -> str:
@@ -97,7 +97,7 @@ def main() -> int:
                     continue
                 form = rng.choice(candidates)
                 ack("revert", repository.revert(form, rng.randint(1, form.revision - 1)))
-        except (Conflict, KeyError, storage.LockTimeoutError):
+        except (Conflict, NotDeleted, storage.LockTimeoutError):
             counts["refused"] += 1  # someone else got there first: refused, not lost
         except HistoryError as error:
             print(json.dumps({"error": f"history: {error}"}), flush=True)

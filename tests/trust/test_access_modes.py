@@ -15,7 +15,7 @@ from tests.trust.conftest import run_cli
 # Every top-level subcommand, as a lookup or a write. A new subcommand must be
 # added here (and, if it writes, to WRITES below) so that no write escapes the
 # read-only test.
-LOOKUPS = {"list", "show", "total", "check", "progress", "export", "history", "deleted", "backups"}
+LOOKUPS = {"list", "show", "total", "check", "progress", "export", "history", "deleted", "backups", "verify"}
 WRITES = {
     "import": ["import", "SEED"],
     "revert": ["revert", "劳务派遣", "1", "--yes"],

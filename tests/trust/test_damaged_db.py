@@ -45,6 +45,9 @@ DAMAGE = {
     "indicators not rows": lambda p: _rewrite(p, lambda d: _first_form(d).update(indicators="≥7人")),
     "amount not a number": lambda p: _rewrite(p, lambda d: _first_form(d)["funding"]["annual"].update(fiscal="九十八")),
     "year as text": lambda p: _rewrite(p, lambda d: _first_form(d).update(year="2024")),
+    # A Decimal, but no amount: each used to pass the read and fail later, as a traceback.
+    "amount 1e999": lambda p: _rewrite(p, lambda d: _first_form(d)["funding"]["annual"].update(fiscal="1e999")),
+    "amount of 26 digits": lambda p: _rewrite(p, lambda d: _first_form(d)["funding"]["annual"].update(total="9" * 26)),
 }
 
 # Every command that reads the database, with arguments that would otherwise work.

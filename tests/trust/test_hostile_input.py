@@ -140,7 +140,7 @@ def test_target_parsing_never_raises(text):
 def test_escape_sequences_in_a_file_do_not_reach_the_database(seed_text):
     hostile = seed_text.replace("研究院劳务派遣人员经费", "研究院\x1b]0;owned\x07劳务派遣\x1b[2J人员经费", 1)
     form = parse_text(hostile)[0]
-    assert form.name == "研究院]0;owned劳务派遣[2J人员经费"
+    assert form.name == "研究院劳务派遣人员经费"  # whole sequences go, not only their ESC
 
 
 # -- files through the CLI: one line, nothing changed in the database ------

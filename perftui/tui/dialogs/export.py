@@ -64,12 +64,14 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         *,
         folder: Path | None = None,
         width: int = export.DEFAULT_WIDTH,
+        db_path: Path | None = None,
     ) -> None:
         super().__init__()
         keys.translate_bindings(self)
         self.forms = list(forms)
         self.current = current
         self.folder = folder or Path.cwd()
+        self.db_path = db_path  # never exported over (nor over its lock, backups, drafts)
         self.width = width
         self._suggested = ""  # the path we proposed last; once the operator edits it, it is theirs
         self._busy = False
@@ -217,9 +219,14 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
     @work(thread=True, exclusive=True, group="export")
     def _write(self, kind: str, forms: list[Form], options: export.Options, path: Path, force: bool) -> None:
         from perftui.export.files import TargetExists, write
+        from perftui.services.outputs import OutputRefused, check_output
 
         try:
+            if self.db_path is not None:
+                check_output(path, self.db_path)
             written = write(path, export.export_bytes(kind, forms, options), force=force)
+        except OutputRefused as error:
+            self.app.call_from_thread(self._failed, str(error))
         except TargetExists as error:
             self.app.call_from_thread(self._failed, _("{path} 已存在；勾选“覆盖已有的文件”后再导出").format(path=error.path))
         except Exception as error:  # noqa: BLE001 - one line for the operator, whatever the OS said

@@ -22,6 +22,7 @@ from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from perftui.tui.styles import stylesheet
 from perftui.core import findings as _findings
+from perftui.core.normalize import clean_text
 from perftui.core.form_edit import Draft, copy_to_year, field_problem, field_texts, parse_draft
 from perftui.core.findings import Finding
 from perftui.i18n import N_, gettext as _
@@ -276,6 +277,11 @@ class FormEditorScreen(SavingScreen):
     # -- reacting to typing -----------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        cleaned = clean_text(event.value)
+        if cleaned != event.value:
+            # Pasted escapes or control characters: gone before the field shows them (the door).
+            event.input.value = cleaned
+            return
         key = event.input.name or ""
         if key in self._messages:
             # The reading of this one field is shown per keystroke; findings wait.
@@ -288,6 +294,11 @@ class FormEditorScreen(SavingScreen):
         self._schedule()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        area = event.text_area
+        cleaned = clean_text(area.text, multiline=True)
+        if cleaned != area.text:
+            area.text = cleaned
+            return
         self._schedule()
 
     def on_select_changed(self, event: Select.Changed) -> None:

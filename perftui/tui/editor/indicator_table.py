@@ -30,7 +30,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from perftui.tui.styles import stylesheet
-from perftui.core.rows_edit import COLUMNS, LEVEL_COLUMNS, CellEdit, RowsEdit
+from perftui.core.rows_edit import COLUMNS, LEVEL_COLUMNS, CellEdit, RowsEdit, cell_problem
 from perftui.core.findings import Finding
 from perftui.i18n import gettext as _
 from perftui.tui.editor.fields import show
@@ -362,6 +362,11 @@ class IndicatorTable(VerticalScroll, can_focus=True):
         if value is None:
             self.app.bell()
             self.notify(_("“{typed}”不是可选的名称，请从列表中选").format(typed=editing.text), severity="warning")
+            return False
+        problem = cell_problem(editing.column, value)
+        if problem is not None:
+            self.app.bell()
+            self.notify(problem, severity="warning", markup=False)
             return False
         self.editing = None
         column = COLUMNS.index(editing.column)
