@@ -66,13 +66,14 @@ from perftui.tui.screens.palette import Palette
 from perftui.tui.screens.home import ProjectListScreen
 from perftui.tui.widgets.summary import TotalsLine
 from perftui.tui.writes import run_write
+from perftui.tui.type_ahead import TypeAhead
 from storage.backup import Backup
 
 #: How often the watcher asks whether another process wrote the file (seconds).
 POLL_INTERVAL = 0.5
 
 
-class PerftuiApp(App[int]):
+class PerftuiApp(TypeAhead, App[int]):
     TITLE = "perftui"
     CSS_PATH = "app.tcss"
     BINDINGS = keys.bindings(keys.APP)

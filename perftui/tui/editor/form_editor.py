@@ -18,7 +18,7 @@ from textual.containers import HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Select, Static, TextArea
+from textual.widgets import Button, Footer, Input, Static, TextArea
 
 from perftui.tui.styles import stylesheet
 from perftui.core import findings as _findings
@@ -34,7 +34,10 @@ from perftui.core.taxonomy import LAYOUT_NAMES, LAYOUTS
 from perftui.tui import keys
 from perftui.tui.editor.fields import ERROR_STYLE, FieldMessage, indicator_preview, show
 from perftui.tui.editor.saving import FormStore, SavingScreen
+from perftui.tui.type_ahead import after_typing
+from perftui.tui.widgets.choice_field import ChoiceField
 from perftui.tui.widgets.summary import TotalsLine
+from perftui.tui.widgets.text_fields import TextBox, TextField
 from perftui.text.views import amount, status_text
 
 #: Seconds of quiet typing before the findings are re-checked.
@@ -107,6 +110,9 @@ class FormEditorScreen(SavingScreen):
         self._readings: dict[str, Static] = {}
         self._found: list[Finding] = []
         self._preview_of: tuple[object, ...] | None = None
+        # A new form starts at its year, a stored one at its name; set as the screen starts,
+        # so keys typed ahead (perftui.tui.type_ahead) go there.
+        self.AUTO_FOCUS = "#" + widget_id("year" if form is None else "name")
 
     @classmethod
     def for_copy(
@@ -158,16 +164,14 @@ class FormEditorScreen(SavingScreen):
     def _input(self, key: str, text: str) -> Widget:
         widget: Widget
         if key == "layout":
-            widget = Select(
+            widget = ChoiceField(
                 [(_(LAYOUT_NAMES[layout]), layout) for layout in LAYOUTS],
                 value=text,
-                allow_blank=False,
-                compact=True,
                 name=key,
                 id=widget_id(key),
             )
         else:
-            widget = Input(
+            widget = TextField(
                 text,
                 placeholder=_(_PLACEHOLDERS[key]) if key in _PLACEHOLDERS else "",
                 compact=True,
@@ -217,7 +221,7 @@ class FormEditorScreen(SavingScreen):
         )
 
     def _goal(self, key: str, texts: dict[str, str], side: str = "") -> Widget:
-        area = TextArea(texts[key], soft_wrap=True, tab_behavior="focus", compact=True, name=key, id=widget_id(key))
+        area = TextBox(texts[key], soft_wrap=True, tab_behavior="focus", compact=True, name=key, id=widget_id(key))
         self._fields[key] = area
         return VerticalGroup(
             Static(_(FIELD_LABELS[key]), classes="field-label"),
@@ -227,7 +231,6 @@ class FormEditorScreen(SavingScreen):
         )
 
     def on_mount(self) -> None:
-        self._fields["year" if self.original is None else "name"].focus()
         self.refresh_draft()
 
     def on_resize(self) -> None:
@@ -242,8 +245,8 @@ class FormEditorScreen(SavingScreen):
                 texts[key] = widget.value
             elif isinstance(widget, TextArea):
                 texts[key] = widget.text
-            elif isinstance(widget, Select):
-                texts[key] = str(widget.value)
+            elif isinstance(widget, ChoiceField):
+                texts[key] = widget.value
         return texts
 
     def current_draft(self) -> Draft:
@@ -254,12 +257,12 @@ class FormEditorScreen(SavingScreen):
         self._indicators = form.indicators
         for key, text in field_texts(form).items():
             widget = self._fields[key]
-            with widget.prevent(Input.Changed, TextArea.Changed, Select.Changed):
+            with widget.prevent(Input.Changed, TextArea.Changed, ChoiceField.Changed):
                 if isinstance(widget, Input):
                     widget.value = text
                 elif isinstance(widget, TextArea):
                     widget.load_text(text)
-                elif isinstance(widget, Select):
+                elif isinstance(widget, ChoiceField):
                     widget.value = text
         self.refresh_draft()
 
@@ -271,7 +274,7 @@ class FormEditorScreen(SavingScreen):
     def show_problem(self, key: str) -> None:
         widget = self._fields.get(key)
         if widget is not None:
-            widget.focus()
+            self.set_focus(widget)
             self.query_one(FormBody).scroll_to_widget(widget)
 
     # -- reacting to typing -----------------------------------------------------
@@ -301,7 +304,7 @@ class FormEditorScreen(SavingScreen):
             return
         self._schedule()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_choice_field_changed(self, event: ChoiceField.Changed) -> None:
         self._schedule()
 
     def _schedule(self) -> None:
@@ -392,8 +395,9 @@ class FormEditorScreen(SavingScreen):
     # -- actions ----------------------------------------------------------------
 
     def _after_typing(self, then) -> None:
-        """Run ``then`` once the keys already sent to the focused field have reached it."""
-        (self.focused or self).call_later(then)
+        """Run ``then`` once the keys already sent to the focused field have reached it
+        (the keys typed after it wait, and go to the screen ``then`` leaves on top)."""
+        after_typing(self, then)
 
     def action_next_field(self) -> None:
         # At once (not after typing): the keys that follow belong to the next field.

@@ -59,6 +59,8 @@ class IndicatorGridScreen(SavingScreen):
     DEFAULT_CSS = stylesheet(__file__)
 
     KEY_SCOPES = (keys.GRID,)
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#grid-table"
     SAVE_KEY = "grid.save"
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings(keys.GRID, exclude=keys.GRID_TABLE_KEYS)
 
@@ -96,7 +98,6 @@ class IndicatorGridScreen(SavingScreen):
         return self.query_one(IndicatorTable)
 
     def on_mount(self) -> None:
-        self.table.focus()
         self.recheck()
 
     # -- the draft -----------------------------------------------------------------

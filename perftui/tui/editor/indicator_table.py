@@ -4,13 +4,14 @@ Why not a DataTable: cells of this table hold long Chinese text (三级指标 of
 characters and more). Here a row grows to show all of its text, as on the
 paper form, at 80 columns too, and a cell is typed into where it stands.
 
-Why every key is handled here, in :meth:`IndicatorTable.on_key`, rather than by
+Why every key is handled here, in :meth:`IndicatorTable.take_key`, rather than by
 Textual's bindings and an Input that takes the focus: a binding runs after the
 key has travelled up the widget tree, and a focus change takes effect later
 still, so over a slow link a burst like ``a`` + name + Tab + value would land
 in the wrong cell or trigger commands. Handled here, keys take effect strictly
-in the order typed. The bindings are still declared (with ids, so they can be
-remapped, and so the footer shows them); :meth:`on_key` looks them up.
+in the order typed (:class:`perftui.tui.type_ahead.KeysInOrder`). The bindings
+are still declared (with ids, so they can be remapped, and so the footer shows
+them); :meth:`take_key` looks them up.
 
 The rows are a :class:`perftui.core.rows_edit.RowsEdit` shared with the screen; the
 table changes it and posts :class:`IndicatorTable.RowsChanged`.
@@ -35,6 +36,7 @@ from perftui.core.findings import Finding
 from perftui.i18n import gettext as _
 from perftui.tui.editor.fields import show
 from perftui.tui import keys
+from perftui.tui.type_ahead import KeysInOrder
 from perftui.text.views import indicator_headers, indicator_rows
 
 NAME_COLUMN = COLUMNS.index("name")
@@ -81,7 +83,7 @@ _COMMITS = {"enter": 0, "tab": 1, "shift+tab": -1}
 _CANCELS = ("escape", "ctrl+w")
 
 
-class IndicatorTable(VerticalScroll, can_focus=True):
+class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
     """Indicator rows with a cell cursor; Enter edits the cell in place."""
 
     DEFAULT_CSS = stylesheet(__file__)
@@ -192,7 +194,7 @@ class IndicatorTable(VerticalScroll, can_focus=True):
 
     # -- keys ------------------------------------------------------------------
 
-    async def on_key(self, event: events.Key) -> None:
+    async def take_key(self, event: events.Key) -> None:
         active = self.screen.active_bindings.get(event.key)
         ours = active is not None and active.enabled and active.node in (self, self.screen)
         if self.editing is not None:

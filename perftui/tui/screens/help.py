@@ -45,6 +45,8 @@ def help_text(keymap: dict[str, str], first: tuple[str, ...] = ()) -> Text:
 
 
 class HelpScreen(Screen):
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#help-text"
     KEY_SCOPES = (keys.VIEW,)
     BINDINGS = keys.bindings(keys.VIEW)
 
@@ -62,7 +64,6 @@ class HelpScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = _("按键")
-        self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss()

@@ -58,6 +58,8 @@ def entry_texts(entries: Sequence[HistoryEntry], form_name: str, line_width: int
 
 
 class HistoryScreen(Screen):
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#history-entries"
     KEY_SCOPES = (keys.VIEW, keys.HISTORY)
     BINDINGS = keys.bindings(keys.VIEW, keys.HISTORY)
 
@@ -76,7 +78,6 @@ class HistoryScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = _("修改历史：{name}").format(name=self.form.name or _("（未命名）"))
-        self.query_one(OptionList).focus()
         self.load()
 
     @property

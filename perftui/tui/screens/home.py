@@ -27,6 +27,7 @@ from perftui.tui.dialogs.deleted import DeletedFormsScreen
 from perftui.tui.dialogs.year import YearPrompt
 from perftui.tui.widgets.form_table import FormTable
 from perftui.tui.widgets.summary import SummaryPane
+from perftui.tui.widgets.text_fields import TextField
 
 
 #: The actions of this screen's write keys (read-only mode refuses them).
@@ -34,13 +35,14 @@ WRITE_ACTIONS = {keys.BY_ID[key_id].action: key_id for key_id in keys.WRITES if 
 
 
 
-class FilterInput(Input):
+class FilterInput(TextField):
     """The filter box: Enter (or ↓) keeps the filter and returns to the list; Esc or ctrl+u clears it."""
 
     BINDINGS = keys.bindings(keys.FILTER, also=("list.clear_filter",))
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+        # Enter returns to the list at once: the keys typed after it are the list's.
+        super().__init__(submit=self.action_leave, **kwargs)
         keys.translate_bindings(self)
 
     def action_clear_filter(self) -> None:
@@ -55,6 +57,8 @@ class FilterInput(Input):
 
 
 class ProjectListScreen(Screen):
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#forms"
     KEY_SCOPES = (keys.LIST,)
     BINDINGS = keys.bindings(keys.LIST)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -83,7 +87,6 @@ class ProjectListScreen(Screen):
             # Out of the footer, but still answering (with why) when pressed.
             keys.hide_bindings(self, keys.WRITES)
         self.data_changed()
-        self.table.focus()
 
     @property
     def table(self) -> FormTable:
@@ -102,8 +105,8 @@ class ProjectListScreen(Screen):
         shows, so it waits until this screen is shown again (on_screen_resume):
         an editor's every keystroke would otherwise redraw a hidden list.
         """
-        if not self.is_mounted:
-            return
+        if not self.is_mounted or not self.query(FormTable):
+            return  # not built yet, or being taken down (the app quitting under an editor)
         if self._covered():
             return
         app = self.app

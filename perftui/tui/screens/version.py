@@ -48,6 +48,8 @@ def differences(current: Form, earlier: Form, line_width: int) -> list[str]:
 
 
 class VersionScreen(Screen["bool"]):
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#version-scroll"
     KEY_SCOPES = (keys.VIEW, keys.VERSION)
     BINDINGS = keys.bindings(keys.VIEW, keys.VERSION)
 
@@ -73,7 +75,6 @@ class VersionScreen(Screen["bool"]):
 
     def on_mount(self) -> None:
         self.title = _("{name}：修订 {revision}").format(name=self.form.name or _("（未命名）"), revision=self.revision)
-        self.query_one(VerticalScroll).focus()
         self.load()
 
     @work(thread=True, exclusive=True, group="version")

@@ -35,6 +35,7 @@ from perftui.text import views
 from perftui.i18n import N_, gettext as _, ngettext
 from perftui.text.width import pad, truncate, width
 from perftui.tui import keys
+from perftui.tui.type_ahead import KeysInOrder
 from perftui.tui.state.catalog import Entry, Selection
 
 
@@ -117,7 +118,7 @@ def row_cells(entry: Entry, widths: dict[str, int]) -> list[str]:
     ]
 
 
-class FormTable(ScrollView, can_focus=True):
+class FormTable(KeysInOrder, ScrollView, can_focus=True):
     """Forms as rows; row ``n`` of the selection is line ``n + 1`` (line 0 is the sticky heading)."""
 
     COMPONENT_CLASSES = {
@@ -129,10 +130,9 @@ class FormTable(ScrollView, can_focus=True):
         "form-table--complete",
     }
     DEFAULT_CSS = stylesheet(__file__)
-    # Enter is the list's own key, so the footer shows "Enter 打开" and a
-    # remapped list.open moves it here too. Moving keys are the usual ones.
+    # Enter (list.open) is the screen's: it opens the form in the same step, so the keys
+    # typed after it go to the editor (see perftui.tui.type_ahead). Moving keys are the usual ones.
     BINDINGS = [
-        *keys.bindings(also=("list.open",)),
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
