@@ -104,7 +104,7 @@ KEYS: tuple[Key, ...] = (
     Key("grid.leave", "escape,ctrl+w,q", "leave", N_("返回"), GRID),
     # The rest are the table's (GRID_TABLE_KEYS): it handles its keys itself, in the
     # order typed (see grid/table.py), and these say which key means what.
-    Key("grid.edit", "enter", "edit", N_("编辑"), GRID),
+    Key("grid.edit", "enter,f2", "edit", N_("编辑"), GRID),
     Key("grid.add", "a", "add", N_("添加"), GRID),
     Key("grid.delete", "d", "delete", N_("删除"), GRID),
     Key("grid.undo", "u", "undo", N_("撤销"), GRID),

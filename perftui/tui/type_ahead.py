@@ -52,7 +52,7 @@ LONGEST_HOLD = 2.0
 def binding_chain(widget: Widget) -> list[tuple[DOMNode, BindingsMap]]:
     """``widget``'s bindings and its ancestors', nearest first, as Textual would see them
     with ``widget`` focused: the operator's keymap applied; a modal screen ends the chain."""
-    keymap = getattr(widget.app, "_keymap", {})
+    keymap = getattr(widget.app, "keymap", {})
     chain = []
     for node in widget.ancestors_with_self:
         bindings = node._bindings.copy()
@@ -127,8 +127,8 @@ class TypeAhead:
     _holds = 0
     _gate: Screen | None = None
     _busy: Widget | None = None  # has a key of ours it has not taken yet
-    _next: events.Key | None = None  # a waiting key, sent again and on its way back here
-    _waiting: deque[events.Key] | None = None
+    _next: events.Key | events.Paste | None = None  # a waiting key, sent again and on its way back here
+    _waiting: deque[events.Key | events.Paste] | None = None
     _timer: Timer | None = None
 
     def hold_keys(self) -> None:
@@ -155,7 +155,8 @@ class TypeAhead:
         return result
 
     async def on_event(self, event: events.Event) -> None:
-        if not isinstance(event, events.Key) or event.is_forwarded:
+        # A paste keeps its place among the keys (typed, pasted, typed on).
+        if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
             await super().on_event(event)  # type: ignore[misc]
             if isinstance(event, events.DescendantFocus):
                 self._send_next()
@@ -169,7 +170,7 @@ class TypeAhead:
             return
         target = self.focused  # type: ignore[attr-defined]
         await super().on_event(event)  # type: ignore[misc]
-        if event.is_forwarded and isinstance(target, KeysInOrder):
+        if isinstance(event, events.Key) and event.is_forwarded and isinstance(target, KeysInOrder):
             self._busy = target  # it says when it has taken the key (key_taken)
             self._arm()
         else:
@@ -177,11 +178,12 @@ class TypeAhead:
 
     # -- inside --------------------------------------------------------------------
 
-    def _wait(self, event: events.Key) -> None:
+    def _wait(self, event: events.Key | events.Paste) -> None:
         if self._waiting is None:
             self._waiting = deque()
         # A fresh event: this one may have been stopped on its way.
-        self._waiting.append(events.Key(event.key, event.character))
+        fresh = events.Paste(event.text) if isinstance(event, events.Paste) else events.Key(event.key, event.character)
+        self._waiting.append(fresh)
         self._arm()
 
     def _gate_closed(self) -> bool:

@@ -68,3 +68,21 @@ def test_a_grid_row_typed_ahead_of_the_grid(terminal, seeded_db):
     rows = stored(seeded_db).indicators
     assert len(rows) == len(before.indicators) + 1
     assert (rows[1].name, rows[1].value) == ("新指标", "≥5人")
+
+
+def test_a_three_by_four_block_pasted_into_the_grid_adds_three_complete_rows(terminal, seeded_db):
+    before = stored(seeded_db)
+    app = terminal("--db", seeded_db)
+    app.shows("3,127.56")
+    app.keys("/", "劳务派遣", "Enter", "F2", "End", "a", "Escape")
+    app.shows("7行")  # the grid's title counts the new, empty row
+    app.paste("产出指标\t数量指标\t培训人数\t≥100人\n\t\t培训天数\t≥5天\n效益指标\t社会效益指标\t就业率\t≥90%\n")
+    app.shows("9行")
+    app.keys("C-s")
+    wait_until(lambda: stored(seeded_db).revision > before.revision, "the save")
+    rows = stored(seeded_db).indicators
+    assert [tuple(row) for row in rows[6:]] == [
+        ("产出指标", "数量指标", "培训人数", "≥100人"),
+        ("产出指标", "数量指标", "培训天数", "≥5天"),
+        ("效益指标", "社会效益指标", "就业率", "≥90%"),
+    ]

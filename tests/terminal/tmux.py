@@ -68,6 +68,11 @@ class Session:
         """One ``send-keys``: tmux key names (``Tab``, ``Home``, ``C-u``, ``BSpace``, ``F2``) and text."""
         self._tmux("send-keys", "-t", self.name, *(("-l",) if literal else ()), *keys)
 
+    def paste(self, text: str) -> None:
+        """Paste ``text`` as a terminal does (bracketed paste, which Textual turns on)."""
+        self._tmux("set-buffer", "-b", "paste", "--", text)
+        self._tmux("paste-buffer", "-p", "-d", "-b", "paste", "-t", self.name)
+
     def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
         while True:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import HorizontalGroup, VerticalGroup, VerticalScroll
@@ -25,6 +26,7 @@ from perftui.core import findings as _findings
 from perftui.core.normalize import clean_text
 from perftui.core.form_edit import Draft, copy_to_year, field_problem, field_texts, parse_draft
 from perftui.core.findings import Finding
+from perftui.core.pasted_rows import is_block
 from perftui.i18n import N_, gettext as _
 from perftui.core.model import FIELD_LABELS, Form, Indicator
 from perftui.core.tracking import EVALUATION, MONITORING
@@ -445,12 +447,19 @@ class FormEditorScreen(SavingScreen):
         if open_tracking is not None:
             open_tracking(self.original, kind)
 
-    def _open_indicators(self) -> None:
+    def on_paste(self, event: events.Paste) -> None:
+        """Rows copied from a spreadsheet or a form's text (a field takes text for itself; a block
+        of cells comes here): they go below the indicator rows, in the grid, where ``u`` undoes them."""
+        if is_block(event.text):
+            event.stop()
+            self._open_indicators(paste=event.text)
+
+    def _open_indicators(self, paste: str = "") -> None:
         """Open the indicator grid on the draft; its rows come back into the draft."""
         from perftui.tui.editor.indicator_grid import IndicatorGridScreen
 
         draft = self.refresh_draft()
-        grid = IndicatorGridScreen(self.repository, draft.form, save=False, original=self.original)
+        grid = IndicatorGridScreen(self.repository, draft.form, save=False, original=self.original, paste=paste)
         grid.pristine = self.pristine
 
         def returned(rows: tuple[Indicator, ...] | None) -> None:

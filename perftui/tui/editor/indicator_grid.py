@@ -71,8 +71,13 @@ class IndicatorGridScreen(SavingScreen):
         *,
         save: bool = True,
         original: Form | None = None,
+        paste: str = "",
     ) -> None:
-        """Edit ``form``'s rows; with ``save`` False, ``form`` is an editor's draft of ``original``."""
+        """Edit ``form``'s rows; with ``save`` False, ``form`` is an editor's draft of ``original``.
+
+        ``paste``: rows pasted in the editor, added below the last row as the grid opens
+        (shown, and undone with one ``u``, like a paste in the grid).
+        """
         super().__init__(repository, form if save else original)
         self.saves = save
         self._base = form
@@ -81,6 +86,7 @@ class IndicatorGridScreen(SavingScreen):
         self.save_requested = False
         self._found: list[Finding] = []
         self._typing: tuple[int, str] | None = None
+        self._paste = paste
 
     def compose(self) -> ComposeResult:
         yield Static(id="grid-title", markup=False)
@@ -98,6 +104,8 @@ class IndicatorGridScreen(SavingScreen):
         return self.query_one(IndicatorTable)
 
     def on_mount(self) -> None:
+        if self._paste:
+            self.table.paste(self._paste, below=True)
         self.recheck()
 
     # -- the draft -----------------------------------------------------------------

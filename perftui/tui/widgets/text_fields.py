@@ -31,6 +31,13 @@ class TextField(KeysInOrder, Input):
         super().__init__(*args, **kwargs)
         self._submit = submit
 
+    def _on_paste(self, event: events.Paste) -> None:
+        # Textual calls Input's own handler next, unless told not to.
+        if "\t" in event.text and len(event.text.strip().splitlines()) > 1:
+            # Rows of cells, not text for one line: not Input's (it would keep the first line),
+            # but the screen's (the editor's indicator rows).
+            event.prevent_default()
+
     async def action_submit(self) -> None:
         if self._submit is None:
             await super().action_submit()
