@@ -27,7 +27,22 @@ from perftui.i18n import gettext as _
 __all__ = ["main", "run", "build_parser"]
 
 
+def has_terminal() -> bool:
+    """Are stdin, stdout and stderr (where Textual draws) all a terminal?"""
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr))
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
+    if not has_terminal():
+        # `ssh host perftui` without -t, `perftui | head`, cron: there is nobody to draw for,
+        # and without a terminal the app would wait for keys for ever.
+        print(
+            _("perftui：终端界面要在终端里运行（SSH 请加 -t）；不用终端的命令：{commands}（perftui 命令 --help）").format(
+                commands="、".join(args.commands)
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     from perftui.tui import run
 
     return run(db_path(args), read_only=read_only(args), demo=args.demo)
@@ -77,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     exports.register(add, common)
     trust.register(add)
     database.register(add, common)
+    parser.set_defaults(commands=tuple(commands.choices))
     return parser
 
 

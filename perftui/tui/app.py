@@ -67,6 +67,10 @@ from perftui.tui.screens.home import ProjectListScreen
 from perftui.tui.widgets.summary import TotalsLine
 from perftui.tui.writes import run_write
 from perftui.tui.type_ahead import TypeAhead
+from perftui.tui.recovery import Recovery
+from perftui.tui.state.unsaved import UnsavedKeeper
+from perftui.services import unsaved
+from perftui.services.unsaved import UnsavedEdits
 from storage.backup import Backup
 
 #: How often the watcher asks whether another process wrote the file (seconds).
@@ -89,7 +93,9 @@ class PerftuiApp(TypeAhead, App[int]):
         settings: Settings | None = None,
         poll_interval: float = POLL_INTERVAL,
         store_options: dict[str, Any] | None = None,
+        watch_terminal: bool = False,
     ) -> None:
+        """``watch_terminal``: leave (keeping unsaved edits) on SIGHUP, SIGTERM or a hung-up terminal."""
         super().__init__()
         keys.translate_bindings(self)
         # A PostgreSQL URL stays text: it is never a path.
@@ -123,10 +129,15 @@ class PerftuiApp(TypeAhead, App[int]):
         self.keymap: dict[str, str] = {}
         self._asking_to_quit = False
         self.home = ProjectListScreen()
+        #: Where editors keep their unsaved edits (None in read-only mode); see perftui.tui.recovery.
+        self.unsaved: UnsavedKeeper | None = None
+        self.recovery = Recovery(self)
+        self.watch_terminal = watch_terminal
 
     # -- start and stop ------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.recovery.start(watch_terminal=self.watch_terminal)
         self._apply_keymap(self.settings.keys)
         self.update_title()
         self.push_screen(self.home)
@@ -147,6 +158,7 @@ class PerftuiApp(TypeAhead, App[int]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+        self.recovery.stop()
 
     def load(self) -> None:
         """Open and read the database in a worker; the home screen shows it when done."""
@@ -172,7 +184,8 @@ class PerftuiApp(TypeAhead, App[int]):
         except Exception as error:  # storage errors, and anything a damaged form could raise
             self._from_thread(self._fatal, self._describe(error))
             return
-        self._from_thread(self._loaded, database, reading, permission_warning(self.db_path))
+        kept = [] if self.loaded or self.read_only else unsaved.found(self.db_path)
+        self._from_thread(self._loaded, database, reading, permission_warning(self.db_path), kept)
 
     def _warm(self, catalog: Catalog) -> None:
         """Once the list is painted: check every form in a worker, then show the summary's incomplete forms."""
@@ -184,7 +197,9 @@ class PerftuiApp(TypeAhead, App[int]):
 
         self.run_worker(warm, thread=True, group="warm", exit_on_error=False)
 
-    def _loaded(self, database: Database, reading: Reading, warning: str | None = None) -> None:
+    def _loaded(
+        self, database: Database, reading: Reading, warning: str | None = None, kept: list[UnsavedEdits] = ()
+    ) -> None:
         self.database = database
         self.loaded = True
         # A server may allow this account to read only: then the app is read-only too.
@@ -198,6 +213,7 @@ class PerftuiApp(TypeAhead, App[int]):
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self._start_watching(database)
+        self.recovery.offer(list(kept))  # edits from a session that ended unsaved
 
     def _fatal(self, message: str) -> None:
         """The database cannot be used at all: say why instead of crashing."""
@@ -548,6 +564,7 @@ class PerftuiApp(TypeAhead, App[int]):
         def answered(answer: str | None) -> None:
             self._asking_to_quit = False
             if answer == DISCARD:
+                self.recovery.forget_all()
                 self._quit_now()
             elif answer == SAVE:
                 if top is owner:

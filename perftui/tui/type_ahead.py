@@ -21,10 +21,11 @@ So:
   choices, the lists, the indicator grid) look each key's binding up
   themselves, in their own queue, when the key reaches them
   (:func:`run_binding_here`), and tell the app when they are done with it.
-- The app (:class:`TypeAhead`) sends such a widget one key at a time: while
-  one is on its way, the keys that arrive wait, and go on in order when it
-  has been taken, each to whatever then has the focus. After a screen is
-  pushed, keys wait until it has focused a widget.
+- The app (:class:`TypeAhead`) sends one key at a time: while one is on its
+  way, the keys that arrive wait, and go on in order when it has been taken
+  (by one of ours, which says so; by one of Textual's, when the key has come
+  back up to the app or was kept), each to whatever then has the focus.
+  After a screen is pushed, keys wait until it has focused a widget.
 - :func:`after_typing` is for an action that must see what was typed before
   it (the editor's ctrl+s when the key reaches it another way).
 
@@ -126,7 +127,8 @@ class TypeAhead:
 
     _holds = 0
     _gate: Screen | None = None
-    _busy: Widget | None = None  # has a key of ours it has not taken yet
+    _busy: Widget | None = None  # has a key it has not taken yet
+    _bubbling: events.Key | None = None  # that key, on its way up from a widget of Textual's
     _next: events.Key | events.Paste | None = None  # a waiting key, sent again and on its way back here
     _waiting: deque[events.Key | events.Paste] | None = None
     _timer: Timer | None = None
@@ -139,6 +141,11 @@ class TypeAhead:
     def release_keys(self) -> None:
         self._holds = max(0, self._holds - 1)
         self._send_next()
+
+    @property
+    def keys_pending(self) -> bool:
+        """Are keys that arrived still on their way to a widget?"""
+        return bool(self._waiting) or self._next is not None or self._busy is not None
 
     def key_taken(self, widget: Widget) -> None:
         """``widget`` is done with the key sent to it: the next one may go."""
@@ -158,7 +165,11 @@ class TypeAhead:
         # A paste keeps its place among the keys (typed, pasted, typed on).
         if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
             await super().on_event(event)  # type: ignore[misc]
-            if isinstance(event, events.DescendantFocus):
+            if event is self._bubbling:
+                # Back from a widget of Textual's, its bindings run here: the key has been taken.
+                self._bubbling = None
+                self.key_taken(self._busy)  # type: ignore[arg-type]
+            elif isinstance(event, events.DescendantFocus):
                 self._send_next()
             return
         if not self.screen_stack:  # type: ignore[attr-defined]
@@ -168,15 +179,25 @@ class TypeAhead:
         elif self._next is not None or self._blocked() or self._waiting:
             self._wait(event)
             return
-        target = self.focused  # type: ignore[attr-defined]
+        target = self.focused or self.screen  # type: ignore[attr-defined]
         await super().on_event(event)  # type: ignore[misc]
-        if isinstance(event, events.Key) and event.is_forwarded and isinstance(target, KeysInOrder):
-            self._busy = target  # it says when it has taken the key (key_taken)
-            self._arm()
-        else:
-            self._send_next()  # a priority key, or a widget whose keys bubble back here in order
+        if not (isinstance(event, events.Key) and event.is_forwarded):
+            self._send_next()  # a priority key, or a paste
+            return
+        self._busy = target
+        self._arm()
+        if not isinstance(target, KeysInOrder):
+            # A widget of Textual's: its bindings run when the key has bubbled back up to
+            # here; unless it keeps the key itself (a character in the palette's box).
+            self._bubbling = event
+            target.call_later(self._kept_by, event, target)
 
     # -- inside --------------------------------------------------------------------
+
+    def _kept_by(self, event: events.Key, target: Widget) -> None:
+        if event is self._bubbling and event._stop_propagation:
+            self._bubbling = None
+            self.key_taken(target)
 
     def _wait(self, event: events.Key | events.Paste) -> None:
         if self._waiting is None:
@@ -219,5 +240,5 @@ class TypeAhead:
         if gate is not None and gate is self.screen and not gate.is_mounted:  # type: ignore[attr-defined]
             self._arm()  # still being built (a slow machine): its keys wait for it
             return
-        self._holds, self._gate, self._busy = 0, None, None
+        self._holds, self._gate, self._busy, self._bubbling = 0, None, None, None
         self._send_next()

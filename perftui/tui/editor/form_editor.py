@@ -25,6 +25,7 @@ from perftui.tui.styles import stylesheet
 from perftui.core import findings as _findings
 from perftui.core.normalize import clean_text
 from perftui.core.form_edit import Draft, copy_to_year, field_problem, field_texts, parse_draft
+from perftui.core.conflict import Conflict
 from perftui.core.findings import Finding
 from perftui.core.pasted_rows import is_block
 from perftui.i18n import N_, gettext as _
@@ -32,6 +33,7 @@ from perftui.core.model import FIELD_LABELS, Form, Indicator
 from perftui.core.tracking import EVALUATION, MONITORING
 from perftui.core.money import AmountError, parse_amount
 from perftui.services.repository import COPIED
+from perftui.services.unsaved import UnsavedEdits
 from perftui.core.taxonomy import LAYOUT_NAMES, LAYOUTS
 from perftui.tui import keys
 from perftui.tui.editor.fields import ERROR_STYLE, FieldMessage, indicator_preview, show
@@ -98,9 +100,19 @@ class FormEditorScreen(SavingScreen):
         template: Form | None = None,
         notes: tuple[str, ...] = (),
         action: str | None = None,
+        unsaved: UnsavedEdits | None = None,
+        moved_on: bool = False,
+        theirs: Form | None = None,
     ) -> None:
-        """Edit ``form`` as stored; or, with ``form`` None, a new form (from ``template`` if given)."""
+        """Edit ``form`` as stored; or, with ``form`` None, a new form (from ``template`` if given).
+
+        ``unsaved``: edits kept from an earlier session, typed back into the fields as the
+        editor opens; ``moved_on``: the form was saved (as ``theirs``) or deleted (``theirs``
+        None) since they were made, which the conflict dialog then shows at once.
+        """
         super().__init__(repository, form, action=action)
+        self._unsaved = unsaved
+        self._moved_on, self._theirs = moved_on, theirs
         self._base = form or template or Form(year=year)
         if form is None and template is None:
             self.pristine = self._base  # its year alone is not something to save or ask about
@@ -233,7 +245,23 @@ class FormEditorScreen(SavingScreen):
         )
 
     def on_mount(self) -> None:
+        if self._unsaved is not None:
+            self._type_back(self._unsaved)
         self.refresh_draft()
+        if self._moved_on:
+            self._conflict(Conflict(self.current_draft().form, self._theirs), False)
+
+    def _type_back(self, edits: UnsavedEdits) -> None:
+        """The fields as they were typed in the session that ended (a dropped connection)."""
+        for key, text in edits.texts.items():
+            widget = self._fields.get(key)
+            if isinstance(widget, Input):
+                widget.value = text
+            elif isinstance(widget, TextArea):
+                widget.load_text(text)
+            elif isinstance(widget, ChoiceField) and text in (value for _label, value in widget.options):
+                widget.value = text
+        self._indicators = tuple(edits.indicators)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
@@ -317,6 +345,21 @@ class FormEditorScreen(SavingScreen):
     def _field_findings(self, key: str) -> list[Finding]:
         return [f for f in self._found if f.field == key]
 
+    def unsaved_id(self) -> str:
+        return self._base.id
+
+    def unsaved_edits(self, rows: tuple[Indicator, ...] | None = None) -> UnsavedEdits | None:
+        """The fields as typed and the indicator rows (``rows``: the grid's, while it is open)."""
+        keeper = getattr(self.app, "unsaved", None)
+        if keeper is None:
+            return None
+        rows = self._indicators if rows is None else tuple(rows)
+        texts = self.texts()
+        draft = parse_draft(self._base.evolve(indicators=rows), texts)
+        if not draft.problems and not self.differs(draft.form):
+            return None
+        return UnsavedEdits(keeper.database, self._base.id, self.original, texts, rows, action=self.save_action)
+
     def refresh_draft(self) -> Draft:
         """Read the whole draft, re-check it, and show the results everywhere."""
         if self._timer is not None:
@@ -337,6 +380,7 @@ class FormEditorScreen(SavingScreen):
         if draft.form.year is not None:  # a year half typed keeps the totals of the last one
             self.query_one(TotalsLine).follow_year(draft.form.year)
         self.announce_draft(draft)
+        self.keep_unsaved()
         return draft
 
     def _show_implied(self, draft: Draft) -> None:
@@ -461,6 +505,7 @@ class FormEditorScreen(SavingScreen):
         draft = self.refresh_draft()
         grid = IndicatorGridScreen(self.repository, draft.form, save=False, original=self.original, paste=paste)
         grid.pristine = self.pristine
+        grid.editor = self  # its rows are this editor's unsaved edits too
 
         def returned(rows: tuple[Indicator, ...] | None) -> None:
             if rows is not None:

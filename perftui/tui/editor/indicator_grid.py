@@ -8,7 +8,7 @@ the same save, conflict and leave rules as the editor.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -18,17 +18,21 @@ from textual.widgets import Footer, Static
 
 from perftui.tui.styles import stylesheet
 from perftui.core import findings as _findings
-from perftui.core.form_edit import Draft
+from perftui.core.form_edit import Draft, field_texts
 from perftui.core.rows_edit import RowsEdit
 from perftui.core.findings import Finding
 from perftui.i18n import N_, gettext as _
 from perftui.core.model import Form, Indicator
 from perftui.core.target import parse_target
 from perftui.tui import keys
+from perftui.services.unsaved import UnsavedEdits
 from perftui.tui.editor.fields import message_content, show
 from perftui.tui.editor.saving import FormStore, SavingScreen
 from perftui.tui.editor.indicator_table import IndicatorTable
 from perftui.tui.widgets.summary import TotalsLine
+
+if TYPE_CHECKING:
+    from perftui.tui.editor.form_editor import FormEditorScreen
 
 #: How a comparator reads, for the reading of a 指标值.
 _COMPARATOR_WORDS = {
@@ -87,6 +91,8 @@ class IndicatorGridScreen(SavingScreen):
         self._found: list[Finding] = []
         self._typing: tuple[int, str] | None = None
         self._paste = paste
+        #: The editor this grid was opened from (with ``save`` False), whose edits these rows are part of.
+        self.editor: FormEditorScreen | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="grid-title", markup=False)
@@ -134,6 +140,17 @@ class IndicatorGridScreen(SavingScreen):
         self._base = saved
         self.recheck()
 
+    def unsaved_id(self) -> str:
+        return self._base.id
+
+    def unsaved_edits(self) -> UnsavedEdits | None:
+        if self.editor is not None:
+            return self.editor.unsaved_edits(rows=self.rows)
+        keeper = getattr(self.app, "unsaved", None)
+        if keeper is None or not self.has_unsaved():
+            return None
+        return UnsavedEdits(keeper.database, self._base.id, self.original, field_texts(self._base), self.rows)
+
     def recheck(self) -> None:
         """Check the draft; flag rows, and show the title and the cursor row's details."""
         draft = self.current_draft()
@@ -150,6 +167,7 @@ class IndicatorGridScreen(SavingScreen):
         self._show_detail()
         if self.saves:
             self.announce_draft(draft)
+        self.keep_unsaved()
 
     def _show_title(self, draft: Draft) -> None:
         parts = [_("绩效指标"), draft.form.name or _("新表"), _("{count}行").format(count=len(self.rows))]

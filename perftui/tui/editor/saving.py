@@ -35,7 +35,11 @@ from perftui.tui import keys
 from perftui.tui.dialogs.conflict import OVERWRITE, RELOAD, ConflictScreen
 from perftui.tui.writes import run_write
 from perftui.tui.dialogs.choice import DISCARD, SAVE, ConfirmOverwriteScreen, UnsavedChangesScreen
+from perftui.services.unsaved import UnsavedEdits
 from perftui.tui.events import DraftChanged, FormSaved
+
+#: Seconds between keeping the unsaved edits on disk while nothing changes.
+KEEP_EVERY = 5.0
 
 _CURRENT = object()
 
@@ -78,6 +82,8 @@ class SavingScreen(Screen):
         if getattr(self.app, "read_only", False):
             # As on the list: out of the footer, but still answering (with why) when pressed.
             keys.hide_bindings(self, keys.WRITES)
+        # Besides every change: a connection can drop between two changes, too.
+        self.set_interval(KEEP_EVERY, self.keep_unsaved)
 
     # -- what subclasses supply ----------------------------------------------
 
@@ -109,6 +115,35 @@ class SavingScreen(Screen):
 
     def conflict_screen(self, conflict: Conflict) -> Screen:
         return ConflictScreen(self.original, conflict.mine, conflict.theirs)
+
+    def unsaved_edits(self) -> UnsavedEdits | None:
+        """What a recovery file should hold now (None: nothing unsaved)."""
+        return None
+
+    def unsaved_id(self) -> str | None:
+        """The id a recovery file of this screen's edits is kept under (None: it keeps none)."""
+        return None
+
+    # -- unsaved edits on disk -------------------------------------------------
+
+    def keep_unsaved(self) -> None:
+        """Hand the unsaved edits to the app's keeper (written off the UI thread), or say there are none."""
+        keeper = getattr(self.app, "unsaved", None)
+        form_id = self.unsaved_id()
+        if keeper is None or form_id is None:
+            return
+        edits = self.unsaved_edits()
+        if edits is not None:
+            keeper.keep(edits)
+        else:
+            keeper.forget(form_id)
+
+    def forget_unsaved(self) -> None:
+        """The edits were discarded on purpose: no recovery file."""
+        keeper = getattr(self.app, "unsaved", None)
+        form_id = self.unsaved_id()
+        if keeper is not None and form_id is not None:
+            keeper.forget(form_id)
 
     # -- state ---------------------------------------------------------------
 
@@ -221,6 +256,7 @@ class SavingScreen(Screen):
         self.withdraw_draft(previous)
         self.announce_saved(saved)
         self.after_save(saved)
+        self.keep_unsaved()  # nothing left unsaved: the recovery file goes
         self.notify(self.saved_notice(saved))
         if leave:
             self.dismiss(saved)
@@ -287,5 +323,7 @@ class SavingScreen(Screen):
 
     def leave(self) -> None:
         self.withdraw_draft()
+        if self.saves_itself:
+            self.forget_unsaved()
         self.dismiss(self.last_saved)
 
