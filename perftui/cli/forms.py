@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 
 from perftui.cli.common import (
+    year_argument,
     EXIT_FINDINGS,
     EXIT_OK,
+    no_forms,
     open_repository,
     resolve_one,
     select,
@@ -19,23 +21,24 @@ from perftui.i18n import gettext as _
 
 def register(add) -> None:
     sub = add("list", cmd_list, _("列出所有表"))
-    sub.add_argument("--year", type=int, help=_("只看这一年度"))
+    sub.add_argument("--year", type=year_argument, metavar=_("年度"), help=_("只看这一年度"))
     sub = add("show", cmd_show, _("显示一张表的全部内容和检查结果"))
     sub.add_argument("name", nargs="+", metavar="NAME|ID", help=_("项目名称的一部分，或表的编号"))
     tracking.add_show_options(sub)
     sub = add("total", cmd_total, _("年度财政拨款合计（及其他资金、年度金额）"))
-    sub.add_argument("--year", type=int, help=_("只算这一年度"))
+    sub.add_argument("--year", type=year_argument, metavar=_("年度"), help=_("只算这一年度"))
     sub.add_argument("--by", choices=["主管部门", "实施单位", "department", "unit"], help=_("按主管部门或实施单位分组"))
     sub = add("check", cmd_check, _("检查所有表；有不完整的表时退出码为1"))
-    sub.add_argument("--year", type=int, help=_("只查这一年度"))
+    sub.add_argument("--year", type=year_argument, metavar=_("年度"), help=_("只查这一年度"))
     sub.add_argument("--strict", action="store_true", help=_("有任何检查结果（含提醒）时退出码为1"))
 
 def cmd_list(args: argparse.Namespace) -> int:
     from perftui.text import views
 
-    forms = select(open_repository(args), args)
+    repository = open_repository(args)
+    forms = select(repository, args)
     if not forms:
-        print(_("没有表。用 perftui import 文件 导入。"))
+        print(no_forms(repository, args.year))
         return EXIT_OK
     print(views.list_table(forms))
     return EXIT_OK
@@ -56,7 +59,11 @@ def cmd_total(args: argparse.Namespace) -> int:
     from perftui.text import views
     from perftui.core.totals import Totals, group_totals
 
-    rows = open_repository(args).funded(args.year)
+    repository = open_repository(args)
+    rows = repository.funded(args.year)
+    if not rows:
+        print(no_forms(repository, args.year))
+        return EXIT_OK
     by_year = sorted(rows, key=lambda r: r.year or 0)
     several_years = len({r.year for r in rows}) > 1
     if args.by:
@@ -85,6 +92,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     repository = open_repository(args)
     forms = select(repository, args)
+    if not forms:
+        print(no_forms(repository, args.year))
+        return EXIT_OK
     incomplete = with_findings = 0
     for form in forms:
         found = findings.check(form)

@@ -50,7 +50,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             continue
         (kept if imported.keep_ids else parsed).extend(imported.forms)
     report = None
-    repository = open_repository(args) if (parsed or kept or published) else None
+    repository = open_repository(args, create=True) if (parsed or kept or published) else None
     if parsed or kept:
         report = ImportReport()
         for forms, keep_ids in ((parsed, False), (kept, True)):

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import storage
-from perftui.config import APP
+from perftui.config import unsaved_folder
 from perftui.core.model import Form, Indicator
 
 #: The format of a recovery file; another number is skipped, not misread.
@@ -34,9 +34,7 @@ SUFFIX = ".json"
 
 def folder() -> Path:
     """Where this operator's recovery files live (created when the first one is written)."""
-    from platformdirs import user_data_path
-
-    return user_data_path(APP, appauthor=False) / "unsaved"
+    return unsaved_folder()
 
 
 def database_key(db_path: str | os.PathLike[str]) -> str:

@@ -59,6 +59,7 @@ from perftui.tui.editor.saving import SavingScreen
 from perftui.tui.dialogs.export import ExportDialog, ExportDone
 from perftui.tui.editor.indicator_grid import IndicatorGridScreen
 from perftui.tui.events import DatabaseChanged, DraftChanged, FormDeleted, FormSaved, RecordSaved, TotalsWanted
+from perftui.tui.dialogs.confirm import ConfirmScreen
 from perftui.tui.screens.error import ErrorScreen
 from perftui.tui.screens.help import HelpScreen
 from perftui.tui.screens.history import HistoryScreen
@@ -213,7 +214,36 @@ class PerftuiApp(TypeAhead, App[int]):
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self._start_watching(database)
-        self.recovery.offer(list(kept))  # edits from a session that ended unsaved
+        if not reading.exists and not self.demo:
+            self._ask_to_create(list(kept))
+        else:
+            self.recovery.offer(list(kept))  # edits from a session that ended unsaved
+
+    def _ask_to_create(self, kept: list[UnsavedEdits]) -> None:
+        """No database file at this path: a mistyped --db should not look like an empty database."""
+        folder = self.db_path.parent
+        if self.read_only:
+            self._fatal(_("数据库文件 {path} 不存在（只读模式，不能新建）。").format(path=self.db_path))
+            return
+        question = _("数据库文件 {path} 不存在。新建一个空数据库吗？").format(path=self.db_path)
+        if not folder.is_dir():
+            question += "\n" + _("（文件夹 {folder} 也不存在，会一并新建。）").format(folder=folder)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.exit(return_code=1)
+                return
+            if not folder.is_dir():
+                from storage.atomic import make_folder
+
+                try:
+                    make_folder(str(folder))
+                except OSError as error:
+                    self._fatal(describe(error))
+                    return
+            self.recovery.offer(kept)
+
+        self.push_screen(ConfirmScreen(question, confirm=_("新建")), answered)
 
     def _fatal(self, message: str) -> None:
         """The database cannot be used at all: say why instead of crashing."""

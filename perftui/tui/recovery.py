@@ -38,7 +38,7 @@ class Recovery:
 
     def start(self, *, watch_terminal: bool) -> None:
         app = self.app
-        if not app.read_only:  # edits that can never be saved are not worth keeping
+        if not app.read_only and not app.demo:  # edits never to be saved (a demo's too) are not worth keeping
             self.keeper = UnsavedKeeper(unsaved.database_key(app.db_path), failed=self._failed)
         app.unsaved = self.keeper
         if watch_terminal:
