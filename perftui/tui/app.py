@@ -40,7 +40,7 @@ from textual.widgets import Input
 import storage
 from perftui.services import restore as backups
 from perftui.services.access import permission_warning
-from perftui.config import ConfigError, Settings, is_database_url, load_settings
+from perftui.config import ConfigError, Settings, current_actor, is_database_url, load_settings
 from perftui.i18n import gettext as _
 from perftui.text.errors import describe, describe_warning
 from perftui.core.history import HistoryError
@@ -310,7 +310,10 @@ class PerftuiApp(TypeAhead, App[int]):
         self.catalog = reading.catalog
         self.refresh_views()
         if external:
-            self.screen.post_message(DatabaseChanged())
+            # The top screen, and every editor (under a dialog too): it says when its form was saved by someone else.
+            for screen in self.screen_stack:
+                if screen is self.screen or isinstance(screen, SavingScreen):
+                    screen.post_message(DatabaseChanged())
 
     def _set_problem(self, message: str) -> None:
         if message != self.problem:
@@ -380,10 +383,16 @@ class PerftuiApp(TypeAhead, App[int]):
             self.push_screen(FormEditorScreen(self.database, form), self._edited)
 
     def new_form(self, year: int | None) -> None:
-        """A new form for ``year`` (the year the list shows; else this year), typed from nothing."""
+        """A new form for ``year`` (the year the list shows; else this year); 主管部门 and
+        实施单位 as on the operator's last saved form (most file for one unit)."""
         if self.database is not None and not self.refuse_write(keys.label("list.new")):
+            last = self.catalog.last_saved_by(current_actor().user)
             self.push_screen(
-                FormEditorScreen(self.database, None, year=year or date.today().year), self._edited
+                FormEditorScreen(
+                    self.database, None, year=year or date.today().year,
+                    department=last.department if last else "", unit=last.unit if last else "",
+                ),
+                self._edited,
             )
 
     def copy_form(self, form: Form, year: int) -> None:

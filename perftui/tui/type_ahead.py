@@ -219,6 +219,8 @@ class TypeAhead:
         return self._busy is not None or bool(self._holds) or self._gate_closed()
 
     def _send_next(self) -> None:
+        if not self.screen_stack:  # type: ignore[attr-defined]
+            return  # quitting: no screen to send keys to
         if self._next is not None or self._blocked():
             return
         if self._waiting:
@@ -236,6 +238,8 @@ class TypeAhead:
 
     def _give_up(self) -> None:
         self._timer = None
+        if not self.screen_stack:  # type: ignore[attr-defined]
+            return
         gate = self._gate
         if gate is not None and gate is self.screen and not gate.is_mounted:  # type: ignore[attr-defined]
             self._arm()  # still being built (a slow machine): its keys wait for it

@@ -26,7 +26,7 @@ from perftui.core import findings as _findings
 from perftui.core.normalize import clean_text
 from perftui.core.form_edit import Draft, copy_to_year, field_problem, field_texts, parse_draft
 from perftui.core.conflict import Conflict
-from perftui.core.findings import Finding
+from perftui.core.findings import REQUIRED_FIELDS, Finding
 from perftui.core.pasted_rows import is_block
 from perftui.i18n import N_, gettext as _
 from perftui.core.model import FIELD_LABELS, Form, Indicator
@@ -50,9 +50,11 @@ DEBOUNCE = 0.15
 NARROW = 100
 
 _PLACEHOLDERS = {
-    "year": N_("例如 2024"),
-    "period": N_("例如 2024年1月至2024年12月"),
+    "year": N_("待填，例如 2024"),
+    "period": N_("待填，例如 2024年1月至2024年12月"),
 }
+#: What an empty required field says in itself (its error waits until it has been left).
+TO_FILL = N_("待填")
 
 
 def widget_id(key: str) -> str:
@@ -97,6 +99,8 @@ class FormEditorScreen(SavingScreen):
         form: Form | None,
         *,
         year: int | None = None,
+        department: str = "",
+        unit: str = "",
         template: Form | None = None,
         notes: tuple[str, ...] = (),
         action: str | None = None,
@@ -113,9 +117,15 @@ class FormEditorScreen(SavingScreen):
         super().__init__(repository, form, action=action)
         self._unsaved = unsaved
         self._moved_on, self._theirs = moved_on, theirs
-        self._base = form or template or Form(year=year)
+        # A form never stored starts calm: an empty required field is 待填 (to fill), not an
+        # error, until the operator has left it or tries to save (see _pending).
+        self._calm = form is None
+        self._left: set[str] = set()
+        self._save_tried = False
+        self._base = form or template or Form(year=year, department=department, unit=unit)
         if form is None and template is None:
-            self.pristine = self._base  # its year alone is not something to save or ask about
+            # What it was opened with (the year, the usual units) is not something to save or ask about.
+            self.pristine = self._base
         self._indicators: tuple[Indicator, ...] = self._base.indicators
         self._notes = notes
         self._timer: Timer | None = None
@@ -187,7 +197,7 @@ class FormEditorScreen(SavingScreen):
         else:
             widget = TextField(
                 text,
-                placeholder=_(_PLACEHOLDERS[key]) if key in _PLACEHOLDERS else "",
+                placeholder=_(_PLACEHOLDERS[key]) if key in _PLACEHOLDERS else _(TO_FILL) if key in REQUIRED_FIELDS else "",
                 compact=True,
                 name=key,
                 id=widget_id(key),
@@ -235,7 +245,10 @@ class FormEditorScreen(SavingScreen):
         )
 
     def _goal(self, key: str, texts: dict[str, str], side: str = "") -> Widget:
-        area = TextBox(texts[key], soft_wrap=True, tab_behavior="focus", compact=True, name=key, id=widget_id(key))
+        area = TextBox(
+            texts[key], soft_wrap=True, tab_behavior="focus", compact=True, name=key, id=widget_id(key),
+            placeholder=_(TO_FILL) if key in REQUIRED_FIELDS else "",
+        )
         self._fields[key] = area
         return VerticalGroup(
             Static(_(FIELD_LABELS[key]), classes="field-label"),
@@ -343,7 +356,21 @@ class FormEditorScreen(SavingScreen):
         self._timer = self.set_timer(DEBOUNCE, self.refresh_draft)
 
     def _field_findings(self, key: str) -> list[Finding]:
-        return [f for f in self._found if f.field == key]
+        return [f for f in self._found if f.field == key and not self._pending(f)]
+
+    def _pending(self, finding: Finding) -> bool:
+        """Is ``finding`` a required field of a new form still to fill, not yet an error?"""
+        if not self._calm or self._save_tried:
+            return False
+        if finding.code == "required":
+            return finding.field not in self._left
+        return finding.code == "missing-level1" and "indicators" not in self._left
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        key = event.widget.name
+        if self._calm and key in self._fields and key not in self._left:
+            self._left.add(key)  # left once: from now on an empty required field is an error
+            self.refresh_draft()
 
     def unsaved_id(self) -> str:
         return self._base.id
@@ -370,7 +397,7 @@ class FormEditorScreen(SavingScreen):
         for key, message in self._messages.items():
             if key == "indicators":
                 # Each with its row: "第3行指标：指标值未填写".
-                message.show(None, [f for f in self._found if f.field == key], where=True)
+                message.show(None, [f for f in self._found if f.field == key and not self._pending(f)], where=True)
             else:
                 message.show(draft.problems.get(key), self._field_findings(key))
         self._show_implied(draft)
@@ -421,6 +448,8 @@ class FormEditorScreen(SavingScreen):
             parts.append(_("未保存"))
         if self.repository.read_only:
             parts.append(_("只读，不能保存"))
+        if note := self.stored_note():
+            parts.append(note)
         if self.original is not None:
             stamp = _("修订 {revision}").format(revision=self.original.revision)
             if self.original.updated_by:
@@ -430,8 +459,18 @@ class FormEditorScreen(SavingScreen):
             parts.append(stamp)
         show(self.query_one("#editor-title", Static), " · ".join(parts))
 
+    def stored_changed(self) -> None:
+        self._show_title(self.current_draft())
+
     def _show_status(self, draft: Draft) -> None:
-        status = Content(_("检查结果：") + status_text(self._found))
+        pending = [f for f in self._found if self._pending(f)]
+        found = [f for f in self._found if not self._pending(f)]
+        if pending and not any(f.is_error for f in found):
+            status = Content(_("检查结果：") + _("待填 {count} 项").format(count=len(pending)))
+        else:
+            status = Content(_("检查结果：") + status_text(found))
+            if pending:
+                status += Content("  " + _("另有待填 {count} 项").format(count=len(pending)))
         if draft.problems:
             status += Content.styled(
                 "  " + _("{count}处输入无法识别").format(count=len(draft.problems)), ERROR_STYLE
@@ -456,6 +495,7 @@ class FormEditorScreen(SavingScreen):
         self._after_typing(self._save_now)
 
     def _save_now(self) -> None:
+        self._save_tried = True  # everything still empty is an error now
         self.refresh_draft()
         super().action_save()
 
@@ -508,6 +548,7 @@ class FormEditorScreen(SavingScreen):
         grid.editor = self  # its rows are this editor's unsaved edits too
 
         def returned(rows: tuple[Indicator, ...] | None) -> None:
+            self._left.add("indicators")  # the rows were looked at: what is missing is an error now
             if rows is not None:
                 self._indicators = tuple(rows)
             self.refresh_draft()

@@ -151,6 +151,9 @@ class IndicatorGridScreen(SavingScreen):
             return None
         return UnsavedEdits(keeper.database, self._base.id, self.original, field_texts(self._base), self.rows)
 
+    def stored_changed(self) -> None:
+        self._show_title(self.current_draft())
+
     def recheck(self) -> None:
         """Check the draft; flag rows, and show the title and the cursor row's details."""
         draft = self.current_draft()
@@ -175,6 +178,8 @@ class IndicatorGridScreen(SavingScreen):
             parts.append(_("未保存") if self.saves else _("未保存（返回编辑器后保存）"))
         if self.saves and self.repository.read_only:
             parts.append(_("只读，不能保存"))
+        if self.saves and (note := self.stored_note()):
+            parts.append(note)
         show(self.query_one("#grid-title", Static), " · ".join(parts))
 
     def _show_detail(self) -> None:

@@ -287,7 +287,9 @@ class ProjectListScreen(Screen):
     def action_new_form(self) -> None:
         if self._refused("new_form"):
             return
-        self.app.new_form(self.view.year)
+        # The year the list shows; showing all years, the year of the form under the cursor.
+        current = self.current_form
+        self.app.new_form(self.view.year or (current.year if current else None))
 
     def action_copy_form(self) -> None:
         if self._refused("copy_form"):

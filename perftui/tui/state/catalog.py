@@ -283,6 +283,15 @@ class Catalog:
             and self.deleted == other.deleted
         )
 
+    def last_saved_by(self, user: str) -> Form | None:
+        """The live form ``user`` (an OS user; over SSH recorded as user@address) saved last."""
+        mine = [
+            entry.form
+            for entry in self.entries
+            if entry.form.updated_at and entry.form.updated_by.split("@", 1)[0] == user
+        ]
+        return max(mine, key=lambda form: form.updated_at, default=None)
+
     def has_identity(self, identity: tuple) -> bool:
         return any(entry.form.identity == identity for entry in self.entries)
 
