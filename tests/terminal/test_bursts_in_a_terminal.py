@@ -81,7 +81,7 @@ def test_a_three_by_four_block_pasted_into_the_grid_adds_three_complete_rows(ter
     app.keys("C-s")
     wait_until(lambda: stored(seeded_db).revision > before.revision, "the save")
     rows = stored(seeded_db).indicators
-    assert [tuple(row) for row in rows[6:]] == [
+    assert [(row.level1, row.level2, row.name, row.value) for row in rows[6:]] == [
         ("产出指标", "数量指标", "培训人数", "≥100人"),
         ("产出指标", "数量指标", "培训天数", "≥5天"),
         ("效益指标", "社会效益指标", "就业率", "≥90%"),

@@ -49,7 +49,7 @@ def wait_until(predicate, what: str, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
-def test_kill_the_session_start_again_restore_and_save(terminal, seeded_db, tmp_path):
+def test_kill_the_session_start_again_restore_and_save(terminal, seeded_db, tmp_path, monkeypatch):
     app = terminal("--db", seeded_db)
     app.shows("3,127.56")
     # Both annual amounts typed in one burst; the connection drops once the app has them
@@ -59,8 +59,8 @@ def test_kill_the_session_start_again_restore_and_save(terminal, seeded_db, tmp_
     app.kill()
     wait_until(lambda: not processes_of(seeded_db), "the app to exit")
     env = perftui_env(tmp_path / "home")
-    with_home = {k: env[k] for k in ("HOME", "XDG_DATA_HOME")}
-    os.environ.update(with_home)  # read the recovery file where the app wrote it
+    for name in ("HOME", "XDG_DATA_HOME"):  # read the recovery file where the app wrote it
+        monkeypatch.setenv(name, env[name])
     (kept,) = unsaved.found(seeded_db)
     assert kept.texts["funding.annual.total"] == "100" and kept.texts["funding.annual.fiscal"] == "100"
     assert Repository.open(seeded_db).lookup(LABOUR)[0].revision == kept.based_on  # nothing was saved
@@ -83,7 +83,7 @@ def test_kill_the_session_start_again_restore_and_save(terminal, seeded_db, tmp_
     assert unsaved.found(seeded_db) == []  # saved: the recovery file is gone
 
 
-def test_sigterm_keeps_the_edits_and_ends_the_app(terminal, seeded_db, tmp_path):
+def test_sigterm_keeps_the_edits_and_ends_the_app(terminal, seeded_db, tmp_path, monkeypatch):
     app = terminal("--db", seeded_db)
     app.shows("3,127.56")
     app.keys("/", "劳务派遣", "Enter", "Enter", "End", "（改）")
@@ -93,6 +93,7 @@ def test_sigterm_keeps_the_edits_and_ends_the_app(terminal, seeded_db, tmp_path)
     wait_until(lambda: not processes_of(seeded_db), "the app to exit")
     assert app.dead()
     env = perftui_env(tmp_path / "home")
-    os.environ.update({k: env[k] for k in ("HOME", "XDG_DATA_HOME")})
+    for name in ("HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(name, env[name])
     (kept,) = unsaved.found(seeded_db)
     assert kept.texts["name"] == LABOUR + "（改）"

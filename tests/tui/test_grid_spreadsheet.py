@@ -63,7 +63,7 @@ async def test_a_new_row_is_typed_without_losing_the_text_after_enter(repo):
         screen = await grid(pilot)
         burst(app, "<end>", "a", "新指标", "<enter>", "≥5人", "<enter>")
         await wait_for(pilot, lambda: len(screen.rows) == 7 and screen.rows[-1].value == "≥5人", what="the row")
-        assert screen.rows[-1][2:] == ("新指标", "≥5人")
+        assert (screen.rows[-1].name, screen.rows[-1].value) == ("新指标", "≥5人")
 
 
 async def test_a_pasted_three_by_four_block_adds_three_complete_rows_and_one_undo_removes_them(repo):
