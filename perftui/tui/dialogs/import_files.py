@@ -22,6 +22,7 @@ from textual.widgets import Button, DirectoryTree, Input, Label, Static
 
 from perftui.i18n import gettext as _
 from perftui.tui import keys
+from perftui.tui.widgets.text_fields import TextField
 from perftui.tui.dialogs.confirm import ConfirmScreen
 from perftui.tui.styles import stylesheet
 from perftui.tui.writes import run_write
@@ -64,6 +65,8 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
     DEFAULT_CSS = stylesheet(__file__)
     KEY_SCOPES = (keys.IMPORT,)
     BINDINGS = keys.bindings(keys.IMPORT)
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#import-tree"
 
     def __init__(self, database, folder: Path | None = None) -> None:
         super().__init__()
@@ -83,7 +86,7 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
                     yield ImportableTree(self.folder, id="import-tree")
                     with Horizontal(classes="row"):
                         yield Label(_("文件中没有年度时用"), classes="field")
-                        yield Input(id="import-year", placeholder=_("年度"), max_length=4, compact=True)
+                        yield TextField(id="import-year", placeholder=_("年度"), max_length=4, compact=True)
                 with VerticalScroll(id="import-preview-box"):
                     yield Static(_("选择一个文件，这里显示将导入的内容。"), id="import-preview", markup=False)
             yield Static("", id="import-status", markup=False)
@@ -93,8 +96,6 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
                 )
                 yield Button(f"{_('取消')} {keys.shown(self.app, 'import.cancel')}", id="import-cancel", compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#import-tree", ImportableTree).focus()
 
     # -- preview ----------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from perftui.core.tracking_edit import FUNDING, ROWS_SECTION, CellProblem, Recor
 from perftui.i18n import gettext as _
 from perftui.text.history_lines import field_label
 from perftui.tui import keys
+from perftui.tui.widgets.text_fields import TextField
 from perftui.tui.dialogs.choice import ChoiceDialog
 from perftui.tui.dialogs.conflict import ConflictScreen, describe_value
 from perftui.tui.editor.fields import FieldMessage, message_content, show
@@ -116,7 +117,7 @@ class RecordScreen(SavingScreen):
             yield SheetTable(self.edit, FUNDING, id="track-funding")
             for key, label in self.edit.fields():
                 yield Static(label, id=f"label-{key}", classes="track-label", markup=False)
-                yield Input(self.edit.field_text(key), id=f"field-{key}", compact=True)
+                yield TextField(self.edit.field_text(key), id=f"field-{key}", compact=True)
                 yield FieldMessage(id=f"msg-{key}")
             yield Static(_("绩效指标"), classes="track-heading")
             yield SheetTable(self.edit, ROWS_SECTION, id="track-rows")
