@@ -24,6 +24,7 @@ editor asks first (save / discard / stay), as leaving the editor does.
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -69,6 +70,8 @@ from perftui.tui.widgets.summary import TotalsLine
 from perftui.tui.writes import run_write
 from perftui.tui.type_ahead import TypeAhead
 from perftui.tui.recovery import Recovery
+from perftui.tui.terminal import plain_terminal
+from perftui.tui.theme import PLAIN
 from perftui.tui.state.unsaved import UnsavedKeeper
 from perftui.services import unsaved
 from perftui.services.unsaved import UnsavedEdits
@@ -97,7 +100,10 @@ class PerftuiApp(TypeAhead, App[int]):
         watch_terminal: bool = False,
     ) -> None:
         """``watch_terminal``: leave (keeping unsaved edits) on SIGHUP, SIGTERM or a hung-up terminal."""
-        super().__init__()
+        # NO_COLOR, TERM=linux or vt100: the terminal's own colours (and with NO_COLOR none at all),
+        # the cursor in reverse video (perftui.tui.theme). Decided before Textual reads NO_COLOR.
+        self.plain = plain_terminal(os.environ.get("TERM"), "NO_COLOR" in os.environ)
+        super().__init__(ansi_color=True if self.plain else None)
         keys.translate_bindings(self)
         # A PostgreSQL URL stays text: it is never a path.
         self.db_path: Path | str = db_path if is_database_url(db_path) else Path(db_path)
@@ -138,6 +144,9 @@ class PerftuiApp(TypeAhead, App[int]):
     # -- start and stop ------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.plain:
+            self.register_theme(PLAIN)
+            self.theme = PLAIN.name
         self.recovery.start(watch_terminal=self.watch_terminal)
         self._apply_keymap(self.settings.keys)
         self.update_title()

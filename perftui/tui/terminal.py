@@ -88,3 +88,14 @@ class TerminalWatch:
                 if loop is not None and not loop.is_closed():
                     loop.call_soon_threadsafe(self.gone, HANGUP)
                 return
+
+
+#: Terminals whose colours cannot be relied on (or that have none): the Linux console's eight,
+#: a VT100's none. With NO_COLOR set, these get the plain theme (see perftui.tui.theme).
+PLAIN_TERMS = frozenset({"linux", "vt52", "vt100", "vt102", "vt220", "vt320", "dumb", "ansi", "cons25"})
+
+
+def plain_terminal(term: str | None, no_color: bool) -> bool:
+    """Should the app draw without relying on colour (NO_COLOR, TERM=linux, TERM=vt100)?"""
+    term = (term or "").lower()
+    return no_color or term in PLAIN_TERMS or term.endswith(("-mono", "-m"))

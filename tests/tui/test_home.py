@@ -226,6 +226,12 @@ async def test_narrow_terminal_puts_the_summary_below_the_list(with_incomplete, 
         await pilot.resize_terminal(120, 36)
         await pilot.pause()
         await pilot.pause()
+        # At 120 the list keeps the whole width: the units are readable (大连高新技术产业发展研究院).
+        assert summary.region.y > table.region.y and table.region.width == 120
+        assert table.row_texts(0)[3] == "大连高新技术产业发展研究院"
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        await pilot.pause()
         assert not summary.has_class("-compact") and summary.region.x > table.region.x
 
 

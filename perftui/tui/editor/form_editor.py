@@ -19,7 +19,7 @@ from textual.containers import HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from perftui.tui.styles import stylesheet
 from perftui.core import findings as _findings
@@ -42,6 +42,7 @@ from perftui.tui.type_ahead import after_typing
 from perftui.tui.widgets.choice_field import ChoiceField
 from perftui.tui.widgets.summary import TotalsLine
 from perftui.tui.widgets.text_fields import TextBox, TextField
+from perftui.tui.widgets.keys_footer import KeysFooter
 from perftui.text.views import amount, status_text
 
 #: Seconds of quiet typing before the findings are re-checked.
@@ -178,7 +179,7 @@ class FormEditorScreen(SavingScreen):
             yield Button(_("编辑指标 (F2)"), id="edit-indicators", compact=True)
         yield TotalsLine(self._base.year, id="editor-totals")
         yield Static(id="editor-status")
-        yield Footer()
+        yield KeysFooter()
 
     def _message(self, key: str, *, prefix: str = "", classes: str | None = None) -> FieldMessage:
         message = FieldMessage(id=message_id(key), prefix=prefix, classes=classes)

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from perftui.tui.styles import stylesheet
 from perftui.core import findings as _findings
@@ -30,6 +30,7 @@ from perftui.tui.editor.fields import message_content, show
 from perftui.tui.editor.saving import FormStore, SavingScreen
 from perftui.tui.editor.indicator_table import IndicatorTable
 from perftui.tui.widgets.summary import TotalsLine
+from perftui.tui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from perftui.tui.editor.form_editor import FormEditorScreen
@@ -99,7 +100,7 @@ class IndicatorGridScreen(SavingScreen):
         yield IndicatorTable(self.edit, id="grid-table")
         yield Static(id="grid-detail")
         yield TotalsLine(self._base.year, id="grid-totals")
-        yield Footer()
+        yield KeysFooter()
 
     def key_target(self, key: keys.Key) -> DOMNode:
         """The table's keys act on the table when chosen from the command palette."""

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from perftui.i18n import gettext as _
 from perftui.core.model import Form
@@ -28,6 +28,7 @@ from perftui.tui.dialogs.year import YearPrompt
 from perftui.tui.widgets.form_table import FormTable
 from perftui.tui.widgets.summary import SummaryPane
 from perftui.tui.widgets.text_fields import TextField
+from perftui.tui.widgets.keys_footer import KeysFooter
 
 
 #: The actions of this screen's write keys (read-only mode refuses them).
@@ -61,7 +62,9 @@ class ProjectListScreen(Screen):
     AUTO_FOCUS = "#forms"
     KEY_SCOPES = (keys.LIST,)
     BINDINGS = keys.bindings(keys.LIST)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # The summary goes beside the list only where the list keeps 120 columns: below that it
+    # goes under the list, so at 120 columns the units are readable beside the names.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (156, "-wide")]
 
     def __init__(self) -> None:
         super().__init__(id="home")
@@ -80,7 +83,7 @@ class ProjectListScreen(Screen):
                 yield FormTable(id="forms")
                 yield Static("", id="empty", markup=False)
             yield SummaryPane(id="summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.app.read_only:
@@ -115,7 +118,7 @@ class ProjectListScreen(Screen):
             self.view = replace(self.view, year=None)
         selection = app.catalog.select(self.view, app.draft, quick=True)
         if app.loaded:
-            self.table.show(selection)
+            self.table.show(selection, app.catalog.text_widths())
             if self._focus_id is not None:
                 self.table.select_id(self._focus_id)
                 self._focus_id = None

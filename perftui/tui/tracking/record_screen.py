@@ -20,7 +20,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from perftui.core.conflict import Conflict
 from perftui.core.findings import Finding
@@ -40,6 +40,7 @@ from perftui.tui.editor.saving import SavingScreen
 from perftui.tui.events import RecordSaved
 from perftui.tui.styles import stylesheet
 from perftui.tui.tracking.sheet_table import SheetTable
+from perftui.tui.widgets.keys_footer import KeysFooter
 
 _SKIP = ("id", "revision", "updated_at", "updated_by")
 
@@ -122,7 +123,7 @@ class RecordScreen(SavingScreen):
             yield Static(_("绩效指标"), classes="track-heading")
             yield SheetTable(self.edit, ROWS_SECTION, id="track-rows")
         yield Static(id="track-detail", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         super().on_mount()
