@@ -276,6 +276,37 @@ def confirm(question: str, assume_yes: bool) -> None:
         raise CommandError(_("已取消，未作任何修改。"), EXIT_FINDINGS)
 
 
+def width_argument(text: str) -> int:
+    """``--width``: a whole number of display columns (full-width digits too)."""
+    from perftui.core.normalize import fold
+
+    folded = fold(text).strip()
+    if not folded.isdigit() or not 30 <= int(folded) <= 1000:
+        raise argparse.ArgumentTypeError(_("宽度应为 30 到 1000 之间的整数：{width}").format(width=text))
+    return int(folded)
+
+
+def output_width(args: argparse.Namespace) -> int | None:
+    """How wide a table may be: ``--width``, else the terminal's; None when the output is not a
+    terminal (a pipe or a file gets every character)."""
+    if getattr(args, "width", None):
+        return args.width
+    if sys.stdout.isatty():
+        return terminal_width()
+    return None
+
+
+def fitted(line: str, width: int | None) -> str:
+    """``line`` wrapped by display width to ``width`` (None: as it is); wrapped lines keep its indent."""
+    if width is None:
+        return line
+    from perftui.text.width import wrap
+
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    lines = wrap(line[len(indent):], max(20, width - len(indent) - 2))
+    return "\n".join(indent + (text if n == 0 else "  " + text) for n, text in enumerate(lines))
+
+
 def terminal_width() -> int:
     try:
         return os.get_terminal_size(sys.stdout.fileno()).columns

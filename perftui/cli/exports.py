@@ -105,7 +105,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             width = max(export.MIN_WIDTH, min(export.MAX_WIDTH, terminal_width()))
         else:
             width = export.DEFAULT_WIDTH  # a file or a pipe is not this terminal
-        options = export.Options(args.format.strip().lower(), width, args.bom, args.raw).check()
+        # A summary is cut to the width the operator asked for, or to the terminal it is shown on.
+        cut = args.width is not None or (args.output is None and sys.stdout.isatty())
+        options = export.Options(args.format.strip().lower(), width, args.bom, args.raw, cut).check()
     except export.ExportError as error:
         raise CommandError(str(error), EXIT_USAGE) from None
     if options.format in export.BINARY_FORMATS and args.output is None and sys.stdout.isatty():

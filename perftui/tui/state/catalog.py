@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from perftui.core import findings as _findings
 from perftui.core.evaluation import Evaluation
+from perftui.core.collation import pinyin_key
 from perftui.core.model import Form, matches, search_text
 from perftui.core.monitoring import Monitoring
 from perftui.core.normalize import fold
@@ -189,7 +190,7 @@ class Selection:
 
 
 def _sort_key(column: str):
-    text = lambda value: (value == "", value.casefold())  # blanks last
+    text = lambda value: (value == "", pinyin_key(value))  # by pinyin, as people look names up; blanks last
     keys = {
         "name": lambda e: text(e.form.name),
         "year": lambda e: (e.form.year is None, e.form.year or 0),
