@@ -33,6 +33,7 @@ from perftui.tui.type_ahead import after_typing
 from perftui.tui.widgets.check_field import CheckField
 from perftui.tui.widgets.choice_field import ChoiceField
 from perftui.tui.widgets.text_fields import TextField
+from perftui.tui.widgets.work_bar import WorkBar
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
                 markup=False,
             )
             yield Static("", id="export-status", markup=False)
+            yield WorkBar(id="export-progress")
             with Horizontal(id="export-buttons"):
                 # The keys as the operator's keymap has them, not the defaults.
                 yield Button(self._label(_("导出到文件"), "export.save"), id="export-save", variant="primary", compact=True)
@@ -193,7 +195,8 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
             path = self.folder / path
         force = self.query_one("#export-force", CheckField).value
         self._busy = True
-        self._status(_("正在导出…"))
+        self._status("")
+        self.query_one(WorkBar).start(_("正在导出 {forms} 张表…").format(forms=len(self.selection(self.kind))))
         self._write(self.kind, self.selection(self.kind), options, path, force)
 
     def _copy_now(self) -> None:
@@ -206,7 +209,8 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
             self._status(_("{format} 是二进制文件，不能复制；请选文本格式").format(format=options.format))
             return
         self._busy = True
-        self._status(_("正在准备…"))
+        self._status("")
+        self.query_one(WorkBar).start(_("正在准备 {forms} 张表…").format(forms=len(self.selection(self.kind))))
         self._copy(self.kind, self.selection(self.kind), options)
 
     def action_cancel(self) -> None:
@@ -247,6 +251,7 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
 
     def _failed(self, message: str) -> None:
         self._busy = False
+        self.query_one(WorkBar).stop()
         self._status(message)
 
 

@@ -23,6 +23,7 @@ from textual.widgets import Button, DirectoryTree, Input, Label, Static
 from perftui.i18n import gettext as _
 from perftui.tui import keys
 from perftui.tui.widgets.text_fields import TextField
+from perftui.tui.widgets.work_bar import WorkBar
 from perftui.tui.dialogs.confirm import ConfirmScreen
 from perftui.tui.styles import stylesheet
 from perftui.tui.writes import run_write
@@ -90,6 +91,7 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
                 with VerticalScroll(id="import-preview-box"):
                     yield Static(_("选择一个文件，这里显示将导入的内容。"), id="import-preview", markup=False)
             yield Static("", id="import-status", markup=False)
+            yield WorkBar(id="import-progress")
             with Horizontal(id="import-buttons"):
                 yield Button(
                     f"{_('导入')} {keys.shown(self.app, 'import.run')}", id="import-run", variant="primary", compact=True
@@ -121,6 +123,7 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
         self._wanted = path
         self.previewed = None
         self._show(_("正在读取 {file}…").format(file=path.name))
+        self.query_one(WorkBar).start(_("正在读取 {file}…").format(file=path.name))
         year = self._year()
 
         rules = getattr(self.app, "rules", None)
@@ -151,6 +154,8 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
     def _previewed(self, path: Path, text: str, imported) -> None:
         if path != self._wanted:
             return  # a later choice is being read
+        if not self._busy:
+            self.query_one(WorkBar).stop()
         readable = isinstance(imported, list) or (imported is not None and imported.forms)
         self.previewed = (path, imported) if imported is not None and readable else None
         self._show(text)
@@ -185,7 +190,9 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
 
     def _import(self, path: Path, imported) -> None:
         self._busy = True
-        self.query_one("#import-status", Static).update(_("正在导入…"))
+        self.query_one("#import-status", Static).update("")
+        count = len(imported) if isinstance(imported, list) else len(imported.forms)
+        self.query_one(WorkBar).start(_("正在导入 {file}（{count} 份）…").format(file=path.name, count=count))
         database = self.database
 
         def change():
@@ -201,6 +208,7 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
 
         def failed(message: str) -> None:
             self._busy = False
+            self.query_one(WorkBar).stop()
             self.query_one("#import-status", Static).update(message)
 
         run_write(self, change, done, failed)
