@@ -25,17 +25,12 @@ def default_db_path() -> Path:
     return user_data_path(APP, appauthor=False) / "forms.json"
 
 
-def demo_db_path() -> Path:
+def unsaved_folder() -> Path:
+    """Where the app keeps the unsaved edits of open forms (recovery files, perftui.services.unsaved):
+    the user's own data folder, never the shared database's."""
     from platformdirs import user_data_path
 
-    return user_data_path(APP, appauthor=False) / "demo.json"
-
-
-def drafts_folder() -> Path:
-    """Where the editor keeps unsaved drafts: the user's own data folder, never the shared database's."""
-    from platformdirs import user_data_path
-
-    return user_data_path(APP, appauthor=False) / "drafts"
+    return user_data_path(APP, appauthor=False) / "unsaved"
 
 
 #: A database location: a file's path, or a PostgreSQL URL (a str, never a Path).

@@ -52,13 +52,49 @@ class EscapedStream:
         return getattr(self._stream, name)
 
 
+def year_argument(text: str) -> int:
+    """``--year``, read as the editor reads a 年度: 2024, ２０２４, 2024年, 2024年度."""
+    from perftui.core.form_edit import YearError, parse_year
+
+    try:
+        year = parse_year(text)
+    except YearError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if year is None:
+        raise argparse.ArgumentTypeError(_("请给出年度，如 2024"))
+    return year
+
+
 def db_path(args: argparse.Namespace) -> Path | str:
     """The database: a file's Path, or a PostgreSQL URL (a str: never a path)."""
     from perftui import config
 
     if args.demo:
-        return config.demo_db_path()
+        if "demo_db" not in args:
+            args.demo_db = fresh_demo_database()
+        return args.demo_db
     return config.resolve_db_path(args.db)
+
+
+def fresh_demo_database() -> Path:
+    """A database of the bundled forms for one command alone, removed when the process ends.
+
+    ``--demo`` always starts from the eight bundled forms (年度财政拨款 3,127.56),
+    whatever an earlier demo run changed, and two demo runs never share one.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    from perftui.demo import SEED
+    from perftui.importing.text import read_file
+    from perftui.services.repository import Repository
+
+    folder = Path(tempfile.mkdtemp(prefix="perftui-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "demo.json"
+    Repository.open(path, backups_keep=None).import_forms(read_file(SEED))
+    return path
 
 
 def read_only(args: argparse.Namespace) -> bool:
@@ -68,10 +104,20 @@ def read_only(args: argparse.Namespace) -> bool:
 
 
 
-def open_repository(args: argparse.Namespace):
+def open_repository(args: argparse.Namespace, *, create: bool = False):
+    """The database the command works on; one that does not exist is an error (a mistyped
+    --db is not an empty database), unless ``create`` (import), which says it creates one."""
     from perftui.services.repository import Repository
 
+    from perftui.config import is_database_url
+
     path = db_path(args)
+    if not is_database_url(path) and _missing(path):
+        if not create:
+            raise CommandError(
+                _("数据库文件 {path} 不存在；请检查 --db（或 $PERFTUI_DB），或用 perftui import 文件 新建。").format(path=path)
+            )
+        prepare_new_database(path)
     writable = not read_only(args)
     settings = backup_settings()  # read by every command: a broken config file is said at once
     # A lookup writes nothing, so it takes no backups (the demo's first run imports).
@@ -103,6 +149,48 @@ def refuse_for_server(path: Path | str) -> None:
         from perftui.text.errors import server_backup_advice
 
         raise CommandError(server_backup_advice(str(path)), EXIT_USAGE)
+
+
+def _missing(path: Path) -> bool:
+    """Is there no file at ``path``? (A folder we may not look into is for the store to report.)"""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def prepare_new_database(path: Path) -> None:
+    """Say that ``path`` will be created; refuse when its folder does not exist.
+
+    Folders are never created silently: a mistyped --db folder is an error. The
+    operator's own data folder (the default database's) is perftui's to create.
+    """
+    from perftui import config
+
+    folder = path.parent
+    if not folder.is_dir():
+        if path != config.default_db_path():
+            raise CommandError(
+                _("文件夹 {folder} 不存在，未新建数据库；请先建好这个文件夹，或检查 --db。").format(folder=folder)
+            )
+        from storage.atomic import make_folder
+
+        make_folder(str(folder))
+        print(_("已新建文件夹 {folder}").format(folder=folder))
+    print(_("新建数据库 {path}").format(path=path))
+
+
+def no_forms(repository, year: int | None) -> str:
+    """What to say when a command finds no forms: which year has none, and which years have some."""
+    if year is None:
+        return _("数据库中还没有表。用 perftui import 文件 导入。")
+    years = repository.years()
+    if not years:
+        return _("{year}年度没有表：数据库中还没有表。用 perftui import 文件 导入。").format(year=year)
+    return _("{year}年度没有表。有表的年度：{years}。").format(year=year, years="、".join(map(str, years)))
 
 
 def select(repository, args: argparse.Namespace):
@@ -186,6 +274,37 @@ def confirm(question: str, assume_yes: bool) -> None:
         print()
     if answer not in ("y", "yes", "是", "好", "确定"):
         raise CommandError(_("已取消，未作任何修改。"), EXIT_FINDINGS)
+
+
+def width_argument(text: str) -> int:
+    """``--width``: a whole number of display columns (full-width digits too)."""
+    from perftui.core.normalize import fold
+
+    folded = fold(text).strip()
+    if not folded.isdigit() or not 30 <= int(folded) <= 1000:
+        raise argparse.ArgumentTypeError(_("宽度应为 30 到 1000 之间的整数：{width}").format(width=text))
+    return int(folded)
+
+
+def output_width(args: argparse.Namespace) -> int | None:
+    """How wide a table may be: ``--width``, else the terminal's; None when the output is not a
+    terminal (a pipe or a file gets every character)."""
+    if getattr(args, "width", None):
+        return args.width
+    if sys.stdout.isatty():
+        return terminal_width()
+    return None
+
+
+def fitted(line: str, width: int | None) -> str:
+    """``line`` wrapped by display width to ``width`` (None: as it is); wrapped lines keep its indent."""
+    if width is None:
+        return line
+    from perftui.text.width import wrap
+
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    lines = wrap(line[len(indent):], max(20, width - len(indent) - 2))
+    return "\n".join(indent + (text if n == 0 else "  " + text) for n, text in enumerate(lines))
 
 
 def terminal_width() -> int:

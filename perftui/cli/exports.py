@@ -6,11 +6,13 @@ import argparse
 import sys
 
 from perftui.cli.common import (
+    year_argument,
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
     db_path,
+    no_forms,
     open_repository,
     resolve_one,
     terminal_width,
@@ -30,7 +32,7 @@ def register(add, common: argparse.ArgumentParser) -> None:
         if names:
             sub.add_argument("names", nargs="*", metavar="NAME|ID", help=_("项目名称的一部分，或表的编号"))
             sub.add_argument("--all", action="store_true", help=_("所有的表"))
-        sub.add_argument("--year", type=int, help=_("只导出这一年度"))
+        sub.add_argument("--year", type=year_argument, metavar=_("年度"), help=_("只导出这一年度"))
         sub.add_argument("--unit", metavar="TEXT", help=_("只导出实施单位含此文字的表"))
         sub.add_argument("--name", metavar="TEXT", help=_("只导出项目名称含此文字的表"))
         sub.add_argument("--incomplete", action="store_true", help=_("只导出不完整的表"))
@@ -87,6 +89,8 @@ def export_forms(repository, args: argparse.Namespace):
         and (not args.incomplete or not findings.is_complete(findings.check(form)))
     ]
     if not forms:
+        if not (args.unit or args.name or args.incomplete):
+            raise CommandError(no_forms(repository, args.year), EXIT_FINDINGS)  # which year has none
         raise CommandError(_("没有符合条件的表"), EXIT_FINDINGS)
     return forms
 
@@ -101,7 +105,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             width = max(export.MIN_WIDTH, min(export.MAX_WIDTH, terminal_width()))
         else:
             width = export.DEFAULT_WIDTH  # a file or a pipe is not this terminal
-        options = export.Options(args.format.strip().lower(), width, args.bom, args.raw).check()
+        # A summary is cut to the width the operator asked for, or to the terminal it is shown on.
+        cut = args.width is not None or (args.output is None and sys.stdout.isatty())
+        options = export.Options(args.format.strip().lower(), width, args.bom, args.raw, cut).check()
     except export.ExportError as error:
         raise CommandError(str(error), EXIT_USAGE) from None
     if options.format in export.BINARY_FORMATS and args.output is None and sys.stdout.isatty():

@@ -8,10 +8,15 @@ import argparse
 from perftui.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    fitted,
+    no_forms,
     open_repository,
+    output_width,
     resolve_one,
     select,
     terminal_width,
+    width_argument,
+    year_argument,
 )
 from perftui.cli import tracking
 from perftui.i18n import gettext as _
@@ -19,25 +24,36 @@ from perftui.i18n import gettext as _
 
 def register(add) -> None:
     sub = add("list", cmd_list, _("列出所有表"))
-    sub.add_argument("--year", type=int, help=_("只看这一年度"))
+    sub.add_argument("--year", type=year_argument, metavar=_("年度"), help=_("只看这一年度"))
+    _width_option(sub)
     sub = add("show", cmd_show, _("显示一张表的全部内容和检查结果"))
     sub.add_argument("name", nargs="+", metavar="NAME|ID", help=_("项目名称的一部分，或表的编号"))
     tracking.add_show_options(sub)
     sub = add("total", cmd_total, _("年度财政拨款合计（及其他资金、年度金额）"))
-    sub.add_argument("--year", type=int, help=_("只算这一年度"))
+    sub.add_argument("--year", type=year_argument, metavar=_("年度"), help=_("只算这一年度"))
     sub.add_argument("--by", choices=["主管部门", "实施单位", "department", "unit"], help=_("按主管部门或实施单位分组"))
+    _width_option(sub)
     sub = add("check", cmd_check, _("检查所有表；有不完整的表时退出码为1"))
-    sub.add_argument("--year", type=int, help=_("只查这一年度"))
+    sub.add_argument("--year", type=year_argument, metavar=_("年度"), help=_("只查这一年度"))
     sub.add_argument("--strict", action="store_true", help=_("有任何检查结果（含提醒）时退出码为1"))
+    _width_option(sub)
+
+
+def _width_option(sub) -> None:
+    sub.add_argument(
+        "--width", metavar="N", type=width_argument,
+        help=_("表格宽度（默认为终端宽度；输出到管道或文件时不截断）"),
+    )
 
 def cmd_list(args: argparse.Namespace) -> int:
     from perftui.text import views
 
-    forms = select(open_repository(args), args)
+    repository = open_repository(args)
+    forms = select(repository, args)
     if not forms:
-        print(_("没有表。用 perftui import 文件 导入。"))
+        print(no_forms(repository, args.year))
         return EXIT_OK
-    print(views.list_table(forms))
+    print(views.list_table(forms, width=output_width(args)))
     return EXIT_OK
 
 
@@ -56,7 +72,11 @@ def cmd_total(args: argparse.Namespace) -> int:
     from perftui.text import views
     from perftui.core.totals import Totals, group_totals
 
-    rows = open_repository(args).funded(args.year)
+    repository = open_repository(args)
+    rows = repository.funded(args.year)
+    if not rows:
+        print(no_forms(repository, args.year))
+        return EXIT_OK
     by_year = sorted(rows, key=lambda r: r.year or 0)
     several_years = len({r.year for r in rows}) > 1
     if args.by:
@@ -75,7 +95,7 @@ def cmd_total(args: argparse.Namespace) -> int:
         lines = [views.totals_row(str(year or "-"), t) for year, t in groups.items()]
     if len(lines) != 1 or args.by:
         lines.append(views.totals_row(_("合计"), Totals.sum(groups.values())))
-    print(views.totals_table(lines, first))
+    print(views.totals_table(lines, first, width=output_width(args)))
     return EXIT_OK
 
 
@@ -85,15 +105,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     repository = open_repository(args)
     forms = select(repository, args)
+    if not forms:
+        print(no_forms(repository, args.year))
+        return EXIT_OK
     incomplete = with_findings = 0
+    width = output_width(args)
     for form in forms:
         found = findings.check(form)
         if not found:
             continue
         with_findings += 1
         incomplete += not findings.is_complete(found)
-        print(f"{form.name}  [{form.year or ''}, {form.id}]  {views.status_text(found)}")
-        print("\n".join(views.finding_lines(found)))
+        print(fitted(f"{form.name}  [{form.year or ''}, {form.id}]  {views.status_text(found)}", width))
+        print("\n".join(fitted(line, width) for line in views.finding_lines(found)))
     print(
         _("共 {forms} 张表：{incomplete} 张不完整，{flagged} 张有检查结果").format(
             forms=len(forms), incomplete=incomplete, flagged=with_findings

@@ -29,13 +29,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     from perftui.text import views
     from perftui.importing.readback import read_file
     from perftui.importing.text import GB18030, FormatError
+    from perftui.cli.progress import ProgressLine
     from perftui.services.repository import ImportReport
 
     if args.dry_run:
         return _dry_run(args)
     parsed, kept, failed = [], [], 0
     published = []
-    for name in args.files:
+    progress = ProgressLine(len(args.files))  # on a terminal: count, forms/s, the file read now
+    for done, name in enumerate(args.files):
+        progress.reading(done, len(parsed) + len(kept) + len(published), str(name))
         try:
             tables = read_tracking_tables(name, args.year)
             if tables is not None:
@@ -43,15 +46,19 @@ def cmd_import(args: argparse.Namespace) -> int:
                 continue
             imported = read_file(name, args.year)
             if imported.encoding == GB18030:
+                progress.clear()
                 print(_("{file}：不是 UTF-8，已按 GB18030 编码读取").format(file=name))
         except FormatError as error:
             failed += 1
+            progress.clear()
             print(f"perftui: {error}", file=sys.stderr)
             continue
         (kept if imported.keep_ids else parsed).extend(imported.forms)
+    progress.clear()
     report = None
-    repository = open_repository(args) if (parsed or kept or published) else None
+    repository = open_repository(args, create=True) if (parsed or kept or published) else None
     if parsed or kept:
+        progress.writing(len(parsed) + len(kept))
         report = ImportReport()
         for forms, keep_ids in ((parsed, False), (kept, True)):
             if forms:
@@ -59,6 +66,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 report.added += part.added
                 report.updated += part.updated
                 report.unchanged += part.unchanged
+    progress.clear()
     if report is not None:
         states = {id(f): _("新增") for f in report.added}
         states |= {id(f): _("更新") for f in report.updated}

@@ -20,14 +20,29 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from perftui import i18n
-from perftui.cli import database, exports, forms, imports, tracking, trust
+from perftui.cli import argparse_text, database, exports, forms, imports, tracking, trust
 from perftui.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError, EscapedStream, db_path, is_lookup, read_only
 from perftui.i18n import gettext as _
 
 __all__ = ["main", "run", "build_parser"]
 
 
+def has_terminal() -> bool:
+    """Are stdin, stdout and stderr (where Textual draws) all a terminal?"""
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout, sys.stderr))
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
+    if not has_terminal():
+        # `ssh host perftui` without -t, `perftui | head`, cron: there is nobody to draw for,
+        # and without a terminal the app would wait for keys for ever.
+        print(
+            _("perftui：终端界面要在终端里运行（SSH 请加 -t）；不用终端的命令：{commands}（perftui 命令 --help）").format(
+                commands="、".join(args.commands)
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     from perftui.tui import run
 
     return run(db_path(args), read_only=read_only(args), demo=args.demo)
@@ -62,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from perftui import __version__
 
-    parser.add_argument("--version", action="version", version=f"perftui {__version__}")
+    parser.add_argument("--version", action="version", version=f"perftui {__version__}", help=_("显示版本号并退出"))
     parser.set_defaults(handler=cmd_tui)
     commands = parser.add_subparsers(title=_("子命令"), metavar="COMMAND", dest="command")
 
@@ -77,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     exports.register(add, common)
     trust.register(add)
     database.register(add, common)
+    parser.set_defaults(commands=tuple(commands.choices))
     return parser
 
 
@@ -125,6 +141,7 @@ def _main(argv: list[str], stdout, stderr, keep: list[object] | None) -> int:
         # A real command line cannot carry one (execve's strings end at NUL); a caller of main() can.
         print("perftui: " + _("参数中不能有空字符（NUL）"), file=sys.stderr)
         return EXIT_USAGE
+    argparse_text.install()  # usage, help headings and argparse's errors in the UI language
     args = build_parser().parse_args(argv)
     args.warnings = []
     if args.handler is cmd_tui:  # the app draws on the terminal itself
@@ -140,7 +157,8 @@ def _main(argv: list[str], stdout, stderr, keep: list[object] | None) -> int:
     except _error_types() as error:
         from perftui.text.errors import describe
 
-        print(f"perftui: {describe(error)}", file=sys.stderr)
+        # Our own messages keep their lines (the candidates of an ambiguous name, one a line).
+        print(f"perftui: {str(error) if isinstance(error, CommandError) else describe(error)}", file=sys.stderr)
         return error.code if isinstance(error, CommandError) else EXIT_ERROR
     except KeyboardInterrupt:
         return 130

@@ -83,6 +83,11 @@ def _error(code: str, field: str, message: str, row: int | None = None) -> Findi
 def _warning(code: str, field: str, message: str, row: int | None = None) -> Finding:
     return Finding(WARNING, code, field, message, row)
 
+#: The fields every form must fill (their findings have code "required").
+REQUIRED_FIELDS = (
+    "year", "name", "period", "department", "unit", "funding.annual.total", "funding.annual.fiscal", "goals.annual",
+)
+
 
 def _required(form: Form):
     if form.year is None:

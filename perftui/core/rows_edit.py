@@ -3,7 +3,7 @@
 The indicator grid is a view of this: every key the operator presses becomes
 one call here (add a row, delete one, move one, change a cell, undo), so the
 rules (a new row takes the 一级/二级 of the row above; a deleted row can be
-brought back) hold without a terminal and are tested without one.
+brought back; a pasted block is one change) hold without a terminal and are tested without one.
 
 Rows are immutable tuples of :class:`~perftui.core.model.Indicator`; the undo
 history keeps earlier tuples, which share their rows, so it costs little.
@@ -15,12 +15,16 @@ from dataclasses import dataclass
 
 from perftui.core import taxonomy
 from perftui.i18n import gettext as _
-from perftui.core.model import CELL_LIMITS, Indicator
+from perftui.core.model import CELL_LIMITS, MAX_INDICATORS, Indicator
 from perftui.core.normalize import clean_text, fold
+from perftui.core.pasted_rows import COLUMNS, read_block
 
-#: The grid's columns, as the paper form orders them: model attribute names.
-COLUMNS = ("level1", "level2", "name", "value")
+# COLUMNS: the grid's columns, as the paper form orders them (model attribute names).
 LEVEL_COLUMNS = ("level1", "level2")
+
+
+class PasteError(ValueError):
+    """A pasted block that cannot go in (a cell too long, too many rows); str() says why. Nothing changed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +65,7 @@ class RowsEdit:
         last = len(self.rows) - 1
         position = (last if index is None else max(-1, min(index, last))) + 1
         above = self.rows[position - 1] if position else None
-        if above is None:
-            level1 = taxonomy.level1_names(self.layout)[0]
-            level2 = taxonomy.level2_names(self.layout, level1)[0]
-        else:
-            level1, level2 = above.level1, above.level2
+        level1, level2 = (above.level1, above.level2) if above is not None else self._first_row()[:2]
         self._push(max(position - 1, 0), _("添加第{row}行").format(row=position + 1))
         rows = list(self.rows)
         rows.insert(position, Indicator(level1, level2))
@@ -103,6 +103,44 @@ class RowsEdit:
         self._push(index, _("修改第{row}行").format(row=index + 1))
         self.rows = self.rows[:index] + (row._replace(**{column: value}),) + self.rows[index + 1 :]
         return True
+
+    def paste(self, index: int, column: str, text: str) -> range:
+        """Fill cells from row ``index``, column ``column`` with a pasted block, adding rows
+        as needed (see :mod:`perftui.core.pasted_rows`); one undo takes it all back.
+
+        Returns the rows written (empty when the block held nothing).
+        """
+        if column not in COLUMNS:
+            raise KeyError(column)
+        index = max(0, min(index, len(self.rows)))
+        above = self.rows[index - 1] if index else None
+        block = read_block(text, column, self.layout, above.level1 if above else "", above.level2 if above else "")
+        if not block:
+            return range(index, index)
+        rows = list(self.rows)
+        for offset, cells in enumerate(block.rows):
+            at = index + offset
+            if at == len(rows):
+                # A new row continues the group above it, as `a` does.
+                previous = rows[at - 1] if at else None
+                rows.append(Indicator(previous.level1, previous.level2) if previous else self._first_row())
+            clean = {name: " ".join(clean_text(value).split()) for name, value in cells.items()}
+            for name, value in clean.items():
+                problem = cell_problem(name, value)
+                if problem is not None:
+                    raise PasteError(_("未粘贴：第{row}行 {problem}").format(row=at + 1, problem=problem))
+            rows[at] = rows[at]._replace(**clean)
+        if len(rows) > MAX_INDICATORS:
+            raise PasteError(_("未粘贴：一张表最多 {limit} 行指标").format(limit=MAX_INDICATORS))
+        written = range(index, index + len(block))
+        if tuple(rows) != self.rows:
+            self._push(index, _("粘贴{count}行").format(count=len(block)))
+            self.rows = tuple(rows)
+        return written
+
+    def _first_row(self) -> Indicator:
+        level1 = taxonomy.level1_names(self.layout)[0]
+        return Indicator(level1, taxonomy.level2_names(self.layout, level1)[0])
 
     def undo(self) -> Step | None:
         """Go back one change; returns it (its cursor and description), None if none is left."""

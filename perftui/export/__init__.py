@@ -49,12 +49,14 @@ class ExportError(ValueError):
 class Options:
     """How to export: ``format`` (see :data:`FORMATS`), ``width`` for wrapping goals, ``bom`` for Excel,
     ``raw`` for CSV cells as they are (formula-like text is otherwise neutralized, see
-    :mod:`perftui.export.csvfile`)."""
+    :mod:`perftui.export.csvfile`); ``cut``: a table read across (the summary) is cut to ``width``
+    with … (asked for with --width, or shown on a terminal; a file keeps every character)."""
 
     format: str = DEFAULT_FORMAT
     width: int = DEFAULT_WIDTH
     bom: bool = False
     raw: bool = False
+    cut: bool = False
 
     def check(self) -> Options:
         if self.format not in FORMATS:
@@ -130,7 +132,7 @@ def _render(kind: str, forms: Sequence[Form], options: Options) -> str | bytes:
     if kind == FORM:
         return text.forms(forms, fmt, options.width) + "\n"
     table = contents.summary(forms) if kind == SUMMARY else contents.indicators(forms)
-    return text.table(table, fmt, options.width) + "\n"
+    return text.table(table, fmt, options.width, cut=options.cut) + "\n"
 
 
 def encode(output: str | bytes, options: Options) -> bytes:

@@ -51,6 +51,8 @@ class Table:
     #: Columns of long text that plain-text exports may wrap, first to last, to keep within a width.
     #: A summary has none: it is read across, one line per form.
     wrap_columns: tuple[int, ...] = ()
+    #: Columns a table read across (the summary) cuts with …, first to last, to keep within a width.
+    cut_columns: tuple[int, ...] = ()
     keys: list[str] = field(default_factory=list)  # stable names of the columns, for JSON
     row_ids: list[str] = field(default_factory=list)  # the id of each row's form, for JSON
 
@@ -114,6 +116,9 @@ def summary(forms: Sequence[Form]) -> Table:
         rows,
         [LEFT, RIGHT, LEFT, LEFT, RIGHT, RIGHT, RIGHT, LEFT],
         total=total,
+        # Too wide for --width: 主管部门, then 实施单位, 项目名称 and last the status are cut with …;
+        # amounts never are.
+        cut_columns=(2, 3, 0, 7),
         keys=["name", "year", "department", "unit", "annual_total", "annual_fiscal", "annual_other", "status"],
         row_ids=[form.id for form in forms],
     )

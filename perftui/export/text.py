@@ -27,7 +27,7 @@ from perftui.export import boxes, contents
 from perftui.export.contents import Amount, Cell, Table
 from perftui.core.model import Form
 from perftui.text.tables import LEFT
-from perftui.text.width import pad, width, wrap
+from perftui.text.width import pad, truncate, width, wrap
 
 #: Formats whose cells may hold several lines.
 WRAPPING = frozenset({"plain", "simple", *boxes.BOX_FORMATS})
@@ -59,6 +59,7 @@ class Block:
     wrap: tuple[int, ...] = ()  # the columns that wrap when the block is too wide
     spanned: list[list[bool]] = field(default_factory=list)
     raw: bool = False  # cells already laid out (the title box): no stripping
+    cut: tuple[int, ...] = ()  # the columns cut with … when the block is too wide (a table read across)
 
     @classmethod
     def of(cls, table: Table, fmt: str, stretch: tuple[int, ...] = (0,)) -> Block:
@@ -68,7 +69,8 @@ class Block:
             rows.append(list(table.total))
         spanned = table.spanned if spanning else []
         return cls(
-            list(table.headers), rows, list(table.aligns), stretch=stretch, wrap=table.wrap_columns, spanned=spanned
+            list(table.headers), rows, list(table.aligns), stretch=stretch, wrap=table.wrap_columns, spanned=spanned,
+            cut=table.cut_columns,
         )
 
 
@@ -142,9 +144,11 @@ def measure(text: str) -> int:
 # -- tables -----------------------------------------------------------------------
 
 
-def table(table: Table, fmt: str, limit: int) -> str:
-    """A summary or indicator table in ``fmt``; long text wraps to keep it within ``limit`` where it can."""
-    text = draw(fit(Block.of(table, fmt), fmt, limit), fmt)
+def table(table: Table, fmt: str, limit: int, *, cut: bool = False) -> str:
+    """A summary or indicator table in ``fmt``; long text wraps (or, with ``cut``, in a table read
+    across, one line per row, is cut with …) to keep it within ``limit`` where it can."""
+    block = fit(Block.of(table, fmt), fmt, limit)
+    text = draw(cut_to(block, fmt, limit) if cut else block, fmt)
     return _html_document(text, None) if fmt == "html" else text
 
 
@@ -189,6 +193,58 @@ def fit(block: Block, fmt: str, limit: int) -> Block:
             for row, text in zip(rows, cells):
                 row[column] = "\n".join(wrap(text, target[column]))
     return dataclasses.replace(block, rows=rows)
+
+
+#: A text column is not cut narrower than this (or its heading, if that is narrower).
+MIN_CUT_COLUMN = 8
+
+
+def cut_to(block: Block, fmt: str, limit: int) -> Block:
+    """Cut the ``cut`` columns of a table read across (the summary) by display width with …, so it is
+    at most ``limit`` wide: each in turn down to :data:`MIN_CUT_COLUMN`; amounts are never cut."""
+    if fmt not in WRAPPING or not block.cut:
+        return block
+    over = measure(draw(block, fmt)) - limit
+    if over <= 0:
+        return block
+    if block.headers:
+        # First the headings wrap, between their two-character words, to their column's values
+        # (年度财政/拨款 over amounts; 项目/名称 over names about to be cut): the rows stay one line each.
+        headers = list(block.headers)
+        for column, heading in enumerate(headers):
+            values = max((width(cell_text(row[column], fmt)) for row in block.rows), default=0)
+            room = MIN_CUT_COLUMN - 2 if column in block.cut else values
+            if isinstance(heading, str) and width(heading) > max(room, 4):
+                headers[column] = "\n".join(wrap(heading, max(4, room // 4 * 4)))
+        block = dataclasses.replace(block, headers=headers)
+        over = measure(draw(block, fmt)) - limit
+        if over <= 0:
+            return block
+    texts = {column: [cell_text(row[column], fmt) for row in block.rows] for column in block.cut}
+    widths = {column: max((width(text) for text in cells), default=0) for column, cells in texts.items()}
+    floors = {column: min(widths[column], MIN_CUT_COLUMN) for column in block.cut}
+    target = dict(widths)
+    fitted = block
+    for _attempt in range(4):  # a heading's padding can keep a column wider: measure again
+        narrowed = False
+        while over > 0:
+            column = next((c for c in block.cut if target[c] > floors[c]), None)
+            if column is None:
+                break  # as narrow as it can be read: left wider
+            target[column] -= 1
+            over -= 1
+            narrowed = True
+        if not narrowed:
+            break
+        rows = [list(row) for row in block.rows]
+        for column, cells in texts.items():
+            for row, text in zip(rows, cells):
+                row[column] = truncate(text, target[column])
+        fitted = dataclasses.replace(block, rows=rows)
+        over = measure(draw(fitted, fmt)) - limit
+        if over <= 0:
+            break
+    return fitted
 
 
 def _blocks(form: Form, fmt: str, goal_width: int, limit: int) -> list[Block]:

@@ -1,11 +1,11 @@
-"""Where an export may not go: over the database, its lock, its backups or a draft.
+"""Where an export may not go: over the database, its lock, its backups or unsaved edits.
 
 ``perftui export summary -o "$PERFTUI_DB" --force`` would replace the live
 database with a table, unlocked and without a backup. Every path an export
 writes to is resolved first (symbolic links followed, ``..`` taken away) and
 refused when it is, or lies inside, something perftui keeps: the database
 file (and its temporary files), its lock, its backup folder, the folder of
-unsaved drafts.
+unsaved edits (recovery files).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from perftui.config import drafts_folder
+from perftui.config import unsaved_folder
 from perftui.i18n import gettext as _
 from storage.backup import backup_folder
 from storage.lock import lock_path_for
@@ -44,6 +44,6 @@ def check_output(target: str | os.PathLike[str], db_path: str | os.PathLike[str]
             raise OutputRefused(_("不能导出到 {path}：这是数据库文件或它的锁文件").format(path=target))
         if _inside(real, _real(backup_folder(database))):
             raise OutputRefused(_("不能导出到 {path}：这是数据库的备份目录").format(path=target))
-    if _inside(real, _real(drafts_folder())):
-        raise OutputRefused(_("不能导出到 {path}：这是保存草稿的目录").format(path=target))
+    if _inside(real, _real(unsaved_folder())):
+        raise OutputRefused(_("不能导出到 {path}：这是备存未保存修改的目录").format(path=target))
     return Path(real)

@@ -38,7 +38,7 @@ def finding_lines(found: Iterable[Finding], indent: str = "  ") -> list[str]:
     return [indent + _("{severity}  {where}：{message}").format(severity=severity_text(f), where=f.where, message=f.message) for f in found]
 
 
-def list_table(forms: Sequence[Form], fmt: str = "simple") -> str:
+def list_table(forms: Sequence[Form], fmt: str = "simple", width: int | None = None) -> str:
     headers = [_("项目名称"), _("年度"), _("主管部门"), _("年度财政拨款"), _("指标数"), _("状态")]
     rows = [
         [
@@ -51,16 +51,17 @@ def list_table(forms: Sequence[Form], fmt: str = "simple") -> str:
         ]
         for form in forms
     ]
-    return render(headers, rows, [LEFT, RIGHT, LEFT, RIGHT, RIGHT, LEFT], fmt)
+    # Narrowed, 主管部门 gives up its room first (mostly one institute's name), then 项目名称.
+    return render(headers, rows, [LEFT, RIGHT, LEFT, RIGHT, RIGHT, LEFT], fmt, width, cut=(2, 0))
 
 
 def totals_row(label: str, totals: Totals) -> list[str]:
     return [label, str(totals.forms), amount(totals.fiscal), amount(totals.other), amount(totals.total)]
 
 
-def totals_table(rows: Sequence[Sequence[str]], first: str, fmt: str = "simple") -> str:
+def totals_table(rows: Sequence[Sequence[str]], first: str, fmt: str = "simple", width: int | None = None) -> str:
     headers = [first, _("表数"), _("年度财政拨款"), _("其他资金"), _("年度金额")]
-    return render(headers, rows, [LEFT, RIGHT, RIGHT, RIGHT, RIGHT], fmt)
+    return render(headers, rows, [LEFT, RIGHT, RIGHT, RIGHT, RIGHT], fmt, width)
 
 
 def indicator_rows(indicators: Sequence[Indicator]) -> list[list[str]]:

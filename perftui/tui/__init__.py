@@ -22,6 +22,13 @@ os.environ.setdefault("ESCDELAY", ESCAPE_DELAY_MS)
 def run(db_path: Path | str, *, read_only: bool = False, demo: bool = False) -> int:
     from perftui.tui.app import PerftuiApp
 
-    app = PerftuiApp(db_path, read_only=read_only, demo=demo)
+    from perftui.tui.terminal import EXIT_CODES
+
+    app = PerftuiApp(db_path, read_only=read_only, demo=demo, watch_terminal=True)
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    if code in EXIT_CODES.values():
+        # The terminal went away (or we were told to stop) and the edits are kept: end now,
+        # whatever thread is still waiting (a save on a held lock is atomic, or never happened).
+        os._exit(code)
+    return code

@@ -24,6 +24,7 @@ editor asks first (save / discard / stay), as leaving the editor does.
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -40,7 +41,7 @@ from textual.widgets import Input
 import storage
 from perftui.services import restore as backups
 from perftui.services.access import permission_warning
-from perftui.config import ConfigError, Settings, is_database_url, load_settings
+from perftui.config import ConfigError, Settings, current_actor, is_database_url, load_settings
 from perftui.i18n import gettext as _
 from perftui.text.errors import describe, describe_warning
 from perftui.core.history import HistoryError
@@ -59,6 +60,7 @@ from perftui.tui.editor.saving import SavingScreen
 from perftui.tui.dialogs.export import ExportDialog, ExportDone
 from perftui.tui.editor.indicator_grid import IndicatorGridScreen
 from perftui.tui.events import DatabaseChanged, DraftChanged, FormDeleted, FormSaved, RecordSaved, TotalsWanted
+from perftui.tui.dialogs.confirm import ConfirmScreen
 from perftui.tui.screens.error import ErrorScreen
 from perftui.tui.screens.help import HelpScreen
 from perftui.tui.screens.history import HistoryScreen
@@ -66,13 +68,20 @@ from perftui.tui.screens.palette import Palette
 from perftui.tui.screens.home import ProjectListScreen
 from perftui.tui.widgets.summary import TotalsLine
 from perftui.tui.writes import run_write
+from perftui.tui.type_ahead import TypeAhead
+from perftui.tui.recovery import Recovery
+from perftui.tui.terminal import plain_terminal
+from perftui.tui.theme import PLAIN
+from perftui.tui.state.unsaved import UnsavedKeeper
+from perftui.services import unsaved
+from perftui.services.unsaved import UnsavedEdits
 from storage.backup import Backup
 
 #: How often the watcher asks whether another process wrote the file (seconds).
 POLL_INTERVAL = 0.5
 
 
-class PerftuiApp(App[int]):
+class PerftuiApp(TypeAhead, App[int]):
     TITLE = "perftui"
     CSS_PATH = "app.tcss"
     BINDINGS = keys.bindings(keys.APP)
@@ -88,8 +97,13 @@ class PerftuiApp(App[int]):
         settings: Settings | None = None,
         poll_interval: float = POLL_INTERVAL,
         store_options: dict[str, Any] | None = None,
+        watch_terminal: bool = False,
     ) -> None:
-        super().__init__()
+        """``watch_terminal``: leave (keeping unsaved edits) on SIGHUP, SIGTERM or a hung-up terminal."""
+        # NO_COLOR, TERM=linux or vt100: the terminal's own colours (and with NO_COLOR none at all),
+        # the cursor in reverse video (perftui.tui.theme). Decided before Textual reads NO_COLOR.
+        self.plain = plain_terminal(os.environ.get("TERM"), "NO_COLOR" in os.environ)
+        super().__init__(ansi_color=True if self.plain else None)
         keys.translate_bindings(self)
         # A PostgreSQL URL stays text: it is never a path.
         self.db_path: Path | str = db_path if is_database_url(db_path) else Path(db_path)
@@ -122,10 +136,18 @@ class PerftuiApp(App[int]):
         self.keymap: dict[str, str] = {}
         self._asking_to_quit = False
         self.home = ProjectListScreen()
+        #: Where editors keep their unsaved edits (None in read-only mode); see perftui.tui.recovery.
+        self.unsaved: UnsavedKeeper | None = None
+        self.recovery = Recovery(self)
+        self.watch_terminal = watch_terminal
 
     # -- start and stop ------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.plain:
+            self.register_theme(PLAIN)
+            self.theme = PLAIN.name
+        self.recovery.start(watch_terminal=self.watch_terminal)
         self._apply_keymap(self.settings.keys)
         self.update_title()
         self.push_screen(self.home)
@@ -146,6 +168,7 @@ class PerftuiApp(App[int]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+        self.recovery.stop()
 
     def load(self) -> None:
         """Open and read the database in a worker; the home screen shows it when done."""
@@ -171,7 +194,8 @@ class PerftuiApp(App[int]):
         except Exception as error:  # storage errors, and anything a damaged form could raise
             self._from_thread(self._fatal, self._describe(error))
             return
-        self._from_thread(self._loaded, database, reading, permission_warning(self.db_path))
+        kept = [] if self.loaded or self.read_only else unsaved.found(self.db_path)
+        self._from_thread(self._loaded, database, reading, permission_warning(self.db_path), kept)
 
     def _warm(self, catalog: Catalog) -> None:
         """Once the list is painted: check every form in a worker, then show the summary's incomplete forms."""
@@ -183,7 +207,9 @@ class PerftuiApp(App[int]):
 
         self.run_worker(warm, thread=True, group="warm", exit_on_error=False)
 
-    def _loaded(self, database: Database, reading: Reading, warning: str | None = None) -> None:
+    def _loaded(
+        self, database: Database, reading: Reading, warning: str | None = None, kept: list[UnsavedEdits] = ()
+    ) -> None:
         self.database = database
         self.loaded = True
         # A server may allow this account to read only: then the app is read-only too.
@@ -197,6 +223,36 @@ class PerftuiApp(App[int]):
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self._start_watching(database)
+        if not reading.exists and not self.demo:
+            self._ask_to_create(list(kept))
+        else:
+            self.recovery.offer(list(kept))  # edits from a session that ended unsaved
+
+    def _ask_to_create(self, kept: list[UnsavedEdits]) -> None:
+        """No database file at this path: a mistyped --db should not look like an empty database."""
+        folder = self.db_path.parent
+        if self.read_only:
+            self._fatal(_("数据库文件 {path} 不存在（只读模式，不能新建）。").format(path=self.db_path))
+            return
+        question = _("数据库文件 {path} 不存在。新建一个空数据库吗？").format(path=self.db_path)
+        if not folder.is_dir():
+            question += "\n" + _("（文件夹 {folder} 也不存在，会一并新建。）").format(folder=folder)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.exit(return_code=1)
+                return
+            if not folder.is_dir():
+                from storage.atomic import make_folder
+
+                try:
+                    make_folder(str(folder))
+                except OSError as error:
+                    self._fatal(describe(error))
+                    return
+            self.recovery.offer(kept)
+
+        self.push_screen(ConfirmScreen(question, confirm=_("新建")), answered)
 
     def _fatal(self, message: str) -> None:
         """The database cannot be used at all: say why instead of crashing."""
@@ -263,7 +319,10 @@ class PerftuiApp(App[int]):
         self.catalog = reading.catalog
         self.refresh_views()
         if external:
-            self.screen.post_message(DatabaseChanged())
+            # The top screen, and every editor (under a dialog too): it says when its form was saved by someone else.
+            for screen in self.screen_stack:
+                if screen is self.screen or isinstance(screen, SavingScreen):
+                    screen.post_message(DatabaseChanged())
 
     def _set_problem(self, message: str) -> None:
         if message != self.problem:
@@ -333,10 +392,16 @@ class PerftuiApp(App[int]):
             self.push_screen(FormEditorScreen(self.database, form), self._edited)
 
     def new_form(self, year: int | None) -> None:
-        """A new form for ``year`` (the year the list shows; else this year), typed from nothing."""
+        """A new form for ``year`` (the year the list shows; else this year); 主管部门 and
+        实施单位 as on the operator's last saved form (most file for one unit)."""
         if self.database is not None and not self.refuse_write(keys.label("list.new")):
+            last = self.catalog.last_saved_by(current_actor().user)
             self.push_screen(
-                FormEditorScreen(self.database, None, year=year or date.today().year), self._edited
+                FormEditorScreen(
+                    self.database, None, year=year or date.today().year,
+                    department=last.department if last else "", unit=last.unit if last else "",
+                ),
+                self._edited,
             )
 
     def copy_form(self, form: Form, year: int) -> None:
@@ -547,6 +612,7 @@ class PerftuiApp(App[int]):
         def answered(answer: str | None) -> None:
             self._asking_to_quit = False
             if answer == DISCARD:
+                self.recovery.forget_all()
                 self._quit_now()
             elif answer == SAVE:
                 if top is owner:

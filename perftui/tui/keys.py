@@ -27,7 +27,7 @@ from perftui.i18n import N_, gettext as _
 APP, LIST, FILTER, VIEW, MODAL, PALETTE, ERROR = "app", "list", "filter", "view", "modal", "palette", "error"
 HISTORY, VERSION, EXPORT, IMPORT = "history", "version", "export", "import"
 EDITOR, GRID, TRACK = "editor", "grid", "track"
-UNSAVED, CONFLICT, OVERWRITE = "unsaved", "conflict", "overwrite"
+UNSAVED, CONFLICT, OVERWRITE, RECOVER = "unsaved", "conflict", "overwrite", "recover"
 SCOPE_TITLES = {
     APP: N_("全局"),
     LIST: N_("表列表"),
@@ -38,6 +38,7 @@ SCOPE_TITLES = {
     UNSAVED: N_("有未保存的修改时"),
     CONFLICT: N_("保存冲突时"),
     OVERWRITE: N_("确认覆盖时"),
+    RECOVER: N_("恢复上次未保存的修改时"),
     VIEW: N_("查看表"),
     HISTORY: N_("修改历史"),
     VERSION: N_("以前的修订"),
@@ -104,7 +105,7 @@ KEYS: tuple[Key, ...] = (
     Key("grid.leave", "escape,ctrl+w,q", "leave", N_("返回"), GRID),
     # The rest are the table's (GRID_TABLE_KEYS): it handles its keys itself, in the
     # order typed (see grid/table.py), and these say which key means what.
-    Key("grid.edit", "enter", "edit", N_("编辑"), GRID),
+    Key("grid.edit", "enter,f2", "edit", N_("编辑"), GRID),
     Key("grid.add", "a", "add", N_("添加"), GRID),
     Key("grid.delete", "d", "delete", N_("删除"), GRID),
     Key("grid.undo", "u", "undo", N_("撤销"), GRID),
@@ -148,6 +149,10 @@ KEYS: tuple[Key, ...] = (
     Key("conflict.edit", "e,escape", "choose('edit')", N_("继续编辑"), CONFLICT, palette=False),
     Key("overwrite.yes", "y", "choose('yes')", N_("确认覆盖"), OVERWRITE, palette=False, writes=True),
     Key("overwrite.no", "n,escape", "choose('no')", N_("取消"), OVERWRITE, palette=False),
+    # Edits kept when a session ended without saving (a dropped connection): Esc asks again next time.
+    Key("recover.restore", "r", "choose('restore')", N_("恢复"), RECOVER, palette=False, writes=True),
+    Key("recover.discard", "d", "choose('discard')", N_("放弃这些修改"), RECOVER, palette=False),
+    Key("recover.later", "l,escape", "choose('later')", N_("下次再问"), RECOVER, palette=False),
     Key("view.close", "escape,q,ctrl+w", "close", N_("返回"), VIEW, palette=False),
     # The history list's own Enter previews; the id lets an operator add a key for it.
     Key("history.preview", "enter", "preview", N_("查看这个修订"), HISTORY),

@@ -135,8 +135,9 @@ def test_bad_import_file_names_file_and_line_and_imports_nothing_from_it(capsys,
     assert code == EXIT_FINDINGS
     assert err.strip().startswith(f"perftui: {bad}:64: ")
     assert len(err.strip().splitlines()) == 1
-    code, out, _ = run(capsys, "--db", db_path, "list")
-    assert "没有表" in out
+    assert not db_path.exists()  # nothing imported, no database made for nothing
+    code, out, err = run(capsys, "--db", db_path, "list")
+    assert code == EXIT_ERROR and "不存在" in err
 
 
 def test_damaged_database_is_one_line_and_untouched(capsys, tmp_path, seed_path):
@@ -160,11 +161,15 @@ def test_db_from_environment(capsys, seeded, monkeypatch):
     assert "3,127.56" in run(capsys, "total")[1]
 
 
-def test_demo_database_holds_the_bundled_forms(capsys, tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+def test_demo_always_starts_from_the_bundled_forms(capsys, tmp_path, monkeypatch):
+    from tests.tui.helpers import EXTRA_FORM_TEXT
+
+    extra = tmp_path / "extra.txt"
+    extra.write_text(EXTRA_FORM_TEXT, encoding="utf-8")
+    assert run(capsys, "--demo", "import", extra)[0] == 0  # a demo run that changes its forms
     code, out, _ = run(capsys, "--demo", "total")
-    assert "3,127.56" in out
-    assert list((tmp_path / "xdg").rglob("demo.json"))
+    assert code == 0 and "3,127.56" in out  # the next demo run starts afresh
+    assert not list((tmp_path / "data").rglob("*.json"))  # nothing left in the user's data folder
 
 
 def test_english_locale(capsys, seeded):

@@ -99,9 +99,14 @@ def test_a_selection_that_matches_nothing(capsys, seeded):
         one_line_error(err)
 
 
-def test_an_empty_database_has_nothing_to_export(capsys, db_path):
+def test_an_empty_database_has_nothing_to_export(capsys, db_path, seed_forms):
+    from perftui.services.repository import Repository
+
+    repository = Repository.open(db_path)
+    repository.import_forms(seed_forms[:1])
+    repository.delete(repository.forms()[0])  # a database whose only form was deleted
     code, out, err = run(capsys, "--db", db_path, "export", "summary")
-    assert code == EXIT_FINDINGS and "没有符合条件的表" in one_line_error(err)
+    assert code == EXIT_FINDINGS and "还没有表" in one_line_error(err)
 
 
 @pytest.mark.parametrize("bad", ["abc", "0", "29", "1001", "-5", "80.5"])

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App
-from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static
+from textual.widgets import Button, Input, Static
+
+from perftui.tui.widgets.check_field import CheckField
+from perftui.tui.widgets.choice_field import ChoiceField
 
 from perftui import export
 from perftui.tui.dialogs.export import ExportDialog, ExportDone
@@ -58,8 +61,8 @@ async def test_this_form_as_xlsx(host, sample_forms, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        screen.query_one("#export-what", RadioSet)._nodes[1].value = True
-        screen.query_one("#export-format", Select).value = "xlsx"
+        screen.query_one("#export-what", ChoiceField).value = "form"
+        screen.query_one("#export-format", ChoiceField).value = "xlsx"
         await pilot.pause()
         assert screen.query_one("#export-path", Input).value.endswith(f"perftui-form-{sample_forms[5].id}-2024.xlsx")
         assert screen.query_one("#export-copy", Button).disabled  # xlsx cannot be copied as text
@@ -75,7 +78,7 @@ async def test_a_typed_path_is_kept_when_the_format_changes(host, tmp_path):
         await pilot.pause()
         screen = app.screen
         screen.query_one("#export-path", Input).value = "mine.csv"
-        screen.query_one("#export-format", Select).value = "csv"
+        screen.query_one("#export-format", ChoiceField).value = "csv"
         await pilot.pause()
         assert screen.query_one("#export-path", Input).value == "mine.csv"
         await pilot.press("ctrl+s")
@@ -93,7 +96,7 @@ async def test_an_existing_file_is_not_replaced_unless_overwrite_is_ticked(host,
         await pilot.press("ctrl+s")
         await settle(pilot, app, lambda: "已存在" in str(status.render()))
         assert target.read_text(encoding="utf-8") == "precious" and not app.results
-        app.screen.query_one("#export-force", Checkbox).value = True
+        app.screen.query_one("#export-force", CheckField).value = True
         await pilot.press("ctrl+s")
         await settle(pilot, app, lambda: app.results)
     assert "3,127.56" in target.read_text(encoding="utf-8")
@@ -103,8 +106,8 @@ async def test_copy_sends_the_plain_text_table_to_the_clipboard(host, sample_for
     app = host(current=sample_forms[0])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.screen.query_one("#export-what", RadioSet)._nodes[2].value = True
-        app.screen.query_one("#export-format", Select).value = "rounded_grid"
+        app.screen.query_one("#export-what", ChoiceField).value = "indicators"
+        app.screen.query_one("#export-format", ChoiceField).value = "rounded_grid"
         await pilot.pause()
         await pilot.press("ctrl+y")
         await settle(pilot, app, lambda: app.results)

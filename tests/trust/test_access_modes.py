@@ -100,6 +100,7 @@ def test_lookups_work_read_only(capsys, monkeypatch, prepared):
 
 def test_files_are_private_whatever_the_umask(capsys, tmp_path, seed_path):
     db = tmp_path / "new" / "forms.json"
+    db.parent.mkdir()  # perftui never creates the folder of a --db by itself
     old = os.umask(0)
     try:
         assert run_cli(capsys, "--db", db, "import", seed_path)[0] == 0

@@ -106,6 +106,7 @@ def test_a_broken_history_entry_is_reported_by_what_reads_the_history(capsys, db
 def test_from_a_fresh_state_truncate_then_total_backups_restore_with_real_processes(tmp_path, seed_path):
     """The issue's own scenario, command by command, as an operator would type it."""
     db = tmp_path / "fresh" / "forms.json"
+    db.parent.mkdir()  # perftui never creates the folder of a --db by itself
     assert perftui_process("--db", db, "import", seed_path).returncode == 0
     _truncate(db)
 

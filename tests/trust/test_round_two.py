@@ -134,9 +134,9 @@ def _targets(db_path):
     link = db_path.parent / "link-to-db.json"
     link.symlink_to(db_path)
     backup = open_backups(db_path).list()[0].path
-    from perftui.config import drafts_folder
+    from perftui.config import unsaved_folder
 
-    drafts = drafts_folder()
+    drafts = unsaved_folder()
     drafts.mkdir(parents=True, exist_ok=True)
     return {
         "the database": db_path,
@@ -145,7 +145,7 @@ def _targets(db_path):
         "its lock": str(db_path) + ".lock",
         "a backup": backup,
         "a new file in the backup folder": os.path.join(backup_folder(db_path), "new.csv"),
-        "a draft": drafts / "draft.json",
+        "a recovery file of unsaved edits": drafts / "edits.json",
     }
 
 

@@ -23,9 +23,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from perftui.tui.events import DraftChanged, FormSaved
+from perftui.tui.type_ahead import TypeAhead
 
 
-class EditorHost(App[None]):
+class EditorHost(TypeAhead, App[None]):
     """Pushes ``open_screen()`` on start; records messages and the screen's result."""
 
     BINDINGS = [Binding("ctrl+q", "quit", "退出", id="app.quit")]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
+from textual import events
+from textual.keys import _character_to_key
+
 from perftui.core.model import Form, Funding, Indicator
 
 #: An unfinished 2024 form: no 年度目标, no 效益/满意度 indicators (3 errors).
@@ -70,3 +73,18 @@ def listed_names(app) -> list[str]:
 def notifications(app) -> str:
     """Every notification shown so far, one per line."""
     return "\n".join(n.message for n in app._notifications)
+
+
+def burst(app, *parts: str) -> None:
+    """Send keys all at once, as a terminal delivers a paste, a macro or type-ahead over SSH:
+    no key waits for the one before it to be handled (``pilot.press`` does wait).
+
+    ``"<tab>"``, ``"<ctrl+u>"``: a named key; any other string: its characters typed.
+    """
+    for part in parts:
+        if part.startswith("<") and part.endswith(">") and len(part) > 2:
+            name = part[1:-1]
+            app.post_message(events.Key(name, name if len(name) == 1 else None))
+            continue
+        for char in part:
+            app.post_message(events.Key(char if char.isalnum() else _character_to_key(char), char))

@@ -6,7 +6,6 @@ with the eight 2024 forms, keys pressed one at a time as a person types them.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from textual import events
@@ -170,7 +169,9 @@ async def test_a_new_form_typed_from_n_by_keyboard_alone_saves_and_counts(seeded
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, FormEditorScreen) and app.screen.original is None
-        assert app.focused.name == "year" and app.focused.value == str(date.today().year)
+        # All years shown: the year of the form under the cursor; the units of my last saved form.
+        assert app.focused.name == "year" and app.focused.value == "2024"
+        assert app.screen.query_one("#field-unit").value == "大连高新技术产业发展研究院"
         # 年度 (full-width, as an IME types it) over the default, then past 指标体系.
         await type_keys(pilot, "２０２４\t\t测试新项目\t2024年1月至2024年12月\t测试主管部门\t测试实施单位\t")
         await type_keys(pilot, "20\t20\t20\t20\t\t\t实施期目标\t年度目标")

@@ -63,10 +63,16 @@ async def test_a_click_moves_the_cursor_and_a_second_click_opens(seeded_db, make
         assert app.screen is not app.home
 
 
-def test_narrow_lists_hide_the_unit_columns_before_cutting_the_status():
-    wide, narrow = plan_widths(120), plan_widths(64)
-    assert wide["department"] and wide["unit"] and wide["status"] == 18
-    assert narrow["department"] == narrow["unit"] == 0 and narrow["status"] == 8
-    for room in (50, 64, 80, 100, 120, 200):
-        plan = plan_widths(room)
-        assert sum(w + 2 for w in plan.values() if w) + 2 <= room
+def test_name_amount_and_status_first_the_other_columns_get_the_room_left():
+    seed = {"name": 34, "department": 26, "unit": 26}  # 七贤荟…服务费; 大连高新技术产业发展研究院
+    for room in (40, 50, 64, 80, 100, 120, 200):
+        plan = plan_widths(room, seed)
+        assert sum(w + 2 for w in plan.values() if w) + 2 <= room, room
+        assert plan["name"] >= 8 and plan["fiscal"] == 12 and plan["status"] >= 8, room
+    narrow = plan_widths(50, seed)
+    assert narrow["department"] == narrow["unit"] == narrow["indicators"] == 0
+    at_80 = plan_widths(80, seed)
+    assert at_80["name"] >= 28 and at_80["year"] and at_80["unit"]  # the unit cut, but there
+    at_120 = plan_widths(120, seed)
+    assert at_120["unit"] == 26 and at_120["name"] >= 34 and at_120["status"] == 18  # readable whole
+    assert plan_widths(200, seed)["department"] == 26

@@ -156,6 +156,9 @@ async def test_the_target_is_read_as_typed_and_findings_are_flagged(repo):
         await keys(pilot, "120%\r")
         await pilot.pause()
         assert cell_text(screen, 0, 4) == "✗"
+        # Enter went on to the next cell to fill: the next row's 三级指标.
+        assert (screen.table.cursor_row, screen.table.cursor_column) == (1, 2)
+        await press(pilot, "up")
         assert "超过100%" in detail(screen)
 
 

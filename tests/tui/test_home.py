@@ -1,5 +1,6 @@
 """The home screen in Pilot: the list, the filter, the year, sorting, the summary, the keys."""
 
+from perftui.core.collation import pinyin_key
 from perftui.services.repository import Repository
 from perftui.tui.editor.form_editor import FormEditorScreen
 from perftui.tui.screens.help import HelpScreen
@@ -80,7 +81,7 @@ async def test_s_sorts_by_the_next_column_and_shift_s_reverses(with_incomplete, 
         await pilot.press("s")  # 项目名称, ascending
         await pilot.pause()
         assert app.home.view.sort == "name" and not app.home.view.descending
-        assert listed_names(app) == sorted(stored, key=str.casefold)
+        assert listed_names(app) == sorted(stored, key=pinyin_key)  # 产业…, 龙头…, 七贤荟…, 研究院…
         assert "▲" in app.home.table.header_text("name")
         for _ in range(4):  # 年度, 主管部门, 实施单位, 年度财政拨款
             await pilot.press("s")
@@ -152,7 +153,7 @@ async def test_open_and_new_go_through_the_app(with_incomplete, make_app):
         await pilot.press("n")
         await pilot.pause()
         assert opened[0].name == listed_names(app)[0]
-        assert new == [None]  # the list shows every year: the app takes this year
+        assert new == [2024]  # every year shown: the year of the form under the cursor
 
 
 async def test_i_jumps_to_the_incomplete_form(with_incomplete, make_app):
@@ -224,6 +225,12 @@ async def test_narrow_terminal_puts_the_summary_below_the_list(with_incomplete, 
         # Status in words, short: the amounts and status fit in 80 columns.
         assert table.region.right <= 80
         await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        await pilot.pause()
+        # At 120 the list keeps the whole width: the units are readable (大连高新技术产业发展研究院).
+        assert summary.region.y > table.region.y and table.region.width == 120
+        assert table.row_texts(0)[3] == "大连高新技术产业发展研究院"
+        await pilot.resize_terminal(160, 40)
         await pilot.pause()
         await pilot.pause()
         assert not summary.has_class("-compact") and summary.region.x > table.region.x

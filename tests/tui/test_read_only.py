@@ -97,6 +97,7 @@ def test_the_command_line_opens_the_app_read_only(argv, env, monkeypatch, db_pat
         monkeypatch.setenv(name, value)
     opened = {}
     monkeypatch.setattr(perftui.tui, "run", lambda path, **options: opened.update(options, path=path) or 0)
+    monkeypatch.setattr("perftui.cli.parser.has_terminal", lambda: True)  # as from a terminal
     assert cli.main(["--db", str(db_path), *argv]) == 0
     assert opened["read_only"] is True and opened["path"] == db_path
 

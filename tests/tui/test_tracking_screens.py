@@ -29,7 +29,7 @@ from tests.tui.editor_host import EditorHost
 
 from .helpers import notifications, started, summary_text, wait_for
 
-SIZE = (120, 36)
+SIZE = (160, 40)  # the summary beside the list (from 156 columns)
 LABOUR = "研究院劳务派遣人员经费"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,8 +139,9 @@ async def test_monitoring_from_the_editor_with_f3(seeded_db, make_app):
         screen.set_focus(screen.query_one("#field-as_of"))
         await pilot.pause()
         burst(app, "6月30日")
-        await wait_for(pilot, lambda: "1–6月执行数" in str(screen.funding._head.cells[2].content), what="heading")
-        assert "时间进度 50.00%（2024-06-30）" in detail(screen)
+        # Typed key by key: "6月3" already reads as a day, so wait for the whole of it.
+        await wait_for(pilot, lambda: "时间进度 50.00%（2024-06-30）" in detail(screen), what="the day")
+        assert "1–6月执行数" in str(screen.funding._head.cells[2].content)
         burst(app, "ctrl+s")
         await wait_for(pilot, lambda: record_of(seeded_db, "monitoring") is not None, what="save")
         stored = record_of(seeded_db, "monitoring")

@@ -92,7 +92,7 @@ Tracking(repository).save(record)
 
 async def test_a_record_saved_by_another_process_reaches_the_summary(seeded_db, make_app):
     app = make_app(seeded_db)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:
         await started(pilot)
         assert "未填自评                    8张" in summary_text(app)
         subprocess.run([sys.executable, "-c", CHILD, str(seeded_db), LABOUR], cwd=ROOT, check=True)

@@ -36,6 +36,9 @@ def describe_backup(info: BackupInfo) -> str:
 class BackupsScreen(ModalScreen["BackupInfo | None"]):
     """Enter (or y, ctrl+s) chooses the highlighted backup; ctrl+w, n or Esc closes."""
 
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#backups"
+
     BINDINGS = keys.bindings(keys.MODAL)
 
     def __init__(self, db_path: Path, keep: int) -> None:
@@ -57,7 +60,6 @@ class BackupsScreen(ModalScreen["BackupInfo | None"]):
             yield OptionList(id="backups")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
         self.load()
 
     @work(thread=True, exclusive=True, group="backups")

@@ -37,6 +37,9 @@ class ChoiceDialog(ModalScreen[str]):
         super().__init__()
         keys.translate_bindings(self)
         self.title_text, self.body_text = title, body
+        # The safe answer has the focus, so a stray Enter loses nothing; set as the screen
+        # starts, so keys typed ahead (perftui.tui.type_ahead) meet it.
+        self.AUTO_FOCUS = f"#choice-{self.ESCAPE}"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -47,10 +50,6 @@ class ChoiceDialog(ModalScreen[str]):
             with Horizontal(id="dialog-buttons"):
                 for key_id, answer, label in self.CHOICES:
                     yield Button(f"{_(label)} ({keys.first_shown(self.app, key_id)})", id=f"choice-{answer}", compact=True)
-
-    def on_mount(self) -> None:
-        # The safe answer has the focus, so a stray Enter loses nothing.
-        self.query_one(f"#choice-{self.ESCAPE}", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -14,6 +14,9 @@ from perftui.tui import keys
 class ConfirmScreen(ModalScreen[bool]):
     """``y`` / Enter on the confirm button says yes; ``n``, ctrl+w or Esc says no."""
 
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#yes"
+
     BINDINGS = keys.bindings(keys.MODAL)
 
     def __init__(self, question: str, *, confirm: str | None = None) -> None:
@@ -28,9 +31,6 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.confirm_label} (y)", id="yes", variant="error", compact=True)
                 yield Button(_("取消") + " (n)", id="no", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -93,7 +93,6 @@ class ConflictScreen(ChoiceDialog):
         self.theirs = theirs
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.theirs is None:
             # Nothing to reload: the form is gone.
             self.query_one("#choice-reload").display = False

@@ -26,6 +26,9 @@ def describe_deleted(form: Form) -> str:
 class DeletedFormsScreen(ModalScreen["str | None"]):
     """Enter (or y, ctrl+s) restores the highlighted form; ctrl+w, n or Esc closes."""
 
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#deleted"
+
     BINDINGS = keys.bindings(keys.MODAL)
 
     def __init__(self, forms: Sequence[Form]) -> None:
@@ -43,10 +46,6 @@ class DeletedFormsScreen(ModalScreen["str | None"]):
                 yield OptionList(*(Option(describe_deleted(f), id=f.id) for f in self.forms), id="deleted")
             else:
                 yield Static(_("没有已删除的表。"), markup=False)
-
-    def on_mount(self) -> None:
-        if self.forms:
-            self.query_one(OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -22,13 +22,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Input, Label, Static
 
 from perftui import export
 from perftui.tui.styles import stylesheet
 from perftui.i18n import gettext as _
 from perftui.core.model import Form
 from perftui.tui import keys
+from perftui.tui.type_ahead import after_typing
+from perftui.tui.widgets.check_field import CheckField
+from perftui.tui.widgets.choice_field import ChoiceField
+from perftui.tui.widgets.text_fields import TextField
+from perftui.tui.widgets.work_bar import WorkBar
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
     # From the one key table, so operators can remap them (config.toml [keys]),
     # the help screen lists them and the palette offers them; Esc is never the only way out.
     KEY_SCOPES = (keys.EXPORT,)
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#export-what"
     BINDINGS = keys.bindings(keys.EXPORT)
 
     def __init__(
@@ -86,13 +93,11 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
 
     @property
     def kind(self) -> str:
-        index = self.query_one("#export-what", RadioSet).pressed_index
-        return export.KINDS[index] if 0 <= index < len(export.KINDS) else export.SUMMARY
+        return self.query_one("#export-what", ChoiceField).value
 
     @property
     def format(self) -> str:
-        value = self.query_one("#export-format", Select).value
-        return value if isinstance(value, str) else export.DEFAULT_FORMAT
+        return self.query_one("#export-format", ChoiceField).value
 
     # -- layout ---------------------------------------------------------------
 
@@ -102,33 +107,29 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
             yield Static(_("导出"), markup=False)
             with Horizontal(classes="row"):
                 yield Label(_("内容"), classes="field")
-                with RadioSet(id="export-what", compact=True):
-                    yield RadioButton(_("汇总表（{forms} 张表，带合计）").format(forms=len(self.forms)), value=True)
-                    yield RadioButton(
-                        _("这张表：{name}").format(name=name) if name else _("所有表（整张表）"), value=False
-                    )
-                    yield RadioButton(
-                        _("绩效指标：{name}").format(name=name) if name else _("所有表的绩效指标"), value=False
-                    )
+                labels = (
+                    _("汇总表（{forms} 张表，带合计）").format(forms=len(self.forms)),
+                    _("这张表：{name}").format(name=name) if name else _("所有表（整张表）"),
+                    _("绩效指标：{name}").format(name=name) if name else _("所有表的绩效指标"),
+                )
+                yield ChoiceField(list(zip(labels, export.KINDS)), export.SUMMARY, id="export-what")
             with Horizontal(classes="row"):
                 yield Label(_("格式"), classes="field")
-                yield Select(
-                    [(fmt, fmt) for fmt in export.FORMATS],
-                    value=export.DEFAULT_FORMAT,
-                    allow_blank=False,
-                    id="export-format",
-                    compact=True,
+                # Fourteen formats: one line, ←/→ or the first letter ("c" csv, "x" xlsx).
+                yield ChoiceField(
+                    [(fmt, fmt) for fmt in export.FORMATS], export.DEFAULT_FORMAT, lines=False, id="export-format"
                 )
             with Horizontal(classes="row"):
                 yield Label(_("文件"), classes="field")
-                yield Input(id="export-path", compact=True)
-            yield Checkbox(_("覆盖已有的文件"), id="export-force", compact=True)
+                yield TextField(submit=self.action_export, id="export-path", compact=True)
+            yield CheckField(_("覆盖已有的文件"), id="export-force", compact=True)
             yield Static(
                 _("复制经终端（OSC 52）送到你的剪贴板，SSH 下也可用；少数终端不支持。"),
                 classes="hint",
                 markup=False,
             )
             yield Static("", id="export-status", markup=False)
+            yield WorkBar(id="export-progress")
             with Horizontal(id="export-buttons"):
                 # The keys as the operator's keymap has them, not the defaults.
                 yield Button(self._label(_("导出到文件"), "export.save"), id="export-save", variant="primary", compact=True)
@@ -140,7 +141,6 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
 
     def on_mount(self) -> None:
         self._suggest_path()
-        self.query_one("#export-what", RadioSet).focus()
 
     def _suggest_path(self) -> None:
         self.query_one("#export-copy", Button).disabled = self.format in export.BINARY_FORMATS
@@ -151,10 +151,7 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         self._suggested = suggestion
         path_input.value = suggestion
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        self._suggest_path()
-
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_choice_field_changed(self, event: ChoiceField.Changed) -> None:
         self._suggest_path()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -163,10 +160,6 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         action = actions.get(event.button.id or "")
         if action is not None:
             action()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_export()
 
     def _status(self, text: str) -> None:
         self.query_one("#export-status", Static).update(text)
@@ -181,6 +174,13 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
             return None
 
     def action_export(self) -> None:
+        # ctrl+s and ctrl+y are seen as they arrive: a path typed before them reaches its box first.
+        after_typing(self, self._export_now)
+
+    def action_copy(self) -> None:
+        after_typing(self, self._copy_now)
+
+    def _export_now(self) -> None:
         if self._busy:
             return
         options = self._options()
@@ -193,12 +193,13 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         path = Path(text).expanduser()
         if not path.is_absolute():
             path = self.folder / path
-        force = self.query_one("#export-force", Checkbox).value
+        force = self.query_one("#export-force", CheckField).value
         self._busy = True
-        self._status(_("正在导出…"))
+        self._status("")
+        self.query_one(WorkBar).start(_("正在导出 {forms} 张表…").format(forms=len(self.selection(self.kind))))
         self._write(self.kind, self.selection(self.kind), options, path, force)
 
-    def action_copy(self) -> None:
+    def _copy_now(self) -> None:
         if self._busy:
             return
         options = self._options()
@@ -208,7 +209,8 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
             self._status(_("{format} 是二进制文件，不能复制；请选文本格式").format(format=options.format))
             return
         self._busy = True
-        self._status(_("正在准备…"))
+        self._status("")
+        self.query_one(WorkBar).start(_("正在准备 {forms} 张表…").format(forms=len(self.selection(self.kind))))
         self._copy(self.kind, self.selection(self.kind), options)
 
     def action_cancel(self) -> None:
@@ -249,6 +251,7 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
 
     def _failed(self, message: str) -> None:
         self._busy = False
+        self.query_one(WorkBar).stop()
         self._status(message)
 
 

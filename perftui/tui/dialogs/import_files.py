@@ -22,6 +22,8 @@ from textual.widgets import Button, DirectoryTree, Input, Label, Static
 
 from perftui.i18n import gettext as _
 from perftui.tui import keys
+from perftui.tui.widgets.text_fields import TextField
+from perftui.tui.widgets.work_bar import WorkBar
 from perftui.tui.dialogs.confirm import ConfirmScreen
 from perftui.tui.styles import stylesheet
 from perftui.tui.writes import run_write
@@ -64,6 +66,8 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
     DEFAULT_CSS = stylesheet(__file__)
     KEY_SCOPES = (keys.IMPORT,)
     BINDINGS = keys.bindings(keys.IMPORT)
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#import-tree"
 
     def __init__(self, database, folder: Path | None = None) -> None:
         super().__init__()
@@ -83,18 +87,17 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
                     yield ImportableTree(self.folder, id="import-tree")
                     with Horizontal(classes="row"):
                         yield Label(_("文件中没有年度时用"), classes="field")
-                        yield Input(id="import-year", placeholder=_("年度"), max_length=4, compact=True)
+                        yield TextField(id="import-year", placeholder=_("年度"), max_length=4, compact=True)
                 with VerticalScroll(id="import-preview-box"):
                     yield Static(_("选择一个文件，这里显示将导入的内容。"), id="import-preview", markup=False)
             yield Static("", id="import-status", markup=False)
+            yield WorkBar(id="import-progress")
             with Horizontal(id="import-buttons"):
                 yield Button(
                     f"{_('导入')} {keys.shown(self.app, 'import.run')}", id="import-run", variant="primary", compact=True
                 )
                 yield Button(f"{_('取消')} {keys.shown(self.app, 'import.cancel')}", id="import-cancel", compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#import-tree", ImportableTree).focus()
 
     # -- preview ----------------------------------------------------------------------------
 
@@ -120,6 +123,7 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
         self._wanted = path
         self.previewed = None
         self._show(_("正在读取 {file}…").format(file=path.name))
+        self.query_one(WorkBar).start(_("正在读取 {file}…").format(file=path.name))
         year = self._year()
 
         rules = getattr(self.app, "rules", None)
@@ -150,6 +154,8 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
     def _previewed(self, path: Path, text: str, imported) -> None:
         if path != self._wanted:
             return  # a later choice is being read
+        if not self._busy:
+            self.query_one(WorkBar).stop()
         readable = isinstance(imported, list) or (imported is not None and imported.forms)
         self.previewed = (path, imported) if imported is not None and readable else None
         self._show(text)
@@ -184,7 +190,9 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
 
     def _import(self, path: Path, imported) -> None:
         self._busy = True
-        self.query_one("#import-status", Static).update(_("正在导入…"))
+        self.query_one("#import-status", Static).update("")
+        count = len(imported) if isinstance(imported, list) else len(imported.forms)
+        self.query_one(WorkBar).start(_("正在导入 {file}（{count} 份）…").format(file=path.name, count=count))
         database = self.database
 
         def change():
@@ -200,6 +208,7 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
 
         def failed(message: str) -> None:
             self._busy = False
+            self.query_one(WorkBar).stop()
             self.query_one("#import-status", Static).update(message)
 
         run_write(self, change, done, failed)

@@ -9,16 +9,21 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from perftui.core.form_edit import YearError, parse_year
 from perftui.i18n import gettext as _
 from perftui.core.model import Form
 from perftui.tui import keys
+from perftui.tui.type_ahead import after_typing
+from perftui.tui.widgets.text_fields import TextField
 
 
 class YearPrompt(ModalScreen["int | None"]):
     """Enter or ctrl+s goes on to the copy; ctrl+w or Esc cancels."""
+
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#year"
 
     BINDINGS = keys.bindings(keys.MODAL)
 
@@ -31,7 +36,7 @@ class YearPrompt(ModalScreen["int | None"]):
         default = (self.form.year + 1) if self.form.year else ""
         with Vertical(classes="dialog-box"):
             yield Static(_("把“{name}”复制到哪一年度？").format(name=self.form.name or _("（未命名）")), markup=False)
-            yield Input(str(default), id="year", max_length=8, compact=True)
+            yield TextField(str(default), submit=self.action_confirm, id="year", max_length=8, compact=True)
             yield Static(
                 _("复制全部内容和指标，在编辑器中打开副本；按 {save} 保存后才存入。Enter 继续 · {cancel} 取消").format(
                     save=keys.shown(self.app, "editor.save"), cancel=keys.shown(self.app, "modal.cancel")
@@ -41,15 +46,12 @@ class YearPrompt(ModalScreen["int | None"]):
             )
             yield Static("", id="year-error", markup=False)
 
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_confirm()
-
     def action_confirm(self) -> None:
-        text = self.query_one(Input).value
+        # ctrl+s is seen as it arrives: the digits typed before it reach the box first.
+        after_typing(self, self._confirm_now)
+
+    def _confirm_now(self) -> None:
+        text = self.query_one(TextField).value
         try:
             year = parse_year(text)
         except YearError as error:

@@ -12,29 +12,37 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Select, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from perftui.tui.styles import stylesheet
 from perftui.core import findings as _findings
 from perftui.core.normalize import clean_text
 from perftui.core.form_edit import Draft, copy_to_year, field_problem, field_texts, parse_draft
-from perftui.core.findings import Finding
+from perftui.core.conflict import Conflict
+from perftui.core.findings import REQUIRED_FIELDS, Finding
+from perftui.core.pasted_rows import is_block
 from perftui.i18n import N_, gettext as _
 from perftui.core.model import FIELD_LABELS, Form, Indicator
 from perftui.core.tracking import EVALUATION, MONITORING
 from perftui.core.money import AmountError, parse_amount
 from perftui.services.repository import COPIED
+from perftui.services.unsaved import UnsavedEdits
 from perftui.core.taxonomy import LAYOUT_NAMES, LAYOUTS
 from perftui.tui import keys
 from perftui.tui.editor.fields import ERROR_STYLE, FieldMessage, indicator_preview, show
 from perftui.tui.editor.saving import FormStore, SavingScreen
+from perftui.tui.type_ahead import after_typing
+from perftui.tui.widgets.choice_field import ChoiceField
 from perftui.tui.widgets.summary import TotalsLine
+from perftui.tui.widgets.text_fields import TextBox, TextField
+from perftui.tui.widgets.keys_footer import KeysFooter
 from perftui.text.views import amount, status_text
 
 #: Seconds of quiet typing before the findings are re-checked.
@@ -43,9 +51,11 @@ DEBOUNCE = 0.15
 NARROW = 100
 
 _PLACEHOLDERS = {
-    "year": N_("例如 2024"),
-    "period": N_("例如 2024年1月至2024年12月"),
+    "year": N_("待填，例如 2024"),
+    "period": N_("待填，例如 2024年1月至2024年12月"),
 }
+#: What an empty required field says in itself (its error waits until it has been left).
+TO_FILL = N_("待填")
 
 
 def widget_id(key: str) -> str:
@@ -90,15 +100,33 @@ class FormEditorScreen(SavingScreen):
         form: Form | None,
         *,
         year: int | None = None,
+        department: str = "",
+        unit: str = "",
         template: Form | None = None,
         notes: tuple[str, ...] = (),
         action: str | None = None,
+        unsaved: UnsavedEdits | None = None,
+        moved_on: bool = False,
+        theirs: Form | None = None,
     ) -> None:
-        """Edit ``form`` as stored; or, with ``form`` None, a new form (from ``template`` if given)."""
+        """Edit ``form`` as stored; or, with ``form`` None, a new form (from ``template`` if given).
+
+        ``unsaved``: edits kept from an earlier session, typed back into the fields as the
+        editor opens; ``moved_on``: the form was saved (as ``theirs``) or deleted (``theirs``
+        None) since they were made, which the conflict dialog then shows at once.
+        """
         super().__init__(repository, form, action=action)
-        self._base = form or template or Form(year=year)
+        self._unsaved = unsaved
+        self._moved_on, self._theirs = moved_on, theirs
+        # A form never stored starts calm: an empty required field is 待填 (to fill), not an
+        # error, until the operator has left it or tries to save (see _pending).
+        self._calm = form is None
+        self._left: set[str] = set()
+        self._save_tried = False
+        self._base = form or template or Form(year=year, department=department, unit=unit)
         if form is None and template is None:
-            self.pristine = self._base  # its year alone is not something to save or ask about
+            # What it was opened with (the year, the usual units) is not something to save or ask about.
+            self.pristine = self._base
         self._indicators: tuple[Indicator, ...] = self._base.indicators
         self._notes = notes
         self._timer: Timer | None = None
@@ -107,6 +135,9 @@ class FormEditorScreen(SavingScreen):
         self._readings: dict[str, Static] = {}
         self._found: list[Finding] = []
         self._preview_of: tuple[object, ...] | None = None
+        # A new form starts at its year, a stored one at its name; set as the screen starts,
+        # so keys typed ahead (perftui.tui.type_ahead) go there.
+        self.AUTO_FOCUS = "#" + widget_id("year" if form is None else "name")
 
     @classmethod
     def for_copy(
@@ -148,7 +179,7 @@ class FormEditorScreen(SavingScreen):
             yield Button(_("编辑指标 (F2)"), id="edit-indicators", compact=True)
         yield TotalsLine(self._base.year, id="editor-totals")
         yield Static(id="editor-status")
-        yield Footer()
+        yield KeysFooter()
 
     def _message(self, key: str, *, prefix: str = "", classes: str | None = None) -> FieldMessage:
         message = FieldMessage(id=message_id(key), prefix=prefix, classes=classes)
@@ -158,18 +189,16 @@ class FormEditorScreen(SavingScreen):
     def _input(self, key: str, text: str) -> Widget:
         widget: Widget
         if key == "layout":
-            widget = Select(
+            widget = ChoiceField(
                 [(_(LAYOUT_NAMES[layout]), layout) for layout in LAYOUTS],
                 value=text,
-                allow_blank=False,
-                compact=True,
                 name=key,
                 id=widget_id(key),
             )
         else:
-            widget = Input(
+            widget = TextField(
                 text,
-                placeholder=_(_PLACEHOLDERS[key]) if key in _PLACEHOLDERS else "",
+                placeholder=_(_PLACEHOLDERS[key]) if key in _PLACEHOLDERS else _(TO_FILL) if key in REQUIRED_FIELDS else "",
                 compact=True,
                 name=key,
                 id=widget_id(key),
@@ -217,7 +246,10 @@ class FormEditorScreen(SavingScreen):
         )
 
     def _goal(self, key: str, texts: dict[str, str], side: str = "") -> Widget:
-        area = TextArea(texts[key], soft_wrap=True, tab_behavior="focus", compact=True, name=key, id=widget_id(key))
+        area = TextBox(
+            texts[key], soft_wrap=True, tab_behavior="focus", compact=True, name=key, id=widget_id(key),
+            placeholder=_(TO_FILL) if key in REQUIRED_FIELDS else "",
+        )
         self._fields[key] = area
         return VerticalGroup(
             Static(_(FIELD_LABELS[key]), classes="field-label"),
@@ -227,8 +259,23 @@ class FormEditorScreen(SavingScreen):
         )
 
     def on_mount(self) -> None:
-        self._fields["year" if self.original is None else "name"].focus()
+        if self._unsaved is not None:
+            self._type_back(self._unsaved)
         self.refresh_draft()
+        if self._moved_on:
+            self._conflict(Conflict(self.current_draft().form, self._theirs), False)
+
+    def _type_back(self, edits: UnsavedEdits) -> None:
+        """The fields as they were typed in the session that ended (a dropped connection)."""
+        for key, text in edits.texts.items():
+            widget = self._fields.get(key)
+            if isinstance(widget, Input):
+                widget.value = text
+            elif isinstance(widget, TextArea):
+                widget.load_text(text)
+            elif isinstance(widget, ChoiceField) and text in (value for _label, value in widget.options):
+                widget.value = text
+        self._indicators = tuple(edits.indicators)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
@@ -242,8 +289,8 @@ class FormEditorScreen(SavingScreen):
                 texts[key] = widget.value
             elif isinstance(widget, TextArea):
                 texts[key] = widget.text
-            elif isinstance(widget, Select):
-                texts[key] = str(widget.value)
+            elif isinstance(widget, ChoiceField):
+                texts[key] = widget.value
         return texts
 
     def current_draft(self) -> Draft:
@@ -254,12 +301,12 @@ class FormEditorScreen(SavingScreen):
         self._indicators = form.indicators
         for key, text in field_texts(form).items():
             widget = self._fields[key]
-            with widget.prevent(Input.Changed, TextArea.Changed, Select.Changed):
+            with widget.prevent(Input.Changed, TextArea.Changed, ChoiceField.Changed):
                 if isinstance(widget, Input):
                     widget.value = text
                 elif isinstance(widget, TextArea):
                     widget.load_text(text)
-                elif isinstance(widget, Select):
+                elif isinstance(widget, ChoiceField):
                     widget.value = text
         self.refresh_draft()
 
@@ -271,7 +318,7 @@ class FormEditorScreen(SavingScreen):
     def show_problem(self, key: str) -> None:
         widget = self._fields.get(key)
         if widget is not None:
-            widget.focus()
+            self.set_focus(widget)
             self.query_one(FormBody).scroll_to_widget(widget)
 
     # -- reacting to typing -----------------------------------------------------
@@ -301,7 +348,7 @@ class FormEditorScreen(SavingScreen):
             return
         self._schedule()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_choice_field_changed(self, event: ChoiceField.Changed) -> None:
         self._schedule()
 
     def _schedule(self) -> None:
@@ -310,7 +357,36 @@ class FormEditorScreen(SavingScreen):
         self._timer = self.set_timer(DEBOUNCE, self.refresh_draft)
 
     def _field_findings(self, key: str) -> list[Finding]:
-        return [f for f in self._found if f.field == key]
+        return [f for f in self._found if f.field == key and not self._pending(f)]
+
+    def _pending(self, finding: Finding) -> bool:
+        """Is ``finding`` a required field of a new form still to fill, not yet an error?"""
+        if not self._calm or self._save_tried:
+            return False
+        if finding.code == "required":
+            return finding.field not in self._left
+        return finding.code == "missing-level1" and "indicators" not in self._left
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        key = event.widget.name
+        if self._calm and key in self._fields and key not in self._left:
+            self._left.add(key)  # left once: from now on an empty required field is an error
+            self.refresh_draft()
+
+    def unsaved_id(self) -> str:
+        return self._base.id
+
+    def unsaved_edits(self, rows: tuple[Indicator, ...] | None = None) -> UnsavedEdits | None:
+        """The fields as typed and the indicator rows (``rows``: the grid's, while it is open)."""
+        keeper = getattr(self.app, "unsaved", None)
+        if keeper is None:
+            return None
+        rows = self._indicators if rows is None else tuple(rows)
+        texts = self.texts()
+        draft = parse_draft(self._base.evolve(indicators=rows), texts)
+        if not draft.problems and not self.differs(draft.form):
+            return None
+        return UnsavedEdits(keeper.database, self._base.id, self.original, texts, rows, action=self.save_action)
 
     def refresh_draft(self) -> Draft:
         """Read the whole draft, re-check it, and show the results everywhere."""
@@ -322,7 +398,7 @@ class FormEditorScreen(SavingScreen):
         for key, message in self._messages.items():
             if key == "indicators":
                 # Each with its row: "第3行指标：指标值未填写".
-                message.show(None, [f for f in self._found if f.field == key], where=True)
+                message.show(None, [f for f in self._found if f.field == key and not self._pending(f)], where=True)
             else:
                 message.show(draft.problems.get(key), self._field_findings(key))
         self._show_implied(draft)
@@ -332,6 +408,7 @@ class FormEditorScreen(SavingScreen):
         if draft.form.year is not None:  # a year half typed keeps the totals of the last one
             self.query_one(TotalsLine).follow_year(draft.form.year)
         self.announce_draft(draft)
+        self.keep_unsaved()
         return draft
 
     def _show_implied(self, draft: Draft) -> None:
@@ -372,6 +449,8 @@ class FormEditorScreen(SavingScreen):
             parts.append(_("未保存"))
         if self.repository.read_only:
             parts.append(_("只读，不能保存"))
+        if note := self.stored_note():
+            parts.append(note)
         if self.original is not None:
             stamp = _("修订 {revision}").format(revision=self.original.revision)
             if self.original.updated_by:
@@ -381,8 +460,18 @@ class FormEditorScreen(SavingScreen):
             parts.append(stamp)
         show(self.query_one("#editor-title", Static), " · ".join(parts))
 
+    def stored_changed(self) -> None:
+        self._show_title(self.current_draft())
+
     def _show_status(self, draft: Draft) -> None:
-        status = Content(_("检查结果：") + status_text(self._found))
+        pending = [f for f in self._found if self._pending(f)]
+        found = [f for f in self._found if not self._pending(f)]
+        if pending and not any(f.is_error for f in found):
+            status = Content(_("检查结果：") + _("待填 {count} 项").format(count=len(pending)))
+        else:
+            status = Content(_("检查结果：") + status_text(found))
+            if pending:
+                status += Content("  " + _("另有待填 {count} 项").format(count=len(pending)))
         if draft.problems:
             status += Content.styled(
                 "  " + _("{count}处输入无法识别").format(count=len(draft.problems)), ERROR_STYLE
@@ -392,8 +481,9 @@ class FormEditorScreen(SavingScreen):
     # -- actions ----------------------------------------------------------------
 
     def _after_typing(self, then) -> None:
-        """Run ``then`` once the keys already sent to the focused field have reached it."""
-        (self.focused or self).call_later(then)
+        """Run ``then`` once the keys already sent to the focused field have reached it
+        (the keys typed after it wait, and go to the screen ``then`` leaves on top)."""
+        after_typing(self, then)
 
     def action_next_field(self) -> None:
         # At once (not after typing): the keys that follow belong to the next field.
@@ -406,6 +496,7 @@ class FormEditorScreen(SavingScreen):
         self._after_typing(self._save_now)
 
     def _save_now(self) -> None:
+        self._save_tried = True  # everything still empty is an error now
         self.refresh_draft()
         super().action_save()
 
@@ -441,15 +532,24 @@ class FormEditorScreen(SavingScreen):
         if open_tracking is not None:
             open_tracking(self.original, kind)
 
-    def _open_indicators(self) -> None:
+    def on_paste(self, event: events.Paste) -> None:
+        """Rows copied from a spreadsheet or a form's text (a field takes text for itself; a block
+        of cells comes here): they go below the indicator rows, in the grid, where ``u`` undoes them."""
+        if is_block(event.text):
+            event.stop()
+            self._open_indicators(paste=event.text)
+
+    def _open_indicators(self, paste: str = "") -> None:
         """Open the indicator grid on the draft; its rows come back into the draft."""
         from perftui.tui.editor.indicator_grid import IndicatorGridScreen
 
         draft = self.refresh_draft()
-        grid = IndicatorGridScreen(self.repository, draft.form, save=False, original=self.original)
+        grid = IndicatorGridScreen(self.repository, draft.form, save=False, original=self.original, paste=paste)
         grid.pristine = self.pristine
+        grid.editor = self  # its rows are this editor's unsaved edits too
 
         def returned(rows: tuple[Indicator, ...] | None) -> None:
+            self._left.add("indicators")  # the rows were looked at: what is missing is an error now
             if rows is not None:
                 self._indicators = tuple(rows)
             self.refresh_draft()

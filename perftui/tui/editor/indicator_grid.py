@@ -8,27 +8,32 @@ the same save, conflict and leave rules as the editor.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from perftui.tui.styles import stylesheet
 from perftui.core import findings as _findings
-from perftui.core.form_edit import Draft
+from perftui.core.form_edit import Draft, field_texts
 from perftui.core.rows_edit import RowsEdit
 from perftui.core.findings import Finding
 from perftui.i18n import N_, gettext as _
 from perftui.core.model import Form, Indicator
 from perftui.core.target import parse_target
 from perftui.tui import keys
+from perftui.services.unsaved import UnsavedEdits
 from perftui.tui.editor.fields import message_content, show
 from perftui.tui.editor.saving import FormStore, SavingScreen
 from perftui.tui.editor.indicator_table import IndicatorTable
 from perftui.tui.widgets.summary import TotalsLine
+from perftui.tui.widgets.keys_footer import KeysFooter
+
+if TYPE_CHECKING:
+    from perftui.tui.editor.form_editor import FormEditorScreen
 
 #: How a comparator reads, for the reading of a 指标值.
 _COMPARATOR_WORDS = {
@@ -59,6 +64,8 @@ class IndicatorGridScreen(SavingScreen):
     DEFAULT_CSS = stylesheet(__file__)
 
     KEY_SCOPES = (keys.GRID,)
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#grid-table"
     SAVE_KEY = "grid.save"
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings(keys.GRID, exclude=keys.GRID_TABLE_KEYS)
 
@@ -69,8 +76,13 @@ class IndicatorGridScreen(SavingScreen):
         *,
         save: bool = True,
         original: Form | None = None,
+        paste: str = "",
     ) -> None:
-        """Edit ``form``'s rows; with ``save`` False, ``form`` is an editor's draft of ``original``."""
+        """Edit ``form``'s rows; with ``save`` False, ``form`` is an editor's draft of ``original``.
+
+        ``paste``: rows pasted in the editor, added below the last row as the grid opens
+        (shown, and undone with one ``u``, like a paste in the grid).
+        """
         super().__init__(repository, form if save else original)
         self.saves = save
         self._base = form
@@ -79,13 +91,16 @@ class IndicatorGridScreen(SavingScreen):
         self.save_requested = False
         self._found: list[Finding] = []
         self._typing: tuple[int, str] | None = None
+        self._paste = paste
+        #: The editor this grid was opened from (with ``save`` False), whose edits these rows are part of.
+        self.editor: FormEditorScreen | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="grid-title", markup=False)
         yield IndicatorTable(self.edit, id="grid-table")
         yield Static(id="grid-detail")
         yield TotalsLine(self._base.year, id="grid-totals")
-        yield Footer()
+        yield KeysFooter()
 
     def key_target(self, key: keys.Key) -> DOMNode:
         """The table's keys act on the table when chosen from the command palette."""
@@ -96,7 +111,8 @@ class IndicatorGridScreen(SavingScreen):
         return self.query_one(IndicatorTable)
 
     def on_mount(self) -> None:
-        self.table.focus()
+        if self._paste:
+            self.table.paste(self._paste, below=True)
         self.recheck()
 
     # -- the draft -----------------------------------------------------------------
@@ -125,6 +141,20 @@ class IndicatorGridScreen(SavingScreen):
         self._base = saved
         self.recheck()
 
+    def unsaved_id(self) -> str:
+        return self._base.id
+
+    def unsaved_edits(self) -> UnsavedEdits | None:
+        if self.editor is not None:
+            return self.editor.unsaved_edits(rows=self.rows)
+        keeper = getattr(self.app, "unsaved", None)
+        if keeper is None or not self.has_unsaved():
+            return None
+        return UnsavedEdits(keeper.database, self._base.id, self.original, field_texts(self._base), self.rows)
+
+    def stored_changed(self) -> None:
+        self._show_title(self.current_draft())
+
     def recheck(self) -> None:
         """Check the draft; flag rows, and show the title and the cursor row's details."""
         draft = self.current_draft()
@@ -141,6 +171,7 @@ class IndicatorGridScreen(SavingScreen):
         self._show_detail()
         if self.saves:
             self.announce_draft(draft)
+        self.keep_unsaved()
 
     def _show_title(self, draft: Draft) -> None:
         parts = [_("绩效指标"), draft.form.name or _("新表"), _("{count}行").format(count=len(self.rows))]
@@ -148,6 +179,8 @@ class IndicatorGridScreen(SavingScreen):
             parts.append(_("未保存") if self.saves else _("未保存（返回编辑器后保存）"))
         if self.saves and self.repository.read_only:
             parts.append(_("只读，不能保存"))
+        if self.saves and (note := self.stored_note()):
+            parts.append(note)
         show(self.query_one("#grid-title", Static), " · ".join(parts))
 
     def _show_detail(self) -> None:

@@ -4,13 +4,14 @@ Why not a DataTable: cells of this table hold long Chinese text (三级指标 of
 characters and more). Here a row grows to show all of its text, as on the
 paper form, at 80 columns too, and a cell is typed into where it stands.
 
-Why every key is handled here, in :meth:`IndicatorTable.on_key`, rather than by
+Why every key is handled here, in :meth:`IndicatorTable.take_key`, rather than by
 Textual's bindings and an Input that takes the focus: a binding runs after the
 key has travelled up the widget tree, and a focus change takes effect later
 still, so over a slow link a burst like ``a`` + name + Tab + value would land
 in the wrong cell or trigger commands. Handled here, keys take effect strictly
-in the order typed. The bindings are still declared (with ids, so they can be
-remapped, and so the footer shows them); :meth:`on_key` looks them up.
+in the order typed (:class:`perftui.tui.type_ahead.KeysInOrder`). The bindings
+are still declared (with ids, so they can be remapped, and so the footer shows
+them); :meth:`take_key` looks them up.
 
 The rows are a :class:`perftui.core.rows_edit.RowsEdit` shared with the screen; the
 table changes it and posts :class:`IndicatorTable.RowsChanged`.
@@ -29,12 +30,14 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from perftui.core.pasted_rows import is_block
 from perftui.tui.styles import stylesheet
-from perftui.core.rows_edit import COLUMNS, LEVEL_COLUMNS, CellEdit, RowsEdit, cell_problem
+from perftui.core.rows_edit import COLUMNS, LEVEL_COLUMNS, CellEdit, PasteError, RowsEdit, cell_problem
 from perftui.core.findings import Finding
 from perftui.i18n import gettext as _
 from perftui.tui.editor.fields import show
 from perftui.tui import keys
+from perftui.tui.type_ahead import KeysInOrder
 from perftui.text.views import indicator_headers, indicator_rows
 
 NAME_COLUMN = COLUMNS.index("name")
@@ -77,11 +80,11 @@ _TEXT_KEYS = {
 }
 _MOVES = {"left": -1, "right": 1}
 _CHOICE_MOVES = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}
-_COMMITS = {"enter": 0, "tab": 1, "shift+tab": -1}
+_COMMITS = {"tab": 1, "shift+tab": -1}
 _CANCELS = ("escape", "ctrl+w")
 
 
-class IndicatorTable(VerticalScroll, can_focus=True):
+class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
     """Indicator rows with a cell cursor; Enter edits the cell in place."""
 
     DEFAULT_CSS = stylesheet(__file__)
@@ -192,7 +195,7 @@ class IndicatorTable(VerticalScroll, can_focus=True):
 
     # -- keys ------------------------------------------------------------------
 
-    async def on_key(self, event: events.Key) -> None:
+    async def take_key(self, event: events.Key) -> None:
         active = self.screen.active_bindings.get(event.key)
         ours = active is not None and active.enabled and active.node in (self, self.screen)
         if self.editing is not None:
@@ -207,7 +210,11 @@ class IndicatorTable(VerticalScroll, can_focus=True):
                 event.prevent_default()
                 return
         if not ours:
-            return  # app keys (quit, command palette) take their usual way
+            if active is None and event.is_printable and event.character:
+                self.type_over(event.character)  # typing on a cell edits it, as in a spreadsheet
+                event.stop()
+                event.prevent_default()
+            return  # app keys (quit, help, command palette) take their usual way
         assert active is not None
         event.stop()
         event.prevent_default()
@@ -218,7 +225,9 @@ class IndicatorTable(VerticalScroll, can_focus=True):
         editing = self.editing
         assert editing is not None
         key = event.key
-        if key in _COMMITS:
+        if key == "enter":
+            self.commit_edit(0, advance=True)
+        elif key in _COMMITS:
             self.commit_edit(_COMMITS[key])
         elif key in _CANCELS:
             self.cancel_edit()
@@ -239,10 +248,32 @@ class IndicatorTable(VerticalScroll, can_focus=True):
         return True
 
     def on_paste(self, event: events.Paste) -> None:
-        if self.editing is not None:
-            event.stop()
+        event.stop()
+        if self.editing is not None and not is_block(event.text):
             self.editing.insert(event.text)
             self._typed()
+            return
+        self.cancel_edit()
+        self.paste(event.text)
+
+    def paste(self, text: str, *, below: bool = False) -> None:
+        """Cells from a spreadsheet or a form's text, from the cursor on (see perftui.core.pasted_rows);
+        ``below``: as new rows after the last one."""
+        column = COLUMNS[self.cursor_column] if self.rows and not below else "name"
+        at = len(self.rows) if below else (self.cursor_row if self.rows else 0)
+        try:
+            written = self.edit.paste(at, column, text)
+        except PasteError as error:
+            self.app.bell()
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        if not written:
+            return
+        self._changed("paste", written.start)
+        self.notify(
+            _("已粘贴{count}行（按 {undo} 撤销）").format(count=len(written), undo=keys.shown(self.app, "grid.undo")),
+            timeout=4,
+        )
 
     def _typed(self) -> None:
         editing = self.editing
@@ -329,8 +360,20 @@ class IndicatorTable(VerticalScroll, can_focus=True):
         if self.rows and self.editing is None:
             self.start_edit(self.cursor_row, self.cursor_column)
 
-    def start_edit(self, row: int, column: int) -> None:
-        """Type into a cell: text cells start from their text, 一级/二级 from the list."""
+    def type_over(self, text: str) -> None:
+        """Start editing the cursor's cell with ``text`` in place of what it holds
+        (the first row of an empty table is added for it)."""
+        if self.editing is None:
+            if not self.rows:
+                self.action_add()
+            else:
+                self.start_edit(self.cursor_row, self.cursor_column, clear=True)
+        if self.editing is not None:
+            self.editing.insert(text)
+            self._typed()
+
+    def start_edit(self, row: int, column: int, *, clear: bool = False) -> None:
+        """Type into a cell: text cells start from their text (or empty, ``clear``), 一级/二级 from the list."""
         if self.editing is not None or not 0 <= row < len(self.rows):
             return
         self.move_to(row, column)
@@ -339,7 +382,7 @@ class IndicatorTable(VerticalScroll, can_focus=True):
         if name in LEVEL_COLUMNS:
             self.editing = CellEdit(row, name, "", self.edit.choices(row, name), current)
         else:
-            self.editing = CellEdit(row, name, current)
+            self.editing = CellEdit(row, name, "" if clear else current)
         self._repaint(row)
         self._scroll_to_cursor()
 
@@ -350,8 +393,9 @@ class IndicatorTable(VerticalScroll, can_focus=True):
             self._repaint(editing.row)
             self.post_message(self.Typing(editing.row, editing.column, None))
 
-    def commit_edit(self, then: int) -> bool:
-        """End the edit keeping what was typed or chosen; ``then`` 1/-1 edits the next/previous cell.
+    def commit_edit(self, then: int, *, advance: bool = False) -> bool:
+        """End the edit keeping what was typed or chosen; ``then`` 1/-1 edits the next/previous cell;
+        ``advance`` (Enter) moves the cursor to the next cell to fill (:func:`next_to_fill`).
 
         Returns False (and keeps editing) when a 一级/二级 matches nothing typed.
         """
@@ -382,7 +426,19 @@ class IndicatorTable(VerticalScroll, can_focus=True):
             flat = editing.row * len(COLUMNS) + column + then
             if 0 <= flat < len(self.rows) * len(COLUMNS):
                 self.start_edit(*divmod(flat, len(COLUMNS)))
+        elif advance:
+            self.move_to(*next_to_fill(editing.row, column, len(self.rows)))
         return True
+
+
+def next_to_fill(row: int, column: int, rows: int) -> tuple[int, int]:
+    """Where Enter takes the cursor after a cell: along the row to its 指标值, then the next
+    row's 三级指标 (the last row's 指标值 stays put: ``a`` adds a row)."""
+    if column < len(COLUMNS) - 1:
+        return row, column + 1
+    if row + 1 < rows:
+        return row + 1, NAME_COLUMN
+    return row, column
 
 
 def _editing_content(editing: CellEdit) -> Content:

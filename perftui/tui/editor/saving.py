@@ -35,7 +35,11 @@ from perftui.tui import keys
 from perftui.tui.dialogs.conflict import OVERWRITE, RELOAD, ConflictScreen
 from perftui.tui.writes import run_write
 from perftui.tui.dialogs.choice import DISCARD, SAVE, ConfirmOverwriteScreen, UnsavedChangesScreen
-from perftui.tui.events import DraftChanged, FormSaved
+from perftui.services.unsaved import UnsavedEdits
+from perftui.tui.events import DatabaseChanged, DraftChanged, FormSaved
+
+#: Seconds between keeping the unsaved edits on disk while nothing changes.
+KEEP_EVERY = 5.0
 
 _CURRENT = object()
 
@@ -73,11 +77,16 @@ class SavingScreen(Screen):
         self._draft_posted: Form | None = None
         #: Run once after the next successful save (quitting after "save" was chosen).
         self._after_next_save: Callable[[], None] | None = None
+        #: The form as another operator stored it since it was opened here (None: not known to have moved).
+        self.stored_since: Form | None = None
+        self._told_about: tuple[int, bool] | None = None
 
     def on_mount(self) -> None:
         if getattr(self.app, "read_only", False):
             # As on the list: out of the footer, but still answering (with why) when pressed.
             keys.hide_bindings(self, keys.WRITES)
+        # Besides every change: a connection can drop between two changes, too.
+        self.set_interval(KEEP_EVERY, self.keep_unsaved)
 
     # -- what subclasses supply ----------------------------------------------
 
@@ -109,6 +118,75 @@ class SavingScreen(Screen):
 
     def conflict_screen(self, conflict: Conflict) -> Screen:
         return ConflictScreen(self.original, conflict.mine, conflict.theirs)
+
+    def unsaved_edits(self) -> UnsavedEdits | None:
+        """What a recovery file should hold now (None: nothing unsaved)."""
+        return None
+
+    def unsaved_id(self) -> str | None:
+        """The id a recovery file of this screen's edits is kept under (None: it keeps none)."""
+        return None
+
+    # -- someone else's save ---------------------------------------------------
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        """Another process wrote the database: say at once if it was this form (saved or deleted)."""
+        original = self.original
+        catalog = getattr(self.app, "catalog", None)
+        if not isinstance(original, Form) or catalog is None or not self.saves_itself:
+            return  # (a 监控/自评 record is not a form of the catalog)
+        entry = catalog.get(original.id)
+        theirs = entry.form if entry is not None else None
+        if theirs is not None and theirs.revision == original.revision:
+            return
+        about = (theirs.revision if theirs else 0, theirs is None)
+        if about == self._told_about:
+            return
+        self._told_about = about
+        self.stored_since = theirs
+        if theirs is None:
+            text = _("“{name}”刚被他人删除；你的修改还在，保存时会先问你怎么办。").format(name=original.name)
+        else:
+            text = _("{who}刚保存了“{name}”（修订 {revision}，你打开的是修订 {base}）；保存时会先显示双方的改动。").format(
+                who=theirs.updated_by or _("另一位操作员"), name=theirs.name, revision=theirs.revision,
+                base=original.revision,
+            )
+        self.notify(text, severity="warning", timeout=20, markup=False)
+        self.stored_changed()
+
+    def stored_changed(self) -> None:
+        """:attr:`stored_since` changed: show it (the title says so)."""
+
+    def stored_note(self) -> str:
+        """For a title: someone else saved or deleted this form since it was opened here."""
+        if self._told_about is None or self.original is None:
+            return ""
+        if self.stored_since is None:
+            return _("已被他人删除")
+        if self.stored_since.revision == self.original.revision:
+            return ""
+        return _("他人已保存修订 {revision}").format(revision=self.stored_since.revision)
+
+    # -- unsaved edits on disk -------------------------------------------------
+
+    def keep_unsaved(self) -> None:
+        """Hand the unsaved edits to the app's keeper (written off the UI thread), or say there are none."""
+        keeper = getattr(self.app, "unsaved", None)
+        form_id = self.unsaved_id()
+        if keeper is None or form_id is None:
+            return
+        edits = self.unsaved_edits()
+        if edits is not None:
+            keeper.keep(edits)
+        else:
+            keeper.forget(form_id)
+
+    def forget_unsaved(self) -> None:
+        """The edits were discarded on purpose: no recovery file."""
+        keeper = getattr(self.app, "unsaved", None)
+        form_id = self.unsaved_id()
+        if keeper is not None and form_id is not None:
+            keeper.forget(form_id)
 
     # -- state ---------------------------------------------------------------
 
@@ -221,6 +299,7 @@ class SavingScreen(Screen):
         self.withdraw_draft(previous)
         self.announce_saved(saved)
         self.after_save(saved)
+        self.keep_unsaved()  # nothing left unsaved: the recovery file goes
         self.notify(self.saved_notice(saved))
         if leave:
             self.dismiss(saved)
@@ -287,5 +366,7 @@ class SavingScreen(Screen):
 
     def leave(self) -> None:
         self.withdraw_draft()
+        if self.saves_itself:
+            self.forget_unsaved()
         self.dismiss(self.last_saved)
 

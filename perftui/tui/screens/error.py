@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from perftui.services.restore import BackupInfo
 from perftui.i18n import gettext as _
@@ -20,6 +20,7 @@ from perftui.text.errors import server_backup_advice
 from perftui.text.views import backup_contents_text
 from perftui.tui.dialogs.backups import BackupsScreen
 from perftui.tui.dialogs.confirm import ConfirmScreen
+from perftui.tui.widgets.keys_footer import KeysFooter
 
 
 class ErrorScreen(Screen):
@@ -45,7 +46,7 @@ class ErrorScreen(Screen):
                 classes="hint",
                 markup=False,
             )
-        yield Footer()
+        yield KeysFooter()
 
     def show(self, message: str) -> None:
         self.message = message

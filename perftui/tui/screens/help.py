@@ -11,11 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from perftui.i18n import gettext as _
 from perftui.text.width import pad, width
 from perftui.tui import keys
+from perftui.tui.widgets.keys_footer import KeysFooter
 
 
 def help_text(keymap: dict[str, str], first: tuple[str, ...] = ()) -> Text:
@@ -45,6 +46,8 @@ def help_text(keymap: dict[str, str], first: tuple[str, ...] = ()) -> Text:
 
 
 class HelpScreen(Screen):
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#help-text"
     KEY_SCOPES = (keys.VIEW,)
     BINDINGS = keys.bindings(keys.VIEW)
 
@@ -58,11 +61,10 @@ class HelpScreen(Screen):
         yield Header()
         with VerticalScroll(id="help-text"):
             yield Static(help_text(getattr(self.app, "keymap", {}), self.first), markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("按键")
-        self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss()

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from perftui.core.history import HistoryEntry
@@ -32,6 +32,7 @@ from perftui.text.width import pad, width
 from perftui.tui import keys
 from perftui.tui.events import DatabaseChanged
 from perftui.tui.screens.version import VersionScreen
+from perftui.tui.widgets.keys_footer import KeysFooter
 
 
 def entry_texts(entries: Sequence[HistoryEntry], form_name: str, line_width: int) -> list[Text]:
@@ -58,6 +59,8 @@ def entry_texts(entries: Sequence[HistoryEntry], form_name: str, line_width: int
 
 
 class HistoryScreen(Screen):
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#history-entries"
     KEY_SCOPES = (keys.VIEW, keys.HISTORY)
     BINDINGS = keys.bindings(keys.VIEW, keys.HISTORY)
 
@@ -72,11 +75,10 @@ class HistoryScreen(Screen):
         yield Header()
         yield Static(_("正在读取修改历史……"), id="history-status", markup=False)
         yield OptionList(id="history-entries")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("修改历史：{name}").format(name=self.form.name or _("（未命名）"))
-        self.query_one(OptionList).focus()
         self.load()
 
     @property

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from perftui.i18n import gettext as _
 from perftui.core.model import Form
@@ -27,6 +27,8 @@ from perftui.tui.dialogs.deleted import DeletedFormsScreen
 from perftui.tui.dialogs.year import YearPrompt
 from perftui.tui.widgets.form_table import FormTable
 from perftui.tui.widgets.summary import SummaryPane
+from perftui.tui.widgets.text_fields import TextField
+from perftui.tui.widgets.keys_footer import KeysFooter
 
 
 #: The actions of this screen's write keys (read-only mode refuses them).
@@ -34,13 +36,14 @@ WRITE_ACTIONS = {keys.BY_ID[key_id].action: key_id for key_id in keys.WRITES if 
 
 
 
-class FilterInput(Input):
+class FilterInput(TextField):
     """The filter box: Enter (or ↓) keeps the filter and returns to the list; Esc or ctrl+u clears it."""
 
     BINDINGS = keys.bindings(keys.FILTER, also=("list.clear_filter",))
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+        # Enter returns to the list at once: the keys typed after it are the list's.
+        super().__init__(submit=self.action_leave, **kwargs)
         keys.translate_bindings(self)
 
     def action_clear_filter(self) -> None:
@@ -55,9 +58,13 @@ class FilterInput(Input):
 
 
 class ProjectListScreen(Screen):
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#forms"
     KEY_SCOPES = (keys.LIST,)
     BINDINGS = keys.bindings(keys.LIST)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # The summary goes beside the list only where the list keeps 120 columns: below that it
+    # goes under the list, so at 120 columns the units are readable beside the names.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (156, "-wide")]
 
     def __init__(self) -> None:
         super().__init__(id="home")
@@ -76,14 +83,13 @@ class ProjectListScreen(Screen):
                 yield FormTable(id="forms")
                 yield Static("", id="empty", markup=False)
             yield SummaryPane(id="summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.app.read_only:
             # Out of the footer, but still answering (with why) when pressed.
             keys.hide_bindings(self, keys.WRITES)
         self.data_changed()
-        self.table.focus()
 
     @property
     def table(self) -> FormTable:
@@ -102,8 +108,8 @@ class ProjectListScreen(Screen):
         shows, so it waits until this screen is shown again (on_screen_resume):
         an editor's every keystroke would otherwise redraw a hidden list.
         """
-        if not self.is_mounted:
-            return
+        if not self.is_mounted or not self.query(FormTable):
+            return  # not built yet, or being taken down (the app quitting under an editor)
         if self._covered():
             return
         app = self.app
@@ -112,7 +118,7 @@ class ProjectListScreen(Screen):
             self.view = replace(self.view, year=None)
         selection = app.catalog.select(self.view, app.draft, quick=True)
         if app.loaded:
-            self.table.show(selection)
+            self.table.show(selection, app.catalog.text_widths())
             if self._focus_id is not None:
                 self.table.select_id(self._focus_id)
                 self._focus_id = None
@@ -284,7 +290,9 @@ class ProjectListScreen(Screen):
     def action_new_form(self) -> None:
         if self._refused("new_form"):
             return
-        self.app.new_form(self.view.year)
+        # The year the list shows; showing all years, the year of the form under the cursor.
+        current = self.current_form
+        self.app.new_form(self.view.year or (current.year if current else None))
 
     def action_copy_form(self) -> None:
         if self._refused("copy_form"):

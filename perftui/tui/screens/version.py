@@ -17,7 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 
 from perftui.text import views
@@ -28,6 +28,7 @@ from perftui.text.errors import describe
 from perftui.core.model import Form, fields_changed
 from perftui.tui import keys
 from perftui.tui.dialogs.confirm import ConfirmScreen
+from perftui.tui.widgets.keys_footer import KeysFooter
 
 #: Marks a changed field in words as well as colour (NO_COLOR loses nothing).
 MARK = "≠ "
@@ -48,6 +49,8 @@ def differences(current: Form, earlier: Form, line_width: int) -> list[str]:
 
 
 class VersionScreen(Screen["bool"]):
+    # The focus is where keys typed ahead go (perftui.tui.type_ahead): set as the screen starts.
+    AUTO_FOCUS = "#version-scroll"
     KEY_SCOPES = (keys.VIEW, keys.VERSION)
     BINDINGS = keys.bindings(keys.VIEW, keys.VERSION)
 
@@ -69,11 +72,10 @@ class VersionScreen(Screen["bool"]):
             yield Static(_("正在还原修订 {revision}……").format(revision=self.revision), id="version-head", markup=False)
             yield Static("", id="version-changes", markup=False)
             yield Static("", id="version-text", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = _("{name}：修订 {revision}").format(name=self.form.name or _("（未命名）"), revision=self.revision)
-        self.query_one(VerticalScroll).focus()
         self.load()
 
     @work(thread=True, exclusive=True, group="version")

@@ -20,7 +20,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from perftui.core.conflict import Conflict
 from perftui.core.findings import Finding
@@ -32,6 +32,7 @@ from perftui.core.tracking_edit import FUNDING, ROWS_SECTION, CellProblem, Recor
 from perftui.i18n import gettext as _
 from perftui.text.history_lines import field_label
 from perftui.tui import keys
+from perftui.tui.widgets.text_fields import TextField
 from perftui.tui.dialogs.choice import ChoiceDialog
 from perftui.tui.dialogs.conflict import ConflictScreen, describe_value
 from perftui.tui.editor.fields import FieldMessage, message_content, show
@@ -39,6 +40,7 @@ from perftui.tui.editor.saving import SavingScreen
 from perftui.tui.events import RecordSaved
 from perftui.tui.styles import stylesheet
 from perftui.tui.tracking.sheet_table import SheetTable
+from perftui.tui.widgets.keys_footer import KeysFooter
 
 _SKIP = ("id", "revision", "updated_at", "updated_by")
 
@@ -116,12 +118,12 @@ class RecordScreen(SavingScreen):
             yield SheetTable(self.edit, FUNDING, id="track-funding")
             for key, label in self.edit.fields():
                 yield Static(label, id=f"label-{key}", classes="track-label", markup=False)
-                yield Input(self.edit.field_text(key), id=f"field-{key}", compact=True)
+                yield TextField(self.edit.field_text(key), id=f"field-{key}", compact=True)
                 yield FieldMessage(id=f"msg-{key}")
             yield Static(_("绩效指标"), classes="track-heading")
             yield SheetTable(self.edit, ROWS_SECTION, id="track-rows")
         yield Static(id="track-detail", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

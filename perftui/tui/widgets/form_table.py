@@ -35,6 +35,7 @@ from perftui.text import views
 from perftui.i18n import N_, gettext as _, ngettext
 from perftui.text.width import pad, truncate, width
 from perftui.tui import keys
+from perftui.tui.type_ahead import KeysInOrder
 from perftui.tui.state.catalog import Entry, Selection
 
 
@@ -64,32 +65,48 @@ SCROLLBAR = 2
 
 #: The name column is never narrower than this (four Chinese characters).
 MIN_NAME = 8
+#: The other columns, in the order they get the room the name, the amount and the status leave.
+SECONDARY = ("year", "unit", "indicators", "department")
+#: While other columns wait for room, the name takes at most this share of it.
+NAME_SHARE = 0.6
+#: How wide the text columns would like to be when the data is not known (display columns).
+DEFAULT_NATURAL = {"name": 40, "department": 26, "unit": 26}
 
 
-def plan_widths(room: int) -> dict[str, int]:
+def plan_widths(room: int, natural: dict[str, int] | None = None) -> dict[str, int]:
     """Column widths for a table ``room`` columns wide; a width of 0 hides the column.
 
-    The name gets most of the free room; 主管部门 and 实施单位 (mostly the same
-    long institute name in every row) at least the width of their heading.
-    When even that does not fit, they are hidden, then the indicator count:
-    the name, the amount and the status are what the list is for.
+    项目名称, 年度财政拨款 and the status come first: they are what the list is
+    for. The name takes what its longest entry needs, up to :data:`NAME_SHARE`
+    of the room; the other columns then get the room left, in the order of
+    :data:`SECONDARY`, each its content's width (``natural``: display widths of
+    the widest entries) or at least its heading's, or is left out. What is left
+    over widens the name (and the units) again.
     """
-    fixed = {c.key: c.width for c in COLUMNS if c.width}
-    if room < NARROW:
-        fixed["status"] = SHORT_STATUS
-    heading = max(width(_(c.label)) for c in COLUMNS if c.key in ("department", "unit"))
-    for hidden in ((), ("department", "unit"), ("department", "unit", "indicators")):
-        shown = [c for c in COLUMNS if c.key not in hidden]
-        plan = {key: w for key, w in fixed.items() if key not in hidden}
-        free = room - SCROLLBAR - PADDING * len(shown) - sum(plan.values())
-        if "department" in hidden:
-            if free >= MIN_NAME or "indicators" in hidden:
-                return plan | {"name": max(MIN_NAME, free)} | dict.fromkeys(hidden, 0)
+    natural = DEFAULT_NATURAL | (natural or {})
+    status = COLUMN["status"].width if room >= NARROW else SHORT_STATUS
+    plan = dict.fromkeys((c.key for c in COLUMNS), 0)
+    plan["fiscal"], plan["status"] = COLUMN["fiscal"].width, status
+    left = room - SCROLLBAR - (plan["fiscal"] + PADDING) - (status + PADDING) - PADDING
+    plan["name"] = max(MIN_NAME, min(natural["name"], int(left * NAME_SHARE)))
+    left -= plan["name"]
+    for key in SECONDARY:
+        column = COLUMN[key]
+        least = column.width or width(_(column.label))
+        if left < least + PADDING:
             continue
-        side = max(heading, free // 5)
-        if free - 2 * side >= MIN_NAME:
-            return plan | {"name": free - 2 * side, "department": side, "unit": side}
-    raise AssertionError("unreachable")
+        plan[key] = min(column.width or max(least, natural[key]), left - PADDING)
+        left -= plan[key] + PADDING
+    for key in ("name", "unit", "department"):
+        if plan[key] and left > 0:
+            grow = min(left, max(0, natural[key] - plan[key]))
+            plan[key] += grow
+            left -= grow
+    plan["name"] += max(0, left)  # the row is filled
+    return plan
+
+
+COLUMN = {column.key: column for column in COLUMNS}
 
 
 def status_text(entry: Entry, short: bool) -> str:
@@ -117,7 +134,7 @@ def row_cells(entry: Entry, widths: dict[str, int]) -> list[str]:
     ]
 
 
-class FormTable(ScrollView, can_focus=True):
+class FormTable(KeysInOrder, ScrollView, can_focus=True):
     """Forms as rows; row ``n`` of the selection is line ``n + 1`` (line 0 is the sticky heading)."""
 
     COMPONENT_CLASSES = {
@@ -129,10 +146,9 @@ class FormTable(ScrollView, can_focus=True):
         "form-table--complete",
     }
     DEFAULT_CSS = stylesheet(__file__)
-    # Enter is the list's own key, so the footer shows "Enter 打开" and a
-    # remapped list.open moves it here too. Moving keys are the usual ones.
+    # Enter (list.open) is the screen's: it opens the form in the same step, so the keys
+    # typed after it go to the editor (see perftui.tui.type_ahead). Moving keys are the usual ones.
     BINDINGS = [
-        *keys.bindings(also=("list.open",)),
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
@@ -155,15 +171,20 @@ class FormTable(ScrollView, can_focus=True):
         keys.translate_bindings(self)
         self._selection: Selection | None = None
         self._entries: tuple[Entry, ...] = ()
+        self._natural: dict[str, int] = {}
         self._widths: dict[str, int] = plan_widths(120)
 
     # -- the interface the home screen uses ----------------------------------
 
-    def show(self, selection: Selection) -> None:
-        """Show ``selection``'s rows, keeping the cursor on the same form if it is still listed."""
+    def show(self, selection: Selection, natural: dict[str, int] | None = None) -> None:
+        """Show ``selection``'s rows, keeping the cursor on the same form if it is still listed;
+        ``natural``: the display widths of the widest names and units (Catalog.text_widths)."""
         current = self.current_id
         self._selection = selection
         self._entries = selection.entries
+        if natural is not None and natural != self._natural:
+            self._natural = natural
+            self._widths = plan_widths(self.size.width or 120, natural)
         self._size_virtually()
         if current is None or not self.select_id(current):
             self._move(min(self.cursor_row, max(0, self.row_count - 1)) if current else 0)
@@ -246,7 +267,7 @@ class FormTable(ScrollView, can_focus=True):
     # -- drawing -----------------------------------------------------------------
 
     def on_resize(self) -> None:
-        widths = plan_widths(self.size.width or 120)
+        widths = plan_widths(self.size.width or 120, self._natural)
         if widths != self._widths:
             self._widths = widths
             self.refresh()
@@ -258,10 +279,13 @@ class FormTable(ScrollView, can_focus=True):
         self.virtual_size = Size(total, len(self._entries) + 1)
 
     def _label(self, column: Column) -> str:
+        """The heading, cut to its column keeping the sort mark (the mark is what says the order)."""
         label = _(column.label)
         view = self._selection.view if self._selection else None
         if view is not None and view.sort == column.key:
-            label += " ▼" if view.descending else " ▲"
+            mark = " ▼" if view.descending else " ▲"
+            room = self._widths.get(column.key) or width(label + mark)
+            return truncate(label, max(1, room - width(mark))) + mark
         return label
 
     def _line(self, texts: list[str], base: Style, status: Style | None = None) -> Strip:

@@ -1,0 +1,31 @@
+"""Chinese names in the order people look them up: by pinyin.
+
+Sorting by code point orders Chinese by nothing a reader recognises (产业 after
+龙头 and before 七贤荟 depends on where the characters sit in Unicode). Names
+here sort by the pinyin of each character (its most common reading, with the
+tone as a digit: 产 chan3 < 龙 long2 < 七 qi1 < 研 yan2), the way a Chinese
+dictionary or phone book orders them; letters and digits by themselves, before
+Chinese. The readings come from pypinyin, character by character (a phrase
+lookup costs ~0.1 ms a name, too slow for re-sorting ten thousand on a key).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=None)
+def _reading(char: str) -> tuple[int, str, str]:
+    """(0 for letters, digits and marks; 1 for Chinese), the syllable with its tone, the character."""
+    if char.isascii() or not ("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"):
+        return (0, char.casefold(), char)
+    from pypinyin import Style, lazy_pinyin
+
+    syllable = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True)[0]
+    return (1, syllable, char)
+
+
+@lru_cache(maxsize=65536)
+def pinyin_key(text: str) -> tuple[tuple[int, str, str], ...]:
+    """A sort key for ``text``: 产业扶持 < 龙头分园 < 七贤荟 < 研究院 (chan, long, qi, yan)."""
+    return tuple(_reading(char) for char in text.strip())

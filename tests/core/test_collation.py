@@ -1,0 +1,38 @@
+"""Names sort by pinyin, as in a Chinese dictionary, not by code point."""
+
+from __future__ import annotations
+
+from perftui.core.collation import pinyin_key
+from perftui.core.model import Form
+from perftui.tui.state.catalog import Catalog, View
+
+SEED_NAMES = [
+    "研究院劳务派遣人员经费", "研究院系统及软件运行维护费", "数字赋能项目专项经费", "七贤荟日常工作经费及品牌运营服务费",
+    "龙头分园工作业务经费", "龙头分园征迁补偿款", "产业扶持专项资金", "产业发展研究院工作业务经费",
+]
+
+
+def test_pinyin_order():
+    assert sorted(SEED_NAMES, key=pinyin_key) == [
+        "产业发展研究院工作业务经费",  # chan3 ye4 fa1
+        "产业扶持专项资金",  # chan3 ye4 fu2
+        "龙头分园工作业务经费",  # long2 tou2 fen1 yuan2 gong1
+        "龙头分园征迁补偿款",  # … zheng1
+        "七贤荟日常工作经费及品牌运营服务费",  # qi1
+        "数字赋能项目专项经费",  # shu4
+        "研究院劳务派遣人员经费",  # yan2 jiu1 yuan4 lao2
+        "研究院系统及软件运行维护费",  # … xi4
+    ]
+    assert sorted(SEED_NAMES) != sorted(SEED_NAMES, key=pinyin_key)  # code points disagree
+
+
+def test_letters_and_digits_come_before_chinese_and_case_is_ignored():
+    assert sorted(["项目", "b项目", "A项目", "2024项目"], key=pinyin_key) == ["2024项目", "A项目", "b项目", "项目"]
+
+
+def test_the_list_sorts_names_and_units_by_pinyin():
+    catalog = Catalog.build([Form(name=name, unit=name[:2]) for name in SEED_NAMES])
+    by_name = [entry.form.name for entry in catalog.select(View(sort="name")).entries]
+    assert by_name == sorted(SEED_NAMES, key=pinyin_key)
+    by_unit = [entry.form.unit for entry in catalog.select(View(sort="unit", descending=True)).entries]
+    assert by_unit == sorted((name[:2] for name in SEED_NAMES), key=pinyin_key, reverse=True)
