@@ -111,6 +111,10 @@ async def keystroke_floor_ms(folder: Path) -> float:
     app = _app(empty)
     async with app.run_test(size=SIZE) as pilot:
         await _until(pilot, lambda: app.loaded)
+        # No file there: the app asks before creating one.
+        await _until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        await _until(pilot, lambda: app.screen is app.home)
         await pilot.press("slash")
         await pilot.pause()
         start = time.perf_counter()
