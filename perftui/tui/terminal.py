@@ -65,8 +65,9 @@ class TerminalWatch:
     def stop(self) -> None:
         """The app has finished (its caller ends the process if the terminal was gone: see run)."""
         self._stop.set()
-        if self._last_chance is not None:
-            self._last_chance.cancel()
+        # Once the terminal is gone the timer stays: the app is stopped before Textual closes its
+        # driver, and closing it can block for ever on a writer thread that died writing to the
+        # dead terminal (seen: a full queue, no one to take from it). run() exits first when it can.
         if self._loop is not None and not self._loop.is_closed():
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 self._loop.remove_signal_handler(sig)
