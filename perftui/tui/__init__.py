@@ -22,8 +22,10 @@ os.environ.setdefault("ESCDELAY", ESCAPE_DELAY_MS)
 def run(db_path: Path | str, *, read_only: bool = False, demo: bool = False) -> int:
     from perftui.tui.app import PerftuiApp
 
+    from perftui.tui import terminal
     from perftui.tui.terminal import EXIT_CODES
 
+    terminal.OWNS_PROCESS = True
     app = PerftuiApp(db_path, read_only=read_only, demo=demo, watch_terminal=True)
     app.run()
     code = app.return_code or 0

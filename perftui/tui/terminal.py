@@ -32,6 +32,8 @@ POLL = 0.5
 #: How long an exit may take once the terminal is gone before the process ends itself.
 LAST_CHANCE = 5.0
 HANGUP, TERMINATED = "hangup", "terminated"
+#: Set by :func:`perftui.tui.run`: the app is the whole process, so a stalled exit may end it.
+OWNS_PROCESS = False
 EXIT_CODES = {HANGUP: 128 + signal.SIGHUP, TERMINATED: 128 + signal.SIGTERM}
 
 
@@ -65,9 +67,12 @@ class TerminalWatch:
     def stop(self) -> None:
         """The app has finished (its caller ends the process if the terminal was gone: see run)."""
         self._stop.set()
-        # Once the terminal is gone the timer stays: the app is stopped before Textual closes its
-        # driver, and closing it can block for ever on a writer thread that died writing to the
-        # dead terminal (seen: a full queue, no one to take from it). run() exits first when it can.
+        # In a process of its own (perftui.tui.run) the timer stays once the terminal is gone: the
+        # app is stopped before Textual closes its driver, and closing it can block for ever on a
+        # writer thread that died writing to the dead terminal (seen: a full queue, no one to take
+        # from it). run() exits first when it can. An app inside another program (tests) cancels it.
+        if self._last_chance is not None and not OWNS_PROCESS:
+            self._last_chance.cancel()
         if self._loop is not None and not self._loop.is_closed():
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 self._loop.remove_signal_handler(sig)
