@@ -197,6 +197,7 @@ def check(
     app: str,
     revisioned: Collection[str],
     trusted: Callable[[str, Any], bool] | None = None,
+    checked: Mapping[str, Collection[str]] | None = None,
 ) -> None:
     """Raise :class:`FormatProblem` unless ``data`` is a complete database of ``app``.
 
@@ -204,7 +205,9 @@ def check(
     it) and on every dict about to be written (so we never write a file we
     would refuse to read back). ``trusted(name, table)`` says a table object
     was already checked as it is (tables are never changed in place once
-    stored, see :mod:`storage.store`), so it is skipped.
+    stored, see :mod:`storage.store`), so it is skipped; ``checked`` names,
+    per table, the keys of documents already checked (taken over unchanged
+    from a version read before): of those only the id's uniqueness is.
     """
     if not isinstance(data, dict):
         raise FormatProblem(f"not a {app} database: the top level is not a JSON object")
@@ -212,7 +215,11 @@ def check(
     for name, table in data.items():
         if name == META_TABLE or (trusted is not None and trusted(name, table)):
             continue
-        check_table(name, table, name in revisioned)
+        known = checked.get(name) if checked is not None else None
+        if known:
+            check_table(name, table, name in revisioned, docs={key for key in table if key not in known})
+        else:
+            check_table(name, table, name in revisioned)
 
 
 def check_meta(table: Any, app: str) -> None:

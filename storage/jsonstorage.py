@@ -150,6 +150,8 @@ class SafeJSONStorage(Storage):
         self.invalidate()
 
     def _reload(self) -> tuple[StatKey | None, Data | None]:
+        # The version read or written last: its unchanged documents are taken over (see lines.parse).
+        previous = self._image if self._loaded else None
         self.invalidate()
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
@@ -164,7 +166,7 @@ class SafeJSONStorage(Storage):
             key = stat_key(os.fstat(fd))
             with open(fd, "rb", closefd=False) as handle:
                 raw = handle.read()
-            data, image = self._parse(raw)
+            data, image = self._parse(raw, previous)
         except OSError as error:
             os.close(fd)
             raise StorageReadError(self.path, error) from error
@@ -174,12 +176,12 @@ class SafeJSONStorage(Storage):
         self._adopt(data, image, key, fd)
         return key, data
 
-    def _parse(self, raw: bytes) -> tuple[Data, lines.Image | None]:
+    def _parse(self, raw: bytes, previous: lines.Image | None = None) -> tuple[Data, lines.Image | None]:
         try:
             with gc_paused():
-                parsed = lines.parse(raw)
-                data, image = parsed if parsed is not None else (fileformat.decode(raw), None)
-                fileformat.check(data, self.app, self.revisioned)
+                parsed = lines.parse(raw, previous)
+                data, image, reused = parsed if parsed is not None else (fileformat.decode(raw), None, None)
+                fileformat.check(data, self.app, self.revisioned, checked=reused)
         except fileformat.NewerSchema as problem:
             raise NewerSchemaError(self.path, problem.found, fileformat.SCHEMA) from problem
         except fileformat.FormatProblem as problem:

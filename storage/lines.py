@@ -27,12 +27,14 @@ import orjson
 from . import fileformat
 from .fileformat import FormatProblem
 
-__all__ = ["Image", "Touched", "parse", "encode"]
+__all__ = ["Image", "Touched", "Reused", "parse", "encode"]
 
 Data = dict[str, dict[str, Any]]
 Line = bytes | memoryview
 # For each changed table: the table object it was copied from, and the keys changed since.
 Touched = dict[str, tuple[dict[str, Any], dict[str, None]]]
+# For each table: the keys whose documents a parse took over from the previous version.
+Reused = dict[str, set[str]]
 
 
 class Image:
@@ -49,15 +51,22 @@ class Image:
         return known is not None and known[0] is table
 
 
-def parse(raw: bytes) -> tuple[Data, Image] | None:
+def parse(raw: bytes, previous: Image | None = None) -> tuple[Data, Image, Reused] | None:
     """``raw`` parsed line by line, with its image; ``None`` unless it is exactly in our layout.
 
     Strict: any deviation (a space, a missing or extra comma, two documents on
     a line) gives ``None`` and the caller parses the whole text, which accepts
     any valid JSON and reports invalid JSON as such.
+
+    ``previous``: the image of the version read or written before. A document
+    whose line is byte for byte the line it had there is not parsed again: it
+    is that version's very document (documents are never changed in place), so
+    after another operator's save only what they changed is parsed, and the
+    old and new versions share everything else in memory. The third value
+    names, per table, the keys so reused: they were checked when first read.
     """
     try:
-        return _parse(raw)
+        return _parse(raw, previous)
     except (orjson.JSONDecodeError, _NotOurLayout):
         return None
 
@@ -78,8 +87,10 @@ def _lines(raw: bytes) -> Iterator[tuple[int, int]]:
         start = end + 1
 
 
-def _parse(raw: bytes) -> tuple[Data, Image]:
+def _parse(raw: bytes, previous: Image | None) -> tuple[Data, Image, Reused]:
     view = memoryview(raw)
+    known_tables = previous.tables if previous is not None else {}
+    reused: Reused = {}
     lines = _lines(raw)
     if next(lines, None) != (0, 1) or raw[0:1] != b"{":
         raise _NotOurLayout
@@ -99,6 +110,8 @@ def _parse(raw: bytes) -> tuple[Data, Image]:
         name = _table_name(line[:-2])
         table: dict[str, Any] = {}
         encoded: dict[str, Line] = {}
+        old_table, old_lines = known_tables.get(name, ({}, {}))
+        taken = reused[name] = set()
         more_docs = True
         while more_docs:
             start, end = _next(lines)
@@ -110,7 +123,12 @@ def _parse(raw: bytes) -> tuple[Data, Image]:
             if raw[start] != 0x22 or split < 0 or not key.isdigit():
                 raise _NotOurLayout
             doc_id = key.decode("ascii")
-            table[doc_id] = orjson.loads(view[split + 2 : stop])
+            old = old_lines.get(doc_id)
+            if old is not None and len(old) == stop - start and raw.startswith(old, start):
+                table[doc_id] = old_table[doc_id]
+                taken.add(doc_id)
+            else:
+                table[doc_id] = orjson.loads(view[split + 2 : stop])
             encoded[doc_id] = view[start:stop]
         start, end = _next(lines)
         closer = raw[start:end]
@@ -120,7 +138,7 @@ def _parse(raw: bytes) -> tuple[Data, Image]:
         data[name], tables[name] = table, (table, encoded)
     if raw[slice(*_next(lines))] != b"}" or next(lines, None) is not None:
         raise _NotOurLayout
-    return data, Image(tables)
+    return data, Image(tables), reused
 
 
 def _next(lines: Iterator[tuple[int, int]]) -> tuple[int, int]:

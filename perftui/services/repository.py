@@ -203,6 +203,8 @@ class Repository:
         self.backups = backups
         self._cache_token: Hashable | None = None
         self._cache: tuple[list[Form], list[Form]] = ([], [])
+        # Each form of the last read with the stored document it was built from.
+        self._built: dict[Any, tuple[Mapping[str, Any], Form]] = {}
         self._head: tuple[storage.Transaction, str] | None = None  # (transaction, hash of its newest entry)
         # What went wrong beside the last write, which was committed all the
         # same (a backup that could not be kept): a success with a warning.
@@ -258,8 +260,17 @@ class Repository:
                     # immutable records, so the store's copy would be wasted work.
                     # A server streams them, so the documents are never all in memory.
                     documents = getattr(snapshot, "stream", snapshot.view)(FORMS)
+                    # A file's store hands back the very document it had before for
+                    # every form nobody changed (storage.lines.parse): such a form is
+                    # the one built from it last time, not built again.
+                    built, known = {}, self._built
                     for doc in documents:
-                        (live if _is_live(doc) else deleted).append(self._form(doc))
+                        ident = doc.get("id")
+                        old = known.get(ident)
+                        form = old[1] if old is not None and old[0] is doc else self._form(doc)
+                        built[ident] = (doc, form)
+                        (live if _is_live(doc) else deleted).append(form)
+                    self._built = built if not hasattr(snapshot, "stream") else {}
                     cache = live, deleted
             cache[0].sort(key=sort_key)
             cache[1].sort(key=sort_key)

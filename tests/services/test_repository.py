@@ -179,3 +179,14 @@ def test_history_of_one_form_and_its_versions(repo):
     assert repo.version_at(form.id, 2).annual_goal == "第二版"
     reverted = repo.revert(repo.get(form.id), 1)
     assert reverted.annual_goal == form.annual_goal and reverted.revision == 4
+
+
+def test_after_another_save_the_unchanged_forms_are_not_built_again(db_location, repo):
+    # Another operator saved one form: the others are the very records read
+    # before (a shared file parses and builds only the changed form).
+    before = {form.id: form for form in repo.forms()}
+    other = Repository.open(db_location)
+    changed = other.save(other.forms()[0].evolve(annual_goal="新的"))
+    after = {form.id: form for form in repo.forms()}
+    assert after[changed.id].annual_goal == "新的" and after[changed.id] is not before[changed.id]
+    assert all(after[ident] is before[ident] for ident in before if ident != changed.id)

@@ -15,6 +15,7 @@ import pytest
 from tinydb import TinyDB
 
 from storage import (
+    DamagedFileError,
     JsonFileStore,
     ReadOnlyError,
     SafeJSONStorage,
@@ -111,7 +112,7 @@ def test_unchanged_file_is_not_parsed_again(store: JsonFileStore, monkeypatch: p
     other.read()
     parses: list[int] = []
     real = lines.parse
-    monkeypatch.setattr(lines, "parse", lambda raw: parses.append(1) or real(raw))
+    monkeypatch.setattr(lines, "parse", lambda raw, previous=None: parses.append(1) or real(raw, previous))
 
     store.read()
     store.read()
@@ -149,3 +150,38 @@ def test_read_only_store_never_creates_a_missing_file(tmp_path: Path) -> None:
     assert not (tmp_path / "none").exists()
 
 
+
+
+def test_after_another_save_only_the_changed_documents_are_parsed_again(store: JsonFileStore) -> None:
+    # Another operator's save changes one form of many: reading it parses that
+    # one line, and the old and new versions share every other document.
+    seed(store, *({"id": f"f{n}", "name": "项目" * 20} for n in range(5)))
+    other = JsonFileStore(store.path, **FORMAT)
+    before = {doc["id"]: doc for doc in store.read().view("forms")}
+    with other.transaction() as tx:
+        tx.replace("forms", {"id": "f2", "name": "改了"}, 1)
+        tx.insert("forms", {"id": "f9", "name": "新的"})
+    after = {doc["id"]: doc for doc in store.read().view("forms")}
+    assert after["f2"]["name"] == "改了" and after["f9"]["name"] == "新的"
+    assert all(after[ident] is before[ident] for ident in ("f0", "f1", "f3", "f4"))
+    assert after["f2"] is not before["f2"]
+
+
+def test_a_changed_line_of_the_same_length_is_parsed_and_checked_again(store: JsonFileStore) -> None:
+    seed(store, {"id": "f1", "name": "一"}, {"id": "f2", "name": "二"})
+    store.read()
+    raw = Path(store.path).read_bytes()
+    # Same length, different bytes: "一" (3 bytes) becomes "三" in f1's line; f2 loses its id.
+    damaged = raw.replace("一".encode(), "三".encode()).replace(b'"id":"f2"', b'"xx":"f2"')
+    os.replace(_written(store.path, damaged), store.path)
+    with pytest.raises(DamagedFileError, match="no id"):
+        store.read()
+    repaired = raw.replace("一".encode(), "三".encode())
+    os.replace(_written(store.path, repaired), store.path)
+    assert store.read().get("forms", "f1")["name"] == "三"
+
+
+def _written(path: str, raw: bytes) -> str:
+    temporary = path + ".new"
+    Path(temporary).write_bytes(raw)
+    return temporary
