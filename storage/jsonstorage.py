@@ -274,6 +274,8 @@ class SafeJSONStorage(Storage):
             except BaseException:
                 self.invalidate()
                 raise
+            if self._carry is not None and touched is not None:
+                _release_touched(data, image, touched)
             self._adopt_written(data, image, stat_key(written))
             return warnings
 
@@ -385,6 +387,26 @@ class SafeJSONStorage(Storage):
             tables[name] = (twin, encoded)
             self._carry(name, table, twin)
         return released, lines.Image(tables)
+
+
+def _release_touched(data: Data, image: lines.Image, touched: lines.Touched) -> None:
+    """Keep the documents a transaction wrote as their new lines, in its tables themselves.
+
+    Those tables are the transaction's own copies, seen by no snapshot yet, so
+    they may be changed in place; this costs what the transaction changed,
+    where a released twin of each table would cost every document in it, and
+    the indexes the transaction kept stay those of the tables.
+    """
+    for name, (_, keys) in touched.items():
+        table = data.get(name)
+        known = image.tables.get(name)
+        if table is None or known is None or known[0] is not table or name == fileformat.META_TABLE:
+            continue
+        encoded = known[1]
+        for doc_id in keys:
+            doc = table.get(doc_id)
+            if doc is not None and type(doc) is not Unparsed:
+                table[doc_id] = Unparsed(ident_of(doc), revision_of(doc), encoded[doc_id], len(doc_id) + 3, object())
 
 
 def _version(doc: Any) -> object:
