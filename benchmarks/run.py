@@ -58,6 +58,7 @@ SAVE = """
 import json, statistics, sys, time
 from perftui.services.repository import Repository
 repository = Repository.open(sys.argv[1])
+repository.keep_records_only()  # as the app does (tui.state.database)
 form = repository.forms()[0]
 times = []
 for n in range(int(sys.argv[2])):

@@ -44,6 +44,7 @@ from .servererrors import (
 )
 from .spec import Column, Queryable, StoreSpec, TableSpec
 from .store import JsonFileStore, Snapshot, Store, Transaction
+from .unparsed import resolve
 
 __all__ = [
     "SCHEMA",
@@ -57,6 +58,7 @@ __all__ = [
     "atomic_write",
     "world_accessible",
     "gc_paused",
+    "resolve",
     "StorageError",
     "DamagedFileError",
     "NewerSchemaError",

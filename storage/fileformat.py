@@ -41,6 +41,8 @@ from typing import Any
 
 import orjson
 
+from .unparsed import ident_of, resolve
+
 __all__ = [
     "SCHEMA",
     "META_TABLE",
@@ -136,7 +138,7 @@ def encode(data: Mapping[str, Mapping[str, Any]]) -> bytes:
         table = data[name]
         head = dumps(name)
         if table:
-            body = b",\n".join(dumps(str(doc_id)) + b":" + dumps(doc) for doc_id, doc in table.items())
+            body = b",\n".join(dumps(str(doc_id)) + b":" + dumps(resolve(doc)) for doc_id, doc in table.items())
             parts.append(head + b":{\n" + body + b"\n}")
         else:
             parts.append(head + b":{}")
@@ -249,9 +251,9 @@ def check_table(name: str, table: Any, revisioned: bool, docs: Collection[str] |
     seen: set[str] = set()
     for doc_id, doc in table.items():
         if docs is not None and doc_id not in docs:
-            ident = doc["id"]
+            ident = ident_of(doc)
         else:
-            ident = check_document(name, doc_id, doc, revisioned)
+            ident = check_document(name, doc_id, resolve(doc), revisioned)
         if ident in seen:
             raise FormatProblem(f"table {name!r} holds id {ident!r} twice")
         seen.add(ident)

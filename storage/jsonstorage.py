@@ -41,6 +41,7 @@ from .errors import (
     StorageWriteError,
 )
 from .gcpause import gc_paused
+from .unparsed import Unparsed, ident_of, revision_of
 
 __all__ = ["SafeJSONStorage", "StatKey", "stat_key", "current_key", "MakeRoom"]
 
@@ -123,6 +124,9 @@ class SafeJSONStorage(Storage):
         # Each table and document as last read or written, with its lines: a
         # save encodes and checks only what changed since.
         self._image: lines.Image | None = None
+        # Set by release(): keep documents as their lines (storage.unparsed), and
+        # what to tell when a table object is swapped for its released twin.
+        self._carry: Callable[[str, dict[str, Any], dict[str, Any]], None] | None = None
 
     # -- reading -----------------------------------------------------------
 
@@ -149,6 +153,16 @@ class SafeJSONStorage(Storage):
     def close(self) -> None:
         self.invalidate()
 
+    def release(self, carry: Callable[[str, dict[str, Any], dict[str, Any]], None]) -> None:
+        """From now on keep each document as its line, not parsed (see :mod:`storage.unparsed`).
+
+        ``carry(name, old_table, new_table)`` is told of every table swapped
+        for its released twin (the store moves its indexes over).
+        """
+        with self._mutex:
+            self._carry = carry
+            self._data, self._image = self._released(self._data, self._image)
+
     def _reload(self) -> tuple[StatKey | None, Data | None]:
         # The version read or written last: its unchanged documents are taken over (see lines.parse).
         previous = self._image if self._loaded else None
@@ -174,12 +188,13 @@ class SafeJSONStorage(Storage):
             os.close(fd)
             raise
         self._adopt(data, image, key, fd)
-        return key, data
+        return key, self._data  # as adopted: released, if the store was told to
 
     def _parse(self, raw: bytes, previous: lines.Image | None = None) -> tuple[Data, lines.Image | None]:
         try:
             with gc_paused():
-                parsed = lines.parse(raw, previous)
+                keep_lines = self.revisioned if self._carry is not None else None
+                parsed = lines.parse(raw, previous, keep_lines)
                 data, image, reused = parsed if parsed is not None else (fileformat.decode(raw), None, None)
                 fileformat.check(data, self.app, self.revisioned, checked=reused)
         except fileformat.NewerSchema as problem:
@@ -259,6 +274,8 @@ class SafeJSONStorage(Storage):
             except BaseException:
                 self.invalidate()
                 raise
+            if self._carry is not None and touched is not None:
+                _release_touched(data, image, touched)
             self._adopt_written(data, image, stat_key(written))
             return warnings
 
@@ -335,10 +352,66 @@ class SafeJSONStorage(Storage):
         old, self._anchor = self._anchor, anchor
         if old is not None:
             _close_soon(old)
+        if self._carry is not None:
+            data, image = self._released(data, image)
         self._data = data
         self._image = image
         self._key = key
         self._loaded = loaded
+
+
+    def _released(self, data: Data | None, image: lines.Image | None) -> tuple[Data | None, lines.Image | None]:
+        """``data`` with the documents of every table ``image`` encodes kept as their lines."""
+        if data is None or image is None or self._carry is None:
+            return data, image
+        released: Data = {}
+        tables = dict(image.tables)
+        for name, table in data.items():
+            known = tables.get(name)
+            if name == fileformat.META_TABLE or known is None or known[0] is not table:
+                released[name] = table
+                continue
+            encoded = known[1]
+            # A document kept already is kept again unless its line is not the one of
+            # this version of the file: the file read before must be freed.
+            kept = [type(doc) is Unparsed and doc.line is encoded[doc_id] for doc_id, doc in table.items()]
+            if all(kept):  # read in this mode (lines.parse): nothing to do
+                released[name] = table
+                continue
+            twin = {
+                doc_id: doc if keep
+                else Unparsed(ident_of(doc), revision_of(doc), encoded[doc_id], len(doc_id) + 3, _version(doc))
+                for keep, (doc_id, doc) in zip(kept, table.items())
+            }
+            released[name] = twin
+            tables[name] = (twin, encoded)
+            self._carry(name, table, twin)
+        return released, lines.Image(tables)
+
+
+def _release_touched(data: Data, image: lines.Image, touched: lines.Touched) -> None:
+    """Keep the documents a transaction wrote as their new lines, in its tables themselves.
+
+    Those tables are the transaction's own copies, seen by no snapshot yet, so
+    they may be changed in place; this costs what the transaction changed,
+    where a released twin of each table would cost every document in it, and
+    the indexes the transaction kept stay those of the tables.
+    """
+    for name, (_, keys) in touched.items():
+        table = data.get(name)
+        known = image.tables.get(name)
+        if table is None or known is None or known[0] is not table or name == fileformat.META_TABLE:
+            continue
+        encoded = known[1]
+        for doc_id in keys:
+            doc = table.get(doc_id)
+            if doc is not None and type(doc) is not Unparsed:
+                table[doc_id] = Unparsed(ident_of(doc), revision_of(doc), encoded[doc_id], len(doc_id) + 3, object())
+
+
+def _version(doc: Any) -> object:
+    # A document read or written just now is a new version; one kept already keeps its own.
+    return doc.version if type(doc) is Unparsed else object()
 
 
 def _close_soon(fd: int) -> None:

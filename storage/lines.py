@@ -26,6 +26,7 @@ import orjson
 
 from . import fileformat
 from .fileformat import FormatProblem
+from .unparsed import Unparsed, ident_of, resolve, revision_of
 
 __all__ = ["Image", "Touched", "Reused", "parse", "encode"]
 
@@ -51,7 +52,9 @@ class Image:
         return known is not None and known[0] is table
 
 
-def parse(raw: bytes, previous: Image | None = None) -> tuple[Data, Image, Reused] | None:
+def parse(
+    raw: bytes, previous: Image | None = None, keep_lines: Collection[str] | None = None
+) -> tuple[Data, Image, Reused] | None:
     """``raw`` parsed line by line, with its image; ``None`` unless it is exactly in our layout.
 
     Strict: any deviation (a space, a missing or extra comma, two documents on
@@ -64,9 +67,14 @@ def parse(raw: bytes, previous: Image | None = None) -> tuple[Data, Image, Reuse
     after another operator's save only what they changed is parsed, and the
     old and new versions share everything else in memory. The third value
     names, per table, the keys so reused: they were checked when first read.
+
+    ``keep_lines``: the documents are kept as their lines (:mod:`storage.unparsed`),
+    each checked as it is parsed (``keep_lines`` names the revisioned tables)
+    and then dropped, so the whole file is never in memory as Python objects;
+    every key is then in the third value, as checked.
     """
     try:
-        return _parse(raw, previous)
+        return _parse(raw, previous, keep_lines)
     except (orjson.JSONDecodeError, _NotOurLayout):
         return None
 
@@ -87,7 +95,7 @@ def _lines(raw: bytes) -> Iterator[tuple[int, int]]:
         start = end + 1
 
 
-def _parse(raw: bytes, previous: Image | None) -> tuple[Data, Image, Reused]:
+def _parse(raw: bytes, previous: Image | None, keep_lines: Collection[str] | None) -> tuple[Data, Image, Reused]:
     view = memoryview(raw)
     known_tables = previous.tables if previous is not None else {}
     reused: Reused = {}
@@ -112,6 +120,8 @@ def _parse(raw: bytes, previous: Image | None) -> tuple[Data, Image, Reused]:
         encoded: dict[str, Line] = {}
         old_table, old_lines = known_tables.get(name, ({}, {}))
         taken = reused[name] = set()
+        unparsed = keep_lines is not None and name != fileformat.META_TABLE
+        revisioned = unparsed and name in keep_lines  # type: ignore[operator]
         more_docs = True
         while more_docs:
             start, end = _next(lines)
@@ -124,12 +134,20 @@ def _parse(raw: bytes, previous: Image | None) -> tuple[Data, Image, Reused]:
                 raise _NotOurLayout
             doc_id = key.decode("ascii")
             old = old_lines.get(doc_id)
+            line = encoded[doc_id] = view[start:stop]
             if old is not None and len(old) == stop - start and raw.startswith(old, start):
-                table[doc_id] = old_table[doc_id]
+                doc = old_table[doc_id]
+                if unparsed:  # the same document, now kept as its line in this file
+                    version = doc.version if type(doc) is Unparsed else object()
+                    doc = Unparsed(ident_of(doc), revision_of(doc), line, split + 2 - start, version)
                 taken.add(doc_id)
             else:
-                table[doc_id] = orjson.loads(view[split + 2 : stop])
-            encoded[doc_id] = view[start:stop]
+                doc = orjson.loads(view[split + 2 : stop])
+                if unparsed:
+                    ident = fileformat.check_document(name, doc_id, doc, revisioned)
+                    doc = Unparsed(ident, doc.get("revision"), line, split + 2 - start, object())
+                    taken.add(doc_id)
+            table[doc_id] = doc
         start, end = _next(lines)
         closer = raw[start:end]
         if closer not in (b"}", b"},"):
@@ -229,6 +247,7 @@ def _patch_table(
         if doc is _GONE:
             encoded.pop(doc_id, None)
             continue
+        doc = resolve(doc)
         fileformat.check_document(name, doc_id, doc, revisioned)
         encoded[doc_id] = _line(doc_id, doc)
     if len(encoded) != len(table) or list(encoded) != list(table):
@@ -252,9 +271,10 @@ def _encode_table(
     seen: set[str] = set()
     for doc_id, doc in table.items():
         if old_table.get(doc_id) is doc and doc_id in old_lines:
-            ident = doc["id"]
+            ident = ident_of(doc)
             line = old_lines[doc_id]
         else:
+            doc = resolve(doc)
             ident = fileformat.check_document(name, doc_id, doc, revisioned)
             line = _line(doc_id, doc)
         if ident in seen:

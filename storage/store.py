@@ -27,6 +27,7 @@ from .errors import ReadOnlyError
 from .jsonstorage import MakeRoom, SafeJSONStorage, current_key
 from .lock import DEFAULT_TIMEOUT, FileLock, lock_path_for
 from .transaction import Indexes, JsonTransaction, check_table_name, copy_document
+from .unparsed import Unparsed, ident_of, resolve, revision_of, version_of
 
 __all__ = [
     "Snapshot",
@@ -191,15 +192,37 @@ class JsonSnapshot:
         return list(self._tables)
 
     def documents(self, table: str) -> list[Doc]:
-        return [copy_document(doc) for doc in self._tables.get(table, {}).values()]
+        return [_own(doc) for doc in self._tables.get(table, {}).values()]
 
     def view(self, table: str) -> Iterable[Mapping[str, Any]]:
-        return self._tables.get(table, {}).values()
+        # Released documents (JsonFileStore.release) are parsed one at a time, as they are looked at.
+        return map(resolve, self._tables.get(table, {}).values())
 
     def get(self, table: str, id: str) -> Doc | None:
         found = self._tables.get(table, {})
         doc_id = self._indexes.of(table, found).get(id)
-        return None if doc_id is None else copy_document(found[doc_id])
+        return None if doc_id is None else _own(found[doc_id])
+
+    def revisions(self, table: str) -> list[tuple[str, Any]]:
+        """``(id, revision)`` of each document, in storage order, without parsing any."""
+        return [(ident_of(doc), revision_of(doc)) for doc in self._tables.get(table, {}).values()]
+
+    def versions(self, table: str) -> list[tuple[str, object, Any]]:
+        """``(id, version, stored)`` of each document, in storage order, without parsing any.
+
+        ``version`` is the very same object for as long as the stored document
+        is byte for byte the same, across re-reads and saves, so a reader that
+        keeps records built from documents rebuilds only those whose version
+        changed; :func:`storage.resolve` turns ``stored`` into the document
+        (shared: never change it).
+        """
+        return [(ident_of(doc), version_of(doc), doc) for doc in self._tables.get(table, {}).values()]
+
+
+def _own(doc: Any) -> Doc:
+    """The caller's own copy: a released document's fresh parse is one already."""
+    return doc.parse() if type(doc) is Unparsed else copy_document(doc)
+
 
 
 class JsonFileStore:
@@ -303,6 +326,15 @@ class JsonFileStore:
                     tx.hand_over_indexes()
         finally:
             self._local.active = False
+
+    def release(self) -> None:
+        """Stop keeping the documents parsed between reads; keep each as its line of the file.
+
+        For a caller that keeps its own records of the documents (an app's
+        session): see :mod:`storage.unparsed`. Reads parse what they return;
+        a save still writes unchanged documents' lines as they are.
+        """
+        self._storage.release(self._indexes.carry)
 
     def close(self) -> None:
         self._storage.close()

@@ -20,6 +20,7 @@ from tinydb.table import Table
 
 from . import fileformat
 from .errors import ConflictError
+from .unparsed import ident_of, resolve
 
 __all__ = ["JsonTransaction", "Indexes", "copy_document", "check_table_name"]
 
@@ -71,7 +72,7 @@ class Indexes:
         known = self._ids.get(name)
         if known is not None and known[0] is table:
             return known[1]
-        index = {doc["id"]: doc_id for doc_id, doc in table.items()}
+        index = {ident_of(doc): doc_id for doc_id, doc in table.items()}
         self._ids[name] = (table, index)
         return index
 
@@ -82,6 +83,15 @@ class Indexes:
         next_id = max((int(doc_id) for doc_id in table), default=0) + 1
         self._next[name] = (table, next_id)
         return next_id
+
+    def carry(self, name: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """``new`` holds the documents of ``old`` under the same keys (released, see storage.unparsed)."""
+        known = self._ids.get(name)
+        if known is not None and known[0] is old:
+            self._ids[name] = (new, known[1])
+        following = self._next.get(name)
+        if following is not None and following[0] is old:
+            self._next[name] = (new, following[1])
 
     def adopt(self, name: str, table: dict[str, Any], index: dict[str, str] | None, next_id: int | None) -> None:
         if index is not None:
@@ -273,13 +283,13 @@ class JsonTransaction:
     def view(self, table: str) -> Iterable[Mapping[str, Any]]:
         """The documents of ``table`` as they are in this transaction, without copying: never change them."""
         self._check_open(table)
-        return list((self._working.data.get(table) or {}).values())
+        return [resolve(doc) for doc in (self._working.data.get(table) or {}).values()]
 
     def last(self, table: str) -> Mapping[str, Any] | None:
         """The newest document of ``table``: a table keeps the order documents were stored in."""
         self._check_open(table)
         docs = self._working.data.get(table) or {}
-        return next(reversed(docs.values())) if docs else None
+        return resolve(next(reversed(docs.values()))) if docs else None
 
     # -- changing ------------------------------------------------------
 
@@ -370,7 +380,7 @@ class JsonTransaction:
         doc_id = self._index(table).get(ident)
         if doc_id is None:
             return None
-        found: Doc | None = (self._working.data.get(table) or {}).get(doc_id)
+        found: Doc | None = resolve((self._working.data.get(table) or {}).get(doc_id))
         return found
 
     def _require_revisioned(self, table: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from storage import Column, JsonFileStore, StoreSpec, TableSpec, open_store
 
-BACKENDS = ("json", "postgresql")
+BACKENDS = ("json", "json-released", "postgresql")
 
 #: The storage tests' own tables: "forms" is revisioned, every other table is a log.
 CONTRACT_SPEC = StoreSpec.simple("contract", ["forms"])
@@ -54,6 +54,17 @@ class JsonBackend(Backend):
             return None
 
 
+class ReleasedJsonBackend(JsonBackend):
+    """A JSON file whose stores keep documents as their lines (JsonFileStore.release), as the app's does."""
+
+    name = "json-released"
+
+    def open(self, **options: Any) -> JsonFileStore:
+        store = super().open(**options)
+        store.release()
+        return store
+
+
 class PostgresBackend(Backend):
     name = "postgresql"
 
@@ -78,6 +89,8 @@ def make_backend(request, name: str, tmp_path: Path, spec: StoreSpec = CONTRACT_
     """A fresh, empty database of backend ``name`` for one test (dropped after it)."""
     if name == "json":
         return JsonBackend(tmp_path / "data" / f"{spec.app}.json", spec)
+    if name == "json-released":
+        return ReleasedJsonBackend(tmp_path / "data" / f"{spec.app}.json", spec)
     server = request.getfixturevalue("postgres_server")
     from storage.postgres import init_database
 

@@ -203,8 +203,8 @@ class Repository:
         self.backups = backups
         self._cache_token: Hashable | None = None
         self._cache: tuple[list[Form], list[Form]] = ([], [])
-        # Each form of the last read with the stored document it was built from.
-        self._built: dict[Any, tuple[Mapping[str, Any], Form]] = {}
+        # Each form of the last read by id: (the stored version it was built from, live?, form).
+        self._built: dict[str, tuple[object, bool, Form]] = {}
         self._head: tuple[storage.Transaction, str] | None = None  # (transaction, hash of its newest entry)
         # What went wrong beside the last write, which was committed all the
         # same (a backup that could not be kept): a success with a warning.
@@ -239,6 +239,14 @@ class Repository:
             store_options.setdefault("make_room", backups.make_room)
         return cls(open_store(path, read_only=read_only, **store_options), backups=backups)
 
+    def keep_records_only(self) -> None:
+        """For a long session (the app), which keeps the forms it built: the store need not keep
+        its parsed documents beside them, only their lines (``JsonFileStore.release``; about a
+        third of the app's memory at ten thousand forms). A server's store keeps none anyway."""
+        release = getattr(self.store, "release", None)
+        if release is not None:
+            release()
+
     @property
     def path(self) -> str:
         return getattr(self.store, "path", "")
@@ -259,18 +267,23 @@ class Repository:
                     # view(), not documents(): Form.from_doc copies what it keeps into
                     # immutable records, so the store's copy would be wasted work.
                     # A server streams them, so the documents are never all in memory.
-                    documents = getattr(snapshot, "stream", snapshot.view)(FORMS)
-                    # A file's store hands back the very document it had before for
-                    # every form nobody changed (storage.lines.parse): such a form is
-                    # the one built from it last time, not built again.
-                    built, known = {}, self._built
-                    for doc in documents:
-                        ident = doc.get("id")
-                        old = known.get(ident)
-                        form = old[1] if old is not None and old[0] is doc else self._form(doc)
-                        built[ident] = (doc, form)
-                        (live if _is_live(doc) else deleted).append(form)
-                    self._built = built if not hasattr(snapshot, "stream") else {}
+                    versions = getattr(snapshot, "versions", None)
+                    if versions is not None:
+                        # A file's store keeps the same version for every form
+                        # nobody changed since the last read (storage.lines.parse):
+                        # such a form is the one built last time, not parsed and built again.
+                        built, known = {}, self._built
+                        for ident, version, stored in versions(FORMS):
+                            old = known.get(ident)
+                            if old is None or old[0] is not version:
+                                doc = storage.resolve(stored)
+                                old = (version, _is_live(doc), self._form(doc))
+                            built[ident] = old
+                            (live if old[1] else deleted).append(old[2])
+                        self._built = built
+                    else:
+                        for doc in getattr(snapshot, "stream", snapshot.view)(FORMS):
+                            (live if _is_live(doc) else deleted).append(self._form(doc))
                     cache = live, deleted
             cache[0].sort(key=sort_key)
             cache[1].sort(key=sort_key)

@@ -13,7 +13,7 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "perftui.json"
 
 
-@pytest.fixture(params=["json", "postgresql"])
+@pytest.fixture(params=["json", "json-released", "postgresql"])
 def backend(request, tmp_path: Path):
     """A fresh database in each backend (JSON file, PostgreSQL): the storage contract runs on both."""
     from tests.store_backends import make_backend

@@ -112,7 +112,7 @@ def test_unchanged_file_is_not_parsed_again(store: JsonFileStore, monkeypatch: p
     other.read()
     parses: list[int] = []
     real = lines.parse
-    monkeypatch.setattr(lines, "parse", lambda raw, previous=None: parses.append(1) or real(raw, previous))
+    monkeypatch.setattr(lines, "parse", lambda *args: parses.append(1) or real(*args))
 
     store.read()
     store.read()
@@ -185,3 +185,59 @@ def _written(path: str, raw: bytes) -> str:
     temporary = path + ".new"
     Path(temporary).write_bytes(raw)
     return temporary
+
+
+def test_a_released_store_keeps_documents_as_lines_and_writes_them_unchanged(store: JsonFileStore) -> None:
+    # The app keeps its own records: the store keeps each document as its line,
+    # parses it whenever it is read, and writes an unchanged one as it was.
+    seed(store, *({"id": f"f{n}", "name": f"项目{n}", "rows": [{"v": "1.50"}]} for n in range(4)))
+    store.release()
+    from storage.unparsed import Unparsed
+
+    assert all(type(doc) is Unparsed for doc in store._storage._data["forms"].values())
+    before = Path(store.path).read_bytes().splitlines()
+    with store.transaction() as tx:
+        tx.replace("forms", {"id": "f1", "name": "改了"}, 1)
+        assert tx.get("forms", "f2")["rows"] == [{"v": "1.50"}]
+    after = Path(store.path).read_bytes().splitlines()
+    changed = [n for n, (old, new) in enumerate(zip(before, after)) if old != new]
+    assert len(before) == len(after) and changed == [n for n, line in enumerate(before) if b'"f1"' in line]
+    snapshot = store.read()
+    assert [doc["name"] for doc in snapshot.view("forms")] == ["项目0", "改了", "项目2", "项目3"]
+    assert snapshot.revisions("forms") == [("f0", 1), ("f1", 2), ("f2", 1), ("f3", 1)]
+    assert all(type(doc) is Unparsed for doc in store._storage._data["forms"].values())
+    mine = snapshot.get("forms", "f0")
+    mine["name"] = "only mine"
+    assert store.read().get("forms", "f0")["name"] == "项目0"
+
+
+def test_a_released_store_reads_another_operators_save(store: JsonFileStore) -> None:
+    seed(store, *({"id": f"f{n}", "name": f"项目{n}"} for n in range(3)))
+    store.release()
+    store.read()
+    other = JsonFileStore(store.path, **FORMAT)
+    with other.transaction() as tx:
+        tx.replace("forms", {"id": "f0", "name": "别人改的"}, 1)
+        tx.remove("forms", "f2", 1)
+    assert [(doc["id"], doc["name"]) for doc in store.read().view("forms")] == [("f0", "别人改的"), ("f1", "项目1")]
+    with store.transaction() as tx:
+        tx.replace("forms", {"id": "f1", "name": "我改的"}, 1)
+    assert [doc["name"] for doc in other.read().view("forms")] == ["别人改的", "我改的"]
+
+
+def test_a_released_store_still_refuses_a_damaged_document_when_it_reads(store: JsonFileStore) -> None:
+    # Kept as lines, documents are still each checked as the file is read: damage is
+    # found before anything builds on it, and a save never writes it back.
+    seed(store, {"id": "f1", "name": "一"}, {"id": "f2", "name": "二"})
+    store.release()
+    store.read()
+    raw = Path(store.path).read_bytes()
+    damaged = raw.replace('"二","revision":1'.encode(), '"二","revision":"x"'.encode())
+    assert damaged != raw
+    os.replace(_written(store.path, damaged), store.path)
+    with pytest.raises(DamagedFileError, match="revision"):
+        store.read()
+    with pytest.raises(DamagedFileError):
+        with store.transaction() as tx:
+            tx.insert("forms", {"id": "f3"})
+    assert '"revision":"x"' in Path(store.path).read_text(encoding="utf-8")

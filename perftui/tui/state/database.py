@@ -55,6 +55,7 @@ class Database:
         self.repository = Repository.open(
             path, read_only=read_only, backups_keep=None if read_only else backups_keep, **store_options
         )
+        self.repository.keep_records_only()  # the catalog keeps the forms: see Repository.keep_records_only
         self.tracking = Tracking(self.repository)
         #: How the 自评 are scored (``[scoring]`` in config.toml); the app sets it.
         self.rules: Rules = DEFAULT_RULES
