@@ -7,11 +7,33 @@ tone as a digit: 产 chan3 < 龙 long2 < 七 qi1 < 研 yan2), the way a Chinese
 dictionary or phone book orders them; letters and digits by themselves, before
 Chinese. The readings come from pypinyin, character by character (a phrase
 lookup costs ~0.1 ms a name, too slow for re-sorting ten thousand on a key).
+Reading character by character never uses pypinyin's phrase dictionary, so
+it is not loaded (``PYPINYIN_NO_PHRASES``, pypinyin's own switch): importing
+pypinyin then takes ~40 ms instead of ~220 ms, and the readings are the same.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import lru_cache
+
+
+def _lazy_pinyin():
+    """pypinyin's ``lazy_pinyin``, imported without the phrase dictionary unless something loaded it already."""
+    if "pypinyin" not in sys.modules:
+        before = os.environ.get("PYPINYIN_NO_PHRASES")
+        os.environ["PYPINYIN_NO_PHRASES"] = "1"
+        try:
+            import pypinyin  # noqa: F401
+        finally:
+            if before is None:
+                del os.environ["PYPINYIN_NO_PHRASES"]
+            else:
+                os.environ["PYPINYIN_NO_PHRASES"] = before
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin
 
 
 @lru_cache(maxsize=None)
@@ -19,7 +41,8 @@ def _reading(char: str) -> tuple[int, str, str]:
     """(0 for letters, digits and marks; 1 for Chinese), the syllable with its tone, the character."""
     if char.isascii() or not ("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"):
         return (0, char.casefold(), char)
-    from pypinyin import Style, lazy_pinyin
+    lazy_pinyin = _lazy_pinyin()
+    from pypinyin import Style
 
     syllable = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True)[0]
     return (1, syllable, char)

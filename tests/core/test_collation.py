@@ -36,3 +36,20 @@ def test_the_list_sorts_names_and_units_by_pinyin():
     assert by_name == sorted(SEED_NAMES, key=pinyin_key)
     by_unit = [entry.form.unit for entry in catalog.select(View(sort="unit", descending=True)).entries]
     assert by_unit == sorted((name[:2] for name in SEED_NAMES), key=pinyin_key, reverse=True)
+
+
+def test_readings_are_those_of_pypinyin_with_its_phrase_dictionary():
+    """Loaded without the phrases (fast), pypinyin reads every character as it does with them."""
+    import subprocess
+    import sys
+
+    text = "".join(SEED_NAMES) + "行长重庆银行乐都会还差了着地得"  # heteronyms among them
+    code = (
+        "import sys; from pypinyin import Style, lazy_pinyin;"
+        "print(' '.join(lazy_pinyin(c, style=Style.TONE3, neutral_tone_with_five=True)[0] for c in sys.argv[1]))"
+    )
+    with_phrases = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True, check=True)
+    ours = " ".join(reading[1] for reading in pinyin_key(text))
+    assert ours == with_phrases.stdout.strip()
+    no_phrases = "import sys; from perftui.core.collation import pinyin_key; pinyin_key('研'); assert not sys.modules['pypinyin.constants'].PHRASES_DICT"
+    subprocess.run([sys.executable, "-c", no_phrases], check=True)
