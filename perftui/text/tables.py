@@ -97,8 +97,10 @@ def simple(
     control characters, text beyond ASCII and Chinese).
     """
     columns = len(headers)
-    if not rows or len(aligns) != columns or any(a not in (LEFT, RIGHT) for a in aligns):
+    if not columns or len(aligns) != columns or any(a not in (LEFT, RIGHT) for a in aligns):
         return None
+    if not rows:  # tabulate then aligns every heading left, whatever the columns' alignment
+        aligns = [LEFT] * columns
     if any(len(row) != columns for row in rows):
         return None
     if strip:
@@ -106,14 +108,14 @@ def simple(
     heading_widths = [plain_width(h) for h in headers]
     if None in heading_widths:
         return None
-    cells = list(zip(*rows))
+    cells = list(zip(*rows)) or [()] * columns
     measured = []
     for column in cells:
         widths = [plain_width(cell) for cell in column]
         if None in widths:
             return None
         measured.append(widths)
-    sizes = [max(h + 2, max(widths)) for h, widths in zip(heading_widths, measured)]  # type: ignore[operator]
+    sizes = [max([h + 2, *widths]) for h, widths in zip(heading_widths, measured)]  # type: ignore[operator]
     padded = []
     for column, widths, size, align in zip(cells, measured, sizes, aligns):
         if align == LEFT:

@@ -30,7 +30,7 @@ def tabulated(headers, rows, aligns, strip=True):
     columns=st.integers(1, 5).flatmap(
         lambda n: st.tuples(
             st.lists(CELL, min_size=n, max_size=n),
-            st.lists(st.lists(CELL, min_size=n, max_size=n), min_size=1, max_size=6),
+            st.lists(st.lists(CELL, min_size=n, max_size=n), min_size=0, max_size=6),
             st.lists(st.sampled_from([LEFT, RIGHT]), min_size=n, max_size=n),
         )
     ),
