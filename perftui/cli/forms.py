@@ -92,14 +92,16 @@ def cmd_total(args: argparse.Namespace) -> int:
         by_department = args.by in ("主管部门", "department")
         first = _("主管部门") if by_department else _("实施单位")
         key_of = (lambda r: r.department) if by_department else (lambda r: r.unit)
-        # Years in order, as without --by; within a year the units by pinyin, as the app sorts them.
-        by_year.sort(key=lambda r: (r.year or 0, by_name(key_of(r))))
+        # Years in order, as without --by; within a year the units by pinyin, as the app sorts them
+        # (the groups are sorted, not the forms: a few dozen names to read, not ten thousand).
         if several_years:
             groups = group_totals(by_year, lambda r: (r.year, key_of(r)))
-            lines = [views.totals_row(f"{year or '-'} {name}", t) for (year, name), t in groups.items()]
+            ordered = sorted(groups.items(), key=lambda item: (item[0][0] or 0, by_name(item[0][1])))
+            lines = [views.totals_row(f"{year or '-'} {name}", t) for (year, name), t in ordered]
         else:
             groups = group_totals(by_year, key_of)
-            lines = [views.totals_row(str(name), t) for name, t in groups.items()]
+            ordered = sorted(groups.items(), key=lambda item: by_name(item[0]))
+            lines = [views.totals_row(str(name), t) for name, t in ordered]
     else:
         first = _("年度")
         groups = group_totals(by_year, lambda r: r.year)
