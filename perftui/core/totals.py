@@ -121,4 +121,10 @@ def group_totals(rows: Iterable[Funded], key: Callable[[Funded], object]) -> dic
     groups: dict[object, list[Funded]] = {}
     for row in rows:
         groups.setdefault(key(row), []).append(row)
-    return {k: Totals.sum(row.totals for row in members) for k, members in groups.items()}
+    return {k: _summed(members) for k, members in groups.items()}
+
+
+def _summed(rows: list[Funded]) -> Totals:
+    """The totals of ``rows``, column by column (in C: ten thousand rows, no record per row)."""
+    _years, _departments, _units, indicators, fiscal, other, total, forms = zip(*rows)
+    return Totals(sum(forms), sum(indicators), sum(fiscal, ZERO), sum(other, ZERO), sum(total, ZERO))
