@@ -78,8 +78,20 @@ class Totals:
 
 
 def totals(forms: Iterable[Form]) -> Totals:
-    """Sum of the annual funding of ``forms`` (the incomplete ones are not counted: no checks run)."""
-    return Totals.sum(Totals.of(form, False) for form in forms)
+    """Sum of the annual funding of ``forms`` (the incomplete ones are not counted: no checks run).
+
+    As :meth:`Totals.sum` of each form's :meth:`Totals.of`, in one pass without a record per form.
+    """
+    count = indicators = 0
+    fiscal = other = total = ZERO
+    for form in forms:
+        annual = form.annual_funding
+        count += 1
+        indicators += len(form.indicators)
+        fiscal += annual.fiscal or ZERO
+        other += annual.other or ZERO
+        total += annual.total or ZERO
+    return Totals(count, indicators, fiscal, other, total)
 
 
 class Funded(NamedTuple):
