@@ -106,69 +106,33 @@ PATTERN = "#,##0.00####"
 _PATTERNS = {places: "#,##0." + "0" * places for places in range(2, MAX_DECIMALS + 1)}
 
 
-#: The group and decimal symbols babel's data gives the UI's locales (tests hold them to babel's):
-#: a lookup that prints amounts in these need not load babel and its locale data (~25 ms).
-KNOWN_SYMBOLS = {"zh_CN": (",", "."), "en": (",", ".")}
-
-
-def _decimals(pattern_text: str) -> tuple[int, int] | None:
-    """(fewest, most) decimals of a plain grouped pattern like ours (``#,##0.00####``), as babel
-    reads them; None for any other pattern (babel reads it)."""
-    whole, dot, fraction = pattern_text.partition(".")
-    if whole != "#,##0" or not dot or not fraction or fraction.strip("0#") or "#0" in fraction:
-        return None
-    zeros = fraction.count("0")
-    return zeros, len(fraction)
-
-
 @lru_cache(maxsize=8)
 def _formatter(locale: str, pattern_text: str = PATTERN):
     """A function formatting an amount exactly as babel's ``pattern.apply`` does, computed once per locale.
 
     babel's own formatter costs about 5 µs an amount, which is most of the
     work of a list or a summary of ten thousand forms. What the pattern means
-    (grouping, decimals) and the locale's symbols are read from babel once
-    (for our own patterns in the UI's locales, :data:`KNOWN_SYMBOLS` and
-    :func:`_decimals` say what babel would, so babel is not even loaded);
+    (grouping, decimals) and the locale's symbols are read from babel once;
     then Python's own decimal formatting (half-even rounding, as babel) does
     the digits, and the symbols are swapped in. Anything the fast path does
     not cover (negative amounts, other groupings) goes to babel itself.
     """
-    decimals, symbols = _decimals(pattern_text), KNOWN_SYMBOLS.get(locale)
-    if decimals is not None and symbols is not None:
-        return _fast(decimals, symbols, lambda amount: _babel(locale, pattern_text)(amount))
-    slow = _babel(locale, pattern_text)
     # babel is imported on first use: a lookup that prints no amount pays nothing.
     from babel import Locale
     from babel.numbers import get_decimal_symbol, get_group_symbol, parse_pattern
 
     parsed = Locale.parse(locale)
     pattern = parse_pattern(pattern_text)
-    plain = pattern.prefix == ("", "-") and pattern.suffix == ("", "") and pattern.scale == 0 and not pattern.exp_prec
-    if pattern.grouping != (3, 3) or pattern.int_prec[0] != 1 or not plain:
-        return slow
-    return _fast(pattern.frac_prec, (get_group_symbol(parsed), get_decimal_symbol(parsed)), slow)
-
-
-@lru_cache(maxsize=8)
-def _babel(locale: str, pattern_text: str):
-    """babel's own formatter for ``pattern_text`` in ``locale``."""
-    from babel import Locale
-    from babel.numbers import parse_pattern
-
-    parsed, pattern = Locale.parse(locale), parse_pattern(pattern_text)
 
     def slow(amount: Decimal) -> str:
         return pattern.apply(amount, parsed)
 
-    return slow
-
-
-def _fast(decimals: tuple[int, int], symbols: tuple[str, str], slow):
-    """The formatter of a plain grouped pattern showing ``decimals`` (fewest, most) with ``symbols``
-    (group, decimal point); ``slow`` formats what it does not cover (negative amounts)."""
-    low, high = decimals
-    swap = None if symbols == (",", ".") else str.maketrans({",": symbols[0], ".": symbols[1]})
+    low, high = pattern.frac_prec
+    plain = pattern.prefix == ("", "-") and pattern.suffix == ("", "") and pattern.scale == 0 and not pattern.exp_prec
+    if pattern.grouping != (3, 3) or pattern.int_prec[0] != 1 or not plain:
+        return slow
+    group, point = get_group_symbol(parsed), get_decimal_symbol(parsed)
+    symbols = None if (group, point) == (",", ".") else str.maketrans({",": group, ".": point})
 
     def fast(amount: Decimal) -> str:
         if amount.is_signed() or not amount.is_finite():
@@ -186,7 +150,7 @@ def _fast(decimals: tuple[int, int], symbols: tuple[str, str], slow):
             text += ("" if decimals or dot >= 0 and text.endswith(".") else ".") + "0" * (low - decimals)
         elif text.endswith("."):
             text = text[:-1]
-        return text if swap is None else text.translate(swap)
+        return text if symbols is None else text.translate(symbols)
 
     return fast
 
