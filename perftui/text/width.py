@@ -24,31 +24,21 @@ WIDE_RANGES = (
     ("\u3000", "\u3029"), ("\u3030", "\u303e"), ("\u3400", "\u4dbf"), ("\u4e00", "\u9fff"),
     ("\uf900", "\ufaff"), ("\uff01", "\uff60"), ("\uffe0", "\uffe6"),
 )
-#: The characters one column wide (besides ASCII) that forms often hold and that need no wcwidth:
-#: East Asian "ambiguous" ones, one column on a terminal as wcwidth counts them.
-NARROW = "≥≤“”‘’—–…×÷±°‰≈≠→·"
-_WIDE_CLASS = "".join(f"{low}-{high}" for low, high in WIDE_RANGES)
-_PLAIN = re.compile(f"[\\x20-\\x7e{_WIDE_CLASS}]*")
-_KNOWN = re.compile(f"[\\x20-\\x7e{NARROW}{_WIDE_CLASS}]*")
-_WIDE = re.compile(f"[{_WIDE_CLASS}]+")
+_PLAIN = re.compile("[\x20-\x7e" + "".join(f"{low}-{high}" for low, high in WIDE_RANGES) + "]*")
 
 
 def plain_width(text: str) -> int | None:
-    """The display width of ``text`` when it holds only printable ASCII, :data:`NARROW` and
-    :data:`WIDE_RANGES`; else None.
+    """The display width of ``text`` when it holds only printable ASCII and :data:`WIDE_RANGES`; else None.
 
-    Such text is one column a character plus one for each wide character.
-    Without :data:`NARROW`, it is ``a`` ASCII characters (one byte in UTF-8)
-    and ``w`` wide ones (three bytes): ``a + 2w`` is ``(len(utf8) + len(text)) / 2``,
-    computed in C.
+    Such text is ``a`` ASCII characters (one byte in UTF-8, one column) and
+    ``w`` wide ones (three bytes, two columns): ``a + 2w`` is its width, and
+    ``(len(utf8) + len(text)) / 2`` computes it in C.
     """
     if text.isascii():
         return len(text) if text.isprintable() else None
-    if _PLAIN.fullmatch(text) is not None:
-        return (len(text.encode()) + len(text)) // 2
-    if _KNOWN.fullmatch(text) is not None:
-        return 2 * len(text) - len(_WIDE.sub("", text))
-    return None
+    if _PLAIN.fullmatch(text) is None:
+        return None
+    return (len(text.encode()) + len(text)) // 2
 
 
 @lru_cache(maxsize=65536)
