@@ -26,7 +26,7 @@ from perftui.text import views
 from perftui.export import boxes, contents
 from perftui.export.contents import Amount, Cell, Table
 from perftui.core.model import Form
-from perftui.text.tables import LEFT, simple
+from perftui.text.tables import LEFT
 from perftui.text.width import pad, truncate, width, wrap
 
 #: Formats whose cells may hold several lines.
@@ -123,10 +123,6 @@ _HTML_PADDING = re.compile(r"(<t[dh](?:\s[^>]*)?>)\s*(.*?)\s*(</t[dh]>)", re.DOT
 
 
 def _tabulate(headers: Sequence[str], rows: Sequence[Sequence[str]], aligns: Sequence[str], fmt: str) -> str:
-    if fmt == "simple" and headers:  # a summary of ten thousand forms: see perftui.text.tables.simple
-        drawn = simple(headers, rows, aligns, strip=False)
-        if drawn is not None:
-            return drawn
     import tabulate as _t  # ~60 ms: only exports that print tables pay it
 
     _t.WIDE_CHARS_MODE = True

@@ -3,59 +3,22 @@
 ``len()`` counts code points, so every column of Chinese text measured with it
 is misaligned. Everything that pads, cuts or wraps text for a terminal or a
 plain-text export goes through here (wcwidth underneath).
-
-Text that is only printable ASCII and the Chinese blocks a form is written in
-(CJK ideographs, CJK punctuation, full-width forms) is measured without
-wcwidth: every such character is one column or two, a fact of Unicode's East
-Asian Width that tests check against wcwidth character by character. Anything
-else is measured by wcwidth, which is then imported (about 20 ms): a lookup
-that prints only Chinese and ASCII does not pay for it.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-#: The characters two columns wide that need no wcwidth: CJK symbols and punctuation (less the
-#: combining tone marks U+302A–302F and U+303F), CJK ideographs (extension A, unified,
-#: compatibility), full-width forms. All are three bytes in UTF-8 (see :func:`plain_width`).
-WIDE_RANGES = (
-    ("\u3000", "\u3029"), ("\u3030", "\u303e"), ("\u3400", "\u4dbf"), ("\u4e00", "\u9fff"),
-    ("\uf900", "\ufaff"), ("\uff01", "\uff60"), ("\uffe0", "\uffe6"),
-)
-_PLAIN = re.compile("[\x20-\x7e" + "".join(f"{low}-{high}" for low, high in WIDE_RANGES) + "]*")
-
-
-def plain_width(text: str) -> int | None:
-    """The display width of ``text`` when it holds only printable ASCII and :data:`WIDE_RANGES`; else None.
-
-    Such text is ``a`` ASCII characters (one byte in UTF-8, one column) and
-    ``w`` wide ones (three bytes, two columns): ``a + 2w`` is its width, and
-    ``(len(utf8) + len(text)) / 2`` computes it in C.
-    """
-    if text.isascii():
-        return len(text) if text.isprintable() else None
-    if _PLAIN.fullmatch(text) is None:
-        return None
-    return (len(text.encode()) + len(text)) // 2
+from wcwidth import wcwidth
 
 
 @lru_cache(maxsize=65536)
 def _char_width(char: str) -> int:
-    known = plain_width(char)
-    if known is not None:
-        return known
-    from wcwidth import wcwidth  # imported when text outside plain_width's characters is measured
-
     w = wcwidth(char)
     return 0 if w < 0 else w  # control characters take no column
 
 
 def width(text: str) -> int:
-    known = plain_width(text)
-    if known is not None:
-        return known
     if text.isascii():
         return sum(1 for c in text if c >= " " and c != "\x7f")
     return sum(_char_width(c) for c in text)

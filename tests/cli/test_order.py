@@ -57,17 +57,3 @@ def test_total_by_unit_is_by_pinyin_within_each_year(capsys, stored):
         "2023 龙头分园", "2023 数字办", "2024 产业局", "2024 龙头分园", "2024 七贤荟", "2024 研究院",
     ]
 
-
-@pytest.mark.parametrize("command", [["total"], ["list"], ["total", "--by", "unit"], ["show", "产业扶持"]])
-def test_lookups_load_only_what_they_print(stored, command):
-    """A lookup of Chinese text loads neither tabulate, wcwidth nor babel, nor what only writes need."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys; from perftui.cli import main; main(['--db', sys.argv[1], *sys.argv[2:]]);"
-        "heavy = ('tabulate', 'wcwidth', 'babel', 'hashlib', 'secrets', 'socket', 'textual');"
-        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
-    )
-    result = subprocess.run([sys.executable, "-c", code, str(stored), *command], capture_output=True, text=True, check=True)
-    assert "LOADED []" in result.stdout
