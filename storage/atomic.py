@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import stat
 from collections.abc import Callable, Iterable
 
@@ -173,6 +172,8 @@ def remove_stale_temp_files(path: str | os.PathLike[str]) -> list[str]:
 def _create_temp(folder: str, name: str) -> tuple[int, str]:
     # Our own naming (not tempfile's) so remove_stale_temp_files can recognise
     # exactly our files; O_EXCL makes a name collision an error, never a share.
+    import secrets  # here: a process that only reads (a lookup) does not pay for hashlib and random
+
     while True:
         temp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
         try:

@@ -36,7 +36,6 @@ take it).
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import stat
@@ -365,6 +364,8 @@ class Backups:
         except OSError as error:
             raise StorageReadError(path, error) from error
         if isinstance(backup, Backup) and backup.sha256 is not None:
+            import hashlib  # here: a process that only reads does not load it
+
             if len(raw) != backup.size or hashlib.sha256(raw).hexdigest() != backup.sha256:
                 raise DamagedFileError(path, "its content is not what was backed up (checksum differs)")
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import shutil
 import stat
 
@@ -70,6 +69,8 @@ def copy(source: str, target: str) -> None:
     The name is reserved first (O_EXCL), so a backup of the same name is never
     replaced; the content arrives by rename, so the backup is never half there.
     """
+    import secrets  # here: a process that only reads does not load hashlib and random
+
     temp = f"{target}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
     reserved = False
     try:

@@ -28,7 +28,6 @@ import errno
 import fcntl
 import os
 import pwd
-import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,6 +71,8 @@ class LockHolder:
 
     @classmethod
     def me(cls) -> LockHolder:
+        import socket  # here: a process that only reads (a lookup) takes no lock
+
         return cls(os.getpid(), _user_name(), socket.gethostname(), datetime.now().astimezone().isoformat(timespec="seconds"))
 
     def encode(self) -> bytes:
@@ -104,6 +105,8 @@ def read_holder(path: str | os.PathLike[str]) -> LockHolder | None:
             holder = LockHolder.decode(handle.read(4096))
     except OSError:
         return None
+    import socket
+
     if holder is not None and holder.host == socket.gethostname():
         # A holder that died left its record behind (the kernel released its
         # flock, but nobody erased the text): only a living process holds anything.

@@ -17,7 +17,6 @@ the first time a backup is taken.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 
@@ -41,6 +40,8 @@ class Entry:
 
 def file_digest(path: str) -> tuple[int, str]:
     """Size and SHA-256 of the file at ``path`` (raises ``OSError``)."""
+    import hashlib  # here: a process that only reads does not load it
+
     digest = hashlib.sha256()
     size = 0
     with open(path, "rb") as handle:

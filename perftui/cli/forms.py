@@ -45,6 +45,13 @@ def _width_option(sub) -> None:
         help=_("表格宽度（默认为终端宽度；输出到管道或文件时不截断）"),
     )
 
+def by_name(text: str) -> tuple:
+    """Where a name (or a unit) sorts, as the app's list sorts it: by pinyin, blanks last."""
+    from perftui.core.collation import pinyin_key
+
+    return (text == "", pinyin_key(text))
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from perftui.text import views
 
@@ -53,6 +60,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not forms:
         print(no_forms(repository, args.year))
         return EXIT_OK
+    # Newest year first, as the forms are listed everywhere; within a year by name, by pinyin.
+    forms.sort(key=lambda form: (-(form.year or 0), by_name(form.name)))
     print(views.list_table(forms, width=output_width(args)))
     return EXIT_OK
 
@@ -83,12 +92,16 @@ def cmd_total(args: argparse.Namespace) -> int:
         by_department = args.by in ("主管部门", "department")
         first = _("主管部门") if by_department else _("实施单位")
         key_of = (lambda r: r.department) if by_department else (lambda r: r.unit)
+        # Years in order, as without --by; within a year the units by pinyin, as the app sorts them
+        # (the groups are sorted, not the forms: a few dozen names to read, not ten thousand).
         if several_years:
             groups = group_totals(by_year, lambda r: (r.year, key_of(r)))
-            lines = [views.totals_row(f"{year or '-'} {name}", t) for (year, name), t in groups.items()]
+            ordered = sorted(groups.items(), key=lambda item: (item[0][0] or 0, by_name(item[0][1])))
+            lines = [views.totals_row(f"{year or '-'} {name}", t) for (year, name), t in ordered]
         else:
-            groups = group_totals(rows, key_of)
-            lines = [views.totals_row(str(name), t) for name, t in groups.items()]
+            groups = group_totals(by_year, key_of)
+            ordered = sorted(groups.items(), key=lambda item: by_name(item[0]))
+            lines = [views.totals_row(str(name), t) for name, t in ordered]
     else:
         first = _("年度")
         groups = group_totals(by_year, lambda r: r.year)

@@ -158,13 +158,14 @@ def _indicators(form: Form):
     locale = current_locale()
     present: set[str] = set()
     row_findings: list[Finding] = []
+    facts_of = _row_facts  # (locals: this loop runs for every row of every form a list checks)
     for number, row in enumerate(form.indicators, start=1):
-        facts = _row_facts(layout, row, locale)
-        if facts.counts:
+        found, counts, cost = facts_of(layout, row, locale)
+        if counts:
             present.add(row.level1)
-        for severity, code, message in facts.findings:
-            row_findings.append(Finding(severity, code, "indicators", message, number))
-        if facts.cost and annual is not None:
+        if found:
+            row_findings += [Finding(severity, code, "indicators", message, number) for severity, code, message in found]
+        if cost and annual is not None:
             row_findings.extend(_cost_check(annual, number, row))
     for level1 in taxonomy.REQUIRED_LEVEL1:
         if level1 not in present:

@@ -78,8 +78,20 @@ class Totals:
 
 
 def totals(forms: Iterable[Form]) -> Totals:
-    """Sum of the annual funding of ``forms`` (the incomplete ones are not counted: no checks run)."""
-    return Totals.sum(Totals.of(form, False) for form in forms)
+    """Sum of the annual funding of ``forms`` (the incomplete ones are not counted: no checks run).
+
+    As :meth:`Totals.sum` of each form's :meth:`Totals.of`, in one pass without a record per form.
+    """
+    count = indicators = 0
+    fiscal = other = total = ZERO
+    for form in forms:
+        annual = form.annual_funding
+        count += 1
+        indicators += len(form.indicators)
+        fiscal += annual.fiscal or ZERO
+        other += annual.other or ZERO
+        total += annual.total or ZERO
+    return Totals(count, indicators, fiscal, other, total)
 
 
 class Funded(NamedTuple):
@@ -121,4 +133,10 @@ def group_totals(rows: Iterable[Funded], key: Callable[[Funded], object]) -> dic
     groups: dict[object, list[Funded]] = {}
     for row in rows:
         groups.setdefault(key(row), []).append(row)
-    return {k: Totals.sum(row.totals for row in members) for k, members in groups.items()}
+    return {k: _summed(members) for k, members in groups.items()}
+
+
+def _summed(rows: list[Funded]) -> Totals:
+    """The totals of ``rows``, column by column (in C: ten thousand rows, no record per row)."""
+    _years, _departments, _units, indicators, fiscal, other, total, forms = zip(*rows)
+    return Totals(sum(forms), sum(indicators), sum(fiscal, ZERO), sum(other, ZERO), sum(total, ZERO))

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import storage
 from perftui.config import APP, Actor, current_actor
@@ -38,13 +38,14 @@ from perftui.core.history import (  # noqa: F401  (re-exported: callers know the
 )
 from perftui.i18n import gettext as _
 from perftui.core.conflict import Conflict  # noqa: F401  (re-exported)
-from perftui.core.history_chain import Verdict, sealed, walk_back
-from perftui.core.history_chain import verify as verify_history
 from perftui.core.model import Form, clean_form, fields_changed, lookup, new_id, sort_key
 from perftui.core.stored_shape import form_doc_problem  # noqa: F401  (re-exported)
 from perftui.core.money import from_stored
 from perftui.core.totals import ZERO, Funded
 from storage.backup import DEFAULT_KEEP, Backups
+
+if TYPE_CHECKING:
+    from perftui.core.history_chain import Verdict
 
 FORMS = "forms"
 HISTORY = "history"
@@ -458,6 +459,8 @@ class Repository:
         current = self._form(doc)
         entries = self._entries(own)  # a malformed entry is a damaged file, said as such
         if 1 <= revision <= current.revision:
+            from perftui.core.history_chain import walk_back
+
             problem = walk_back(doc, list(enumerate(own, start=1)), down_to=revision)
             if problem is not None:
                 raise HistoryError(
@@ -481,6 +484,8 @@ class Repository:
         for position, entry in enumerate(snapshot.view(HISTORY), start=1):
             if entry.get("form_id") in wanted:
                 own.setdefault(entry["form_id"], []).append((position, entry))
+        from perftui.core.history_chain import walk_back
+
         found = {}
         for form_id, entries in own.items():
             doc = snapshot.get(FORMS, form_id)
@@ -491,6 +496,8 @@ class Repository:
 
     def verify(self) -> Verdict:
         """Check the history's chain and that replaying it gives today's forms (see :mod:`perftui.core.history_chain`)."""
+        from perftui.core.history_chain import verify as verify_history
+
         snapshot = self.store.read()
         return verify_history(snapshot.view(FORMS), list(snapshot.view(HISTORY)))
 
@@ -579,6 +586,8 @@ class Repository:
         # The chain's head: read from the log once per transaction, then carried
         # (an import of ten thousand forms appends ten thousand entries).
         previous = self._head[1] if self._head is not None and self._head[0] is tx else _last_hash(tx)
+        from perftui.core.history_chain import sealed  # here: hashlib is for writes; a lookup does not pay for it
+
         entry = sealed(entry, previous, stored)
         tx.append(HISTORY, entry)
         self._head = (tx, entry["hash"])
