@@ -43,8 +43,12 @@ EXTRA_FORM_TEXT = """# 本级预算项目绩效目标表
 """
 
 
-async def wait_for(pilot, predicate, timeout: float = 5.0, what: str = "condition") -> None:
-    """Let the app run until ``predicate()`` holds (workers finish on their own time)."""
+async def wait_for(pilot, predicate, timeout: float = 30.0, what: str = "condition") -> None:
+    """Let the app run until ``predicate()`` holds (workers finish on their own time).
+
+    The timeout only ends a test that already failed; it is long because the
+    suite runs four workers on two cores beside terminals and a server.
+    """
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:

@@ -307,17 +307,16 @@ async def test_read_only_the_editor_and_the_grid_refuse_to_save_in_one_line(seed
         shown = {b.binding.id for b in app.screen.active_bindings.values() if b.binding.show}
         assert "editor.indicators" in shown and "editor.save" not in shown  # out of the footer
         await pilot.press("ctrl+s")  # but it still answers
-        await pilot.pause()
-        assert notifications(app).count("只读模式") == 1 and "“保存”" in notifications(app)
+        await wait_for(pilot, lambda: notifications(app).count("只读模式") == 1, what="the refusal")
+        assert "“保存”" in notifications(app)
         assert isinstance(app.screen, FormEditorScreen) and field(app, "unit").value == "新单位"
         await pilot.press("ctrl+w", "s")  # leave: "save" is refused too, the edits stay
-        await pilot.pause()
-        assert notifications(app).count("只读模式") == 2 and isinstance(app.screen, FormEditorScreen)
+        await wait_for(pilot, lambda: notifications(app).count("只读模式") == 2, what="the second refusal")
+        assert isinstance(app.screen, FormEditorScreen)
         await pilot.press("ctrl+w", "d")
         await pilot.press("f2", "d", "ctrl+s")  # the grid on its own
-        await pilot.pause()
+        await wait_for(pilot, lambda: notifications(app).count("只读模式") == 3, what="the grid's refusal")
         assert isinstance(app.screen, IndicatorGridScreen)
-        assert notifications(app).count("只读模式") == 3
         offered = {key.id for key in app.actions_here(app.screen)}
         assert "grid.add" in offered and "grid.save" not in offered
     assert seeded_db.read_bytes() == before
