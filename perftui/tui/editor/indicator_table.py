@@ -82,7 +82,6 @@ class IndicatorTable(KeysInOrder, CellTable, VerticalScroll, can_focus=True):
 
     def __init__(self, edit: RowsEdit, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="cell-table")
-        keys.translate_bindings(self)
         self.edit = edit
         self.marks: dict[int, Finding] = {}
         self.cursor_row = 0

@@ -64,7 +64,6 @@ class SheetTable(CellTable, VerticalGroup, can_focus=True):
 
     def __init__(self, edit: RecordEdit, section: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes=f"cell-table -{section}")
-        keys.translate_bindings(self)
         self.edit = edit
         self.section = section
         self.keys = tuple(column.key for column in edit.columns(section))
