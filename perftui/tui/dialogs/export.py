@@ -208,13 +208,9 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         if not path.is_absolute():
             path = self.folder / path
         force = self.query_one("#export-force", CheckField).value
-        forms = self._exported(self.kind)
-        if not forms:
-            return
-        self._busy = True
-        self._status("")
-        self.query_one(WorkBar).start(_("正在导出 {forms} 张表…").format(forms=len(forms)))
-        self._write(self.kind, forms, options, path, force)
+        forms = self._begin(_("正在导出 {forms} 张表…"))
+        if forms:
+            self._write(self.kind, forms, options, path, force)
 
     def _copy_now(self) -> None:
         if self._busy:
@@ -225,13 +221,18 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         if options.format in export.BINARY_FORMATS:
             self._status(_("{format} 是二进制文件，不能复制；请选文本格式").format(format=options.format))
             return
+        forms = self._begin(_("正在准备 {forms} 张表…"))
+        if forms:
+            self._copy(self.kind, forms, options)
+
+    def _begin(self, doing: str) -> list[Form]:
+        """The forms to export, the work bar saying ``doing`` about them; none: nothing starts."""
         forms = self._exported(self.kind)
-        if not forms:
-            return
-        self._busy = True
-        self._status("")
-        self.query_one(WorkBar).start(_("正在准备 {forms} 张表…").format(forms=len(forms)))
-        self._copy(self.kind, forms, options)
+        if forms:
+            self._busy = True
+            self._status("")
+            self.query_one(WorkBar).start(doing.format(forms=len(forms)))
+        return forms
 
     def _exported(self, kind: str) -> list[Form]:
         """The forms the export will hold: for a 监控 or 自评, those that have one (as the CLI
@@ -261,6 +262,12 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         filed = self._records(kind)
         return exported.render(kind, [exported.Filed.of(form, filed[form.id], self.rules) for form in forms], options)
 
+    def _file_bytes(self, kind: str, forms: list[Form], options: export.Options) -> bytes:
+        """What the file holds (as ``perftui export -o``)."""
+        if kind not in RECORD_KINDS:
+            return export.export_bytes(kind, forms, options)
+        return export.encode(self._output(kind, forms, options), options)
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
@@ -274,7 +281,7 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         try:
             if self.db_path is not None:
                 check_output(path, self.db_path)
-            written = write(path, export.encode(self._output(kind, forms, options), options), force=force)
+            written = write(path, self._file_bytes(kind, forms, options), force=force)
         except OutputRefused as error:
             self.app.call_from_thread(self._failed, str(error))
         except TargetExists as error:

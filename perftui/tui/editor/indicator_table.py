@@ -113,6 +113,9 @@ class IndicatorTable(KeysInOrder, CellTable, VerticalScroll, can_focus=True):
     def _no_match(self) -> str:
         return _("（没有匹配的名称）")
 
+    def _not_a_choice(self, typed: str) -> str:
+        return _("“{typed}”不是可选的名称，请从列表中选").format(typed=typed)
+
     def _cursor_moved(self) -> None:
         self.post_message(self.CursorMoved(self.cursor_row, self.cursor_column))
 
@@ -274,14 +277,8 @@ class IndicatorTable(KeysInOrder, CellTable, VerticalScroll, can_focus=True):
         )
 
     def action_undo(self) -> None:
-        if not self._typing_done():
-            return
-        step = self.edit.undo()
-        if step is None:
-            self.notify(_("没有可撤销的操作"), timeout=3)
-            return
-        self._changed("undo", step.cursor)
-        self.notify(_("已撤销：{what}").format(what=step.what), timeout=3)
+        if self._typing_done():
+            self._undo(lambda step: self._changed("undo", step.cursor))
 
     def action_move(self, delta: int) -> None:
         if self._typing_done() and self.rows:
@@ -324,15 +321,12 @@ class IndicatorTable(KeysInOrder, CellTable, VerticalScroll, can_focus=True):
         editing = self.editing
         if editing is None:
             return True
-        value = editing.value()
+        value = self._value_typed()
         if value is None:
-            self.app.bell()
-            self.notify(_("“{typed}”不是可选的名称，请从列表中选").format(typed=editing.text), severity="warning")
             return False
         problem = cell_problem(editing.column, value)
         if problem is not None:
-            self.app.bell()
-            self.notify(problem, severity="warning", markup=False)
+            self._refuse(problem)
             return False
         self.editing = None
         column = COLUMNS.index(editing.column)

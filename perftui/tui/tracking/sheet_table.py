@@ -242,14 +242,8 @@ class SheetTable(CellTable, VerticalGroup, can_focus=True):
             self._changed()
 
     def action_undo(self) -> None:
-        if self.editing is not None:
-            return
-        step = self.edit.undo()
-        if step is None:
-            self.notify(_("没有可撤销的操作"), timeout=3)
-            return
-        self.post_message(self.Changed(self))
-        self.notify(_("已撤销：{what}").format(what=step.what), timeout=3)
+        if self.editing is None:
+            self._undo(lambda step: self.post_message(self.Changed(self)))
 
     def start_edit(self, row: int, column: int) -> None:
         """Type into a cell; a cell that cannot change says so (the 三级指标 is the target form's)."""
@@ -277,16 +271,13 @@ class SheetTable(CellTable, VerticalGroup, can_focus=True):
         editing = self.editing
         if editing is None:
             return True
-        value = editing.value()
+        value = self._value_typed()
         if value is None:
-            self.app.bell()
-            self.notify(_("“{typed}”不是可选的一项，请从列表中选").format(typed=editing.text), severity="warning", markup=False)
             return False
         try:
             changed = self.edit.set(self.section, editing.row, editing.column, value)
         except CellProblem as problem:
-            self.app.bell()
-            self.notify(str(problem), severity="error", markup=False, timeout=6)
+            self._refuse(str(problem), "error", timeout=6)
             return False
         self.editing = None
         if changed:

@@ -12,6 +12,7 @@ which bindings a key runs are each table's (the hooks of :class:`CellTable`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from textual import events
 from textual.containers import HorizontalGroup
@@ -102,8 +103,9 @@ class CellTable:
     class would take the container's place in Textual's CSS type names.
     The table adds the ``cell-table`` class for the shared look (``cell_table.tcss``).
 
-    The table keeps ``cursor_row``, ``cursor_column``, ``editing``, ``marks``
-    and ``_row_widgets`` (a :class:`CellRow` per row) and implements the hooks:
+    The table keeps ``cursor_row``, ``cursor_column``, ``editing``, ``marks``,
+    ``_row_widgets`` (a :class:`CellRow` per row) and ``edit`` (what it changes,
+    with ``undo()``), and implements the hooks:
     :attr:`column_keys`, :meth:`row_count`, :meth:`_repaint`,
     :meth:`_commit_key`, :meth:`_no_match`, :meth:`_cursor_moved` and
     :meth:`clicked` (and may extend :meth:`_typed` and :meth:`_edit_ended`).
@@ -134,6 +136,10 @@ class CellTable:
     def _no_match(self) -> str:
         """What a cell with choices says when what was typed matches none."""
         return _("（没有匹配的一项）")
+
+    def _not_a_choice(self, typed: str) -> str:
+        """What a cell with choices says when it is left with text that matches none."""
+        return _("“{typed}”不是可选的一项，请从列表中选").format(typed=typed)
 
     def _cursor_moved(self) -> None:  # pragma: no cover - every table says where its cursor is
         raise NotImplementedError
@@ -210,6 +216,20 @@ class CellTable:
             return False
         return True
 
+    def _refuse(self, message: str, severity: str = "warning", timeout: float | None = None) -> None:
+        """A bell, and why what was typed cannot be kept (the cell stays open)."""
+        self.app.bell()
+        self.notify(message, severity=severity, markup=False, timeout=timeout)  # type: ignore[arg-type]
+
+    def _value_typed(self) -> Any:
+        """The value of the cell being edited; None (refused, with why) for a pick that matches nothing."""
+        editing = self.editing
+        assert editing is not None
+        value = editing.value()
+        if value is None:
+            self._refuse(self._not_a_choice(editing.text))
+        return value
+
     def cancel_edit(self) -> None:
         editing = self.editing
         if editing is not None:
@@ -238,3 +258,15 @@ class CellTable:
     def action_edit(self) -> None:
         if self.editing is None and self.row_count():
             self.start_edit(self.cursor_row, self.cursor_column)
+
+    # -- undo ---------------------------------------------------------------------------------
+
+    def _undo(self, undone: Callable[[Any], None]) -> None:
+        """Undo the table's last change (``self.edit.undo()``), ``undone(step)`` showing it; say so
+        when there is nothing to undo."""
+        step = self.edit.undo()
+        if step is None:
+            self.notify(_("没有可撤销的操作"), timeout=3)
+            return
+        undone(step)
+        self.notify(_("已撤销：{what}").format(what=step.what), timeout=3)
