@@ -119,3 +119,20 @@ async def test_restoring_a_backup_is_refused(db_path, seed_forms, make_app):
         await pilot.pause()
         assert isinstance(app.screen, ErrorScreen) and refusals(app) == 1
     assert db_path.read_text(encoding="utf-8") == "not json"
+
+
+async def test_the_monitoring_screens_save_key_is_out_of_the_footer_but_answers(with_deleted, make_app):
+    from perftui.tui.tracking.monitoring_screen import MonitoringScreen
+
+    before = with_deleted.read_bytes()
+    app = make_app(with_deleted, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MonitoringScreen) and "track.leave" in footer_keys(app),
+                       what="the 监控 screen's footer")
+        assert "track.save" not in footer_keys(app)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: refusals(app) == 1, what="the refusal")
+        assert isinstance(app.screen, MonitoringScreen)
+    assert with_deleted.read_bytes() == before
