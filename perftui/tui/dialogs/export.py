@@ -159,11 +159,14 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
     def _suggest_path(self) -> None:
         self.query_one("#export-copy", Button).disabled = self.format in export.BINARY_FORMATS
         path_input = self.query_one("#export-path", Input)
-        if path_input.value and path_input.value != self._suggested:
-            return  # the operator typed a path: keep it
+        if path_input.value != self._suggested and (path_input.value or path_input.has_focus):
+            # The operator's path: typed, or emptied to type one. A choice typed just before
+            # (in the same burst) is seen here after the keys that followed it: they win.
+            return
         suggestion = str(self.folder / suggested_name(self.kind, self.selection(self.kind), self.format))
         self._suggested = suggestion
         path_input.value = suggestion
+        path_input.cursor_position = len(suggestion)  # keys typed next go after it, as on entering the box
 
     def on_choice_field_changed(self, event: ChoiceField.Changed) -> None:
         self._suggest_path()
