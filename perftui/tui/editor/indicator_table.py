@@ -224,9 +224,12 @@ class IndicatorTable(KeysInOrder, CellTable, VerticalScroll, can_focus=True):
         try:
             written = self.edit.paste(at, column, text)
         except PasteError as error:
-            self.app.bell()
-            self.notify(str(error), severity="warning", markup=False)
+            self.refuse(str(error))
             return
+        self.pasted(written)
+
+    def pasted(self, written: range) -> None:
+        """Show rows just pasted (:meth:`RowsEdit.paste`), the cursor on the first, and how to undo them."""
         if not written:
             return
         self._changed("paste", written.start)
@@ -326,7 +329,7 @@ class IndicatorTable(KeysInOrder, CellTable, VerticalScroll, can_focus=True):
             return False
         problem = cell_problem(editing.column, value)
         if problem is not None:
-            self._refuse(problem)
+            self.refuse(problem)
             return False
         self.editing = None
         column = COLUMNS.index(editing.column)

@@ -277,7 +277,7 @@ class SheetTable(CellTable, VerticalGroup, can_focus=True):
         try:
             changed = self.edit.set(self.section, editing.row, editing.column, value)
         except CellProblem as problem:
-            self._refuse(str(problem), "error", timeout=6)
+            self.refuse(str(problem), "error", timeout=6)
             return False
         self.editing = None
         if changed:

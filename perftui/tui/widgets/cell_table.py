@@ -216,7 +216,7 @@ class CellTable:
             return False
         return True
 
-    def _refuse(self, message: str, severity: str = "warning", timeout: float | None = None) -> None:
+    def refuse(self, message: str, severity: str = "warning", timeout: float | None = None) -> None:
         """A bell, and why what was typed cannot be kept (the cell stays open)."""
         self.app.bell()
         self.notify(message, severity=severity, markup=False, timeout=timeout)  # type: ignore[arg-type]
@@ -227,7 +227,7 @@ class CellTable:
         assert editing is not None
         value = editing.value()
         if value is None:
-            self._refuse(self._not_a_choice(editing.text))
+            self.refuse(self._not_a_choice(editing.text))
         return value
 
     def cancel_edit(self) -> None:
