@@ -82,7 +82,9 @@ def cmd_history(args: argparse.Namespace) -> int:
             except HistoryError as error:
                 raise CommandError(str(error), EXIT_USAGE) from None
             return EXIT_OK
-        entries = repository.history(form.id)
+        from perftui.cli.tracking import tracking_of
+
+        entries = tracking_of(repository).form_history(form)  # with its 监控's and 自评's
         deleted = _("（已删除）") if form in repository.deleted_forms() else ""
         print(f"{form.name}{deleted}  [{form.id}, {_('修订')} {form.revision}]")
     every = entries

@@ -17,15 +17,16 @@ form's id and year. Checks are in :mod:`perftui.core.tracking_findings`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from perftui.core import money
 from perftui.core.execution import Execution, Spending
-from perftui.core.model import Form, Indicator, new_id
+from perftui.core.model import Form
 from perftui.core.normalize import fold
-from perftui.core.tracking import align, check_text, doc_changes, stored_indicator
+from perftui.core import tracking
+from perftui.core.tracking import Record, RecordRow, check_choice, check_text, stored_indicator
 from perftui.i18n import N_, gettext as _
 
 #: The bands a qualitative target is judged in (the published 自评表 footnote's three).
@@ -74,10 +75,9 @@ def parse_points(text: str | None) -> Decimal | None:
 
 
 @dataclass(frozen=True, slots=True)
-class EvaluationRow:
+class EvaluationRow(RecordRow):
     """One indicator row of the 自评表."""
 
-    indicator: Indicator = Indicator()
     actual: str = ""  # 实际完成值, as written ("90%", "7人", "达成预期指标")
     weight: Decimal | None = None  # 分值; None: the default weight
     score: Decimal | None = None  # 得分; None: the rule's score
@@ -87,9 +87,6 @@ class EvaluationRow:
     @property
     def has_reason(self) -> bool:
         return bool(self.reason.strip())
-
-    def evolve(self, **changes: Any) -> EvaluationRow:
-        return replace(self, **changes)
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -103,12 +100,9 @@ class EvaluationRow:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> EvaluationRow:
-        indicator = stored_indicator(doc["indicator"])
-        band = check_text(doc.get("band", ""), "band")
-        if band and band not in BANDS:
-            raise ValueError(f"unknown band {band!r}")
+        band = check_choice(doc.get("band", ""), "band", BANDS)
         return cls(
-            indicator,
+            stored_indicator(doc["indicator"]),
             check_text(doc.get("actual", ""), "actual"),
             money.from_stored(doc.get("weight")),
             money.from_stored(doc.get("score")),
@@ -118,13 +112,9 @@ class EvaluationRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Evaluation:
+class Evaluation(Record):
     """The 项目支出绩效自评表 of one form for one year."""
 
-    id: str = field(default_factory=new_id)
-    revision: int = 0
-    form_id: str = ""
-    year: int | None = None
     execution: Execution = Execution()  # 年初预算数, 全年预算数 (A), 全年执行数 (B) per funding row
     execution_weight: Decimal | None = None  # 预算执行's 分值; None: the default (10)
     execution_score: Decimal | None = None  # 预算执行's 得分; None: 分值 × min(B/A, 1)
@@ -133,18 +123,10 @@ class Evaluation:
     goal_actual: str = ""  # 年度总体目标: 实际完成情况
     rows: tuple[EvaluationRow, ...] = ()
     notes: str = ""  # 其他需要说明事项
-    updated_at: str = ""
-    updated_by: str = ""
-
-    def evolve(self, **changes: Any) -> Evaluation:
-        return replace(self, **changes)
 
     def to_doc(self) -> dict[str, Any]:
         return {
-            "id": self.id,
-            "revision": self.revision,
-            "form_id": self.form_id,
-            "year": self.year,
+            **tracking.head_doc(self),
             "funding": self.execution.to_doc(),
             "execution_weight": money.canonical(self.execution_weight),
             "execution_score": money.canonical(self.execution_score),
@@ -153,34 +135,22 @@ class Evaluation:
             "goal_actual": self.goal_actual,
             "rows": [row.to_doc() for row in self.rows],
             "notes": self.notes,
-            "updated_at": self.updated_at,
-            "updated_by": self.updated_by,
+            **tracking.stamp_doc(self),
         }
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Evaluation:
         """Raises KeyError, TypeError, ValueError or ArithmeticError for what is not a 自评 record."""
-        year, revision = doc["year"], doc.get("revision") or 0
-        if (year is not None and type(year) is not int) or type(revision) is not int:
-            raise TypeError("year and revision are whole numbers")
-        rows = doc["rows"]
-        if type(rows) is not list:
-            raise TypeError("rows is a list")
         return cls(
-            id=check_text(doc["id"], "id"),
-            revision=revision,
-            form_id=check_text(doc["form_id"], "form_id"),
-            year=year,
+            **tracking.read_head(doc),
             execution=Execution.from_doc(doc["funding"]),
             execution_weight=money.from_stored(doc.get("execution_weight")),
             execution_score=money.from_stored(doc.get("execution_score")),
             funding_reason=check_text(doc.get("funding_reason", ""), "funding_reason"),
             goal_expected=check_text(doc.get("goal_expected", ""), "goal_expected"),
             goal_actual=check_text(doc.get("goal_actual", ""), "goal_actual"),
-            rows=tuple(EvaluationRow.from_doc(row) for row in rows),
+            rows=tracking.read_rows(doc, EvaluationRow.from_doc),
             notes=check_text(doc.get("notes", ""), "notes"),
-            updated_at=check_text(doc.get("updated_at", ""), "updated_at"),
-            updated_by=check_text(doc.get("updated_by", ""), "updated_by"),
         )
 
 
@@ -202,16 +172,8 @@ def for_form(form: Form, existing: Evaluation | None = None) -> Evaluation:
             ),
             goal_expected=form.annual_goal,
         )
-    rows, _from_form = align(
-        existing.rows,
-        form.indicators,
-        lambda row: row.indicator,
-        lambda indicator: EvaluationRow(indicator),
-        lambda row, indicator: row.evolve(indicator=indicator),
-    )
-    return existing.evolve(rows=tuple(rows), form_id=form.id, year=form.year)
+    return tracking.follow_form(existing, form, EvaluationRow)
 
 
-def changes(old: Evaluation, new: Evaluation) -> list[tuple[str, Any, Any]]:
-    """What the history records of a save: each changed field, old and new."""
-    return doc_changes(old.to_doc(), new.to_doc(), skip=("id", "revision", "updated_at", "updated_by"))
+#: What the history records of a save (:func:`perftui.core.tracking.record_changes`).
+changes = tracking.record_changes

@@ -11,13 +11,14 @@ form's id and year. Checks are in :mod:`perftui.core.tracking_findings`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from perftui.core.execution import Execution, share_of_year
-from perftui.core.model import Form, Indicator, new_id
-from perftui.core.tracking import align, check_text, doc_changes, stored_indicator
+from perftui.core.model import Form
+from perftui.core import tracking
+from perftui.core.tracking import Record, RecordRow, check_choice, check_text, stored_indicator
 from perftui.i18n import N_, gettext as _
 
 #: 偏差原因分析: the causes the 财政部 template lists as columns to tick.
@@ -62,10 +63,9 @@ def clean_causes(causes: Any) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class MonitoringRow:
+class MonitoringRow(RecordRow):
     """One indicator row of the 监控表."""
 
-    indicator: Indicator = Indicator()
     progress: str = ""  # 1–7月执行情况
     forecast: str = ""  # 全年预计完成情况
     causes: tuple[str, ...] = ()  # 偏差原因分析: of CAUSES
@@ -76,9 +76,6 @@ class MonitoringRow:
     @property
     def has_reason(self) -> bool:
         return bool(self.causes or self.reason.strip())
-
-    def evolve(self, **changes: Any) -> MonitoringRow:
-        return replace(self, **changes)
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -93,12 +90,9 @@ class MonitoringRow:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> MonitoringRow:
-        indicator = stored_indicator(doc["indicator"])
-        likelihood = check_text(doc.get("likelihood", ""), "likelihood")
-        if likelihood and likelihood not in LIKELIHOODS:
-            raise ValueError(f"unknown likelihood {likelihood!r}")
+        likelihood = check_choice(doc.get("likelihood", ""), "likelihood", LIKELIHOODS)
         return cls(
-            indicator,
+            stored_indicator(doc["indicator"]),
             check_text(doc.get("progress", ""), "progress"),
             check_text(doc.get("forecast", ""), "forecast"),
             _causes(doc.get("causes", []), "causes"),
@@ -109,21 +103,15 @@ class MonitoringRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Monitoring:
+class Monitoring(Record):
     """The 绩效运行监控表 of one form for one year."""
 
-    id: str = field(default_factory=new_id)
-    revision: int = 0
-    form_id: str = ""
-    year: int | None = None
     as_of: date | None = None  # None: 7月31日 of ``year``
     execution: Execution = Execution()  # 年初预算数 and 1–7月执行数 per funding row
     causes: tuple[str, ...] = ()  # why the money lags, of CAUSES
     funding_reason: str = ""  # why the money lags, in words
     goal_progress: str = ""  # 年度总体目标: 1–7月执行情况
     rows: tuple[MonitoringRow, ...] = ()
-    updated_at: str = ""
-    updated_by: str = ""
 
     @property
     def day(self) -> date | None:
@@ -140,48 +128,30 @@ class Monitoring:
     def has_funding_reason(self) -> bool:
         return bool(self.causes or self.funding_reason.strip())
 
-    def evolve(self, **changes: Any) -> Monitoring:
-        return replace(self, **changes)
-
     def to_doc(self) -> dict[str, Any]:
         return {
-            "id": self.id,
-            "revision": self.revision,
-            "form_id": self.form_id,
-            "year": self.year,
+            **tracking.head_doc(self),
             "as_of": self.as_of.isoformat() if self.as_of else "",
             "funding": self.execution.to_doc(),
             "causes": list(self.causes),
             "funding_reason": self.funding_reason,
             "goal_progress": self.goal_progress,
             "rows": [row.to_doc() for row in self.rows],
-            "updated_at": self.updated_at,
-            "updated_by": self.updated_by,
+            **tracking.stamp_doc(self),
         }
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Monitoring:
         """Raises KeyError, TypeError, ValueError or ArithmeticError for what is not a 监控 record."""
-        year, revision = doc["year"], doc.get("revision") or 0
-        if (year is not None and type(year) is not int) or type(revision) is not int:
-            raise TypeError("year and revision are whole numbers")
         as_of = check_text(doc.get("as_of", ""), "as_of")
-        rows = doc["rows"]
-        if type(rows) is not list:
-            raise TypeError("rows is a list")
         return cls(
-            id=check_text(doc["id"], "id"),
-            revision=revision,
-            form_id=check_text(doc["form_id"], "form_id"),
-            year=year,
+            **tracking.read_head(doc),
             as_of=date.fromisoformat(as_of) if as_of else None,
             execution=Execution.from_doc(doc["funding"]),
             causes=_causes(doc.get("causes", []), "causes"),
             funding_reason=check_text(doc.get("funding_reason", ""), "funding_reason"),
             goal_progress=check_text(doc.get("goal_progress", ""), "goal_progress"),
-            rows=tuple(MonitoringRow.from_doc(row) for row in rows),
-            updated_at=check_text(doc.get("updated_at", ""), "updated_at"),
-            updated_by=check_text(doc.get("updated_by", ""), "updated_by"),
+            rows=tracking.read_rows(doc, MonitoringRow.from_doc),
         )
 
 
@@ -203,16 +173,8 @@ def for_form(form: Form, existing: Monitoring | None = None) -> Monitoring:
                 other=Spending(initial=annual.other),
             ),
         )
-    rows, _from_form = align(
-        existing.rows,
-        form.indicators,
-        lambda row: row.indicator,
-        lambda indicator: MonitoringRow(indicator),
-        lambda row, indicator: row.evolve(indicator=indicator),
-    )
-    return existing.evolve(rows=tuple(rows), form_id=form.id, year=form.year)
+    return tracking.follow_form(existing, form, MonitoringRow)
 
 
-def changes(old: Monitoring, new: Monitoring) -> list[tuple[str, Any, Any]]:
-    """What the history records of a save: each changed field, old and new."""
-    return doc_changes(old.to_doc(), new.to_doc(), skip=("id", "revision", "updated_at", "updated_by"))
+#: What the history records of a save (:func:`perftui.core.tracking.record_changes`).
+changes = tracking.record_changes

@@ -7,20 +7,55 @@ The form stays the source of the targets: :func:`align` puts a record's rows in
 the form's order with the form's current targets, and keeps rows whose
 indicator the form no longer has at the end, where the findings point at them.
 
-Also here: the labels of the records' stored fields, for findings and the
-history, and the field-by-field comparison the history records.
+Also here what the two records have in common as records: the fields that
+link them to their form and stamp their last change (:func:`head_doc`,
+:func:`read_head`, :func:`read_rows`, :func:`stamp_doc`), following the form
+(:func:`follow_form`), and what the history records of a save
+(:func:`record_changes`); the labels of the records' stored fields, for
+findings and the history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, Self, TypeVar
 
-from perftui.core.model import Indicator
+from perftui.core.model import Form, Indicator, new_id
 from perftui.i18n import N_, gettext as _
 from perftui.core.normalize import clean_text
 
 Row = TypeVar("Row")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """What every row of a 监控 or 自评 has: the indicator it reports on (the columns are its kind's)."""
+
+    indicator: Indicator = Indicator()
+
+    def evolve(self, **changes: Any) -> Self:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What every 监控 and 自评 has: its own id and revision, the form and year it is about, and
+    when and by whom it was last changed. Each kind adds its columns, its ``rows`` (of
+    :class:`RecordRow`) and ``to_doc``."""
+
+    id: str = field(default_factory=new_id)
+    revision: int = 0
+    form_id: str = ""
+    year: int | None = None
+    updated_at: str = ""
+    updated_by: str = ""
+
+    def evolve(self, **changes: Any) -> Self:
+        return replace(self, **changes)
+
+
+R = TypeVar("R", bound=Record)
 
 #: Record kinds, as stored in the history and named in the CLI.
 MONITORING, EVALUATION = "monitoring", "evaluation"
@@ -152,3 +187,70 @@ def check_text(value: Any, what: str) -> str:
     if type(value) is not str:
         raise TypeError(f"{what} is not text")
     return clean_text(value, multiline=True)
+
+
+# -- what both records are as records ----------------------------------------------------
+
+#: The stored fields that make a record a record rather than what it says; a save's history
+#: leaves them out (the entry has its own revision, time and person).
+_STAMP_FIELDS = ("id", "revision", "updated_at", "updated_by")
+
+
+def head_doc(record: Record) -> dict[str, Any]:
+    """The first stored fields of a record: its id and revision, and the form and year it is about."""
+    return {"id": record.id, "revision": record.revision, "form_id": record.form_id, "year": record.year}
+
+
+def stamp_doc(record: Record) -> dict[str, Any]:
+    """The last stored fields of a record: when and by whom it was last changed."""
+    return {"updated_at": record.updated_at, "updated_by": record.updated_by}
+
+
+def read_head(doc: dict[str, Any]) -> dict[str, Any]:
+    """The fields of :func:`head_doc` and :func:`stamp_doc` from a stored record, checked (keyword
+    arguments for the record's class); raises KeyError or TypeError."""
+    year, revision = doc["year"], doc.get("revision") or 0
+    if (year is not None and type(year) is not int) or type(revision) is not int:
+        raise TypeError("year and revision are whole numbers")
+    return {
+        "id": check_text(doc["id"], "id"),
+        "revision": revision,
+        "form_id": check_text(doc["form_id"], "form_id"),
+        "year": year,
+        "updated_at": check_text(doc.get("updated_at", ""), "updated_at"),
+        "updated_by": check_text(doc.get("updated_by", ""), "updated_by"),
+    }
+
+
+def read_rows(doc: dict[str, Any], row: Callable[[dict[str, Any]], Row]) -> tuple[Row, ...]:
+    """A stored record's rows, each read by ``row``; raises KeyError or TypeError (and what ``row`` raises)."""
+    rows = doc["rows"]
+    if type(rows) is not list:
+        raise TypeError("rows is a list")
+    return tuple(row(cells) for cells in rows)
+
+
+def follow_form(record: R, form: Form, blank: Callable[[Indicator], Any]) -> R:
+    """``record`` with its rows in ``form``'s order and carrying its current indicators (:func:`align`;
+    ``blank`` makes the row of an indicator the record has none for), linked to the form and its year."""
+    rows, _from_form = align(
+        record.rows,
+        form.indicators,
+        lambda row: row.indicator,
+        blank,
+        lambda row, indicator: row.evolve(indicator=indicator),
+    )
+    return record.evolve(rows=tuple(rows), form_id=form.id, year=form.year)
+
+
+def record_changes(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    """What the history records of a save: each changed field, old and new."""
+    return doc_changes(old.to_doc(), new.to_doc(), skip=_STAMP_FIELDS)
+
+
+def check_choice(value: Any, what: str, choices: Sequence[str]) -> str:
+    """``value`` if it is one of ``choices`` or blank, cleaned; raises TypeError or ValueError naming ``what``."""
+    text = check_text(value, what)
+    if text and text not in choices:
+        raise ValueError(f"unknown {what} {text!r}")
+    return text

@@ -153,6 +153,12 @@ class Tracking:
     def history(self, record: Monitoring | Evaluation) -> list[HistoryEntry]:
         return self.repository.history(record.id)
 
+    def form_history(self, form: Form) -> list[HistoryEntry]:
+        """The form's history with its 监控's and 自评's, in the order the changes were made: what
+        an operator asking for a project's history means (``perftui history NAME``)."""
+        records = (self._all(kind).get(form.id) for kind in (MONITORING_KIND, EVALUATION_KIND))
+        return self.repository.history_of([form.id, *(record.id for record in records if record is not None)])
+
     # -- changing ---------------------------------------------------------------------
 
     @_retrying_stale

@@ -104,7 +104,6 @@ class PerftuiApp(TypeAhead, App[int]):
         # the cursor in reverse video (perftui.tui.theme). Decided before Textual reads NO_COLOR.
         self.plain = plain_terminal(os.environ.get("TERM"), "NO_COLOR" in os.environ)
         super().__init__(ansi_color=True if self.plain else None)
-        keys.translate_bindings(self)
         # A PostgreSQL URL stays text: it is never a path.
         self.db_path: Path | str = db_path if is_database_url(db_path) else Path(db_path)
         self.read_only, self.demo = read_only, demo
@@ -457,7 +456,8 @@ class PerftuiApp(TypeAhead, App[int]):
             if result is not None:
                 self.notify(result.message(), markup=False)
 
-        self.push_screen(ExportDialog(forms, current, db_path=self.db_path), done)
+        dialog = ExportDialog(forms, current, db_path=self.db_path, records=self.catalog.records, rules=self.rules)
+        self.push_screen(dialog, done)
 
     def delete_form(self, form: Form) -> None:
         self._write(lambda db: db.delete(form), self._deleted)

@@ -5,9 +5,13 @@ One table serves four readers, so they can never disagree: the screens'
 command palette (every action by name) and the operator's ``config.toml``
 (``[keys]`` maps an id to other keys; applied with :meth:`App.set_keymap`).
 
-Descriptions are msgids marked with ``N_`` and translated when a screen is
-built (:func:`translate_bindings`), because Textual reads ``BINDINGS`` when the
-class is defined, before the CLI has chosen the language.
+Descriptions are msgids marked with ``N_`` and translated where they are
+shown (the footer, :class:`perftui.tui.widgets.keys_footer.KeysFooter`; the
+help screen; the palette): Textual reads ``BINDINGS`` when the class is
+defined, before the CLI has chosen the language, and offers no public way to
+change a node's bindings afterwards. For the same reason read-only mode keeps
+the write keys bound (pressed, they say why nothing happens) and the footer
+leaves them out.
 
 No action depends on Esc alone: over a laggy SSH link Esc is ambiguous (it
 starts every escape sequence), so each way out also has a letter or ctrl key.
@@ -15,11 +19,9 @@ starts every escape sequence), so each way out also has a letter or ctrl key.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
-from textual.binding import Binding, BindingsMap
-from textual.dom import DOMNode
+from textual.binding import Binding
 
 from perftui.i18n import N_, gettext as _
 
@@ -201,37 +203,6 @@ def bindings(
         and (only is None or key.id in only)
         and key.id not in exclude
     ]
-
-
-def translate_bindings(node: DOMNode) -> None:
-    """Show ``node``'s binding descriptions in the current language.
-
-    Textual copies a class's merged bindings to each instance, so translating
-    the instance's copy leaves the class (and other languages' tests) alone.
-    """
-    node._bindings = BindingsMap.from_keys(
-        {
-            key: [
-                dataclasses.replace(b, description=_(b.description)) if b.id in BY_ID and b.description else b
-                for b in bound
-            ]
-            for key, bound in node._bindings.key_to_bindings.items()
-        }
-    )
-
-
-def hide_bindings(node: DOMNode, ids: frozenset[str] | set[str]) -> None:
-    """Keep ``node``'s bindings with these ids working but out of the footer.
-
-    Read-only mode hides the write keys this way: pressing one still says why
-    nothing happens, instead of doing nothing at all.
-    """
-    node._bindings = BindingsMap.from_keys(
-        {
-            key: [dataclasses.replace(b, show=False) if b.id in ids else b for b in bound]
-            for key, bound in node._bindings.key_to_bindings.items()
-        }
-    )
 
 
 def label(key_id: str) -> str:

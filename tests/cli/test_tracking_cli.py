@@ -174,3 +174,15 @@ def test_progress_and_show_load_no_textual(tracked):
     )
     result = subprocess.run([sys.executable, "-c", code, str(tracked)], capture_output=True, text=True, check=True)
     assert "99.03" in result.stdout and "LOADED []" in result.stdout
+
+
+def test_history_of_a_form_shows_its_records_too(capsys, tracked):
+    code, out, err = run(capsys, "--db", tracked, "history", LABOUR)
+    assert code == EXIT_OK and err == ""
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{LABOUR}  [")
+    heads = [line for line in lines if line[:4].isdigit()]
+    assert [head.split()[3] for head in heads] == ["导入", "新建", "新建"]
+    assert f"{LABOUR}（自评）" in heads[1] and f"{LABOUR}（监控）" in heads[2]
+    code, out, _err = run(capsys, "--db", tracked, "history", LABOUR, "--limit", "1")
+    assert f"{LABOUR}（监控）" in out and "导入" not in out

@@ -135,3 +135,24 @@ async def test_the_dialog_fits_an_80_by_24_terminal(host):
         assert box.region.height <= 24 and box.region.width <= 80
         for button in app.screen.query(Button):
             assert button.region.bottom <= 24 and button.region.right <= 80
+
+
+async def test_a_choice_seen_after_the_path_box_was_emptied_leaves_it_to_the_operator(host, tmp_path):
+    # In a burst (x, Tab, ctrl+u, a path), the format's change reaches the dialog after the
+    # box was emptied: proposing a name then would put the typed path in front of it.
+    app = host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        box = screen.query_one("#export-path", Input)
+        box.focus()
+        await pilot.pause()
+        box.value = ""  # ctrl+u
+        screen.query_one("#export-format", ChoiceField).value = "csv"
+        await pilot.pause()
+        assert box.value == ""
+        box.blur()
+        await pilot.pause()
+        screen.query_one("#export-format", ChoiceField).value = "json"  # left empty, out of the box: proposed again
+        await pilot.pause()
+        assert box.value == str(tmp_path / "perftui-summary-2024.json")

@@ -175,3 +175,24 @@ def test_import_replaces_the_stored_record(repo, labour):
     ((state, updated),) = tracking.import_records([(labour, record.evolve(notes="再次"))])
     assert state == "updated" and updated.revision == 2 and updated.id == added.id
     assert [e.action for e in tracking.history(updated)] == ["import", "import"]
+
+
+def test_a_forms_history_holds_its_records_in_the_order_they_were_changed(repo, labour):
+    tracking = Tracking(repo)
+    monitored = tracking.save(monitoring.for_form(labour))
+    repo.save(labour.evolve(unit="新单位"))
+    evaluated = tracking.save(evaluation.for_form(repo.get(labour.id)))
+    tracking.save(monitored.evolve(goal_progress="推进中"))
+    other = next(form for form in repo.forms() if form.id != labour.id)
+    tracking.save(monitoring.for_form(other))  # another form's record: not this form's history
+    entries = tracking.form_history(labour)
+    assert [(e.form_id, e.action) for e in entries] == [
+        (labour.id, "import"),
+        (monitored.id, "create"),
+        (labour.id, "save"),
+        (evaluated.id, "create"),
+        (monitored.id, "save"),
+    ]
+    assert [entries[n].form_name for n in (1, 3)] == ["研究院劳务派遣人员经费（监控）", "研究院劳务派遣人员经费（自评）"]
+    assert tracking.form_history(other)[-1].form_name.endswith("（监控）")
+    assert [e.action for e in repo.history(labour.id)] == ["import", "save"]  # the form's own, as before

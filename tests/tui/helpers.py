@@ -74,6 +74,19 @@ def listed_names(app) -> list[str]:
     return [app.catalog.get(form_id).form.name for form_id in table.listed_ids()]
 
 
+def footer_keys(app) -> dict[str, str]:
+    """What the screen's footer shows: each key's binding id and its description, as drawn."""
+    from textual.widgets._footer import FooterKey
+
+    active = app.screen.active_bindings
+    shown = {}
+    for widget in app.screen.query(FooterKey):
+        binding = getattr(active.get(widget.key), "binding", None)
+        if binding is not None and binding.id:
+            shown[binding.id] = widget.description
+    return shown
+
+
 def notifications(app) -> str:
     """Every notification shown so far, one per line."""
     return "\n".join(n.message for n in app._notifications)

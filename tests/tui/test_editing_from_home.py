@@ -20,7 +20,7 @@ from perftui.tui.dialogs.choice import UnsavedChangesScreen
 from perftui.tui.editor.indicator_grid import IndicatorGridScreen
 from perftui.tui.widgets.summary import TotalsLine
 
-from .helpers import listed_names, notifications, started, summary_text, wait_for
+from .helpers import footer_keys, listed_names, notifications, started, summary_text, wait_for
 
 SIZE = (120, 36)
 LABOUR = "研究院劳务派遣人员经费"
@@ -304,8 +304,8 @@ async def test_read_only_the_editor_and_the_grid_refuse_to_save_in_one_line(seed
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await _edit_unit(pilot)
-        shown = {b.binding.id for b in app.screen.active_bindings.values() if b.binding.show}
-        assert "editor.indicators" in shown and "editor.save" not in shown  # out of the footer
+        await wait_for(pilot, lambda: "editor.indicators" in footer_keys(app), what="the editor's footer")
+        assert "editor.save" not in footer_keys(app)  # out of the footer
         await pilot.press("ctrl+s")  # but it still answers
         await wait_for(pilot, lambda: notifications(app).count("只读模式") == 1, what="the refusal")
         assert "“保存”" in notifications(app)

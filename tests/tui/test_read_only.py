@@ -9,7 +9,7 @@ from perftui.tui.dialogs.deleted import DeletedFormsScreen
 from perftui.tui.screens.history import HistoryScreen
 from perftui.tui.screens.version import VersionScreen
 
-from .helpers import notifications, started, wait_for
+from .helpers import footer_keys, notifications, started, wait_for
 
 SIZE = (120, 36)
 
@@ -81,8 +81,10 @@ async def test_write_keys_are_out_of_the_footer_and_the_palette(with_deleted, ma
     app = make_app(with_deleted, read_only=True)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        shown = {b.binding.id for b in app.screen.active_bindings.values() if b.binding.show}
+        await wait_for(pilot, lambda: "list.filter" in footer_keys(app), what="the footer")
+        shown = set(footer_keys(app))
         assert "list.filter" in shown and not shown & keys.WRITES
+        assert {"list.new", "list.delete"} <= {b.binding.id for b in app.screen.active_bindings.values()}  # still bound
         offered = {key.id for key in app.actions_here(app.screen)}
         assert "list.history" in offered and not offered & keys.WRITES
 
@@ -117,3 +119,20 @@ async def test_restoring_a_backup_is_refused(db_path, seed_forms, make_app):
         await pilot.pause()
         assert isinstance(app.screen, ErrorScreen) and refusals(app) == 1
     assert db_path.read_text(encoding="utf-8") == "not json"
+
+
+async def test_the_monitoring_screens_save_key_is_out_of_the_footer_but_answers(with_deleted, make_app):
+    from perftui.tui.tracking.monitoring_screen import MonitoringScreen
+
+    before = with_deleted.read_bytes()
+    app = make_app(with_deleted, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MonitoringScreen) and "track.leave" in footer_keys(app),
+                       what="the 监控 screen's footer")
+        assert "track.save" not in footer_keys(app)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: refusals(app) == 1, what="the refusal")
+        assert isinstance(app.screen, MonitoringScreen)
+    assert with_deleted.read_bytes() == before

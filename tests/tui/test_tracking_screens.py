@@ -56,7 +56,7 @@ def record_of(db_path, kind="evaluation"):
 
 def cell_text(screen, table_id: str, row: int, key: str) -> str:
     table = screen.query_one(f"#{table_id}")
-    return str(table._rows[row].cells[table.keys.index(key)].content)
+    return str(table._row_widgets[row].cells[table.keys.index(key)].content)
 
 
 def detail(screen) -> str:
@@ -185,7 +185,7 @@ async def test_bad_input_is_one_line_and_changes_nothing(seeded_db, make_app):
         burst(app, "enter", "２０", "enter")
         await wait_for(pilot, lambda: screen.record.rows[0].weight == D(20), what="20")
         assert "分值合计 107.50" in detail(screen)
-        assert "✗" in str(screen.funding._rows[0].cells[-1].content)  # the funding table flags the sum
+        assert "✗" in str(screen.funding._row_widgets[0].cells[-1].content)  # the funding table flags the sum
         burst(app, "delete")
         await wait_for(pilot, lambda: screen.record.rows[0].weight is None, what="cleared")
         assert "分值合计 100.00" in detail(screen)
@@ -337,7 +337,7 @@ async def test_the_screen_fits_80_by_24(db_path, seed_forms):
         assert screen.funding.region.width <= 80 and screen.rows_table.region.width <= 80
         app.send_key_names("tab", "tab", "tab", "tab", "down", "down", "down", "down", "down")
         await wait_for(pilot, lambda: screen.rows_table.cursor_row == 5, what="the last row")
-        cursor = screen.rows_table._rows[5].cells[screen.rows_table.cursor_column]
+        cursor = screen.rows_table._row_widgets[5].cells[screen.rows_table.cursor_column]
         body = screen.query_one("#track-body")
         await wait_for(pilot, lambda: body.region.contains_region(cursor.region), what="scrolled into view")
         app.send_key_names("enter")

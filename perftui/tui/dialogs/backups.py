@@ -43,7 +43,6 @@ class BackupsScreen(ModalScreen["BackupInfo | None"]):
 
     def __init__(self, db_path: Path, keep: int) -> None:
         super().__init__(classes="dialog")
-        keys.translate_bindings(self)
         self.db_path = db_path
         self.keep = keep
         self.infos: list[BackupInfo] = []

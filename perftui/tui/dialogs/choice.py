@@ -35,7 +35,6 @@ class ChoiceDialog(ModalScreen[str]):
 
     def __init__(self, title: str, body: str = "") -> None:
         super().__init__()
-        keys.translate_bindings(self)
         self.title_text, self.body_text = title, body
         # The safe answer has the focus, so a stray Enter loses nothing; set as the screen
         # starts, so keys typed ahead (perftui.tui.type_ahead) meet it.

@@ -21,7 +21,6 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def __init__(self, question: str, *, confirm: str | None = None) -> None:
         super().__init__(classes="dialog")
-        keys.translate_bindings(self)
         self.question = question
         self.confirm_label = confirm or _("确定")
 

@@ -33,7 +33,6 @@ class DeletedFormsScreen(ModalScreen["str | None"]):
 
     def __init__(self, forms: Sequence[Form]) -> None:
         super().__init__(classes="dialog")
-        keys.translate_bindings(self)
         self.forms = list(forms)
 
     def compose(self) -> ComposeResult:

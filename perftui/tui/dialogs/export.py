@@ -1,10 +1,11 @@
 """The export dialog: what to export, the format and a file; or the table to the clipboard.
 
-``ExportDialog(forms, current=form)`` dismisses with an :class:`ExportDone`
-(what was written or copied), or None when cancelled. The export itself is
-:mod:`perftui.export`, the same code as ``perftui export``; rendering and
-writing run in a worker thread, so a large xlsx or a slow network folder never
-freezes the screen.
+``ExportDialog(forms, current=form, records=...)`` dismisses with an
+:class:`ExportDone` (what was written or copied), or None when cancelled. The
+export itself is :mod:`perftui.export` (:mod:`perftui.export.tracking` for the
+监控 and 自评 tables), the same code as ``perftui export``, given the same
+forms and records; rendering and writing run in a worker thread, so a large
+xlsx or a slow network folder never freezes the screen.
 
 Copying goes through the terminal (OSC 52, :meth:`App.copy_to_clipboard`),
 so it reaches the operator's own clipboard even over SSH, where no clipboard
@@ -25,15 +26,23 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from perftui import export
+from perftui.core.scoring import DEFAULT_RULES, Rules
+from perftui.core.tracking import EVALUATION, MONITORING
 from perftui.tui.styles import stylesheet
 from perftui.i18n import gettext as _
 from perftui.core.model import Form
+from perftui.tui.state.catalog import Records
 from perftui.tui import keys
 from perftui.tui.type_ahead import after_typing
 from perftui.tui.widgets.check_field import CheckField
 from perftui.tui.widgets.choice_field import ChoiceField
 from perftui.tui.widgets.text_fields import TextField
 from perftui.tui.widgets.work_bar import WorkBar
+
+
+#: What the dialog can export: the forms' tables, then their 监控 and 自评 (``perftui export monitoring|evaluation``).
+KINDS = (*export.KINDS, MONITORING, EVALUATION)
+RECORD_KINDS = (MONITORING, EVALUATION)
 
 
 @dataclass(frozen=True)
@@ -72,11 +81,14 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         folder: Path | None = None,
         width: int = export.DEFAULT_WIDTH,
         db_path: Path | None = None,
+        records: Records | None = None,
+        rules: Rules = DEFAULT_RULES,
     ) -> None:
         super().__init__()
-        keys.translate_bindings(self)
         self.forms = list(forms)
         self.current = current
+        self.records = records or Records()  # the forms' 监控 and 自评, by form id
+        self.rules = rules  # the 自评's scoring rules (config.toml [scoring]), as the CLI's
         self.folder = folder or Path.cwd()
         self.db_path = db_path  # never exported over (nor over its lock, backups, drafts)
         self.width = width
@@ -111,8 +123,10 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
                     _("汇总表（{forms} 张表，带合计）").format(forms=len(self.forms)),
                     _("这张表：{name}").format(name=name) if name else _("所有表（整张表）"),
                     _("绩效指标：{name}").format(name=name) if name else _("所有表的绩效指标"),
+                    _("绩效运行监控表：{name}").format(name=name) if name else _("所有表的绩效运行监控表"),
+                    _("绩效自评表：{name}").format(name=name) if name else _("所有表的绩效自评表"),
                 )
-                yield ChoiceField(list(zip(labels, export.KINDS)), export.SUMMARY, id="export-what")
+                yield ChoiceField(list(zip(labels, KINDS)), export.SUMMARY, id="export-what")
             with Horizontal(classes="row"):
                 yield Label(_("格式"), classes="field")
                 # Fourteen formats: one line, ←/→ or the first letter ("c" csv, "x" xlsx).
@@ -145,11 +159,14 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
     def _suggest_path(self) -> None:
         self.query_one("#export-copy", Button).disabled = self.format in export.BINARY_FORMATS
         path_input = self.query_one("#export-path", Input)
-        if path_input.value and path_input.value != self._suggested:
-            return  # the operator typed a path: keep it
-        suggestion = str(self.folder / export.suggested_name(self.kind, self.selection(self.kind), self.format))
+        if path_input.value != self._suggested and (path_input.value or path_input.has_focus):
+            # The operator's path: typed, or emptied to type one. A choice typed just before
+            # (in the same burst) is seen here after the keys that followed it: they win.
+            return
+        suggestion = str(self.folder / suggested_name(self.kind, self.selection(self.kind), self.format))
         self._suggested = suggestion
         path_input.value = suggestion
+        path_input.cursor_position = len(suggestion)  # keys typed next go after it, as on entering the box
 
     def on_choice_field_changed(self, event: ChoiceField.Changed) -> None:
         self._suggest_path()
@@ -194,10 +211,9 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         if not path.is_absolute():
             path = self.folder / path
         force = self.query_one("#export-force", CheckField).value
-        self._busy = True
-        self._status("")
-        self.query_one(WorkBar).start(_("正在导出 {forms} 张表…").format(forms=len(self.selection(self.kind))))
-        self._write(self.kind, self.selection(self.kind), options, path, force)
+        forms = self._begin(_("正在导出 {forms} 张表…"))
+        if forms:
+            self._write(self.kind, forms, options, path, force)
 
     def _copy_now(self) -> None:
         if self._busy:
@@ -208,10 +224,52 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         if options.format in export.BINARY_FORMATS:
             self._status(_("{format} 是二进制文件，不能复制；请选文本格式").format(format=options.format))
             return
-        self._busy = True
-        self._status("")
-        self.query_one(WorkBar).start(_("正在准备 {forms} 张表…").format(forms=len(self.selection(self.kind))))
-        self._copy(self.kind, self.selection(self.kind), options)
+        forms = self._begin(_("正在准备 {forms} 张表…"))
+        if forms:
+            self._copy(self.kind, forms, options)
+
+    def _begin(self, doing: str) -> list[Form]:
+        """The forms to export, the work bar saying ``doing`` about them; none: nothing starts."""
+        forms = self._exported(self.kind)
+        if forms:
+            self._busy = True
+            self._status("")
+            self.query_one(WorkBar).start(doing.format(forms=len(forms)))
+        return forms
+
+    def _exported(self, kind: str) -> list[Form]:
+        """The forms the export will hold: for a 监控 or 自评, those that have one (as the CLI
+        leaves the others out); none says why on the status line."""
+        forms = self.selection(kind)
+        if kind not in RECORD_KINDS:
+            return forms
+        filed = self._records(kind)
+        having = [form for form in forms if form.id in filed]
+        if not having:
+            what = _("绩效运行监控表") if kind == MONITORING else _("绩效自评表")
+            if len(forms) == 1:
+                self._status(_("“{name}”还没有填写{what}，没有可导出的内容").format(name=forms[0].name, what=what))
+            else:
+                self._status(_("这些表都还没有填写{what}，没有可导出的内容").format(what=what))
+        return having
+
+    def _records(self, kind: str):
+        return self.records.evaluations if kind == EVALUATION else self.records.monitorings
+
+    def _output(self, kind: str, forms: list[Form], options: export.Options) -> str | bytes:
+        """The export, as ``perftui export`` renders it for the same forms (and records)."""
+        if kind not in RECORD_KINDS:
+            return export.render(kind, forms, options)
+        from perftui.export import tracking as exported
+
+        filed = self._records(kind)
+        return exported.render(kind, [exported.Filed.of(form, filed[form.id], self.rules) for form in forms], options)
+
+    def _file_bytes(self, kind: str, forms: list[Form], options: export.Options) -> bytes:
+        """What the file holds (as ``perftui export -o``)."""
+        if kind not in RECORD_KINDS:
+            return export.export_bytes(kind, forms, options)
+        return export.encode(self._output(kind, forms, options), options)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -226,7 +284,7 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         try:
             if self.db_path is not None:
                 check_output(path, self.db_path)
-            written = write(path, export.export_bytes(kind, forms, options), force=force)
+            written = write(path, self._file_bytes(kind, forms, options), force=force)
         except OutputRefused as error:
             self.app.call_from_thread(self._failed, str(error))
         except TargetExists as error:
@@ -239,7 +297,7 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
     @work(thread=True, exclusive=True, group="export")
     def _copy(self, kind: str, forms: list[Form], options: export.Options) -> None:
         try:
-            output = export.render(kind, forms, options)
+            output = self._output(kind, forms, options)
         except Exception as error:  # noqa: BLE001
             self.app.call_from_thread(self._failed, _describe(error))
             return
@@ -253,6 +311,15 @@ class ExportDialog(ModalScreen["ExportDone | None"]):
         self._busy = False
         self.query_one(WorkBar).stop()
         self._status(message)
+
+
+def suggested_name(kind: str, forms: Sequence[Form], fmt: str) -> str:
+    """A file name to propose (:func:`perftui.export.suggested_name`); a 监控 or 自评 is named by its
+    kind: ``perftui-monitoring-<form id>-2024.txt``, ``perftui-evaluation-2024.csv``."""
+    if kind not in RECORD_KINDS:
+        return export.suggested_name(kind, forms, fmt)
+    name = export.suggested_name(export.FORM, forms, fmt)  # "perftui-form-<id>…" or "perftui-forms…"
+    return name.replace("-form-", f"-{kind}-", 1) if len(forms) == 1 else name.replace("-forms", f"-{kind}", 1)
 
 
 def _describe(error: BaseException) -> str:

@@ -71,7 +71,6 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
 
     def __init__(self, database, folder: Path | None = None) -> None:
         super().__init__()
-        keys.translate_bindings(self)
         self.database = database
         self.folder = folder or Path.cwd()
         self.previewed: tuple[Path, object] | None = None  # (path, Imported) of a file that can be imported

@@ -29,7 +29,6 @@ class YearPrompt(ModalScreen["int | None"]):
 
     def __init__(self, form: Form) -> None:
         super().__init__(classes="dialog")
-        keys.translate_bindings(self)
         self.form = form
 
     def compose(self) -> ComposeResult:

@@ -19,7 +19,7 @@ from textual.widgets import Static
 from perftui.tui.styles import stylesheet
 from perftui.core import findings as _findings
 from perftui.core.form_edit import Draft, field_texts
-from perftui.core.rows_edit import RowsEdit
+from perftui.core.rows_edit import PasteError, RowsEdit
 from perftui.core.findings import Finding
 from perftui.i18n import N_, gettext as _
 from perftui.core.model import Form, Indicator
@@ -91,7 +91,13 @@ class IndicatorGridScreen(SavingScreen):
         self.save_requested = False
         self._found: list[Finding] = []
         self._typing: tuple[int, str] | None = None
-        self._paste = paste
+        # Added before the grid is built, so that no key typed after the paste can come before it.
+        self._pasted: range | PasteError = range(0)
+        if paste:
+            try:
+                self._pasted = self.edit.paste(len(self.edit.rows), "name", paste)
+            except PasteError as error:
+                self._pasted = error
         #: The editor this grid was opened from (with ``save`` False), whose edits these rows are part of.
         self.editor: FormEditorScreen | None = None
 
@@ -111,8 +117,10 @@ class IndicatorGridScreen(SavingScreen):
         return self.query_one(IndicatorTable)
 
     def on_mount(self) -> None:
-        if self._paste:
-            self.table.paste(self._paste, below=True)
+        if isinstance(self._pasted, PasteError):
+            self.table.refuse(str(self._pasted))
+        else:
+            self.table.pasted(self._pasted)
         self.recheck()
 
     # -- the draft -----------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import HorizontalGroup, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
@@ -35,7 +35,7 @@ from perftui.tui.styles import stylesheet
 from perftui.core.rows_edit import COLUMNS, LEVEL_COLUMNS, CellEdit, PasteError, RowsEdit, cell_problem
 from perftui.core.findings import Finding
 from perftui.i18n import gettext as _
-from perftui.tui.editor.fields import show
+from perftui.tui.widgets.cell_table import CellRow, CellTable
 from perftui.tui import keys
 from perftui.tui.type_ahead import KeysInOrder
 from perftui.text.views import indicator_headers, indicator_rows
@@ -43,48 +43,18 @@ from perftui.text.views import indicator_headers, indicator_rows
 NAME_COLUMN = COLUMNS.index("name")
 
 
-class Cell(Static):
-    """One cell; a click puts the cursor on it, a double click edits it."""
-
-    def __init__(self, row: int, column: int, classes: str) -> None:
-        super().__init__("", classes=classes, markup=False)
-        self.row, self.column = row, column
-
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        table = next(a for a in self.ancestors if isinstance(a, IndicatorTable))
-        table.focus()
-        table.clicked(self.row, self.column, double=event.chain >= 2)
-
-
-class TableRow(HorizontalGroup):
+class TableRow(CellRow):
     """One row of the table: 一级, 二级, 三级, 指标值, and a finding mark."""
 
     def __init__(self, row: int, classes: str | None = None) -> None:
-        self.cells = [Cell(row, column, f"c-{name}") for column, name in enumerate(COLUMNS)]
-        self.cells.append(Cell(row, len(COLUMNS), "c-mark"))
-        super().__init__(*self.cells, classes=classes)
+        super().__init__(row, COLUMNS, classes=classes)
 
 
-#: Keys that change the text of the cell being edited.
-_TEXT_KEYS = {
-    "backspace": CellEdit.backspace,
-    "delete": CellEdit.delete,
-    "ctrl+d": CellEdit.delete,
-    "ctrl+u": CellEdit.clear_left,
-    "ctrl+k": CellEdit.clear_right,
-    "home": CellEdit.home,
-    "ctrl+a": CellEdit.home,
-    "end": CellEdit.end,
-    "ctrl+e": CellEdit.end,
-}
-_MOVES = {"left": -1, "right": 1}
-_CHOICE_MOVES = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}
+#: Keys that end an edit keeping what was typed, and the cell typed into next (1 after, -1 before).
 _COMMITS = {"tab": 1, "shift+tab": -1}
-_CANCELS = ("escape", "ctrl+w")
 
 
-class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
+class IndicatorTable(KeysInOrder, CellTable, VerticalScroll, can_focus=True):
     """Indicator rows with a cell cursor; Enter edits the cell in place."""
 
     DEFAULT_CSS = stylesheet(__file__)
@@ -111,8 +81,7 @@ class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
         value: str | None
 
     def __init__(self, edit: RowsEdit, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        keys.translate_bindings(self)
+        super().__init__(id=id, classes="cell-table")
         self.edit = edit
         self.marks: dict[int, Finding] = {}
         self.cursor_row = 0
@@ -133,6 +102,40 @@ class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
     @property
     def rows(self):
         return self.edit.rows
+
+    # -- what CellTable asks ------------------------------------------------------------
+
+    column_keys = COLUMNS
+
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def _no_match(self) -> str:
+        return _("（没有匹配的名称）")
+
+    def _not_a_choice(self, typed: str) -> str:
+        return _("“{typed}”不是可选的名称，请从列表中选").format(typed=typed)
+
+    def _cursor_moved(self) -> None:
+        self.post_message(self.CursorMoved(self.cursor_row, self.cursor_column))
+
+    def _commit_key(self, key: str) -> bool:
+        if key == "enter":
+            self.commit_edit(0, advance=True)
+        elif key in _COMMITS:
+            self.commit_edit(_COMMITS[key])
+        else:
+            return False
+        return True
+
+    def _typed(self) -> None:
+        super()._typed()
+        editing = self.editing
+        assert editing is not None
+        self.post_message(self.Typing(editing.row, editing.column, editing.text))
+
+    def _edit_ended(self, editing: CellEdit) -> None:
+        self.post_message(self.Typing(editing.row, editing.column, None))
 
     # -- showing -----------------------------------------------------------------
 
@@ -168,30 +171,14 @@ class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
     def _paint_row(self, index: int, row: TableRow, shown: list[str]) -> None:
         indicator = self.rows[index]
         row.set_class(index > 0 and bool(shown[0]), "group-start")
-        for column, name in enumerate(COLUMNS):
-            cell = row.cells[column]
-            at_cursor = index == self.cursor_row and column == self.cursor_column
-            editing = at_cursor and self.editing is not None
-            text: str | Content = shown[column]
-            if editing:
-                assert self.editing is not None
-                text = _editing_content(self.editing)
-            elif at_cursor and not text and name in LEVEL_COLUMNS:
-                # A spanned 一级/二级 is blank, as on paper; under the cursor, say what it is.
-                text = Content.styled(getattr(indicator, name), "dim")
-            show(cell, text)
-            cell.set_class(at_cursor and not editing, "-cursor")
-            cell.set_class(editing, "-editing")
-        mark = self.marks.get(index)
-        flag = row.cells[len(COLUMNS)]
-        show(flag, ("✗" if mark.is_error else "!") if mark else "")
-        flag.set_class(bool(mark and mark.is_error), "-error")
-        flag.set_class(bool(mark and not mark.is_error), "-warning")
 
-    def _scroll_to_cursor(self) -> None:
-        if self.rows and self.cursor_row < len(self._row_widgets):
-            cell = self._row_widgets[self.cursor_row].cells[self.cursor_column]
-            self.call_after_refresh(self.scroll_to_widget, cell, animate=False)
+        def content(column: int, name: str) -> str | Content:
+            if index == self.cursor_row and column == self.cursor_column and not shown[column] and name in LEVEL_COLUMNS:
+                # A spanned 一级/二级 is blank, as on paper; under the cursor, say what it is.
+                return Content.styled(getattr(indicator, name), "dim")
+            return shown[column]
+
+        self._paint_cells(index, row, content)
 
     # -- keys ------------------------------------------------------------------
 
@@ -220,33 +207,6 @@ class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
         event.prevent_default()
         await self.app.run_action(active.binding.action, active.node)
 
-    def _edit_key(self, event: events.Key) -> bool:
-        """Apply a key to the cell being edited; False for keys that are not about typing."""
-        editing = self.editing
-        assert editing is not None
-        key = event.key
-        if key == "enter":
-            self.commit_edit(0, advance=True)
-        elif key in _COMMITS:
-            self.commit_edit(_COMMITS[key])
-        elif key in _CANCELS:
-            self.cancel_edit()
-        elif key in _TEXT_KEYS:
-            _TEXT_KEYS[key](editing)
-            self._typed()
-        elif key in _MOVES:
-            editing.move(_MOVES[key])
-            self._repaint(editing.row)
-        elif key in _CHOICE_MOVES:
-            editing.choose(_CHOICE_MOVES[key])
-            self._repaint(editing.row)
-        elif event.is_printable and event.character:
-            editing.insert(event.character)
-            self._typed()
-        else:
-            return False
-        return True
-
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
         if self.editing is not None and not is_block(event.text):
@@ -264,9 +224,12 @@ class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
         try:
             written = self.edit.paste(at, column, text)
         except PasteError as error:
-            self.app.bell()
-            self.notify(str(error), severity="warning", markup=False)
+            self.refuse(str(error))
             return
+        self.pasted(written)
+
+    def pasted(self, written: range) -> None:
+        """Show rows just pasted (:meth:`RowsEdit.paste`), the cursor on the first, and how to undo them."""
         if not written:
             return
         self._changed("paste", written.start)
@@ -274,12 +237,6 @@ class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
             _("已粘贴{count}行（按 {undo} 撤销）").format(count=len(written), undo=keys.shown(self.app, "grid.undo")),
             timeout=4,
         )
-
-    def _typed(self) -> None:
-        editing = self.editing
-        assert editing is not None
-        self._repaint(editing.row)
-        self.post_message(self.Typing(editing.row, editing.column, editing.text))
 
     def clicked(self, row: int, column: int, *, double: bool) -> None:
         if row < 0 or column >= len(COLUMNS):
@@ -290,24 +247,6 @@ class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
         self.move_to(row, column)
         if double and self.editing is None:
             self.action_edit()
-
-    # -- moving ------------------------------------------------------------------
-
-    def move_to(self, row: int, column: int) -> None:
-        if self.editing is not None or not self.rows:
-            return
-        previous = self.cursor_row
-        self.cursor_row = max(0, min(row, len(self.rows) - 1))
-        self.cursor_column = max(0, min(column, len(COLUMNS) - 1))
-        self._repaint(previous, self.cursor_row)
-        self._scroll_to_cursor()
-        self.post_message(self.CursorMoved(self.cursor_row, self.cursor_column))
-
-    def action_cursor(self, rows: int, columns: int) -> None:
-        self.move_to(self.cursor_row + rows, self.cursor_column + columns)
-
-    def action_edge(self, which: str) -> None:
-        self.move_to(0 if which == "first" else len(self.rows) - 1, self.cursor_column)
 
     # -- changing rows -------------------------------------------------------------
 
@@ -341,24 +280,14 @@ class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
         )
 
     def action_undo(self) -> None:
-        if not self._typing_done():
-            return
-        step = self.edit.undo()
-        if step is None:
-            self.notify(_("没有可撤销的操作"), timeout=3)
-            return
-        self._changed("undo", step.cursor)
-        self.notify(_("已撤销：{what}").format(what=step.what), timeout=3)
+        if self._typing_done():
+            self._undo(lambda step: self._changed("undo", step.cursor))
 
     def action_move(self, delta: int) -> None:
         if self._typing_done() and self.rows:
             self._changed("move", self.edit.move(self.cursor_row, delta))
 
     # -- editing -----------------------------------------------------------------
-
-    def action_edit(self) -> None:
-        if self.rows and self.editing is None:
-            self.start_edit(self.cursor_row, self.cursor_column)
 
     def type_over(self, text: str) -> None:
         """Start editing the cursor's cell with ``text`` in place of what it holds
@@ -386,13 +315,6 @@ class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
         self._repaint(row)
         self._scroll_to_cursor()
 
-    def cancel_edit(self) -> None:
-        editing = self.editing
-        if editing is not None:
-            self.editing = None
-            self._repaint(editing.row)
-            self.post_message(self.Typing(editing.row, editing.column, None))
-
     def commit_edit(self, then: int, *, advance: bool = False) -> bool:
         """End the edit keeping what was typed or chosen; ``then`` 1/-1 edits the next/previous cell;
         ``advance`` (Enter) moves the cursor to the next cell to fill (:func:`next_to_fill`).
@@ -402,15 +324,12 @@ class IndicatorTable(KeysInOrder, VerticalScroll, can_focus=True):
         editing = self.editing
         if editing is None:
             return True
-        value = editing.value()
+        value = self._value_typed()
         if value is None:
-            self.app.bell()
-            self.notify(_("“{typed}”不是可选的名称，请从列表中选").format(typed=editing.text), severity="warning")
             return False
         problem = cell_problem(editing.column, value)
         if problem is not None:
-            self.app.bell()
-            self.notify(problem, severity="warning", markup=False)
+            self.refuse(problem)
             return False
         self.editing = None
         column = COLUMNS.index(editing.column)
@@ -439,23 +358,3 @@ def next_to_fill(row: int, column: int, rows: int) -> tuple[int, int]:
     if row + 1 < rows:
         return row + 1, NAME_COLUMN
     return row, column
-
-
-def _editing_content(editing: CellEdit) -> Content:
-    """The cell being typed into: the text with a cursor; for 一级/二级 the matching choices."""
-    text, cursor = editing.text, editing.cursor
-    at = text[cursor] if cursor < len(text) else " "
-    parts: list[str | tuple[str, str]] = [text[:cursor], (at, "reverse"), text[cursor + 1 :]]
-    if editing.picks:
-        if not text and editing.current:
-            parts.append((editing.current, "dim"))
-        matches = editing.matches
-        if not matches:
-            parts.append(("\n" + _("（没有匹配的名称）"), "$text-warning"))
-        for index, choice in enumerate(matches):
-            if index == min(editing.highlighted, len(matches) - 1):
-                parts.append(("\n› " + choice, "bold reverse"))
-            else:
-                parts.append("\n  " + choice)
-    return Content.assemble(*parts)
-

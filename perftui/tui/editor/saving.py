@@ -62,7 +62,6 @@ class SavingScreen(Screen):
 
     def __init__(self, repository: FormStore, original: Form | None, *, action: str | None = None) -> None:
         super().__init__()
-        keys.translate_bindings(self)
         self.repository = repository
         #: The form as stored when opened or last saved (None: never stored).
         self.original = original
@@ -82,9 +81,7 @@ class SavingScreen(Screen):
         self._told_about: tuple[int, bool] | None = None
 
     def on_mount(self) -> None:
-        if getattr(self.app, "read_only", False):
-            # As on the list: out of the footer, but still answering (with why) when pressed.
-            keys.hide_bindings(self, keys.WRITES)
+        # Read-only: the footer leaves the save key out; pressed, it still says why (KeysFooter).
         # Besides every change: a connection can drop between two changes, too.
         self.set_interval(KEEP_EVERY, self.keep_unsaved)
 

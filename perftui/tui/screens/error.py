@@ -29,7 +29,6 @@ class ErrorScreen(Screen):
 
     def __init__(self, message: str) -> None:
         super().__init__(id="error-screen")
-        keys.translate_bindings(self)
         self.message = message
 
     def compose(self) -> ComposeResult:

@@ -54,7 +54,6 @@ class HelpScreen(Screen):
     def __init__(self, first: tuple[str, ...] = ()) -> None:
         """``first``: the key scopes of the screen help was asked for on."""
         super().__init__(id="help")
-        keys.translate_bindings(self)
         self.first = first
 
     def compose(self) -> ComposeResult:

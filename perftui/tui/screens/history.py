@@ -66,7 +66,6 @@ class HistoryScreen(Screen):
 
     def __init__(self, form: Form) -> None:
         super().__init__(id="history", classes="history")
-        keys.translate_bindings(self)
         self.form = form  # as listed; replaced by the stored form once read
         self.entries: list[HistoryEntry] = []
         self._line_width = 0

@@ -44,7 +44,6 @@ class FilterInput(TextField):
     def __init__(self, **kwargs) -> None:
         # Enter returns to the list at once: the keys typed after it are the list's.
         super().__init__(submit=self.action_leave, **kwargs)
-        keys.translate_bindings(self)
 
     def action_clear_filter(self) -> None:
         self.value = ""
@@ -68,7 +67,6 @@ class ProjectListScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__(id="home")
-        keys.translate_bindings(self)
         self.view = View()
         self._focus_id: str | None = None  # the form to select when the list is next drawn
 
@@ -86,9 +84,7 @@ class ProjectListScreen(Screen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        if self.app.read_only:
-            # Out of the footer, but still answering (with why) when pressed.
-            keys.hide_bindings(self, keys.WRITES)
+        # Read-only: the footer leaves the write keys out; pressed, they still say why (KeysFooter).
         self.data_changed()
 
     @property

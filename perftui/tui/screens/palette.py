@@ -14,4 +14,3 @@ class Palette(CommandPalette):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        keys.translate_bindings(self)

@@ -56,7 +56,6 @@ class VersionScreen(Screen["bool"]):
 
     def __init__(self, form: Form, entry: HistoryEntry) -> None:
         super().__init__(classes="version")
-        keys.translate_bindings(self)
         self.form = form
         self.entry = entry
         self.earlier: Form | None = None

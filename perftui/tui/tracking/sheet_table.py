@@ -22,10 +22,9 @@ from typing import ClassVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import HorizontalGroup, VerticalGroup
+from textual.containers import VerticalGroup
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Static
 
 from perftui.core.findings import Finding
 from perftui.core.rows_edit import CellEdit
@@ -35,22 +34,7 @@ from perftui.i18n import gettext as _
 from perftui.tui import keys
 from perftui.tui.editor.fields import show
 from perftui.tui.styles import stylesheet
-
-_TEXT_KEYS = {
-    "backspace": CellEdit.backspace,
-    "delete": CellEdit.delete,
-    "ctrl+d": CellEdit.delete,
-    "ctrl+u": CellEdit.clear_left,
-    "ctrl+k": CellEdit.clear_right,
-    "home": CellEdit.home,
-    "ctrl+a": CellEdit.home,
-    "end": CellEdit.end,
-    "ctrl+e": CellEdit.end,
-}
-_MOVES = {"left": -1, "right": 1}
-_CHOICE_MOVES = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}
-_COMMITS = ("enter",)
-_CANCELS = ("escape", "ctrl+w")
+from perftui.tui.widgets.cell_table import CellRow, CellTable
 
 
 class ChoiceEdit(CellEdit):
@@ -61,26 +45,7 @@ class ChoiceEdit(CellEdit):
         return True
 
 
-class Cell(Static):
-    def __init__(self, row: int, column: int, classes: str) -> None:
-        super().__init__("", classes=classes, markup=False)
-        self.row, self.column = row, column
-
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        table = next(a for a in self.ancestors if isinstance(a, SheetTable))
-        table.focus()
-        table.clicked(self.row, self.column, double=event.chain >= 2)
-
-
-class SheetRow(HorizontalGroup):
-    def __init__(self, row: int, keys_: tuple[str, ...], classes: str | None = None) -> None:
-        self.cells = [Cell(row, column, f"c-{key}") for column, key in enumerate(keys_)]
-        self.cells.append(Cell(row, len(keys_), "c-mark"))
-        super().__init__(*self.cells, classes=classes)
-
-
-class SheetTable(VerticalGroup, can_focus=True):
+class SheetTable(CellTable, VerticalGroup, can_focus=True):
     """One section (``"funding"`` or ``"rows"``) of a record, as a table with a cell cursor."""
 
     DEFAULT_CSS = stylesheet(__file__)
@@ -98,8 +63,7 @@ class SheetTable(VerticalGroup, can_focus=True):
         table: SheetTable
 
     def __init__(self, edit: RecordEdit, section: str, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes=f"-{section}")
-        keys.translate_bindings(self)
+        super().__init__(id=id, classes=f"cell-table -{section}")
         self.edit = edit
         self.section = section
         self.keys = tuple(column.key for column in edit.columns(section))
@@ -108,17 +72,42 @@ class SheetTable(VerticalGroup, can_focus=True):
         self.editing: CellEdit | None = None
         self.marks: dict[int, Finding] = {}
         self.card: Scorecard | None = None
-        self._rows: list[SheetRow] = []
-        self._head: SheetRow | None = None
+        self._row_widgets: list[CellRow] = []
+        self._head: CellRow | None = None
+
+    # -- what CellTable asks ------------------------------------------------------------
+
+    @property
+    def column_keys(self) -> tuple[str, ...]:
+        return self.keys
+
+    def row_count(self) -> int:
+        return len(self._row_widgets)
+
+    def _cursor_moved(self) -> None:
+        self.post_message(self.CursorMoved(self))
+
+    def _commit_key(self, key: str) -> bool:
+        if key != "enter":
+            return False
+        self.commit_edit()
+        return True
+
+    def _scroller(self):
+        return self.screen  # the screen scrolls both tables (funding and rows) as one page
+
+    def _repaint(self, *indexes: int) -> None:
+        for index in indexes:
+            self._paint(index)
 
     def _first_editable(self) -> int:
         return next((n for n, key in enumerate(self.keys) if self.edit.editable(self.section, 0, key)), 0)
 
     def compose(self) -> ComposeResult:
-        self._head = SheetRow(-1, self.keys, classes="head")
+        self._head = CellRow(-1, self.keys, classes="head")
         yield self._head
-        self._rows = [SheetRow(index, self.keys) for index in range(self.edit.row_count(self.section))]
-        yield from self._rows
+        self._row_widgets = [CellRow(index, self.keys) for index in range(self.edit.row_count(self.section))]
+        yield from self._row_widgets
 
     def on_mount(self) -> None:
         self.show()
@@ -134,11 +123,11 @@ class SheetTable(VerticalGroup, can_focus=True):
             show(cell, column.heading(months))
         self.card = self.edit.card() if self.edit.kind == "evaluation" else None
         count = self.edit.row_count(self.section)
-        while len(self._rows) > count:
-            self._rows.pop().remove()
-        new = [SheetRow(index, self.keys) for index in range(len(self._rows), count)]
+        while len(self._row_widgets) > count:
+            self._row_widgets.pop().remove()
+        new = [CellRow(index, self.keys) for index in range(len(self._row_widgets), count)]
         if new:
-            self._rows.extend(new)
+            self._row_widgets.extend(new)
             self.mount_all(new)
         self.cursor_row = max(0, min(self.cursor_row, count - 1))
         for index in range(count):
@@ -146,40 +135,23 @@ class SheetTable(VerticalGroup, can_focus=True):
 
     def set_marks(self, marks: dict[int, Finding]) -> None:
         self.marks = marks
-        for index in range(len(self._rows)):
+        for index in range(len(self._row_widgets)):
             self._paint(index)
 
     def _paint(self, index: int) -> None:
-        if not 0 <= index < len(self._rows):
+        if not 0 <= index < len(self._row_widgets):
             return
-        row = self._rows[index]
+        row = self._row_widgets[index]
         if self.section == ROWS_SECTION:
             rows = self.edit.record.rows
             level1 = rows[index].indicator.level1
             row.set_class(index > 0 and level1 != rows[index - 1].indicator.level1, "group-start")
-        for column, key in enumerate(self.keys):
-            cell = row.cells[column]
-            at_cursor = index == self.cursor_row and column == self.cursor_column
-            editing = at_cursor and self.editing is not None
-            if editing:
-                assert self.editing is not None
-                content: str | Content = _editing_content(self.editing)
-            else:
-                text, dim = self.edit.shown(self.section, index, key, self.card)
-                content = Content.styled(text, "dim") if dim and text else text
-            show(cell, content)
-            cell.set_class(at_cursor and not editing, "-cursor")
-            cell.set_class(editing, "-editing")
-        mark = self.marks.get(index)
-        flag = row.cells[len(self.keys)]
-        show(flag, ("✗" if mark.is_error else "!") if mark else "")
-        flag.set_class(bool(mark and mark.is_error), "-error")
-        flag.set_class(bool(mark and not mark.is_error), "-warning")
 
-    def _scroll_to_cursor(self) -> None:
-        if self._rows and self.cursor_row < len(self._rows):
-            cell = self._rows[self.cursor_row].cells[self.cursor_column]
-            self.call_after_refresh(self.screen.scroll_to_widget, cell, animate=False)
+        def content(column: int, key: str) -> str | Content:
+            text, dim = self.edit.shown(self.section, index, key, self.card)
+            return Content.styled(text, "dim") if dim and text else text
+
+        self._paint_cells(index, row, content)
 
     def on_focus(self) -> None:
         self._scroll_to_cursor()
@@ -230,30 +202,6 @@ class SheetTable(VerticalGroup, can_focus=True):
         event.prevent_default()
         await self.app.run_action(binding.action, node)
 
-    def _edit_key(self, event: events.Key) -> bool:
-        editing = self.editing
-        assert editing is not None
-        key = event.key
-        if key in _COMMITS:
-            self.commit_edit()
-        elif key in _CANCELS:
-            self.cancel_edit()
-        elif key in _TEXT_KEYS:
-            _TEXT_KEYS[key](editing)
-            self._paint(editing.row)
-        elif key in _MOVES:
-            editing.move(_MOVES[key])
-            self._paint(editing.row)
-        elif key in _CHOICE_MOVES:
-            editing.choose(_CHOICE_MOVES[key])
-            self._paint(editing.row)
-        elif event.is_printable and event.character:
-            editing.insert(event.character)
-            self._paint(editing.row)
-        else:
-            return False
-        return True
-
     def on_paste(self, event: events.Paste) -> None:
         if self.editing is not None:
             event.stop()
@@ -271,23 +219,6 @@ class SheetTable(VerticalGroup, can_focus=True):
 
     # -- moving ------------------------------------------------------------------------
 
-    def move_to(self, row: int, column: int) -> None:
-        if self.editing is not None:
-            return
-        previous = self.cursor_row
-        self.cursor_row = max(0, min(row, len(self._rows) - 1))
-        self.cursor_column = max(0, min(column, len(self.keys) - 1))
-        self._paint(previous)
-        self._paint(self.cursor_row)
-        self._scroll_to_cursor()
-        self.post_message(self.CursorMoved(self))
-
-    def action_cursor(self, rows: int, columns: int) -> None:
-        self.move_to(self.cursor_row + rows, self.cursor_column + columns)
-
-    def action_edge(self, which: str) -> None:
-        self.move_to(0 if which == "first" else len(self._rows) - 1, self.cursor_column)
-
     @property
     def cursor_key(self) -> str:
         return self.keys[self.cursor_column]
@@ -297,10 +228,6 @@ class SheetTable(VerticalGroup, can_focus=True):
     def _changed(self) -> None:
         self.show()
         self.post_message(self.Changed(self))
-
-    def action_edit(self) -> None:
-        if self.editing is None:
-            self.start_edit(self.cursor_row, self.cursor_column)
 
     def action_clear(self) -> None:
         """Empty the cell under the cursor (a 分值 or 得分 goes back to the rule's)."""
@@ -315,18 +242,12 @@ class SheetTable(VerticalGroup, can_focus=True):
             self._changed()
 
     def action_undo(self) -> None:
-        if self.editing is not None:
-            return
-        step = self.edit.undo()
-        if step is None:
-            self.notify(_("没有可撤销的操作"), timeout=3)
-            return
-        self.post_message(self.Changed(self))
-        self.notify(_("已撤销：{what}").format(what=step.what), timeout=3)
+        if self.editing is None:
+            self._undo(lambda step: self.post_message(self.Changed(self)))
 
     def start_edit(self, row: int, column: int) -> None:
         """Type into a cell; a cell that cannot change says so (the 三级指标 is the target form's)."""
-        if self.editing is not None or not 0 <= row < len(self._rows):
+        if self.editing is not None or not 0 <= row < len(self._row_widgets):
             return
         self.move_to(row, column)
         key = self.keys[column]
@@ -345,27 +266,18 @@ class SheetTable(VerticalGroup, can_focus=True):
         self._paint(row)
         self._scroll_to_cursor()
 
-    def cancel_edit(self) -> None:
-        editing = self.editing
-        if editing is not None:
-            self.editing = None
-            self._paint(editing.row)
-
     def commit_edit(self) -> bool:
         """Keep what was typed; False (and the cell stays open) when the text cannot be read."""
         editing = self.editing
         if editing is None:
             return True
-        value = editing.value()
+        value = self._value_typed()
         if value is None:
-            self.app.bell()
-            self.notify(_("“{typed}”不是可选的一项，请从列表中选").format(typed=editing.text), severity="warning", markup=False)
             return False
         try:
             changed = self.edit.set(self.section, editing.row, editing.column, value)
         except CellProblem as problem:
-            self.app.bell()
-            self.notify(str(problem), severity="error", markup=False, timeout=6)
+            self.refuse(str(problem), "error", timeout=6)
             return False
         self.editing = None
         if changed:
@@ -373,21 +285,3 @@ class SheetTable(VerticalGroup, can_focus=True):
         else:
             self._paint(editing.row)
         return True
-
-
-def _editing_content(editing: CellEdit) -> Content:
-    text, cursor = editing.text, editing.cursor
-    at = text[cursor] if cursor < len(text) else " "
-    parts: list[str | tuple[str, str]] = [text[:cursor], (at, "reverse"), text[cursor + 1 :]]
-    if editing.picks:
-        if not text and editing.current:
-            parts.append((editing.current, "dim"))
-        matches = editing.matches
-        if not matches:
-            parts.append(("\n" + _("（没有匹配的一项）"), "$text-warning"))
-        for index, choice in enumerate(matches):
-            if index == min(editing.highlighted, len(matches) - 1):
-                parts.append(("\n› " + choice, "bold reverse"))
-            else:
-                parts.append("\n  " + choice)
-    return Content.assemble(*parts)

@@ -34,7 +34,6 @@ from perftui.tui.styles import stylesheet
 from perftui.text import views
 from perftui.i18n import N_, gettext as _, ngettext
 from perftui.text.width import pad, truncate, width
-from perftui.tui import keys
 from perftui.tui.type_ahead import KeysInOrder
 from perftui.tui.state.catalog import Entry, Selection
 
@@ -168,7 +167,6 @@ class FormTable(KeysInOrder, ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        keys.translate_bindings(self)
         self._selection: Selection | None = None
         self._entries: tuple[Entry, ...] = ()
         self._natural: dict[str, int] = {}

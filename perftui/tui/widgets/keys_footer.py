@@ -6,6 +6,11 @@ through a word (``esc 返回  ^▏^p 命``). This one measures the keys by displ
 width (a Chinese description is two columns a character) and, when they do not
 all fit, leaves out the least-used ones; ``?`` (help, which lists every key of
 the screen) then says ``更多``.
+
+It also shows each key's description in the operator's language (the bindings
+hold the msgids: see :mod:`perftui.tui.keys`) and, in read-only mode, leaves
+out the keys that would change the database: they stay bound, so pressing one
+still says why nothing happens.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from textual.widgets._footer import FooterKey
 
 from perftui.i18n import gettext as _
 from perftui.text.width import width
+from perftui.tui import keys
 
 #: Never folded: the way to the others, and the way out.
 ALWAYS = ("app.help", "app.quit")
@@ -46,13 +52,21 @@ class KeysFooter(Footer):
     """:class:`textual.widgets.Footer` that never cuts a key: it folds the least-used into ``?``."""
 
     def compose(self) -> ComposeResult:
-        widgets = list(super().compose())
+        active = self.screen.active_bindings
+        hidden = keys.WRITES if getattr(self.app, "read_only", False) else frozenset()
+        widgets = []
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                binding = getattr(active.get(widget.key, None), "binding", None)
+                if getattr(binding, "id", None) in hidden:
+                    continue  # read-only: refused when pressed, so not offered
+                widget.description = _(widget.description) if widget.description else ""
+            widgets.append(widget)
         shown = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
         palette = [w for w in widgets if isinstance(w, FooterKey) and w.has_class("-command-palette")]
         room = (self.size.width or self.app.size.width) - sum(
             item_width(w.key_display, w.description) + 2 for w in palette
         )
-        active = self.screen.active_bindings
         ids = {w: getattr(active.get(w.key, None), "binding", None) for w in shown}
         ranked = sorted(shown, key=lambda w: rank(getattr(ids[w], "id", None), shown.index(w)))
         kept = list(ranked)
