@@ -274,9 +274,14 @@ class SafeJSONStorage(Storage):
             except BaseException:
                 self.invalidate()
                 raise
+            only = None
             if self._carry is not None and touched is not None:
+                # What the transaction wrote is released in place; of the other tables
+                # only those that are not the ones read (and released) before need it.
                 _release_touched(data, image, touched)
-            self._adopt_written(data, image, stat_key(written))
+                before = self._data or {}
+                only = {name for name, table in data.items() if name not in touched and before.get(name) is not table}
+            self._adopt_written(data, image, stat_key(written), only=only)
             return warnings
 
     def _write_with_room(
@@ -326,7 +331,7 @@ class SafeJSONStorage(Storage):
         except StorageError as error:
             warnings.append(error)
 
-    def _adopt_written(self, data: Data, image: lines.Image, key: StatKey) -> None:
+    def _adopt_written(self, data: Data, image: lines.Image, key: StatKey, *, only: set[str] | None = None) -> None:
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
         except OSError:
@@ -338,7 +343,7 @@ class SafeJSONStorage(Storage):
             os.close(fd)
             self.invalidate()
             return
-        self._adopt(data, image, key, fd)
+        self._adopt(data, image, key, fd, only=only)
 
     def _adopt(
         self,
@@ -348,27 +353,30 @@ class SafeJSONStorage(Storage):
         anchor: int | None,
         *,
         loaded: bool = True,
+        only: set[str] | None = None,
     ) -> None:
         old, self._anchor = self._anchor, anchor
         if old is not None:
             _close_soon(old)
-        if self._carry is not None:
-            data, image = self._released(data, image)
+        if self._carry is not None and only != set():
+            data, image = self._released(data, image, only)
         self._data = data
         self._image = image
         self._key = key
         self._loaded = loaded
 
 
-    def _released(self, data: Data | None, image: lines.Image | None) -> tuple[Data | None, lines.Image | None]:
-        """``data`` with the documents of every table ``image`` encodes kept as their lines."""
+    def _released(
+        self, data: Data | None, image: lines.Image | None, only: set[str] | None = None
+    ) -> tuple[Data | None, lines.Image | None]:
+        """``data`` with the documents of every table ``image`` encodes (of ``only``, if given) kept as their lines."""
         if data is None or image is None or self._carry is None:
             return data, image
         released: Data = {}
         tables = dict(image.tables)
         for name, table in data.items():
             known = tables.get(name)
-            if name == fileformat.META_TABLE or known is None or known[0] is not table:
+            if name == fileformat.META_TABLE or known is None or known[0] is not table or (only is not None and name not in only):
                 released[name] = table
                 continue
             encoded = known[1]
