@@ -195,6 +195,21 @@ def _funded(doc: dict[str, Any]) -> Funded:
     )
 
 
+def _identity(repository: Repository, doc: dict[str, Any]) -> tuple:
+    """:attr:`Form.identity` of a stored form, read from the three fields it is made of.
+
+    Building every form of a file to match one import against was a third of
+    the import's time. Text a read would clean (control characters) and
+    fields of the wrong type go the long way: the form is built, and says
+    what is wrong with it as a damaged file.
+    """
+    year, name, unit = doc.get("year"), doc.get("name"), doc.get("unit")
+    if (year is None or type(year) is int) and type(name) is str and type(unit) is str \
+            and name.isprintable() and unit.isprintable():
+        return (year, " ".join(name.split()), " ".join(unit.split()))
+    return repository._form(doc).identity
+
+
 class Repository:
     """Forms in one store, changed on behalf of one actor."""
 
@@ -770,7 +785,7 @@ class _StoredForms:
                 self._ids.add(ident)
         else:
             for doc in tx.view(FORMS):
-                self._identities.setdefault(repository._form(doc).identity, doc["id"])
+                self._identities.setdefault(_identity(repository, doc), doc["id"])
                 self._ids.add(doc["id"])
                 self._docs[doc["id"]] = doc
 
