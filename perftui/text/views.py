@@ -22,7 +22,11 @@ def amount(value) -> str:
 
 
 def status_text(found: Sequence[Finding]) -> str:
-    errors, warnings = _findings.counts(found)
+    return status_of_counts(*_findings.counts(found))
+
+
+def status_of_counts(errors: int, warnings: int) -> str:
+    """:func:`status_text` from the counts alone (a list read as a server's columns has no findings)."""
     if errors:
         return ngettext("不完整（{n}个错误）", "不完整（{n}个错误）", errors).format(n=errors)
     if warnings:

@@ -51,7 +51,7 @@ async def test_delete_and_undo_in_the_app_reach_the_server(seeded_pg, make_app):
     app = make_app(seeded_pg)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        form = app.home.current_form
+        form = app.home.current_entry  # the list holds columns; the form is read when deleted
         await pilot.press("d", "y")
         await wait_for(pilot, lambda: len(app.catalog) == 7, what="delete")
         assert [f.id for f in Repository.open(seeded_pg).deleted_forms()] == [form.id]

@@ -13,19 +13,20 @@ without a screen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from perftui.core import findings as _findings
 from perftui.core.evaluation import Evaluation
 from perftui.core.collation import pinyin_key
-from perftui.core.model import Form, matches, search_text
+from perftui.core.listing import Listed, listed
+from perftui.core.model import Form, Funding, matches, search_text
 from perftui.core.monitoring import Monitoring
 from perftui.core.normalize import fold
 from perftui.core.progress import Progress, ProgressTotals, progress_of
 from perftui.core.scoring import DEFAULT_RULES, Rules
-from perftui.core.totals import Totals
+from perftui.core.totals import ZERO, Totals
 
 # Sort columns, in the order the table shows them; "" keeps the stored order
 # (newest year first, then as entered), the order the forms were filed in.
@@ -52,34 +53,51 @@ NO_RECORDS = Records()
 
 
 class Entry:
-    """One live form with what the list and the summary need from it, each computed on first use.
+    """One live form with what the list and the summary need from it.
 
-    Checking a form and building its search text are the costly parts of
-    reading ten thousand forms; the list draws only the rows on screen, so an
-    entry computes its findings when its row (or the summary) first asks, and
-    its search text when a filter first runs. The app's reading worker fills
-    them in for every entry right after the first paint (:meth:`Catalog.warm`),
-    so a keystroke does not pay for them either. Once computed they never
-    change: an entry stands for one stored revision of a form.
+    An entry stands for one stored revision of a form, read one of two ways:
+
+    * from the form itself (a JSON file: the forms are read anyway), ``form``
+      set. Checking a form and building its search text are the costly parts
+      of reading ten thousand forms; the list draws only the rows on screen,
+      so an entry computes its findings when its row (or the summary) first
+      asks, and its search text when a filter first runs. The app's reading
+      worker fills them in for every entry right after the first paint
+      (:meth:`Catalog.warm`), so a keystroke does not pay for them either.
+    * from a database server's columns (``listed``; ``form`` None unless
+      the form was read for another reason): its status was counted by the
+      server when the form was written, and its search text is the server's
+      ``search`` column, fetched by :meth:`Catalog.warm`. The form itself is
+      read only when the operator opens it.
+
+    Either way the same questions get the same answers (``name``, ``errors``,
+    ``totals``...). Once computed they never change.
     """
 
     __slots__ = (
-        "form", "_findings", "_errors", "_warnings", "_totals", "_haystack",
+        "form", "listed", "_findings", "_errors", "_warnings", "_haystack",
         "monitoring", "evaluation", "rules", "_progress",
     )
 
     def __init__(
         self,
-        form: Form,
+        form: Form | None = None,
         monitoring: Monitoring | None = None,
         evaluation: Evaluation | None = None,
         rules: Rules = DEFAULT_RULES,
+        *,
+        listed: Listed | None = None,
+        haystack: str | None = None,
     ) -> None:
+        if form is None and listed is None:
+            raise ValueError("an entry needs its form or its listed columns")
         self.form = form
+        self.listed = listed
         self._findings: tuple[_findings.Finding, ...] | None = None
         self._errors = self._warnings = 0
-        self._totals: Totals | None = None
-        self._haystack: str | None = None
+        if listed is not None:
+            self._errors, self._warnings = listed.errors, listed.warnings
+        self._haystack = haystack
         #: The form's 监控 and 自评, and how they are scored; their figures on first use.
         self.monitoring, self.evaluation, self.rules = monitoring, evaluation, rules
         self._progress: Progress | None = None
@@ -88,58 +106,165 @@ class Entry:
     def of(cls, form: Form, records: Records = NO_RECORDS, rules: Rules = DEFAULT_RULES) -> Entry:
         return cls(form, *records.of(form.id), rules)
 
+    @classmethod
+    def of_listed(
+        cls, listed: Listed, records: Records = NO_RECORDS, rules: Rules = DEFAULT_RULES,
+        form: Form | None = None, haystack: str | None = None,
+    ) -> Entry:
+        return cls(form, *records.of(listed.id), rules, listed=listed, haystack=haystack)
+
+    # -- what a row shows ------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self.listed.id if self.listed is not None else self.form.id  # type: ignore[union-attr]
+
+    @property
+    def revision(self) -> int:
+        return self.listed.revision if self.listed is not None else self.form.revision  # type: ignore[union-attr]
+
+    @property
+    def year(self) -> int | None:
+        return self.listed.year if self.listed is not None else self.form.year  # type: ignore[union-attr]
+
+    @property
+    def name(self) -> str:
+        return self.listed.name if self.listed is not None else self.form.name  # type: ignore[union-attr]
+
+    @property
+    def department(self) -> str:
+        return self.listed.department if self.listed is not None else self.form.department  # type: ignore[union-attr]
+
+    @property
+    def unit(self) -> str:
+        return self.listed.unit if self.listed is not None else self.form.unit  # type: ignore[union-attr]
+
+    @property
+    def fiscal(self) -> Decimal | None:
+        """年度财政拨款, exact as written (None: not filled in)."""
+        return self.listed.fiscal if self.listed is not None else self.form.annual_funding.fiscal  # type: ignore[union-attr]
+
+    @property
+    def indicator_count(self) -> int:
+        return self.listed.indicators if self.listed is not None else len(self.form.indicators)  # type: ignore[union-attr]
+
+    @property
+    def updated_at(self) -> str:
+        return self.listed.updated_at if self.listed is not None else self.form.updated_at  # type: ignore[union-attr]
+
+    @property
+    def updated_by(self) -> str:
+        return self.listed.updated_by if self.listed is not None else self.form.updated_by  # type: ignore[union-attr]
+
+    @property
+    def identity(self) -> tuple:
+        return self.listed.identity if self.listed is not None else self.form.identity  # type: ignore[union-attr]
+
+    def as_listed(self) -> Listed:
+        """What a list shows of this form (from the form, checked, when it was not read from columns)."""
+        if self.listed is not None:
+            return self.listed
+        return listed(self.form, self._check())  # type: ignore[arg-type]
+
+    # -- status, totals, search ------------------------------------------------------------
+
     def _check(self) -> tuple[_findings.Finding, ...]:
         found = self._findings
         if found is None:
+            if self.form is None:
+                raise LookupError("the findings of a form read as columns need the form itself")
             found = tuple(_findings.check(self.form))
             self._errors, self._warnings = _findings.counts(found)
             self._findings = found
         return found
 
     @property
+    def checked(self) -> bool:
+        return self.listed is not None or self._findings is not None
+
+    @property
     def findings(self) -> tuple[_findings.Finding, ...]:
+        """Every finding (needs the form: a list shows only their counts, :attr:`errors` and :attr:`warnings`)."""
         return self._check()
 
     @property
     def errors(self) -> int:
-        self._check()
+        if self.listed is None:
+            self._check()
         return self._errors
 
     @property
     def warnings(self) -> int:
-        self._check()
+        if self.listed is None:
+            self._check()
         return self._warnings
 
     @property
     def totals(self) -> Totals:
-        if self._totals is None:
-            self._totals = Totals.of(self.form, self.errors > 0)
-        return self._totals
+        if self.listed is None:
+            return Totals.of(self.form, self.errors > 0)  # type: ignore[arg-type]
+        row = self.listed
+        return Totals(1, row.indicators, row.fiscal or ZERO, row.other or ZERO, row.total or ZERO, int(row.errors > 0))
+
+    def _quick_totals(self) -> Totals:
+        """The amounts without the status (before the forms are checked)."""
+        if self.listed is None:
+            return Totals.of(self.form, False)  # type: ignore[arg-type]
+        row = self.listed
+        return Totals(1, row.indicators, row.fiscal or ZERO, row.other or ZERO, row.total or ZERO, 0)
+
+    @property
+    def has_haystack(self) -> bool:
+        return self._haystack is not None or self.form is not None
 
     @property
     def haystack(self) -> str:
         """What the filter searches (model.search_text)."""
         if self._haystack is None:
+            if self.form is None:
+                raise LookupError("the search text of a form read as columns comes with Catalog.warm")
             self._haystack = search_text(self.form)
         return self._haystack
+
+    @property
+    def has_records(self) -> bool:
+        return self.monitoring is not None or self.evaluation is not None
 
     @property
     def progress(self) -> Progress:
         """Its 监控 and 自评: money spent, score, what is missing."""
         if self._progress is None:
-            self._progress = progress_of(self.form, self.monitoring, self.evaluation, self.rules)
+            self._progress = progress_of(self._form_for_progress(), self.monitoring, self.evaluation, self.rules)
         return self._progress
+
+    def _form_for_progress(self) -> Form:
+        if self.form is not None:
+            return self.form
+        # Read as columns and its form not read (a record saved since, the form read at the next
+        # reading): what a form without records contributes is all the columns can say.
+        row = self.listed
+        assert row is not None
+        return Form(
+            id=row.id, revision=row.revision, year=row.year, name=row.name, department=row.department,
+            unit=row.unit, annual_funding=Funding(row.total, row.fiscal, row.other),
+        )
 
     def with_form(self, form: Form) -> Entry:
         """This entry for ``form``, the same stored revision read again: what was computed is kept."""
-        entry = Entry(form, self.monitoring, self.evaluation, self.rules)
-        entry._findings, entry._errors, entry._warnings = self._findings, self._errors, self._warnings
-        entry._totals, entry._haystack, entry._progress = self._totals, self._haystack, self._progress
+        entry = Entry(form, self.monitoring, self.evaluation, self.rules, listed=self.listed)
+        entry._copy_computed(self)
         return entry
 
-    @property
-    def id(self) -> str:
-        return self.form.id
+    def with_records(self, records: Records) -> Entry:
+        """This entry with the form's 监控 and 自评 as ``records`` holds them now."""
+        entry = Entry(self.form, *records.of(self.id), self.rules, listed=self.listed)
+        entry._copy_computed(self)
+        entry._progress = None
+        return entry
+
+    def _copy_computed(self, other: Entry) -> None:
+        self._findings, self._errors, self._warnings = other._findings, other._errors, other._warnings
+        self._haystack, self._progress = other._haystack, other._progress
 
     @property
     def complete(self) -> bool:
@@ -148,12 +273,14 @@ class Entry:
     @property
     def stamp(self) -> tuple:
         """Equal stamps mean the same stored content (form and records), so what was computed can be reused."""
-        return _stamp(self.form, self.monitoring, self.evaluation)
+        return _stamp(self.id, self.revision, self.updated_at, self.monitoring, self.evaluation)
 
 
-def _stamp(form: Form, monitoring: Monitoring | None = None, evaluation: Evaluation | None = None) -> tuple:
+def _stamp(
+    form_id: str, revision: int, updated_at: str, monitoring: Monitoring | None = None, evaluation: Evaluation | None = None
+) -> tuple:
     records = tuple((r.revision, r.updated_at) if r is not None else None for r in (monitoring, evaluation))
-    return (form.id, form.revision, form.updated_at, records)
+    return (form_id, revision, updated_at, records)
 
 
 @dataclass(frozen=True)
@@ -174,6 +301,16 @@ class View:
         # Typed through an IME: full-width letters and digits should still match.
         return matches(form, needle, haystack) or matches(form, fold(needle), haystack)
 
+    def shows_entry(self, entry: Entry) -> bool:
+        """:meth:`shows` for a stored form, from its entry (its form need not have been read)."""
+        if self.year is not None and entry.year != self.year:
+            return False
+        needle = self.needle.strip().casefold()
+        if not needle:
+            return True
+        haystack = entry.haystack
+        return needle in haystack or fold(needle).casefold() in haystack
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -192,25 +329,66 @@ class Selection:
 def _sort_key(column: str):
     text = lambda value: (value == "", pinyin_key(value))  # by pinyin, as people look names up; blanks last
     keys = {
-        "name": lambda e: text(e.form.name),
-        "year": lambda e: (e.form.year is None, e.form.year or 0),
-        "department": lambda e: text(e.form.department),
-        "unit": lambda e: text(e.form.unit),
-        "fiscal": lambda e: (e.form.annual_funding.fiscal is None, e.form.annual_funding.fiscal or Decimal(0)),
-        "indicators": lambda e: len(e.form.indicators),
+        "name": lambda e: text(e.name),
+        "year": lambda e: (e.year is None, e.year or 0),
+        "department": lambda e: text(e.department),
+        "unit": lambda e: text(e.unit),
+        "fiscal": lambda e: (e.fiscal is None, e.fiscal or Decimal(0)),
+        "indicators": lambda e: e.indicator_count,
         "status": lambda e: (e.errors, e.warnings),
     }
     return keys[column]
 
 
+def _newest_year_first(entry: Entry) -> int:
+    """The repository's order (model.sort_key) for an entry: newest year first, then as stored."""
+    return -(entry.year or 0)
+
+
+def _progress_totals(entries: Iterable[Entry], rules: Rules) -> ProgressTotals:
+    """ProgressTotals.of the entries' progress, without building one for each form that has no records.
+
+    A form without 监控 or 自评 adds its 财政拨款 and counts as missing both:
+    at fifty thousand forms read as columns that is fifty thousand Progress
+    records (and forms for them) not made.
+    """
+    tracked: list[Progress] = []
+    bare = 0
+    fiscal = ZERO
+    for entry in entries:
+        if entry.has_records or entry._progress is not None:
+            tracked.append(entry.progress)
+        else:
+            bare += 1
+            fiscal += entry.fiscal or ZERO
+    totals = ProgressTotals.of(tracked, rules)
+    if not bare:
+        return totals
+    return replace(
+        totals, forms=totals.forms + bare, fiscal=totals.fiscal + fiscal,
+        without_monitoring=totals.without_monitoring + bare, without_evaluation=totals.without_evaluation + bare,
+    )
+
+
+#: Finds search texts (the server's ``search`` column) by form id, for entries read as columns.
+SearchTexts = Callable[[], Mapping[str, str]]
+
+
 @dataclass(frozen=True)
 class Catalog:
-    """Every live form (as entries, in stored order) and the deleted forms."""
+    """Every live form (as entries, in stored order) and the deleted forms.
+
+    ``token`` is the store's token of the reading the entries come from, when
+    they were read as columns (the next reading then asks only what changed
+    since); ``search_texts`` fetches what :meth:`warm` needs of such entries.
+    """
 
     entries: tuple[Entry, ...] = ()
     deleted: tuple[Form, ...] = ()
     records: Records = field(default=NO_RECORDS, compare=False)
     rules: Rules = field(default=DEFAULT_RULES, compare=False)
+    token: Hashable | None = field(default=None, compare=False)
+    search_texts: SearchTexts | None = field(default=None, compare=False, repr=False)
     _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     # select() per view, without a draft: a draft then costs two subtractions, not
     # a re-sum; and the years, under the key "years". The catalog never changes, so neither do they.
@@ -239,16 +417,62 @@ class Catalog:
         entries = []
         for form in forms:
             monitoring, evaluation = records.of(form.id)
-            old = known.get(_stamp(form, monitoring, evaluation))
+            old = known.get(_stamp(form.id, form.revision, form.updated_at, monitoring, evaluation))
             entries.append(Entry(form, monitoring, evaluation, rules) if old is None else old.with_form(form))
         return cls(tuple(entries), tuple(deleted), records, rules)
 
+    @classmethod
+    def of_listed(
+        cls,
+        rows: Iterable[Listed],
+        deleted: Iterable[Form] = (),
+        records: Records = NO_RECORDS,
+        rules: Rules = DEFAULT_RULES,
+        *,
+        forms: Mapping[str, Form] | None = None,
+        haystacks: Mapping[str, str] | None = None,
+        previous: Catalog | None = None,
+        token: Hashable | None = None,
+        search_texts: SearchTexts | None = None,
+    ) -> Catalog:
+        """Entries read as columns (``rows``, in stored order), put in the repository's order.
+
+        ``forms``: the forms read beside them (those with 监控 or 自评: scoring
+        needs the form). ``haystacks``: search texts read with them. An entry
+        of ``previous`` for the same stored revision (and records) is kept,
+        with what it computed.
+        """
+        known = {entry.stamp: entry for entry in previous.entries} if previous else {}
+        forms = forms or {}
+        haystacks = haystacks or {}
+        entries = []
+        for row in rows:
+            monitoring, evaluation = records.of(row.id)
+            old = known.get(_stamp(row.id, row.revision, row.updated_at, monitoring, evaluation))
+            form = forms.get(row.id)
+            if old is not None and (form is None or old.form is form):
+                entries.append(old)
+                continue
+            entry = Entry(form, monitoring, evaluation, rules, listed=row, haystack=haystacks.get(row.id))
+            if old is not None:
+                entry._haystack = entry._haystack or old._haystack
+            entries.append(entry)
+        entries.sort(key=_newest_year_first)  # stable: as stored within a year
+        return cls(tuple(entries), tuple(deleted), records, rules, token, search_texts)
+
     def warm(self) -> None:
         """Compute every entry's findings, search text and 监控/自评 figures now (in a worker), not at a keystroke."""
+        missing = [entry for entry in self.entries if not entry.has_haystack]
+        if missing and self.search_texts is not None:
+            texts = self.search_texts()
+            for entry in missing:
+                # A form changed since the entries were read: its text of now, until the next reading.
+                entry._haystack = texts.get(entry.id, "")
         for entry in self.entries:
-            entry.totals
+            entry.errors
             entry.haystack
-            entry.progress
+            if entry.has_records:
+                entry.progress
         self.text_widths()
         self._selections["warm"] = True
 
@@ -266,19 +490,19 @@ class Catalog:
 
         entries = self.entries if self._selections.get("warm") is not None or len(self.entries) <= self.SAMPLE \
             else self.entries[: self.SAMPLE]
-        widths = {
-            key: max((width(getattr(entry.form, key)) for entry in entries), default=0)
-            for key in ("name", "department", "unit")
-        }
+        widths = {}
+        for key in ("name", "department", "unit"):
+            # Units repeat: each distinct text measured once.
+            widths[key] = max((width(text) for text in {getattr(entry, key) for entry in entries}), default=0)
         if entries is self.entries:
             self._selections["widths"] = widths  # type: ignore[index]
         return dict(widths)
 
     @property
     def warmed(self) -> bool:
-        """Has every entry been checked? (Stops at the first that has not: cheap either way.)"""
+        """Has every entry been checked and its search text found? (Stops at the first that has not.)"""
         if not self._selections.get("warm"):
-            if not all(entry._findings is not None for entry in self.entries):
+            if not all(entry.checked and entry._haystack is not None for entry in self.entries):
                 return False
             self._selections["warm"] = True
         return True
@@ -295,7 +519,7 @@ class Catalog:
     def years(self) -> list[int]:
         years = self._selections.get("years")  # type: ignore[call-overload]
         if years is None:
-            years = sorted({e.form.year for e in self.entries if e.form.year is not None}, reverse=True)
+            years = sorted({e.year for e in self.entries if e.year is not None}, reverse=True)
             self._selections["years"] = years  # type: ignore[index]
         return list(years)
 
@@ -307,17 +531,13 @@ class Catalog:
             and self.deleted == other.deleted
         )
 
-    def last_saved_by(self, user: str) -> Form | None:
+    def last_saved_by(self, user: str) -> Entry | None:
         """The live form ``user`` (an OS user; over SSH recorded as user@address) saved last."""
-        mine = [
-            entry.form
-            for entry in self.entries
-            if entry.form.updated_at and entry.form.updated_by.split("@", 1)[0] == user
-        ]
-        return max(mine, key=lambda form: form.updated_at, default=None)
+        mine = [entry for entry in self.entries if entry.updated_at and entry.updated_by.split("@", 1)[0] == user]
+        return max(mine, key=lambda entry: entry.updated_at, default=None)
 
     def has_identity(self, identity: tuple) -> bool:
-        return any(entry.form.identity == identity for entry in self.entries)
+        return any(entry.identity == identity for entry in self.entries)
 
     def select(
         self, view: View, draft: tuple[Form | None, Form | None] | None = None, *, quick: bool = False
@@ -334,7 +554,9 @@ class Catalog:
         False), instead of checking ten thousand forms on the UI thread.
         """
         if not self.warmed:
-            if quick and (draft is None or draft[1] is None):
+            if quick and (draft is None or draft[1] is None) and (
+                not view.needle.strip() or all(entry.has_haystack for entry in self.entries)
+            ):
                 return self._select(view, checked=False)
             self.warm()
         base = self._selections.get(view)
@@ -346,14 +568,14 @@ class Catalog:
         totals = base.totals
         if original is not None:
             stored = self.get(original.id)
-            if stored is not None and view.shows(stored.form, stored.haystack):
+            if stored is not None and view.shows_entry(stored):
                 totals -= stored.totals
         if view.shows(draft_form):
             totals += Totals.of(draft_form)
         return replace(base, totals=totals, draft=draft_form)
 
     def _select(self, view: View, checked: bool = True) -> Selection:
-        in_year = [e for e in self.entries if view.year is None or e.form.year == view.year]
+        in_year = [e for e in self.entries if view.year is None or e.year == view.year]
         needle = view.needle.strip().casefold()
         if needle:
             # model.matches on the search text kept with each entry, inlined: this runs per keystroke.
@@ -366,15 +588,20 @@ class Catalog:
         elif view.descending:
             shown.reverse()
         if not checked:
-            totals = Totals.sum(Totals.of(entry.form, False) for entry in shown)
+            totals = Totals.sum(entry._quick_totals() for entry in shown)
             return Selection(view, tuple(shown), totals, len(in_year), None, (), checked=False)
         incomplete = tuple(entry for entry in shown if entry.errors)
         return Selection(
             view, tuple(shown), Totals.sum(entry.totals for entry in shown), len(in_year), None, incomplete,
-            progress=ProgressTotals.of((entry.progress for entry in shown), self.rules),
+            progress=_progress_totals(shown, self.rules),
         )
 
     # -- changing (each returns a new catalog) ------------------------------
+
+    def _changed(self, entries: Iterable[Entry], deleted: tuple[Form, ...], records: Records | None = None) -> Catalog:
+        return Catalog(
+            tuple(entries), deleted, self.records if records is None else records, self.rules, self.token, self.search_texts
+        )
 
     def with_form(self, form: Form) -> Catalog:
         """The catalog after ``form`` was stored (new, changed or restored)."""
@@ -384,20 +611,18 @@ class Catalog:
         index = self._index.get(form.id)
         if index is None:
             # Where the repository would list it: after the forms of its year.
-            position = next(
-                (n for n, e in enumerate(entries) if (e.form.year or 0) < (form.year or 0)), len(entries)
-            )
+            position = next((n for n, e in enumerate(entries) if (e.year or 0) < (form.year or 0)), len(entries))
             entries.insert(position, entry)
         else:
             entries[index] = entry
         deleted = tuple(f for f in self.deleted if f.id != form.id)
-        return Catalog(tuple(entries), deleted, self.records, self.rules)
+        return self._changed(entries, deleted)
 
     def without(self, form: Form) -> Catalog:
         """The catalog after ``form`` was deleted (it joins the deleted forms)."""
         entries = tuple(e for e in self.entries if e.id != form.id)
         deleted = (form, *(f for f in self.deleted if f.id != form.id))
-        return Catalog(entries, deleted, self.records, self.rules)
+        return self._changed(entries, deleted)
 
     def with_record(self, record: Monitoring | Evaluation) -> Catalog:
         """The catalog after a form's 监控 or 自评 was stored."""
@@ -405,12 +630,8 @@ class Catalog:
         index = self._index.get(record.form_id)
         entries = list(self.entries)
         if index is not None:
-            old = entries[index]
-            entry = Entry.of(old.form, records, self.rules)
-            entry._findings, entry._errors, entry._warnings = old._findings, old._errors, old._warnings
-            entry._totals, entry._haystack = old._totals, old._haystack
-            entries[index] = entry
-        return Catalog(tuple(entries), self.deleted, records, self.rules)
+            entries[index] = entries[index].with_records(records)
+        return self._changed(entries, self.deleted, records)
 
 
 def copy_for_year(form: Form, year: int, catalog: Catalog, suffix: str) -> Form:
