@@ -12,10 +12,11 @@ gets the same :class:`Listed` values: a test holds the two to equality.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from perftui.core import findings as _findings
-from perftui.core.model import Form
+if TYPE_CHECKING:  # findings are imported when a form is checked: a total from a server checks none
+    from perftui.core.findings import Finding
+    from perftui.core.model import Form
 
 #: The columns a :class:`Listed` is read from, after the store's own ``id`` and
 #: ``revision``, in the order of its fields.
@@ -63,8 +64,10 @@ class Listed(NamedTuple):
         )
 
 
-def listed(form: Form, found: tuple[_findings.Finding, ...] | None = None) -> Listed:
+def listed(form: Form, found: tuple[Finding, ...] | None = None) -> Listed:
     """What a list shows of ``form`` (``found``: its findings, when already checked)."""
+    from perftui.core import findings as _findings
+
     if found is None:
         found = tuple(_findings.check(form))
     errors, warnings = _findings.counts(found)

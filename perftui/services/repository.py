@@ -39,6 +39,8 @@ from perftui.core.history import (  # noqa: F401  (re-exported: callers know the
 )
 from perftui.i18n import gettext as _
 from perftui.core.conflict import Conflict  # noqa: F401  (re-exported)
+from perftui.core.listing import COLUMNS as LISTED_COLUMNS
+from perftui.core.listing import Listed, listed
 from perftui.core.model import Form, clean_form, fields_changed, lookup, new_id, search_text, sort_key
 from perftui.core.stored_shape import form_doc_problem  # noqa: F401  (re-exported)
 from perftui.core.money import from_stored
@@ -428,10 +430,31 @@ class Repository:
             for year, department, unit, forms, indicators, fiscal, other, total in groups
         ]
 
+    def listed(self, year: int | None = None) -> list[Listed]:
+        """What a list shows of each live form (of ``year``), in :meth:`forms`' order.
+
+        From a database server, its columns (the status counted when each
+        form was written): no form is read. From a file, the forms checked.
+        """
+        snapshot = self.store.read()
+        if not isinstance(snapshot, storage.Queryable):
+            return [listed(form) for form in self.forms(year)]
+        where: dict[str, Any] = {"deleted": False}
+        if year is not None:
+            where["year"] = year
+        texts: dict[str, str] = {}
+        rows = [Listed.of_row(row, texts) for row in snapshot.rows(FORMS, LISTED_COLUMNS, where)]
+        rows.sort(key=lambda row: -(row.year or 0))  # sort_key's order, stable: as stored within a year
+        return rows
+
     def deleted_forms(self) -> list[Form]:
         return list(self._load()[1])
 
     def years(self) -> list[int]:
+        snapshot = self.store.read()
+        if isinstance(snapshot, storage.Queryable):
+            groups = snapshot.sums(FORMS, ["year"], [], {"deleted": False})
+            return sorted((year for year, _count in groups if year is not None), reverse=True)
         return sorted({f.year for f in self.forms() if f.year is not None}, reverse=True)
 
     def get(self, form_id: str) -> Form | None:

@@ -189,3 +189,26 @@ def test_the_readme_accounts_work(capsys, pg_db, seed_path):
             for role in (f"clerk_{suffix}", f"auditor_{suffix}"):
                 conn.execute(f'DROP OWNED BY "{role}"')
                 conn.execute(f'DROP ROLE "{role}"')
+
+
+def test_list_and_total_come_from_the_servers_columns_and_print_what_the_file_prints(capsys, tmp_path, pg_url, monkeypatch):
+    """Forms of several years, some incomplete or with warnings: the server's answers, no form read, equal the file's."""
+    from benchmarks.synth import synthetic_forms
+    from tests.tui.helpers import INCOMPLETE
+
+    forms = synthetic_forms(60)
+    forms[7] = forms[7].evolve(annual_funding=Funding(None, None, None))  # 待填 amounts: an error
+    forms[8] = forms[8].evolve(indicators=forms[8].indicators[:1])  # too few rows
+    json_db = tmp_path / "forms.json"
+    Repository.open(json_db).import_forms([*forms, INCOMPLETE], keep_ids=True)
+    assert run(capsys, "db", "migrate", "--from", json_db, "--to", pg_url)[0] == EXIT_OK
+    commands = (["list"], ["list", "--year", "2022"], ["list", "--year", "1999"], ["total"], ["total", "--by", "unit"],
+                ["total", "--year", "2024", "--by", "主管部门"])
+    expected = [run(capsys, "--db", json_db, *command) for command in commands]
+    assert "不完整" in expected[0][1] and "2022" in expected[1][1]
+
+    def no_forms(self):  # every form read: what a list from the server's columns never does
+        raise AssertionError("the forms were read")
+
+    monkeypatch.setattr(Repository, "_load", no_forms)
+    assert [run(capsys, "--db", pg_url, *command) for command in commands] == expected

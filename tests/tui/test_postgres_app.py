@@ -88,3 +88,25 @@ async def test_an_account_that_may_only_read_gets_a_read_only_app(reader_db, mak
         await pilot.pause()
         assert "只读模式" in notifications(app)
     assert len(Repository.open(reader_db).forms()) == 8
+
+
+async def test_a_form_is_read_when_opened_and_keys_typed_meanwhile_reach_it(seeded_pg, make_app):
+    """The list holds the server's columns only; Enter reads the form (in a worker), and what is typed at once edits it."""
+    from textual import events
+
+    from perftui.tui.editor.form_editor import FormEditorScreen
+
+    app = make_app(seeded_pg)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        entry = app.home.current_entry
+        assert entry.form is None and entry.listed is not None  # no form in memory
+        for key, character in (("enter", None), ("end", None), ("X", "X")):  # one burst, no pauses
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: isinstance(app.screen, FormEditorScreen), what="the editor")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.value.endswith("X"), what="the typed X")
+        assert app.screen.original.id == entry.id and app.screen.original.name == entry.name
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.catalog.get(entry.id).name == entry.name + "X", what="the save")
+        assert app.catalog.get(entry.id).revision == entry.revision + 1
+    assert Repository.open(seeded_pg).get(entry.id).name == entry.name + "X"
