@@ -476,6 +476,14 @@ class Repository:
             return lookup(self.forms() + (self.deleted_forms() if include_deleted else []), query)
         live: list[_Named] = []
         deleted: list[_Named] = []
+        if isinstance(snapshot, storage.Queryable):
+            # A server: matched on its columns, and only the matches read.
+            for ident, _revision, name, year, gone in snapshot.rows(FORMS, ["name", "year", "deleted"]):
+                (deleted if gone else live).append(_Named(ident, name or "", -(year or 0), {}))
+            live.sort(key=_Named.order)
+            deleted.sort(key=_Named.order)
+            found = lookup(live + deleted if include_deleted else live, query)
+            return [self._form(snapshot.get(FORMS, named.id)) for named in found]
         for doc in snapshot.view(FORMS):
             ident, name, year = doc.get("id"), doc.get("name"), doc.get("year")
             if type(ident) is not str or type(name) is not str or (year is not None and type(year) is not int):
