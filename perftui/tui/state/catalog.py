@@ -345,6 +345,30 @@ def _newest_year_first(entry: Entry) -> int:
     return -(entry.year or 0)
 
 
+def _sum_totals(entries: Iterable[Entry], checked: bool = True) -> Totals:
+    """Totals.sum of the entries' totals, in one pass over their columns (no Totals made per form)."""
+    forms = indicators = incomplete = 0
+    fiscal = other = total = ZERO
+    for entry in entries:
+        row = entry.listed
+        if row is None:
+            part = entry.totals if checked else entry._quick_totals()
+            forms, indicators, incomplete = forms + 1, indicators + part.indicators, incomplete + part.incomplete
+            fiscal, other, total = fiscal + part.fiscal, other + part.other, total + part.total
+            continue
+        forms += 1
+        indicators += row.indicators
+        if row.fiscal is not None:
+            fiscal += row.fiscal
+        if row.other is not None:
+            other += row.other
+        if row.total is not None:
+            total += row.total
+        if checked and row.errors:
+            incomplete += 1
+    return Totals(forms, indicators, fiscal, other, total, incomplete)
+
+
 def _progress_totals(entries: Iterable[Entry], rules: Rules) -> ProgressTotals:
     """ProgressTotals.of the entries' progress, without building one for each form that has no records.
 
@@ -368,6 +392,19 @@ def _progress_totals(entries: Iterable[Entry], rules: Rules) -> ProgressTotals:
         totals, forms=totals.forms + bare, fiscal=totals.fiscal + fiscal,
         without_monitoring=totals.without_monitoring + bare, without_evaluation=totals.without_evaluation + bare,
     )
+
+
+def _widths(entries: Iterable[Entry], at_least: Mapping[str, int] | None = None) -> dict[str, int]:
+    """The display widths of the widest 项目名称, 主管部门 and 实施单位 of ``entries`` (or ``at_least``)."""
+    from perftui.text.width import width
+
+    entries = list(entries)
+    widths = {}
+    for key in ("name", "department", "unit"):
+        # Units repeat: each distinct text measured once.
+        found = max((width(text) for text in {getattr(entry, key) for entry in entries}), default=0)
+        widths[key] = max(found, (at_least or {}).get(key, 0))
+    return widths
 
 
 #: Finds search texts (the server's ``search`` column) by form id, for entries read as columns.
@@ -458,7 +495,16 @@ class Catalog:
                 entry._haystack = entry._haystack or old._haystack
             entries.append(entry)
         entries.sort(key=_newest_year_first)  # stable: as stored within a year
-        return cls(tuple(entries), tuple(deleted), records, rules, token, search_texts)
+        catalog = cls(tuple(entries), tuple(deleted), records, rules, token, search_texts)
+        widths = previous._selections.get("widths") if previous is not None else None
+        if widths is not None:
+            # Measured again only for the entries that are new: another operator's save must not
+            # cost measuring fifty thousand names on the UI thread. (A column may stay a little
+            # wide after its widest form went: the next full reading measures afresh.)
+            kept = {id(entry) for entry in previous.entries}
+            fresh = [entry for entry in entries if id(entry) not in kept]
+            catalog._selections["widths"] = _widths(fresh, widths)  # type: ignore[arg-type]
+        return catalog
 
     def warm(self) -> None:
         """Compute every entry's findings, search text and 监控/自评 figures now (in a worker), not at a keystroke."""
@@ -469,7 +515,9 @@ class Catalog:
                 # A form changed since the entries were read: its text of now, until the next reading.
                 entry._haystack = texts.get(entry.id, "")
         for entry in self.entries:
-            entry.errors
+            if entry.listed is None:
+                # Checked once: from now on the entry answers as if read as columns.
+                entry.listed = listed(entry.form, entry._check())  # type: ignore[arg-type]
             entry.haystack
             if entry.has_records:
                 entry.progress
@@ -486,14 +534,9 @@ class Catalog:
         known = self._selections.get("widths")
         if known is not None:
             return dict(known)  # type: ignore[call-overload]
-        from perftui.text.width import width
-
         entries = self.entries if self._selections.get("warm") is not None or len(self.entries) <= self.SAMPLE \
             else self.entries[: self.SAMPLE]
-        widths = {}
-        for key in ("name", "department", "unit"):
-            # Units repeat: each distinct text measured once.
-            widths[key] = max((width(text) for text in {getattr(entry, key) for entry in entries}), default=0)
+        widths = _widths(entries)
         if entries is self.entries:
             self._selections["widths"] = widths  # type: ignore[index]
         return dict(widths)
@@ -588,11 +631,10 @@ class Catalog:
         elif view.descending:
             shown.reverse()
         if not checked:
-            totals = Totals.sum(entry._quick_totals() for entry in shown)
-            return Selection(view, tuple(shown), totals, len(in_year), None, (), checked=False)
+            return Selection(view, tuple(shown), _sum_totals(shown, False), len(in_year), None, (), checked=False)
         incomplete = tuple(entry for entry in shown if entry.errors)
         return Selection(
-            view, tuple(shown), Totals.sum(entry.totals for entry in shown), len(in_year), None, incomplete,
+            view, tuple(shown), _sum_totals(shown), len(in_year), None, incomplete,
             progress=_progress_totals(shown, self.rules),
         )
 
