@@ -164,3 +164,31 @@ def test_stored_status_counts_of_older_rules_are_refused_until_upgrade_counts_ag
         counted = {ident: errors for ident, _revision, errors in store.read().rows("forms", ["errors"])}
     assert counted == {f.id: findings.counts(findings.check(f))[0] for f in forms[:12]}
     assert 99 not in counted.values() and any(counted.values())
+
+
+def test_a_form_changed_in_place_and_a_new_record_make_only_their_entries_again(both, forms, monkeypatch):
+    server = Database(both[1])
+    first = server.read().catalog
+    first.warm()
+    other = Repository.open(both[1])
+    target = other.get(forms[5].id)
+    other.save(target.evolve(annual_funding=Funding(Decimal("2.50"), Decimal("2.50"))))
+    Tracking(other).save(monitoring.for_form(other.get(forms[9].id)))
+
+    def everything(*args, **kwargs):
+        raise AssertionError("every form's columns were read again")
+
+    monkeypatch.setattr(Database, "_read_all", everything)
+    second = server.read(first).catalog
+    assert second.token != first.token and second.get(target.id).fiscal == Decimal("2.50")
+    tracked = second.get(forms[9].id)
+    assert tracked.monitoring is not None and tracked.form is not None  # scoring needs the form: read with it
+    assert all(e is first.get(e.id) for e in second.entries if e.id not in (target.id, forms[9].id))
+    assert second.warmed and second.text_widths() == first.text_widths()
+    monkeypatch.undo()
+    assert server.read(second).catalog is second  # nothing changed since: the same catalog
+    again = Database(both[1]).read().catalog
+    again.warm()
+    assert [e.as_listed() for e in again.entries] == [e.as_listed() for e in second.entries]
+    for view in (View(), View(year=2024), View(needle="满意度")):
+        assert (second.select(view).totals, second.select(view).progress) == (again.select(view).totals, again.select(view).progress)

@@ -266,6 +266,13 @@ class Entry:
         self._findings, self._errors, self._warnings = other._findings, other._errors, other._warnings
         self._haystack, self._progress = other._haystack, other._progress
 
+    def same_as(self, row: Listed, monitoring: Monitoring | None, evaluation: Evaluation | None) -> bool:
+        """Does this entry stand for the stored revision ``row`` (and these records)? :attr:`stamp` without making one."""
+        return (
+            self.revision == row.revision and self.updated_at == row.updated_at
+            and _same_record(self.monitoring, monitoring) and _same_record(self.evaluation, evaluation)
+        )
+
     @property
     def complete(self) -> bool:
         return self.errors == 0
@@ -274,6 +281,12 @@ class Entry:
     def stamp(self) -> tuple:
         """Equal stamps mean the same stored content (form and records), so what was computed can be reused."""
         return _stamp(self.id, self.revision, self.updated_at, self.monitoring, self.evaluation)
+
+
+def _same_record(a: Monitoring | Evaluation | None, b: Monitoring | Evaluation | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a is b or (a.revision, a.updated_at) == (b.revision, b.updated_at)
 
 
 def _stamp(
@@ -479,13 +492,14 @@ class Catalog:
         of ``previous`` for the same stored revision (and records) is kept,
         with what it computed.
         """
-        known = {entry.stamp: entry for entry in previous.entries} if previous else {}
         forms = forms or {}
         haystacks = haystacks or {}
         entries = []
         for row in rows:
             monitoring, evaluation = records.of(row.id)
-            old = known.get(_stamp(row.id, row.revision, row.updated_at, monitoring, evaluation))
+            old = previous.get(row.id) if previous is not None else None
+            if old is not None and not old.same_as(row, monitoring, evaluation):
+                old = None
             form = forms.get(row.id)
             if old is not None and (form is None or old.form is form):
                 entries.append(old)
@@ -558,6 +572,21 @@ class Catalog:
     def get(self, form_id: str) -> Entry | None:
         index = self._index.get(form_id)
         return None if index is None else self.entries[index]
+
+    def index_of(self, form_id: str) -> int:
+        return self._index[form_id]
+
+    def replaced(self, entries: list[Entry], records: Records, token: Hashable | None) -> Catalog:
+        """This catalog with ``entries`` (the same forms in the same order, some of them read again), as of ``token``.
+
+        What the list measured is kept, and measured again only for the entries that are new.
+        """
+        catalog = Catalog(tuple(entries), self.deleted, records, self.rules, token, self.search_texts, dict(self._index))
+        widths = self._selections.get("widths")
+        if widths is not None:
+            fresh = [new for new, old in zip(entries, self.entries) if new is not old]
+            catalog._selections["widths"] = _widths(fresh, widths)  # type: ignore[arg-type]
+        return catalog
 
     def years(self) -> list[int]:
         years = self._selections.get("years")  # type: ignore[call-overload]

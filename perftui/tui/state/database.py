@@ -28,7 +28,7 @@ from perftui.core.listing import COLUMNS as LISTED_COLUMNS
 from perftui.core.listing import Listed
 from perftui.services.repository import FORMS, Repository
 from perftui.services.tracking import Tracking
-from perftui.tui.state.catalog import Catalog, Records
+from perftui.tui.state.catalog import Catalog, Entry, Records
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ class Database:
         for (the columns of the forms written since, the ids removed, and the
         order), so another operator's save costs a few rows, not fifty thousand.
         """
-        with self.lock:
+        with self.lock, storage.gc_paused():  # fifty thousand entries: many objects, no cycles
             snapshot = self.repository.store.read()
             try:
                 token = snapshot.token
@@ -206,6 +206,12 @@ class Database:
             if records == previous.records:
                 return previous
         fresh = {row[0]: row for row in changed}
+        records = self._records((e.id for e in previous.entries), monitorings, evaluations)
+        if not removed and all(
+            not row[-2] and (old := previous.get(row[0])) is not None and old.year == row[2] for row in changed
+        ):
+            # Forms changed in place (the usual save): the order stands, only those entries are made again.
+            return self._replaced(previous, fresh, records, snapshot.token)
         rows: list[Listed] = []
         haystacks: dict[str, str] = {}
         texts: dict[str, str] = {}
@@ -228,6 +234,35 @@ class Database:
         records = self._records((row.id for row in rows), monitorings, evaluations)
         forms = self._forms_for_records(snapshot, rows, records, previous)
         return self._catalog(rows, deleted, records, forms, previous, snapshot.token, haystacks)
+
+    def _replaced(self, previous: Catalog, fresh: dict[str, tuple], records: Records, token: int) -> Catalog:
+        texts: dict[str, str] = {}
+        entries = list(previous.entries)
+        for ident, row in fresh.items():
+            index = previous.index_of(ident)
+            entries[index] = Entry.of_listed(Listed.of_row(row, texts), records, self.rules, haystack=row[-1])
+        moved = [
+            n for n, entry in enumerate(entries)
+            if entry.id not in fresh and previous.records.of(entry.id) != records.of(entry.id)
+        ] if records != previous.records else []
+        for index in moved:
+            entries[index] = entries[index].with_records(records)
+        needs_form = [entries[n] for n in (*moved, *(previous.index_of(i) for i in fresh))
+                      if entries[n].has_records and entries[n].form is None]
+        if needs_form:
+            snapshot_forms = {form.id: form for form in self._read_forms([entry.id for entry in needs_form])}
+            for n, entry in enumerate(entries):
+                form = snapshot_forms.get(entry.id)
+                if form is not None and entry.form is None:
+                    entries[n] = entry.with_form(form)
+        return previous.replaced(entries, records, token)
+
+    def _read_forms(self, form_ids: list[str]) -> list[Form]:
+        snapshot = self.repository.store.read()
+        try:
+            return [self.repository._form(doc) for doc in snapshot.some(FORMS, form_ids)]
+        finally:
+            snapshot.close()
 
     def search_texts(self) -> dict[str, str]:
         """Every live form's search text (model.search_text, kept by the server), by id."""
