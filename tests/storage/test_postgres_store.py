@@ -439,3 +439,21 @@ def test_changed_rows_and_some_documents_without_reading_the_table(url: str) -> 
     assert [doc["id"] for doc in now.some("forms", ["f1", "f0", "gone"])] == ["f0", "f1"]
     with pytest.raises(ValueError):
         now.changed_rows("forms", ["nope"], before)
+
+
+def test_containing_finds_documents_whose_text_column_holds_a_needle(url: str) -> None:
+    from storage import Computed
+
+    words = Column("words", (), "text", computed=Computed("ledger.words", 1, lambda doc: doc.get("text", "")), listed=False)
+    spec = StoreSpec(SPEC.app, (TableSpec("forms", True, (*COLUMNS, words)), SPEC.tables[1]), version=2)
+    upgrade_database(url, spec)
+    store = PostgresStore(url, spec)
+    with store.transaction() as tx:
+        for ident, text in (("a", "≥7人\n满意度"), ("b", "100%"), ("c", "abc_%"), ("d", "Ａbc")):
+            tx.insert("forms", {"id": ident, "year": 2024, "text": text})
+    snapshot = store.read()
+    assert snapshot.containing("forms", "words", ["7人"]) == ["a"]
+    assert snapshot.containing("forms", "words", ["%"]) == ["b", "c"]  # no pattern characters: text as typed
+    assert snapshot.containing("forms", "words", ["_", "满意"]) == ["a", "c"]
+    assert snapshot.containing("forms", "words", ["bc"], {"year": 2024}) == ["c", "d"]
+    assert snapshot.containing("forms", "words", ["人\n满"]) == ["a"] and snapshot.containing("forms", "words", []) == []

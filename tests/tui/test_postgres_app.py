@@ -110,3 +110,17 @@ async def test_a_form_is_read_when_opened_and_keys_typed_meanwhile_reach_it(seed
         await wait_for(pilot, lambda: app.catalog.get(entry.id).name == entry.name + "X", what="the save")
         assert app.catalog.get(entry.id).revision == entry.revision + 1
     assert Repository.open(seeded_pg).get(entry.id).name == entry.name + "X"
+
+
+async def test_the_filter_asks_the_server_and_shows_what_the_file_would(seeded_pg, make_app):
+    app = make_app(seeded_pg)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert all(entry._haystack is None for entry in app.catalog.entries)  # no search text held
+        await pilot.press("slash", *"劳务派遣")
+        await wait_for(pilot, lambda: listed_names(app) == ["研究院劳务派遣人员经费"], what="the filtered list")
+        assert "98.00" in summary_text(app)
+        await pilot.press("ctrl+u", *"≥７人")  # full-width, as an input method types it
+        await wait_for(pilot, lambda: 0 < app.home.table.row_count < 8, what="the folded filter")
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: app.home.table.row_count == 8, what="the whole list")

@@ -109,6 +109,9 @@ class ProjectListScreen(Screen):
         if self._covered():
             return
         app = self.app
+        if app.loaded and app.catalog.needs_search(self.view):
+            self._search(app.catalog, self.view)  # drawn when the server has answered
+            return
         years = app.catalog.years()
         if self.view.year is not None and self.view.year not in years:
             self.view = replace(self.view, year=None)
@@ -127,6 +130,20 @@ class ProjectListScreen(Screen):
         problem.display = bool(app.problem)
         app.update_title()
         self.refresh_bindings()
+
+    def _search(self, catalog, view: View) -> None:
+        """A list read as a server's columns: ask the server which forms the filter text matches (in a worker), then draw."""
+        app = self.app
+
+        def ask() -> None:
+            try:
+                catalog.run_search(view)
+            except Exception as error:  # the server gone: said on screen, the list stays as it was
+                app._from_thread(app._set_problem, app._describe(error))
+                return
+            app._from_thread(self.data_changed)
+
+        self.run_worker(ask, thread=True, group="search", exit_on_error=False)
 
     def on_resize(self) -> None:
         summary = self.query_one(SummaryPane)

@@ -13,7 +13,7 @@ without a screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -222,7 +222,7 @@ class Entry:
         """What the filter searches (model.search_text)."""
         if self._haystack is None:
             if self.form is None:
-                raise LookupError("the search text of a form read as columns comes with Catalog.warm")
+                raise LookupError("a form read as columns holds no search text: the server is asked (Catalog.run_search)")
             self._haystack = search_text(self.form)
         return self._haystack
 
@@ -420,8 +420,15 @@ def _widths(entries: Iterable[Entry], at_least: Mapping[str, int] | None = None)
     return widths
 
 
-#: Finds search texts (the server's ``search`` column) by form id, for entries read as columns.
-SearchTexts = Callable[[], Mapping[str, str]]
+#: Asks the server which live forms' search texts (model.search_text, its ``search`` column)
+#: contain any of these needles: their ids. For entries read as columns, which hold no search text.
+Search = Callable[[Sequence[str]], Iterable[str]]
+
+
+def _needles(view: View) -> tuple[str, str] | None:
+    """What the filter looks for: the text as typed and full-width folded, casefolded (None: no filter)."""
+    needle = view.needle.strip().casefold()
+    return (needle, fold(needle).casefold()) if needle else None
 
 
 @dataclass(frozen=True)
@@ -430,7 +437,10 @@ class Catalog:
 
     ``token`` is the store's token of the reading the entries come from, when
     they were read as columns (the next reading then asks only what changed
-    since); ``search_texts`` fetches what :meth:`warm` needs of such entries.
+    since). Such entries hold no search text (fifty thousand of them would
+    be a third of the app's memory): a filter asks the server through
+    ``search`` once per filter text (:meth:`needs_search`, :meth:`run_search`,
+    in a worker), and entries read since then match their own text.
     """
 
     entries: tuple[Entry, ...] = ()
@@ -438,7 +448,7 @@ class Catalog:
     records: Records = field(default=NO_RECORDS, compare=False)
     rules: Rules = field(default=DEFAULT_RULES, compare=False)
     token: Hashable | None = field(default=None, compare=False)
-    search_texts: SearchTexts | None = field(default=None, compare=False, repr=False)
+    search: Search | None = field(default=None, compare=False, repr=False)
     _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     # select() per view, without a draft: a draft then costs two subtractions, not
     # a re-sum; and the years, under the key "years". The catalog never changes, so neither do they.
@@ -483,14 +493,17 @@ class Catalog:
         haystacks: Mapping[str, str] | None = None,
         previous: Catalog | None = None,
         token: Hashable | None = None,
-        search_texts: SearchTexts | None = None,
+        search: Search | None = None,
+        carry_found: bool = False,
     ) -> Catalog:
         """Entries read as columns (``rows``, in stored order), put in the repository's order.
 
         ``forms``: the forms read beside them (those with 监控 or 自评: scoring
         needs the form). ``haystacks``: search texts read with them. An entry
         of ``previous`` for the same stored revision (and records) is kept,
-        with what it computed.
+        with what it computed. ``carry_found``: the filter's answers from the
+        server for ``previous`` still hold for every entry that holds no search
+        text of its own (the entries read since hold theirs).
         """
         forms = forms or {}
         haystacks = haystacks or {}
@@ -509,7 +522,9 @@ class Catalog:
                 entry._haystack = entry._haystack or old._haystack
             entries.append(entry)
         entries.sort(key=_newest_year_first)  # stable: as stored within a year
-        catalog = cls(tuple(entries), tuple(deleted), records, rules, token, search_texts)
+        catalog = cls(tuple(entries), tuple(deleted), records, rules, token, search)
+        if carry_found and previous is not None:
+            catalog._carry_found(previous)
         widths = previous._selections.get("widths") if previous is not None else None
         if widths is not None:
             # Measured again only for the entries that are new: another operator's save must not
@@ -522,17 +537,12 @@ class Catalog:
 
     def warm(self) -> None:
         """Compute every entry's findings, search text and 监控/自评 figures now (in a worker), not at a keystroke."""
-        missing = [entry for entry in self.entries if not entry.has_haystack]
-        if missing and self.search_texts is not None:
-            texts = self.search_texts()
-            for entry in missing:
-                # A form changed since the entries were read: its text of now, until the next reading.
-                entry._haystack = texts.get(entry.id, "")
         for entry in self.entries:
             if entry.listed is None:
                 # Checked once: from now on the entry answers as if read as columns.
                 entry.listed = listed(entry.form, entry._check())  # type: ignore[arg-type]
-            entry.haystack
+            if entry.form is not None:
+                entry.haystack
             if entry.has_records:
                 entry.progress
         self.text_widths()
@@ -559,7 +569,8 @@ class Catalog:
     def warmed(self) -> bool:
         """Has every entry been checked and its search text found? (Stops at the first that has not.)"""
         if not self._selections.get("warm"):
-            if not all(entry.checked and entry._haystack is not None for entry in self.entries):
+            served = self.search is not None
+            if not all(entry.checked and (entry._haystack is not None or served) for entry in self.entries):
                 return False
             self._selections["warm"] = True
         return True
@@ -581,7 +592,8 @@ class Catalog:
 
         What the list measured is kept, and measured again only for the entries that are new.
         """
-        catalog = Catalog(tuple(entries), self.deleted, records, self.rules, token, self.search_texts, dict(self._index))
+        catalog = Catalog(tuple(entries), self.deleted, records, self.rules, token, self.search, dict(self._index))
+        catalog._carry_found(self)
         widths = self._selections.get("widths")
         if widths is not None:
             fresh = [new for new, old in zip(entries, self.entries) if new is not old]
@@ -625,10 +637,10 @@ class Catalog:
         with the rows and the amounts but no incomplete forms (``checked`` is
         False), instead of checking ten thousand forms on the UI thread.
         """
+        if self.needs_search(view):
+            self.run_search(view)  # asked on this thread only when the caller did not ask first (in a worker)
         if not self.warmed:
-            if quick and (draft is None or draft[1] is None) and (
-                not view.needle.strip() or all(entry.has_haystack for entry in self.entries)
-            ):
+            if quick and (draft is None or draft[1] is None):
                 return self._select(view, checked=False)
             self.warm()
         base = self._selections.get(view)
@@ -640,7 +652,7 @@ class Catalog:
         totals = base.totals
         if original is not None:
             stored = self.get(original.id)
-            if stored is not None and view.shows_entry(stored):
+            if stored is not None and self._shows(view, stored):
                 totals -= stored.totals
         if view.shows(draft_form):
             totals += Totals.of(draft_form)
@@ -648,13 +660,15 @@ class Catalog:
 
     def _select(self, view: View, checked: bool = True) -> Selection:
         in_year = [e for e in self.entries if view.year is None or e.year == view.year]
-        needle = view.needle.strip().casefold()
-        if needle:
+        needles = _needles(view)
+        if needles is None:
+            shown = in_year
+        elif self.search is None:
             # model.matches on the search text kept with each entry, inlined: this runs per keystroke.
-            folded = fold(needle).casefold()
+            needle, folded = needles
             shown = [e for e in in_year if needle in e.haystack or folded in e.haystack]
         else:
-            shown = in_year
+            shown = [e for e in in_year if self._matches(needles, e)]
         if view.sort:
             shown.sort(key=_sort_key(view.sort), reverse=view.descending)
         elif view.descending:
@@ -667,12 +681,49 @@ class Catalog:
             progress=_progress_totals(shown, self.rules),
         )
 
+    # -- the filter on a server -------------------------------------------------
+
+    def needs_search(self, view: View) -> bool:
+        """Must the server be asked which forms ``view``'s filter text matches (not asked yet)?"""
+        needles = _needles(view)
+        return needles is not None and self.search is not None and ("found", needles[0]) not in self._selections
+
+    def run_search(self, view: View) -> None:
+        """Ask the server (in a worker): the ids its filter text matches are kept for :meth:`select`."""
+        needles = _needles(view)
+        if needles is None or self.search is None:
+            return
+        self._selections[("found", needles[0])] = frozenset(self.search(needles))
+
+    def _matches(self, needles: tuple[str, str], entry: Entry) -> bool:
+        if entry._haystack is not None or entry.form is not None:  # read since the server was asked
+            haystack = entry.haystack
+            return needles[0] in haystack or needles[1] in haystack
+        return entry.id in self._selections[("found", needles[0])]  # type: ignore[operator]
+
+    def _shows(self, view: View, entry: Entry) -> bool:
+        if view.year is not None and entry.year != view.year:
+            return False
+        needles = _needles(view)
+        if needles is None:
+            return True
+        if self.search is None:
+            return view.shows_entry(entry)
+        return self._matches(needles, entry)
+
+    def _carry_found(self, previous: Catalog) -> None:
+        for key, found in previous._selections.items():
+            if isinstance(key, tuple) and key[0] == "found":
+                self._selections[key] = found
+
     # -- changing (each returns a new catalog) ------------------------------
 
     def _changed(self, entries: Iterable[Entry], deleted: tuple[Form, ...], records: Records | None = None) -> Catalog:
-        return Catalog(
-            tuple(entries), deleted, self.records if records is None else records, self.rules, self.token, self.search_texts
+        catalog = Catalog(
+            tuple(entries), deleted, self.records if records is None else records, self.rules, self.token, self.search
         )
+        catalog._carry_found(self)
+        return catalog
 
     def with_form(self, form: Form) -> Catalog:
         """The catalog after ``form`` was stored (new, changed or restored)."""

@@ -185,7 +185,7 @@ class Database:
     def _catalog(self, rows, deleted, records, forms, previous, token, haystacks=None) -> Catalog:
         return Catalog.of_listed(
             rows, deleted, records, self.rules, forms=forms, haystacks=haystacks, previous=previous, token=token,
-            search_texts=self.search_texts,
+            search=self.search, carry_found=haystacks is not None,
         )
 
     def _read_all(self, snapshot, previous: Catalog | None, monitorings: dict, evaluations: dict) -> Catalog:
@@ -264,14 +264,12 @@ class Database:
         finally:
             snapshot.close()
 
-    def search_texts(self) -> dict[str, str]:
-        """Every live form's search text (model.search_text, kept by the server), by id."""
+    def search(self, needles) -> list[str]:
+        """The ids of the live forms whose search text (model.search_text, kept by the server) contains any of ``needles``."""
         with self.lock:
             snapshot = self.repository.store.read()
             try:
-                return dict(
-                    (ident, text or "") for ident, _revision, text in snapshot.rows(FORMS, ["search"], {"deleted": False})
-                )
+                return snapshot.containing(FORMS, "search", needles, {"deleted": False})
             finally:
                 snapshot.close()
 
