@@ -212,3 +212,27 @@ def test_list_and_total_come_from_the_servers_columns_and_print_what_the_file_pr
 
     monkeypatch.setattr(Repository, "_load", no_forms)
     assert [run(capsys, "--db", pg_url, *command) for command in commands] == expected
+
+
+def test_db_upgrade_from_the_previous_version_counts_every_forms_status(capsys, pg_url, seed_forms):
+    """A database set up before the status columns: refused with the command to run, which counts them all."""
+    import dataclasses
+
+    import storage
+    from storage.postgres import init_database
+    from tests.tui.helpers import INCOMPLETE
+
+    added = {"updated_at", "updated_by", "errors", "warnings", "search"}
+    tables = tuple(
+        dataclasses.replace(t, columns=tuple(c for c in t.columns if c.name not in added)) for t in SPEC.tables
+    )
+    init_database(pg_url, storage.StoreSpec(SPEC.app, tables, version=2))  # as perftui set it up before
+    with storage.open_store(pg_url, storage.StoreSpec(SPEC.app, tables, version=2)) as store, store.transaction() as tx:
+        for form in [*seed_forms, INCOMPLETE]:
+            tx.insert("forms", form.to_doc(), revision=1)
+    code, out, err = run(capsys, "--db", pg_url, "list")
+    assert code == EXIT_ERROR and "perftui db upgrade" in err
+    code, out, err = run(capsys, "--db", pg_url, "db", "upgrade")
+    assert code == EXIT_OK and err == ""
+    code, out, _ = run(capsys, "--db", pg_url, "list")
+    assert code == EXIT_OK and "不完整（3个错误）" in out and out.count("完整") == 9
