@@ -201,17 +201,15 @@ class Database:
     def _changed_since(self, snapshot, previous: Catalog, monitorings: dict, evaluations: dict) -> Catalog | None:
         """``previous`` brought up to ``snapshot`` with only what changed; None when that does not add up."""
         changed, removed = snapshot.changed_rows(FORMS, (*LISTED_COLUMNS, "deleted", "search"), previous.token)
-        if not changed and not removed and previous.token == snapshot.token:
-            records = self._records((e.id for e in previous.entries), monitorings, evaluations)
-            if records == previous.records:
-                return previous
-        fresh = {row[0]: row for row in changed}
         records = self._records((e.id for e in previous.entries), monitorings, evaluations)
+        if not changed and not removed and previous.token == snapshot.token and records == previous.records:
+            return previous
+        fresh = {row[0]: row for row in changed}
         if not removed and all(
             not row[-2] and (old := previous.get(row[0])) is not None and old.year == row[2] for row in changed
         ):
             # Forms changed in place (the usual save): the order stands, only those entries are made again.
-            return self._replaced(previous, fresh, records, snapshot.token)
+            return self._replaced(snapshot, previous, fresh, records)
         rows: list[Listed] = []
         haystacks: dict[str, str] = {}
         texts: dict[str, str] = {}
@@ -235,7 +233,8 @@ class Database:
         forms = self._forms_for_records(snapshot, rows, records, previous)
         return self._catalog(rows, deleted, records, forms, previous, snapshot.token, haystacks)
 
-    def _replaced(self, previous: Catalog, fresh: dict[str, tuple], records: Records, token: int) -> Catalog:
+    def _replaced(self, snapshot, previous: Catalog, fresh: dict[str, tuple], records: Records) -> Catalog:
+        """``previous`` with the entries of the forms in ``fresh`` (changed in place) and of the forms whose records changed made again."""
         texts: dict[str, str] = {}
         entries = list(previous.entries)
         for ident, row in fresh.items():
@@ -250,19 +249,12 @@ class Database:
         needs_form = [entries[n] for n in (*moved, *(previous.index_of(i) for i in fresh))
                       if entries[n].has_records and entries[n].form is None]
         if needs_form:
-            snapshot_forms = {form.id: form for form in self._read_forms([entry.id for entry in needs_form])}
+            read = {doc["id"]: self.repository._form(doc) for doc in snapshot.some(FORMS, [e.id for e in needs_form])}
             for n, entry in enumerate(entries):
-                form = snapshot_forms.get(entry.id)
+                form = read.get(entry.id)
                 if form is not None and entry.form is None:
                     entries[n] = entry.with_form(form)
-        return previous.replaced(entries, records, token)
-
-    def _read_forms(self, form_ids: list[str]) -> list[Form]:
-        snapshot = self.repository.store.read()
-        try:
-            return [self.repository._form(doc) for doc in snapshot.some(FORMS, form_ids)]
-        finally:
-            snapshot.close()
+        return previous.replaced(entries, records, snapshot.token)
 
     def search(self, needles) -> list[str]:
         """The ids of the live forms whose search text (model.search_text, kept by the server) contains any of ``needles``."""
