@@ -98,53 +98,55 @@ def _newest_year_first(entry: Entry) -> int:
     return -(entry.year or 0)
 
 
-def _sum_totals(entries: Iterable[Entry], checked: bool = True) -> Totals:
-    """Totals.sum of the entries' totals, in one pass over their columns (no Totals made per form)."""
-    forms = indicators = incomplete = 0
-    fiscal = other = total = ZERO
+def _quick_totals(entries: Iterable[Entry]) -> Totals:
+    """The amounts of the entries, before their forms are checked (no status: ``incomplete`` 0)."""
+    return Totals.sum(entry._quick_totals() for entry in entries)
+
+
+def _summary(entries: list[Entry], rules: Rules) -> tuple[Totals, tuple[Entry, ...], ProgressTotals]:
+    """The totals, the incomplete entries and the 监控/自评 figures of ``entries``, in one pass (per keystroke).
+
+    A form without 监控 or 自评 adds its 财政拨款 and counts as missing both
+    (what ProgressTotals.of would count of its Progress): at fifty thousand
+    forms read as columns that is fifty thousand Progress records (and forms
+    for them) not made.
+    """
+    forms = indicators = bare = 0
+    fiscal = other = total = bare_fiscal = ZERO
+    incomplete: list[Entry] = []
+    tracked: list[Progress] = []
     for entry in entries:
         row = entry.listed
-        if row is None:
-            part = entry.totals if checked else entry._quick_totals()
-            forms, indicators, incomplete = forms + 1, indicators + part.indicators, incomplete + part.incomplete
+        if row is None:  # a form from a file not checked yet
+            part = entry.totals
+            indicators += part.indicators
             fiscal, other, total = fiscal + part.fiscal, other + part.other, total + part.total
-            continue
+            amount, errors = part.fiscal, entry.errors
+        else:
+            indicators += row.indicators
+            amount, errors = row.fiscal, row.errors
+            if amount is not None:
+                fiscal += amount
+            if row.other is not None:
+                other += row.other
+            if row.total is not None:
+                total += row.total
         forms += 1
-        indicators += row.indicators
-        if row.fiscal is not None:
-            fiscal += row.fiscal
-        if row.other is not None:
-            other += row.other
-        if row.total is not None:
-            total += row.total
-        if checked and row.errors:
-            incomplete += 1
-    return Totals(forms, indicators, fiscal, other, total, incomplete)
-
-
-def _progress_totals(entries: Iterable[Entry], rules: Rules) -> ProgressTotals:
-    """ProgressTotals.of the entries' progress, without building one for each form that has no records.
-
-    A form without 监控 or 自评 adds its 财政拨款 and counts as missing both:
-    at fifty thousand forms read as columns that is fifty thousand Progress
-    records (and forms for them) not made.
-    """
-    tracked: list[Progress] = []
-    bare = 0
-    fiscal = ZERO
-    for entry in entries:
-        if entry.has_records or entry._progress is not None:
+        if errors:
+            incomplete.append(entry)
+        if entry.monitoring is not None or entry.evaluation is not None or entry._progress is not None:
             tracked.append(entry.progress)
         else:
             bare += 1
-            fiscal += entry.fiscal or ZERO
-    totals = ProgressTotals.of(tracked, rules)
-    if not bare:
-        return totals
-    return replace(
-        totals, forms=totals.forms + bare, fiscal=totals.fiscal + fiscal,
-        without_monitoring=totals.without_monitoring + bare, without_evaluation=totals.without_evaluation + bare,
-    )
+            if amount is not None:
+                bare_fiscal += amount
+    progress = ProgressTotals.of(tracked, rules)
+    if bare:
+        progress = replace(
+            progress, forms=progress.forms + bare, fiscal=progress.fiscal + bare_fiscal,
+            without_monitoring=progress.without_monitoring + bare, without_evaluation=progress.without_evaluation + bare,
+        )
+    return Totals(forms, indicators, fiscal, other, total, len(incomplete)), tuple(incomplete), progress
 
 
 def _widths(entries: Iterable[Entry], at_least: Mapping[str, int] | None = None) -> dict[str, int]:
@@ -399,7 +401,7 @@ class Catalog:
         return replace(base, totals=totals, draft=draft_form)
 
     def _select(self, view: View, checked: bool = True) -> Selection:
-        in_year = [e for e in self.entries if view.year is None or e.year == view.year]
+        in_year = list(self.entries) if view.year is None else [e for e in self.entries if e.year == view.year]
         needles = _needles(view)
         if needles is None:
             shown = in_year
@@ -414,12 +416,9 @@ class Catalog:
         elif view.descending:
             shown.reverse()
         if not checked:
-            return Selection(view, tuple(shown), _sum_totals(shown, False), len(in_year), None, (), checked=False)
-        incomplete = tuple(entry for entry in shown if entry.errors)
-        return Selection(
-            view, tuple(shown), _sum_totals(shown), len(in_year), None, incomplete,
-            progress=_progress_totals(shown, self.rules),
-        )
+            return Selection(view, tuple(shown), _quick_totals(shown), len(in_year), None, (), checked=False)
+        totals, incomplete, progress = _summary(shown, self.rules)
+        return Selection(view, tuple(shown), totals, len(in_year), None, incomplete, progress=progress)
 
     # -- the filter on a server -------------------------------------------------
 
