@@ -209,3 +209,20 @@ def test_a_form_changed_in_place_and_a_new_record_make_only_their_entries_again(
     assert [e.as_listed() for e in again.entries] == [e.as_listed() for e in second.entries]
     for view in (View(), View(year=2024), View(needle="满意度")):
         assert (second.select(view).totals, second.select(view).progress) == (again.select(view).totals, again.select(view).progress)
+
+
+def test_the_first_paint_has_the_status_and_leaves_measuring_every_name_to_the_worker(both, monkeypatch):
+    from perftui.tui.state.catalog import Catalog
+
+    monkeypatch.setattr(Catalog, "SAMPLE", 5)  # the list is "long": more entries than the sample
+    catalog = Database(both[1]).read().catalog
+    from_file = Database(both[0]).read().catalog
+    from_file.warm()
+    assert not catalog.warmed
+    first = catalog.select(View(), quick=True)  # what the first paint asks for, on the UI thread
+    assert first.checked and [e.id for e in first.incomplete] == [e.id for e in from_file.select(View()).incomplete]
+    assert first.totals == from_file.select(View()).totals
+    catalog.text_widths()
+    assert "widths" not in catalog._selections  # a sample, not fifty thousand names measured there
+    catalog.warm()  # the reading worker, after the paint
+    assert catalog.warmed and catalog.text_widths() == from_file.text_widths()

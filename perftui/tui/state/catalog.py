@@ -287,7 +287,8 @@ class Catalog:
                 entry.haystack
             if entry.has_records:
                 entry.progress
-        self.text_widths()
+        if "widths" not in self._selections:
+            self._selections["widths"] = _widths(self.entries)
         self._selections["warm"] = True
 
     #: Entries measured for :meth:`text_widths` before the reading worker has measured them all.
@@ -309,13 +310,22 @@ class Catalog:
 
     @property
     def warmed(self) -> bool:
-        """Has every entry been checked and its search text found? (Stops at the first that has not.)"""
+        """Has every entry been checked and its search text found, and the list's widths measured?"""
         if not self._selections.get("warm"):
+            if "widths" not in self._selections and len(self.entries) > self.SAMPLE:
+                return False  # measured by warm(), in the reading worker
             served = self.search is not None
             if not all(entry.checked and (entry._haystack is not None or served) for entry in self.entries):
                 return False
             self._selections["warm"] = True
         return True
+
+    def _checked(self) -> bool:
+        """Is every entry's status known? At once for entries read as a server's columns."""
+        known = self._selections.get("checked")
+        if known is None:
+            known = self._selections["checked"] = all(entry.checked for entry in self.entries)
+        return bool(known)
 
     # -- reading -----------------------------------------------------------
 
@@ -383,7 +393,8 @@ class Catalog:
             self.run_search(view)  # asked on this thread only when the caller did not ask first (in a worker)
         if not self.warmed:
             if quick and (draft is None or draft[1] is None):
-                return self._select(view, checked=False)
+                # The first paint: with the status where it is known already (a server's columns).
+                return self._select(view, checked=self._checked())
             self.warm()
         base = self._selections.get(view)
         if base is None:
