@@ -42,7 +42,7 @@ from .servererrors import (
     ServerReadOnlyError,
     UnreachableError,
 )
-from .spec import Column, Queryable, StoreSpec, TableSpec
+from .spec import Column, Computed, Queryable, StoreSpec, TableSpec
 from .store import JsonFileStore, Snapshot, Store, Transaction
 from .unparsed import resolve
 
@@ -73,6 +73,7 @@ __all__ = [
     "StoreSpec",
     "TableSpec",
     "Column",
+    "Computed",
     "Queryable",
     "open_store",
     "is_server_url",

@@ -13,6 +13,14 @@ it opens a store:
   documents. A JSON file has no use for them; the PostgreSQL store keeps
   them up to date in the same statement that writes the document.
 
+A column can also be *computed*: the caller gives a function of the whole
+document (:class:`Computed`, named and versioned), and the store calls it
+whenever it writes a document, so a derived figure (say, how many problems a
+document has) is a column like any other. The database records the
+function's name and version; a caller whose function gives other answers
+than before bumps the function's version (and ``version`` below), and
+upgrading the database computes the column again for every document.
+
 ``version`` numbers the columns: a caller that changes its columns bumps it,
 so that a database set up for newer columns is refused by an older program
 (which would leave those columns stale) instead of quietly drifting apart.
@@ -28,6 +36,7 @@ Example::
                 Column("amount", ("totals", "amount"), "numeric"),
                 Column("lines", ("lines",), "length"),
                 Column("cancelled", ("cancelled_at",), "flag"),
+                Column("problems", (), "integer", computed=Computed("checks", 1, count_problems)),
             )),
             TableSpec("log", columns=(Column("order_id", ("order_id",), "text", index=True),)),
         ),
@@ -37,13 +46,12 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["Column", "TableSpec", "StoreSpec", "Queryable", "COLUMN_TYPES", "RESERVED_COLUMNS"]
+__all__ = ["Column", "Computed", "TableSpec", "StoreSpec", "Queryable", "COLUMN_TYPES", "RESERVED_COLUMNS"]
 
 #: What a column can hold, and how a document's value becomes it:
 #: ``text`` a string; ``integer`` an int; ``numeric`` an exact decimal from an
@@ -60,20 +68,60 @@ _NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
 
 @dataclass(frozen=True)
+class Computed:
+    """A column's value computed from the whole document by the caller's ``function``.
+
+    ``name`` and ``version`` are what the database records of it: the store
+    cannot compare functions, so a function that now gives other answers
+    must come with a higher ``version`` (its old values are then computed
+    again by an upgrade). The function returns what the column's type holds
+    (a string for ``text``, an int for ``integer``...), or None.
+    """
+
+    name: str
+    version: int
+    function: Callable[[Mapping[str, Any]], Any] = field(compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"a computed column's function needs a name, not {self.name!r}")
+        if type(self.version) is not int or self.version < 1:
+            raise ValueError(f"{self.name}: version must be a whole number >= 1, not {self.version!r}")
+        if not callable(self.function):
+            raise ValueError(f"{self.name}: function must be callable")
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version}
+
+
+@dataclass(frozen=True)
 class Column:
-    """A document field kept as a column: ``path`` is the keys leading to it."""
+    """A document field kept as a column: ``path`` is the keys leading to it.
+
+    With ``computed``, the value is the caller's function of the whole
+    document instead (``path`` is then empty). ``listed``: kept in the
+    table's index of columns, which lists and sums read without touching the
+    rows; False for a bulky column (a long text) that only some queries need.
+    """
 
     name: str
     path: tuple[str, ...]
     type: str
     index: bool = False
+    computed: Computed | None = None
+    listed: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
             raise ValueError(f"column name {self.name!r} must be lower-case letters, digits and _")
         if self.name in RESERVED_COLUMNS:
             raise ValueError(f"column name {self.name!r} is reserved for the store")
-        if isinstance(self.path, str) or not self.path or not all(isinstance(k, str) and k for k in self.path):
+        if self.computed is not None:
+            if not isinstance(self.computed, Computed):
+                raise ValueError(f"column {self.name!r}: computed must be a Computed, not {self.computed!r}")
+            if self.path:
+                raise ValueError(f"column {self.name!r}: a computed column has no path")
+        elif isinstance(self.path, str) or not self.path or not all(isinstance(k, str) and k for k in self.path):
             raise ValueError(f"column {self.name!r}: path must be a non-empty tuple of keys, not {self.path!r}")
         object.__setattr__(self, "path", tuple(self.path))
         if self.type not in COLUMN_TYPES:
@@ -81,11 +129,29 @@ class Column:
 
     def value(self, doc: Mapping[str, Any]) -> Any:
         """This column's value for ``doc``; ``ValueError`` when the field cannot be one."""
+        if self.computed is not None:
+            return self._computed(doc)
         found: Any = doc
         for key in self.path:
             found = found.get(key) if isinstance(found, Mapping) else None
             if found is None:
                 break
+        return self._convert(found)
+
+    def _computed(self, doc: Mapping[str, Any]) -> Any:
+        found = self.computed.function(doc)  # type: ignore[union-attr]
+        kind = self.type
+        if found is None or kind in ("text", "numeric"):
+            return self._convert(found)
+        if kind == "flag":
+            if type(found) is not bool:
+                raise ValueError(self._problem("is not true or false"))
+            return found
+        if type(found) is not int:  # integer, length
+            raise ValueError(self._problem("is not a whole number"))
+        return found
+
+    def _convert(self, found: Any) -> Any:
         kind = self.type
         if kind == "flag":
             return found not in (None, "", False, 0, [], {})
@@ -121,11 +187,19 @@ class Column:
         return amount
 
     def _problem(self, what: str) -> str:
+        if self.computed is not None:
+            return f"{self.computed.name} (column {self.name}) {what}"
         return f"field {'.'.join(self.path)} (column {self.name}) {what}"
 
     def describe(self) -> dict[str, Any]:
         """How the column is kept, as stored in a database's description of itself."""
-        return {"name": self.name, "path": list(self.path), "type": self.type, "index": self.index}
+        described: dict[str, Any] = {"name": self.name, "path": list(self.path), "type": self.type, "index": self.index}
+        # Only when set: a database described before these existed stays equal to its spec.
+        if self.computed is not None:
+            described["computed"] = self.computed.describe()
+        if not self.listed:
+            described["listed"] = False
+        return described
 
 
 @dataclass(frozen=True)

@@ -56,13 +56,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     from perftui.text import views
 
     repository = open_repository(args)
-    forms = select(repository, args)
-    if not forms:
+    # From a server, its columns (the status counted when each form was written): no form is read.
+    rows = repository.listed(getattr(args, "year", None))
+    if not rows:
         print(no_forms(repository, args.year))
         return EXIT_OK
     # Newest year first, as the forms are listed everywhere; within a year by name, by pinyin.
-    forms.sort(key=lambda form: (-(form.year or 0), by_name(form.name)))
-    print(views.list_table(forms, width=output_width(args)))
+    rows.sort(key=lambda row: (-(row.year or 0), by_name(row.name)))
+    print(views.list_table(rows, width=output_width(args)))
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +39,9 @@ from perftui.core.history import (  # noqa: F401  (re-exported: callers know the
 )
 from perftui.i18n import gettext as _
 from perftui.core.conflict import Conflict  # noqa: F401  (re-exported)
-from perftui.core.model import Form, clean_form, fields_changed, lookup, new_id, sort_key
+from perftui.core.listing import COLUMNS as LISTED_COLUMNS
+from perftui.core.listing import Listed, listed
+from perftui.core.model import Form, clean_form, fields_changed, lookup, new_id, search_text, sort_key
 from perftui.core.stored_shape import form_doc_problem  # noqa: F401  (re-exported)
 from perftui.core.money import from_stored
 from perftui.core.totals import ZERO, Funded
@@ -53,14 +56,69 @@ HISTORY = "history"
 MONITORINGS = "monitoring"
 EVALUATIONS = "evaluations"
 
+#: The version of the rules :func:`perftui.core.findings.check` applies, as the
+#: server's ``errors`` and ``warnings`` columns were computed with. A change to
+#: the rules that gives any form other counts bumps it (and ``SPEC.version``):
+#: a database whose counts are older is then refused until ``perftui db
+#: upgrade`` has counted again, rather than showing forms with a stale status.
+FINDINGS_VERSION = 1
+#: The version of :func:`perftui.core.model.search_text` the ``search`` column holds.
+SEARCH_VERSION = 1
+
+
+class _LastForm:
+    """The form of the document the store is writing, built once for its computed columns."""
+
+    def __init__(self) -> None:
+        self._doc: Any = None
+        self._form: Form | None = None
+        self._counts: tuple[int, int] = (0, 0)
+
+    def form(self, doc: Mapping[str, Any]) -> Form:
+        if doc is not self._doc:
+            try:
+                form = Form.from_doc(dict(doc))
+            except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+                raise ValueError(form_doc_problem(dict(doc)) or f"form {doc.get('id')!r}: {error}") from None
+            from perftui.core import findings  # here: a lookup that writes nothing does not pay for it
+
+            self._doc, self._form, self._counts = doc, form, findings.counts(findings.check(form))
+        return self._form  # type: ignore[return-value]
+
+    def counts(self, doc: Mapping[str, Any]) -> tuple[int, int]:
+        self.form(doc)
+        return self._counts
+
+
+_last = _LastForm()
+_last_lock = threading.Lock()
+
+
+def _errors(doc: Mapping[str, Any]) -> int:
+    with _last_lock:
+        return _last.counts(doc)[0]
+
+
+def _warnings(doc: Mapping[str, Any]) -> int:
+    with _last_lock:
+        return _last.counts(doc)[1]
+
+
+def _search(doc: Mapping[str, Any]) -> str:
+    with _last_lock:
+        return search_text(_last.form(doc))
+
+
 #: What the store is told about perftui's tables. The columns are what a
 #: database server keeps beside each form so that totals, the list and an
 #: import's matching need not read whole forms (a JSON file ignores them).
 #: Changing them means a new ``version`` (and ``perftui db upgrade``).
 #: Version 2: the 监控 and 自评 records, in tables of their own.
+#: Version 3: the app's list from columns: each form's status (its findings
+#: counted when it is written), its search text, and who saved it when.
 SPEC = storage.StoreSpec(
     app=APP,
-    version=2,
+    version=3,
     tables=(
         storage.TableSpec(
             FORMS,
@@ -75,6 +133,12 @@ SPEC = storage.StoreSpec(
                 storage.Column("other", ("funding", "annual", "other"), "numeric"),
                 storage.Column("total", ("funding", "annual", "total"), "numeric"),
                 storage.Column("deleted", ("deleted_at",), "flag"),
+                storage.Column("updated_at", ("updated_at",), "text"),
+                storage.Column("updated_by", ("updated_by",), "text"),
+                storage.Column("errors", (), "integer", computed=storage.Computed("perftui.findings.errors", FINDINGS_VERSION, _errors)),
+                storage.Column("warnings", (), "integer", computed=storage.Computed("perftui.findings.warnings", FINDINGS_VERSION, _warnings)),
+                # Read by the app's filter only, never by a list or a sum: kept out of the columns' index.
+                storage.Column("search", (), "text", computed=storage.Computed("perftui.search_text", SEARCH_VERSION, _search), listed=False),
             ),
         ),
         storage.TableSpec(HISTORY, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
@@ -381,10 +445,31 @@ class Repository:
             for year, department, unit, forms, indicators, fiscal, other, total in groups
         ]
 
+    def listed(self, year: int | None = None) -> list[Listed]:
+        """What a list shows of each live form (of ``year``), in :meth:`forms`' order.
+
+        From a database server, its columns (the status counted when each
+        form was written): no form is read. From a file, the forms checked.
+        """
+        snapshot = self.store.read()
+        if not isinstance(snapshot, storage.Queryable):
+            return [listed(form) for form in self.forms(year)]
+        where: dict[str, Any] = {"deleted": False}
+        if year is not None:
+            where["year"] = year
+        texts: dict[str, str] = {}
+        rows = [Listed.of_row(row, texts) for row in snapshot.rows(FORMS, LISTED_COLUMNS, where)]
+        rows.sort(key=lambda row: -(row.year or 0))  # sort_key's order, stable: as stored within a year
+        return rows
+
     def deleted_forms(self) -> list[Form]:
         return list(self._load()[1])
 
     def years(self) -> list[int]:
+        snapshot = self.store.read()
+        if isinstance(snapshot, storage.Queryable):
+            groups = snapshot.sums(FORMS, ["year"], [], {"deleted": False})
+            return sorted((year for year, _count in groups if year is not None), reverse=True)
         return sorted({f.year for f in self.forms() if f.year is not None}, reverse=True)
 
     def get(self, form_id: str) -> Form | None:
@@ -406,6 +491,14 @@ class Repository:
             return lookup(self.forms() + (self.deleted_forms() if include_deleted else []), query)
         live: list[_Named] = []
         deleted: list[_Named] = []
+        if isinstance(snapshot, storage.Queryable):
+            # A server: matched on its columns, and only the matches read.
+            for ident, _revision, name, year, gone in snapshot.rows(FORMS, ["name", "year", "deleted"]):
+                (deleted if gone else live).append(_Named(ident, name or "", -(year or 0), {}))
+            live.sort(key=_Named.order)
+            deleted.sort(key=_Named.order)
+            found = lookup(live + deleted if include_deleted else live, query)
+            return [self._form(snapshot.get(FORMS, named.id)) for named in found]
         for doc in snapshot.view(FORMS):
             ident, name, year = doc.get("id"), doc.get("name"), doc.get("year")
             if type(ident) is not str or type(name) is not str or (year is not None and type(year) is not int):

@@ -130,6 +130,10 @@ class Tracking:
             self._cache[kind.key] = records
         return records
 
+    def stored(self) -> tuple[dict[str, Monitoring], dict[str, Evaluation]]:
+        """Every stored 监控 and 自评 by form id, deleted forms' too (for a caller that knows the live forms)."""
+        return self._all(MONITORING_KIND), self._all(EVALUATION_KIND)
+
     def _live(self, kind: Kind, year: int | None) -> dict[str, Any]:
         forms = {form.id for form in self.repository.forms(year)}
         return {form_id: record for form_id, record in self._all(kind).items() if form_id in forms}

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from perftui.core import findings as _findings
 from perftui.core.findings import Finding
 from perftui.i18n import current_locale, gettext as _, ngettext
+from perftui.core.listing import Listed, listed
 from perftui.core.model import Form, Indicator
 from perftui.core.money import format_amount
 from perftui.core.totals import Totals
@@ -22,7 +23,11 @@ def amount(value) -> str:
 
 
 def status_text(found: Sequence[Finding]) -> str:
-    errors, warnings = _findings.counts(found)
+    return status_of_counts(*_findings.counts(found))
+
+
+def status_of_counts(errors: int, warnings: int) -> str:
+    """:func:`status_text` from the counts alone (a list read as a server's columns has no findings)."""
     if errors:
         return ngettext("不完整（{n}个错误）", "不完整（{n}个错误）", errors).format(n=errors)
     if warnings:
@@ -38,18 +43,20 @@ def finding_lines(found: Iterable[Finding], indent: str = "  ") -> list[str]:
     return [indent + _("{severity}  {where}：{message}").format(severity=severity_text(f), where=f.where, message=f.message) for f in found]
 
 
-def list_table(forms: Sequence[Form], fmt: str = "simple", width: int | None = None) -> str:
+def list_table(forms: Sequence[Form | Listed], fmt: str = "simple", width: int | None = None) -> str:
+    """The forms as ``perftui list`` prints them: from the forms, or what a server's columns say of them (:class:`Listed`)."""
     headers = [_("项目名称"), _("年度"), _("主管部门"), _("年度财政拨款"), _("指标数"), _("状态")]
+    shown = [form if isinstance(form, Listed) else listed(form) for form in forms]
     rows = [
         [
-            form.name,
-            form.year or "",
-            form.department,
-            amount(form.annual_funding.fiscal),
-            len(form.indicators),
-            status_text(_findings.check(form)),
+            row.name,
+            row.year or "",
+            row.department,
+            amount(row.fiscal),
+            row.indicators,
+            status_of_counts(row.errors, row.warnings),
         ]
-        for form in forms
+        for row in shown
     ]
     # Narrowed, 主管部门 gives up its room first (mostly one institute's name), then 项目名称.
     return render(headers, rows, [LEFT, RIGHT, LEFT, RIGHT, RIGHT, LEFT], fmt, width, cut=(2, 0))

@@ -385,6 +385,69 @@ class PerftuiApp(TypeAhead, App[int]):
         )
         return True
 
+    def with_form(self, form_id: str, then: Callable[[Form], None], gone: Callable[[], None] | None = None) -> None:
+        """``then(form)`` with the stored live form ``form_id``.
+
+        At once when the catalog holds the form (read from a file, the forms
+        are all read anyway); from a database server the list holds only
+        columns, so the form is read now, in a worker, and the keys typed
+        meanwhile wait for what ``then`` opens. A form deleted meanwhile:
+        ``gone()`` (by default the list is read again, and shows it gone).
+        """
+        entry = self.catalog.get(form_id)
+        if entry is not None and entry.form is not None:
+            then(entry.form)
+            return
+        database = self.database
+        if database is None:
+            return
+        self.hold_keys()
+
+        def read() -> None:
+            try:
+                form = database.form(form_id)
+            except Exception as error:  # a server gone, a damaged form: one line, the list stays
+                self._from_thread(self._form_not_read, self._describe(error))
+                return
+            self._from_thread(self._form_read, form, then, gone)
+
+        self.run_worker(read, thread=True, group="read-form", exit_on_error=False)
+
+    def _form_read(self, form: Form | None, then: Callable[[Form], None], gone: Callable[[], None] | None) -> None:
+        try:
+            if form is not None:
+                then(form)
+            elif gone is not None:
+                gone()
+            else:
+                self.reload()
+        finally:
+            self.release_keys()
+
+    def _form_not_read(self, message: str) -> None:
+        self.release_keys()
+        self._error_line(message)
+
+    def with_forms(self, form_ids: list[str], then: Callable[[list[Form]], None]) -> None:
+        """``then(forms)`` with these stored forms, in this order: from the catalog, or read in a worker (see :meth:`with_form`)."""
+        entries = [self.catalog.get(ident) for ident in form_ids]
+        if all(entry is not None and entry.form is not None for entry in entries):
+            then([entry.form for entry in entries])  # type: ignore[union-attr,misc]
+            return
+        database = self.database
+        if database is None:
+            return
+
+        def read() -> None:
+            try:
+                forms = database.forms(form_ids)
+            except Exception as error:
+                self._from_thread(self._error_line, self._describe(error))
+                return
+            self._from_thread(then, forms)
+
+        self.run_worker(read, thread=True, group="read-forms", exit_on_error=False)
+
     def open_form(self, form: Form) -> None:
         """Edit a stored form (Enter on the list)."""
         if self.database is not None:

@@ -93,8 +93,15 @@ class Recovery:
         if not found or self.keeper is None:
             return
         edits, rest = found[0], found[1:]
-        stored = self._stored(edits)
+        entry = self.app.catalog.get(edits.form_id)
+        if entry is not None and entry.form is None:
+            # The list holds this form as a server's columns: the form itself is read first.
+            self.app.with_form(edits.form_id, lambda stored: self._ask(edits, rest, stored),
+                               gone=lambda: self._ask(edits, rest, None))
+            return
+        self._ask(edits, rest, self._stored(edits))
 
+    def _ask(self, edits: UnsavedEdits, rest: list[UnsavedEdits], stored: Form | None) -> None:
         def answered(answer: str | None) -> None:
             if answer == RESTORE:
                 self.restore(edits, stored)

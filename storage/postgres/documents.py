@@ -111,6 +111,23 @@ class Queries:
         sql = f"SELECT id, revision{wanted} FROM {self._store.names.documents} WHERE {clause} ORDER BY seq"
         return self._run(sql, params)
 
+    def containing(
+        self, table: str, column: str, texts: Iterable[str], where: Mapping[str, Any] | None = None
+    ) -> list[str]:
+        """The ids of the documents whose text ``column`` contains any of ``texts`` (exactly, case and all), in storage order.
+
+        For a filter over many documents without sending their texts: the
+        server looks (a substring of code points, as Python's ``in``).
+        """
+        (name,) = self._columns(table, [column])
+        wanted = [text for text in dict.fromkeys(texts) if isinstance(text, str)]
+        if not wanted:
+            return []
+        clause, params = self._where(table, where)
+        found = " OR ".join(f'strpos("{name}", %s) > 0' for _ in wanted)
+        sql = f"SELECT id FROM {self._store.names.documents} WHERE {clause} AND ({found}) ORDER BY seq"
+        return [ident for (ident,) in self._run(sql, [*params, *wanted])]
+
     def sums(
         self,
         table: str,

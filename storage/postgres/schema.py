@@ -125,7 +125,7 @@ def _columns_index_ddl(conn: psycopg.Connection[Any], names: Names, table: Table
     that is 10 MB instead of 100.
     """
     digest = hashlib.sha1(table.name.encode()).hexdigest()[:10]
-    included = ", ".join(["id", "revision", *(f'"{c.name}"' for c in table.columns)])
+    included = ", ".join(["id", "revision", *(f'"{c.name}"' for c in table.columns if c.listed)])
     where = psycopg.sql.Literal(table.name).as_string(conn)
     return (
         f'CREATE INDEX IF NOT EXISTS "documents_columns_{digest}" ON {names.documents} (seq) '

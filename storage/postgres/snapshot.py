@@ -120,6 +120,41 @@ class PostgresSnapshot(Queries):
         rows = self._run(f'SELECT doc FROM {self._store.names.documents} WHERE "table" = %s AND id = %s', (table, id))
         return rows[0][0] if rows else None
 
+    def some(self, table: str, ids: Iterable[str]) -> list[Doc]:
+        """The documents of ``table`` with these ids (those that exist), in storage order: one query."""
+        check_table_name(table)
+        wanted = list(ids)
+        if not wanted:
+            return []
+        rows = self._run(
+            f'SELECT doc FROM {self._store.names.documents} WHERE "table" = %s AND id = ANY(%s) ORDER BY seq',
+            (table, wanted),
+        )
+        return [doc for (doc,) in rows]
+
+    def changed_rows(
+        self, table: str, columns: Sequence[str], since: Hashable
+    ) -> tuple[list[tuple[Any, ...]], list[str]]:
+        """:meth:`changes` as columns: ``(id, revision, *columns)`` of what changed after ``since``, and the ids removed.
+
+        What a list kept from columns needs to follow other processes' commits
+        without reading a document.
+        """
+        if not isinstance(since, int) or since > self._token:
+            raise ValueError(f"{since!r} is not the token of an earlier snapshot")
+        names = self._columns(table, columns)
+        check_table_name(table)
+        wanted = "".join(f', "{name}"' for name in names)
+        documents = self._store.names.documents
+        rows = self._run(
+            f'SELECT id, revision{wanted} FROM {documents} WHERE "table" = %s AND changed > %s ORDER BY seq',
+            (table, since),
+        )
+        removed = self._run(
+            f'SELECT id FROM {self._store.names.removed} WHERE "table" = %s AND changed > %s', (table, since)
+        )
+        return rows, [ident for (ident,) in removed]
+
     def changes(self, table: str, since: Hashable) -> tuple[list[Doc], list[str]]:
         """What changed in ``table`` after the snapshot whose token is ``since``: (documents now, ids removed).
 

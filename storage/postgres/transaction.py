@@ -105,6 +105,55 @@ class PostgresTransaction(Queries):
             )
         self.changed = True
 
+    def insert_many(self, table: str, docs: Iterable[Mapping[str, Any]], *, batch: int = 5000) -> int:
+        """Add documents as they are (revisioned ones keeping their ``revision``), in a few round trips.
+
+        For copying a whole store over (``storage.migrate``): ``COPY`` instead
+        of one ``INSERT`` per document, fifty thousand forms in seconds. An id
+        the table holds already fails the whole transaction (the caller has
+        left those out); returns how many were added.
+        """
+        check_table_name(table)
+        revisioned = table in self._store.spec.revisioned
+        columns = self._store.spec.columns(table)
+        names = "".join(f', "{c.name}"' for c in columns)
+        sql = f'COPY {self._store.names.documents} ("table", id, revision, changed, doc{names}) FROM STDIN'
+        added = 0
+        pending: list[tuple[Any, ...]] = []
+
+        def flush() -> None:
+            if not self._open:
+                raise RuntimeError("the transaction is over")
+            try:
+                with self._conn.cursor() as cursor, cursor.copy(sql) as copy:
+                    for row in pending:
+                        copy.write_row(row)
+            except psycopg.Error as error:
+                raise translate(error, self._store.location, lock_timeout=self._store.lock_timeout) from None
+            pending.clear()
+
+        for doc in docs:
+            new = fileformat.normalize(doc)
+            if revisioned:
+                revision = new.get("revision")
+                if type(revision) is not int or revision < 1:
+                    raise ValueError(f"{table} document {new.get('id')!r}: revision must be an int >= 1, not {revision!r}")
+            else:
+                revision = None
+                if "id" not in new:
+                    new["id"] = uuid.uuid4().hex
+            ident = check_id(new)
+            text, values = self._encode(table, new)
+            pending.append((table, ident, revision, self._change, text, *values))
+            added += 1
+            if len(pending) >= batch:
+                flush()
+        if pending:
+            flush()
+        if added:
+            self.changed = True
+        return added
+
     def replace(self, table: str, doc: Mapping[str, Any], base_revision: int) -> Doc:
         self._require_revisioned(table)
         new = fileformat.normalize(doc)

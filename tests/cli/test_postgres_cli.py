@@ -189,3 +189,50 @@ def test_the_readme_accounts_work(capsys, pg_db, seed_path):
             for role in (f"clerk_{suffix}", f"auditor_{suffix}"):
                 conn.execute(f'DROP OWNED BY "{role}"')
                 conn.execute(f'DROP ROLE "{role}"')
+
+
+def test_list_and_total_come_from_the_servers_columns_and_print_what_the_file_prints(capsys, tmp_path, pg_url, monkeypatch):
+    """Forms of several years, some incomplete or with warnings: the server's answers, no form read, equal the file's."""
+    from benchmarks.synth import synthetic_forms
+    from tests.tui.helpers import INCOMPLETE
+
+    forms = synthetic_forms(60)
+    forms[7] = forms[7].evolve(annual_funding=Funding(None, None, None))  # 待填 amounts: an error
+    forms[8] = forms[8].evolve(indicators=forms[8].indicators[:1])  # too few rows
+    json_db = tmp_path / "forms.json"
+    Repository.open(json_db).import_forms([*forms, INCOMPLETE], keep_ids=True)
+    assert run(capsys, "db", "migrate", "--from", json_db, "--to", pg_url)[0] == EXIT_OK
+    commands = (["list"], ["list", "--year", "2022"], ["list", "--year", "1999"], ["total"], ["total", "--by", "unit"],
+                ["total", "--year", "2024", "--by", "主管部门"])
+    expected = [run(capsys, "--db", json_db, *command) for command in commands]
+    assert "不完整" in expected[0][1] and "2022" in expected[1][1]
+
+    def no_forms(self):  # every form read: what a list from the server's columns never does
+        raise AssertionError("the forms were read")
+
+    monkeypatch.setattr(Repository, "_load", no_forms)
+    assert [run(capsys, "--db", pg_url, *command) for command in commands] == expected
+
+
+def test_db_upgrade_from_the_previous_version_counts_every_forms_status(capsys, pg_url, seed_forms):
+    """A database set up before the status columns: refused with the command to run, which counts them all."""
+    import dataclasses
+
+    import storage
+    from storage.postgres import init_database
+    from tests.tui.helpers import INCOMPLETE
+
+    added = {"updated_at", "updated_by", "errors", "warnings", "search"}
+    tables = tuple(
+        dataclasses.replace(t, columns=tuple(c for c in t.columns if c.name not in added)) for t in SPEC.tables
+    )
+    init_database(pg_url, storage.StoreSpec(SPEC.app, tables, version=2))  # as perftui set it up before
+    with storage.open_store(pg_url, storage.StoreSpec(SPEC.app, tables, version=2)) as store, store.transaction() as tx:
+        for form in [*seed_forms, INCOMPLETE]:
+            tx.insert("forms", form.to_doc(), revision=1)
+    code, out, err = run(capsys, "--db", pg_url, "list")
+    assert code == EXIT_ERROR and "perftui db upgrade" in err
+    code, out, err = run(capsys, "--db", pg_url, "db", "upgrade")
+    assert code == EXIT_OK and err == ""
+    code, out, _ = run(capsys, "--db", pg_url, "list")
+    assert code == EXIT_OK and "不完整（3个错误）" in out and out.count("完整") == 9

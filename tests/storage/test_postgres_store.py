@@ -21,6 +21,7 @@ from storage import (
     NotInitializedError,
     Queryable,
     ReadOnlyError,
+    ServerError,
     ServerReadOnlyError,
     StoreSpec,
     TableSpec,
@@ -338,3 +339,121 @@ def test_a_connection_lost_before_commit_changes_nothing(url: str) -> None:
     assert PostgresStore(url, SPEC).read().get("forms", "a") == {"id": "a", "revision": 1}
     with store.transaction() as tx:  # the store recovers with a new connection
         tx.replace("forms", {"id": "a", "v": 3}, base_revision=1)
+
+
+# -- computed columns ---------------------------------------------------------------
+
+
+def _rows_rule(factor: int):
+    """A caller's function of the whole document: its rows times ``factor`` (a rule that may change)."""
+    return lambda doc: len(doc.get("rows") or []) * factor
+
+
+def _computed_spec(version: int, factor: int) -> StoreSpec:
+    from storage import Computed
+
+    weight = Column("weight", (), "integer", computed=Computed("ledger.weight", version, _rows_rule(factor)))
+    summary = Column("summary", (), "text", computed=Computed("ledger.summary", 1, lambda doc: f"{doc['id']}:{doc.get('unit', '')}"), listed=False)
+    return StoreSpec(SPEC.app, (TableSpec("forms", True, (*COLUMNS, weight, summary)), SPEC.tables[1]), version=1 + version)
+
+
+def test_a_computed_column_is_computed_by_the_callers_function_on_every_write(url: str) -> None:
+    spec = _computed_spec(1, 10)
+    upgrade_database(url, spec)
+    store = PostgresStore(url, spec)
+    with store.transaction() as tx:
+        tx.insert("forms", form("a", 2024, "u", "1", rows=2))
+    assert store.read().rows("forms", ["weight", "summary"]) == [("a", 1, 20, "a:u")]
+    with store.transaction() as tx:
+        tx.replace("forms", form("a", 2024, "v", "1", rows=3), base_revision=1)
+    assert store.read().rows("forms", ["weight", "summary"]) == [("a", 2, 30, "a:v")]
+    with admin(url) as conn:
+        described = conn.execute("SELECT spec FROM ledger.meta").fetchone()[0]
+        index = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname LIKE 'documents_columns_%'").fetchone()[0]
+    weight = next(c for c in described["tables"]["forms"]["columns"] if c["name"] == "weight")
+    assert weight["computed"] == {"name": "ledger.weight", "version": 1}
+    assert "weight" in index and "summary" not in index  # a bulky column is kept out of the lists' index
+
+
+def test_a_computed_column_of_an_older_rule_is_refused_until_the_upgrade_computes_it_again(url: str) -> None:
+    old = _computed_spec(1, 10)
+    upgrade_database(url, old)
+    with PostgresStore(url, old).transaction() as tx:
+        tx.insert("forms", form("a", 2024, "u", "1", rows=2))
+        tx.insert("forms", form("b", 2024, "u", "1", rows=1))
+    new = _computed_spec(2, 100)  # the rule changed: its version with it
+    with pytest.raises(NeedsUpgradeError):
+        PostgresStore(url, new).read()  # never the old figures under the new rule
+    done = upgrade_database(url, new)
+    assert done.added == ["weight"]
+    assert PostgresStore(url, new).read().rows("forms", ["weight"]) == [("a", 1, 200), ("b", 1, 100)]
+    with pytest.raises(NewerSchemaError):
+        PostgresStore(url, old).read()
+
+
+def test_a_computed_value_of_the_wrong_type_is_refused_and_nothing_is_written(url: str) -> None:
+    from storage import Computed
+
+    bad = Column("weight", (), "integer", computed=Computed("ledger.weight", 1, lambda doc: "many"))
+    spec = StoreSpec(SPEC.app, (TableSpec("forms", True, (*COLUMNS, bad)), SPEC.tables[1]), version=2)
+    upgrade_database(url, spec)
+    store = PostgresStore(url, spec)
+    with pytest.raises(ValueError, match="ledger.weight"):
+        with store.transaction() as tx:
+            tx.insert("forms", form("a", 2024, "u", "1"))
+    assert store.read().documents("forms") == []
+
+
+def test_bulk_inserts_keep_revisions_and_fill_columns_in_one_change(url: str) -> None:
+    store = PostgresStore(url, SPEC)
+    first = store.read().token
+    docs = [dict(form(f"f{n}", 2024, "u", f"{n}.50"), revision=n + 1) for n in range(7)]
+    with store.transaction() as tx:
+        assert tx.insert_many("forms", docs, batch=3) == 7
+        assert tx.insert_many("log", [{"form_id": "f1"}, {"id": "e2", "form_id": "f2"}]) == 2
+    snapshot = store.read()
+    assert snapshot.token == first + 1
+    assert snapshot.documents("forms") == docs
+    assert snapshot.sums("forms", [], ["fiscal"]) == [(7, Decimal("24.50"))]
+    assert [doc["form_id"] for doc in snapshot.documents("log")] == ["f1", "f2"]
+    with pytest.raises(ValueError, match="revision"):
+        with store.transaction() as tx:
+            tx.insert_many("forms", [form("g", 2024, "u", "1")])
+    with pytest.raises(ServerError):  # an id held already: the whole transaction fails
+        with store.transaction() as tx:
+            tx.insert_many("forms", [dict(form("f0", 2024, "u", "1"), revision=1)])
+    assert len(store.read().documents("forms")) == 7
+
+
+def test_changed_rows_and_some_documents_without_reading_the_table(url: str) -> None:
+    store = PostgresStore(url, SPEC)
+    with store.transaction() as tx:
+        for n in range(3):
+            tx.insert("forms", form(f"f{n}", 2024, "u", "1"))
+    before = store.read().token
+    with store.transaction() as tx:
+        tx.replace("forms", form("f1", 2025, "u", "2"), base_revision=1)
+        tx.remove("forms", "f2", base_revision=1)
+    now = store.read()
+    assert now.changed_rows("forms", ["year", "fiscal"], before) == ([("f1", 2, 2025, Decimal("2"))], ["f2"])
+    assert [doc["id"] for doc in now.some("forms", ["f1", "f0", "gone"])] == ["f0", "f1"]
+    with pytest.raises(ValueError):
+        now.changed_rows("forms", ["nope"], before)
+
+
+def test_containing_finds_documents_whose_text_column_holds_a_needle(url: str) -> None:
+    from storage import Computed
+
+    words = Column("words", (), "text", computed=Computed("ledger.words", 1, lambda doc: doc.get("text", "")), listed=False)
+    spec = StoreSpec(SPEC.app, (TableSpec("forms", True, (*COLUMNS, words)), SPEC.tables[1]), version=2)
+    upgrade_database(url, spec)
+    store = PostgresStore(url, spec)
+    with store.transaction() as tx:
+        for ident, text in (("a", "≥7人\n满意度"), ("b", "100%"), ("c", "abc_%"), ("d", "Ａbc")):
+            tx.insert("forms", {"id": ident, "year": 2024, "text": text})
+    snapshot = store.read()
+    assert snapshot.containing("forms", "words", ["7人"]) == ["a"]
+    assert snapshot.containing("forms", "words", ["%"]) == ["b", "c"]  # no pattern characters: text as typed
+    assert snapshot.containing("forms", "words", ["_", "满意"]) == ["a", "c"]
+    assert snapshot.containing("forms", "words", ["bc"], {"year": 2024}) == ["c", "d"]
+    assert snapshot.containing("forms", "words", ["人\n满"]) == ["a"] and snapshot.containing("forms", "words", []) == []

@@ -71,7 +71,7 @@ def summary_text(app) -> str:
 
 def listed_names(app) -> list[str]:
     table = app.home.table
-    return [app.catalog.get(form_id).form.name for form_id in table.listed_ids()]
+    return [app.catalog.get(form_id).name for form_id in table.listed_ids()]
 
 
 def footer_keys(app) -> dict[str, str]:

@@ -51,7 +51,7 @@ async def test_delete_and_undo_in_the_app_reach_the_server(seeded_pg, make_app):
     app = make_app(seeded_pg)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        form = app.home.current_form
+        form = app.home.current_entry  # the list holds columns; the form is read when deleted
         await pilot.press("d", "y")
         await wait_for(pilot, lambda: len(app.catalog) == 7, what="delete")
         assert [f.id for f in Repository.open(seeded_pg).deleted_forms()] == [form.id]
@@ -88,3 +88,39 @@ async def test_an_account_that_may_only_read_gets_a_read_only_app(reader_db, mak
         await pilot.pause()
         assert "只读模式" in notifications(app)
     assert len(Repository.open(reader_db).forms()) == 8
+
+
+async def test_a_form_is_read_when_opened_and_keys_typed_meanwhile_reach_it(seeded_pg, make_app):
+    """The list holds the server's columns only; Enter reads the form (in a worker), and what is typed at once edits it."""
+    from textual import events
+
+    from perftui.tui.editor.form_editor import FormEditorScreen
+
+    app = make_app(seeded_pg)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        entry = app.home.current_entry
+        assert entry.form is None and entry.listed is not None  # no form in memory
+        for key, character in (("enter", None), ("end", None), ("X", "X")):  # one burst, no pauses
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: isinstance(app.screen, FormEditorScreen), what="the editor")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.value.endswith("X"), what="the typed X")
+        assert app.screen.original.id == entry.id and app.screen.original.name == entry.name
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.catalog.get(entry.id).name == entry.name + "X", what="the save")
+        assert app.catalog.get(entry.id).revision == entry.revision + 1
+    assert Repository.open(seeded_pg).get(entry.id).name == entry.name + "X"
+
+
+async def test_the_filter_asks_the_server_and_shows_what_the_file_would(seeded_pg, make_app):
+    app = make_app(seeded_pg)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert all(entry._haystack is None for entry in app.catalog.entries)  # no search text held
+        await pilot.press("slash", *"劳务派遣")
+        await wait_for(pilot, lambda: listed_names(app) == ["研究院劳务派遣人员经费"], what="the filtered list")
+        assert "98.00" in summary_text(app)
+        await pilot.press("ctrl+u", *"≥７人")  # full-width, as an input method types it
+        await wait_for(pilot, lambda: 0 < app.home.table.row_count < 8, what="the folded filter")
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: app.home.table.row_count == 8, what="the whole list")

@@ -133,7 +133,17 @@ class SavingScreen(Screen):
         if not isinstance(original, Form) or catalog is None or not self.saves_itself:
             return  # (a 监控/自评 record is not a form of the catalog)
         entry = catalog.get(original.id)
-        theirs = entry.form if entry is not None else None
+        if entry is not None and entry.revision == original.revision:
+            return
+        if entry is not None and entry.form is None:
+            # The list holds this form as a server's columns: the form itself is read now.
+            self.app.with_form(original.id, self._stored_moved, gone=lambda: self._stored_moved(None))
+            return
+        self._stored_moved(entry.form if entry is not None else None)
+
+    def _stored_moved(self, theirs: Form | None) -> None:
+        """The stored form is now ``theirs`` (None: deleted), not the revision this editor started from."""
+        original = self.original
         if theirs is not None and theirs.revision == original.revision:
             return
         about = (theirs.revision if theirs else 0, theirs is None)

@@ -21,7 +21,7 @@ from perftui.i18n import gettext as _
 from perftui.core.model import Form
 from perftui.core.tracking import EVALUATION, MONITORING
 from perftui.tui import keys
-from perftui.tui.state.catalog import SORT_COLUMNS, View
+from perftui.tui.state.catalog import SORT_COLUMNS, Entry, View
 from perftui.tui.dialogs.confirm import ConfirmScreen
 from perftui.tui.dialogs.deleted import DeletedFormsScreen
 from perftui.tui.dialogs.year import YearPrompt
@@ -109,6 +109,9 @@ class ProjectListScreen(Screen):
         if self._covered():
             return
         app = self.app
+        if app.loaded and app.catalog.needs_search(self.view):
+            self._search(app.catalog, self.view)  # drawn when the server has answered
+            return
         years = app.catalog.years()
         if self.view.year is not None and self.view.year not in years:
             self.view = replace(self.view, year=None)
@@ -127,6 +130,20 @@ class ProjectListScreen(Screen):
         problem.display = bool(app.problem)
         app.update_title()
         self.refresh_bindings()
+
+    def _search(self, catalog, view: View) -> None:
+        """A list read as a server's columns: ask the server which forms the filter text matches (in a worker), then draw."""
+        app = self.app
+
+        def ask() -> None:
+            try:
+                catalog.run_search(view)
+            except Exception as error:  # the server gone: said on screen, the list stays as it was
+                app._from_thread(app._set_problem, app._describe(error))
+                return
+            app._from_thread(self.data_changed)
+
+        self.run_worker(ask, thread=True, group="search", exit_on_error=False)
 
     def on_resize(self) -> None:
         summary = self.query_one(SummaryPane)
@@ -187,10 +204,22 @@ class ProjectListScreen(Screen):
         self.data_changed()
 
     @property
-    def current_form(self) -> Form | None:
+    def current_entry(self) -> Entry | None:
         form_id = self.table.current_id
-        entry = self.app.catalog.get(form_id) if form_id else None
+        return self.app.catalog.get(form_id) if form_id else None
+
+    @property
+    def current_form(self) -> Form | None:
+        """The cursor's form when it is at hand: always from a file; from a server, only once read
+        (:meth:`with_current_form` reads it)."""
+        entry = self.current_entry
         return entry.form if entry else None
+
+    def with_current_form(self, then) -> None:
+        """``then(form)`` with the cursor's form, read first if the list holds only its columns."""
+        entry = self.current_entry
+        if entry is not None:
+            self.app.with_form(entry.id, then)
 
     # -- the filter ------------------------------------------------------------------------
 
@@ -230,9 +259,7 @@ class ProjectListScreen(Screen):
         return True
 
     def action_open_form(self) -> None:
-        form = self.current_form
-        if form is not None:
-            self.app.open_form(form)
+        self.with_current_form(self.app.open_form)
 
     def action_filter(self) -> None:
         self.set_focus(self.filter_input)
@@ -245,15 +272,20 @@ class ProjectListScreen(Screen):
         return self.app.refuse_write(keys.label(WRITE_ACTIONS[action]))
 
     def action_history(self) -> None:
-        form = self.current_form
-        if form is not None:
-            self.app.open_history(form)
+        self.with_current_form(self.app.open_history)
 
     def action_export(self) -> None:
         """Export what the list shows (this year, this filter, this order); the cursor's form is "this form"."""
-        forms = [entry.form for entry in self.app.catalog.select(self.view).entries]
-        if forms:
-            self.app.export(forms, self.current_form)
+        ids = [entry.id for entry in self.app.catalog.select(self.view).entries]
+        current = self.table.current_id
+        if not ids:
+            return
+
+        def export(forms: list[Form]) -> None:
+            if forms:
+                self.app.export(forms, next((form for form in forms if form.id == current), None))
+
+        self.app.with_forms(ids, export)
 
     def action_import_files(self) -> None:
         """The import screen (shift+i): a unit's file from a folder tree, previewed, imported on confirmation."""
@@ -269,56 +301,54 @@ class ProjectListScreen(Screen):
         self.app.push_screen(ImportScreen(self.app.database), done)
 
     def action_indicators(self) -> None:
-        form = self.current_form
-        if form is not None:
-            self.app.edit_indicators(form)
+        self.with_current_form(self.app.edit_indicators)
 
     def action_monitor(self) -> None:
-        form = self.current_form
-        if form is not None:
-            self.app.open_tracking(form, MONITORING)
+        self.with_current_form(lambda form: self.app.open_tracking(form, MONITORING))
 
     def action_evaluation(self) -> None:
-        form = self.current_form
-        if form is not None:
-            self.app.open_tracking(form, EVALUATION)
+        self.with_current_form(lambda form: self.app.open_tracking(form, EVALUATION))
 
     def action_new_form(self) -> None:
         if self._refused("new_form"):
             return
         # The year the list shows; showing all years, the year of the form under the cursor.
-        current = self.current_form
+        current = self.current_entry
         self.app.new_form(self.view.year or (current.year if current else None))
 
     def action_copy_form(self) -> None:
         if self._refused("copy_form"):
             return
-        form = self.current_form
-        if form is None:
-            return
 
-        def copy(year: int | None) -> None:
-            if year is not None:
-                self.app.copy_form(form, year)
+        def ask(form: Form) -> None:
+            def copy(year: int | None) -> None:
+                if year is not None:
+                    self.app.copy_form(form, year)
 
-        self.app.push_screen(YearPrompt(form), copy)
+            self.app.push_screen(YearPrompt(form), copy)
+
+        self.with_current_form(ask)
 
     def action_delete_form(self) -> None:
         if self._refused("delete_form"):
             return
-        form = self.current_form
-        if form is None:
+        entry = self.current_entry
+        if entry is None:
             return
+        # Asked from the list's own columns at once (the keys typed after d answer it);
+        # the form itself is read only if the answer is yes.
         question = _("删除“{name}”（{year}年度，{unit}）？\n删除后可按 {undo} 撤销，或在“已删除的表”中恢复。").format(
-            name=form.name or _("（未命名）"),
-            year=form.year or "",
-            unit=form.unit or _("未填实施单位"),
+            name=entry.name or _("（未命名）"),
+            year=entry.year or "",
+            unit=entry.unit or _("未填实施单位"),
             undo=keys.shown(self.app, "list.undo"),
         )
+        form_id, revision = entry.id, entry.revision
 
         def delete(yes: bool | None) -> None:
             if yes:
-                self.app.delete_form(form)
+                # The revision the operator was shown: a change by someone else meanwhile is refused.
+                self.app.with_form(form_id, lambda form: self.app.delete_form(form.evolve(revision=revision)))
 
         self.app.push_screen(ConfirmScreen(question, confirm=_("删除")), delete)
 

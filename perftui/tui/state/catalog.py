@@ -1,7 +1,7 @@
 """What the home screen shows, computed without the UI: forms, their status, the totals.
 
 A :class:`Catalog` is an immutable picture of the database as last read: every
-live form with its findings counted once (checking is the costly part, so a
+live form as an :class:`~perftui.tui.state.entry.Entry`, its findings counted once (checking is the costly part, so a
 re-read reuses the entry of every form whose revision did not change), and the
 deleted forms. A :class:`View` (year, filter text, sort) selects and orders
 entries; :meth:`Catalog.select` returns a :class:`Selection` with the rows and
@@ -13,147 +13,27 @@ without a screen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from perftui.core import findings as _findings
-from perftui.core.evaluation import Evaluation
 from perftui.core.collation import pinyin_key
-from perftui.core.model import Form, matches, search_text
+from perftui.core.evaluation import Evaluation
+from perftui.core.listing import Listed, listed
+from perftui.core.model import Form, matches
 from perftui.core.monitoring import Monitoring
 from perftui.core.normalize import fold
-from perftui.core.progress import Progress, ProgressTotals, progress_of
+from perftui.core.progress import Progress, ProgressTotals
 from perftui.core.scoring import DEFAULT_RULES, Rules
-from perftui.core.totals import Totals
+from perftui.core.totals import ZERO, Totals
+from perftui.tui.state.entry import NO_RECORDS, Entry, Records, _stamp
 
 # Sort columns, in the order the table shows them; "" keeps the stored order
 # (newest year first, then as entered), the order the forms were filed in.
 SORT_COLUMNS = ("", "name", "year", "department", "unit", "fiscal", "indicators", "status")
 
-
-@dataclass(frozen=True)
-class Records:
-    """The 监控 and 自评 of the live forms, by form id."""
-
-    monitorings: Mapping[str, Monitoring] = field(default_factory=dict)
-    evaluations: Mapping[str, Evaluation] = field(default_factory=dict)
-
-    def of(self, form_id: str) -> tuple[Monitoring | None, Evaluation | None]:
-        return self.monitorings.get(form_id), self.evaluations.get(form_id)
-
-    def with_record(self, record: Monitoring | Evaluation) -> Records:
-        if isinstance(record, Evaluation):
-            return replace(self, evaluations={**self.evaluations, record.form_id: record})
-        return replace(self, monitorings={**self.monitorings, record.form_id: record})
-
-
-NO_RECORDS = Records()
-
-
-class Entry:
-    """One live form with what the list and the summary need from it, each computed on first use.
-
-    Checking a form and building its search text are the costly parts of
-    reading ten thousand forms; the list draws only the rows on screen, so an
-    entry computes its findings when its row (or the summary) first asks, and
-    its search text when a filter first runs. The app's reading worker fills
-    them in for every entry right after the first paint (:meth:`Catalog.warm`),
-    so a keystroke does not pay for them either. Once computed they never
-    change: an entry stands for one stored revision of a form.
-    """
-
-    __slots__ = (
-        "form", "_findings", "_errors", "_warnings", "_totals", "_haystack",
-        "monitoring", "evaluation", "rules", "_progress",
-    )
-
-    def __init__(
-        self,
-        form: Form,
-        monitoring: Monitoring | None = None,
-        evaluation: Evaluation | None = None,
-        rules: Rules = DEFAULT_RULES,
-    ) -> None:
-        self.form = form
-        self._findings: tuple[_findings.Finding, ...] | None = None
-        self._errors = self._warnings = 0
-        self._totals: Totals | None = None
-        self._haystack: str | None = None
-        #: The form's 监控 and 自评, and how they are scored; their figures on first use.
-        self.monitoring, self.evaluation, self.rules = monitoring, evaluation, rules
-        self._progress: Progress | None = None
-
-    @classmethod
-    def of(cls, form: Form, records: Records = NO_RECORDS, rules: Rules = DEFAULT_RULES) -> Entry:
-        return cls(form, *records.of(form.id), rules)
-
-    def _check(self) -> tuple[_findings.Finding, ...]:
-        found = self._findings
-        if found is None:
-            found = tuple(_findings.check(self.form))
-            self._errors, self._warnings = _findings.counts(found)
-            self._findings = found
-        return found
-
-    @property
-    def findings(self) -> tuple[_findings.Finding, ...]:
-        return self._check()
-
-    @property
-    def errors(self) -> int:
-        self._check()
-        return self._errors
-
-    @property
-    def warnings(self) -> int:
-        self._check()
-        return self._warnings
-
-    @property
-    def totals(self) -> Totals:
-        if self._totals is None:
-            self._totals = Totals.of(self.form, self.errors > 0)
-        return self._totals
-
-    @property
-    def haystack(self) -> str:
-        """What the filter searches (model.search_text)."""
-        if self._haystack is None:
-            self._haystack = search_text(self.form)
-        return self._haystack
-
-    @property
-    def progress(self) -> Progress:
-        """Its 监控 and 自评: money spent, score, what is missing."""
-        if self._progress is None:
-            self._progress = progress_of(self.form, self.monitoring, self.evaluation, self.rules)
-        return self._progress
-
-    def with_form(self, form: Form) -> Entry:
-        """This entry for ``form``, the same stored revision read again: what was computed is kept."""
-        entry = Entry(form, self.monitoring, self.evaluation, self.rules)
-        entry._findings, entry._errors, entry._warnings = self._findings, self._errors, self._warnings
-        entry._totals, entry._haystack, entry._progress = self._totals, self._haystack, self._progress
-        return entry
-
-    @property
-    def id(self) -> str:
-        return self.form.id
-
-    @property
-    def complete(self) -> bool:
-        return self.errors == 0
-
-    @property
-    def stamp(self) -> tuple:
-        """Equal stamps mean the same stored content (form and records), so what was computed can be reused."""
-        return _stamp(self.form, self.monitoring, self.evaluation)
-
-
-def _stamp(form: Form, monitoring: Monitoring | None = None, evaluation: Evaluation | None = None) -> tuple:
-    records = tuple((r.revision, r.updated_at) if r is not None else None for r in (monitoring, evaluation))
-    return (form.id, form.revision, form.updated_at, records)
+# Re-exported: callers and tests know them from here.
+__all__ = ["SORT_COLUMNS", "Records", "NO_RECORDS", "Entry", "View", "Selection", "Catalog", "copy_for_year"]
 
 
 @dataclass(frozen=True)
@@ -174,6 +54,16 @@ class View:
         # Typed through an IME: full-width letters and digits should still match.
         return matches(form, needle, haystack) or matches(form, fold(needle), haystack)
 
+    def shows_entry(self, entry: Entry) -> bool:
+        """:meth:`shows` for a stored form, from its entry (its form need not have been read)."""
+        if self.year is not None and entry.year != self.year:
+            return False
+        needle = self.needle.strip().casefold()
+        if not needle:
+            return True
+        haystack = entry.haystack
+        return needle in haystack or fold(needle).casefold() in haystack
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -192,25 +82,115 @@ class Selection:
 def _sort_key(column: str):
     text = lambda value: (value == "", pinyin_key(value))  # by pinyin, as people look names up; blanks last
     keys = {
-        "name": lambda e: text(e.form.name),
-        "year": lambda e: (e.form.year is None, e.form.year or 0),
-        "department": lambda e: text(e.form.department),
-        "unit": lambda e: text(e.form.unit),
-        "fiscal": lambda e: (e.form.annual_funding.fiscal is None, e.form.annual_funding.fiscal or Decimal(0)),
-        "indicators": lambda e: len(e.form.indicators),
+        "name": lambda e: text(e.name),
+        "year": lambda e: (e.year is None, e.year or 0),
+        "department": lambda e: text(e.department),
+        "unit": lambda e: text(e.unit),
+        "fiscal": lambda e: (e.fiscal is None, e.fiscal or Decimal(0)),
+        "indicators": lambda e: e.indicator_count,
         "status": lambda e: (e.errors, e.warnings),
     }
     return keys[column]
 
 
+def _newest_year_first(entry: Entry) -> int:
+    """The repository's order (model.sort_key) for an entry: newest year first, then as stored."""
+    return -(entry.year or 0)
+
+
+def _quick_totals(entries: Iterable[Entry]) -> Totals:
+    """The amounts of the entries, before their forms are checked (no status: ``incomplete`` 0)."""
+    return Totals.sum(entry._quick_totals() for entry in entries)
+
+
+def _summary(entries: list[Entry], rules: Rules) -> tuple[Totals, tuple[Entry, ...], ProgressTotals]:
+    """The totals, the incomplete entries and the 监控/自评 figures of ``entries``, in one pass (per keystroke).
+
+    A form without 监控 or 自评 adds its 财政拨款 and counts as missing both
+    (what ProgressTotals.of would count of its Progress): at fifty thousand
+    forms read as columns that is fifty thousand Progress records (and forms
+    for them) not made.
+    """
+    forms = indicators = bare = 0
+    fiscal = other = total = bare_fiscal = ZERO
+    incomplete: list[Entry] = []
+    tracked: list[Progress] = []
+    for entry in entries:
+        row = entry.listed
+        if row is None:  # a form from a file not checked yet
+            part = entry.totals
+            indicators += part.indicators
+            fiscal, other, total = fiscal + part.fiscal, other + part.other, total + part.total
+            amount, errors = part.fiscal, entry.errors
+        else:
+            indicators += row.indicators
+            amount, errors = row.fiscal, row.errors
+            if amount is not None:
+                fiscal += amount
+            if row.other is not None:
+                other += row.other
+            if row.total is not None:
+                total += row.total
+        forms += 1
+        if errors:
+            incomplete.append(entry)
+        if entry.monitoring is not None or entry.evaluation is not None or entry._progress is not None:
+            tracked.append(entry.progress)
+        else:
+            bare += 1
+            if amount is not None:
+                bare_fiscal += amount
+    progress = ProgressTotals.of(tracked, rules)
+    if bare:
+        progress = replace(
+            progress, forms=progress.forms + bare, fiscal=progress.fiscal + bare_fiscal,
+            without_monitoring=progress.without_monitoring + bare, without_evaluation=progress.without_evaluation + bare,
+        )
+    return Totals(forms, indicators, fiscal, other, total, len(incomplete)), tuple(incomplete), progress
+
+
+def _widths(entries: Iterable[Entry], at_least: Mapping[str, int] | None = None) -> dict[str, int]:
+    """The display widths of the widest 项目名称, 主管部门 and 实施单位 of ``entries`` (or ``at_least``)."""
+    from perftui.text.width import width
+
+    entries = list(entries)
+    widths = {}
+    for key in ("name", "department", "unit"):
+        # Units repeat: each distinct text measured once.
+        found = max((width(text) for text in {getattr(entry, key) for entry in entries}), default=0)
+        widths[key] = max(found, (at_least or {}).get(key, 0))
+    return widths
+
+
+#: Asks the server which live forms' search texts (model.search_text, its ``search`` column)
+#: contain any of these needles: their ids. For entries read as columns, which hold no search text.
+Search = Callable[[Sequence[str]], Iterable[str]]
+
+
+def _needles(view: View) -> tuple[str, str] | None:
+    """What the filter looks for: the text as typed and full-width folded, casefolded (None: no filter)."""
+    needle = view.needle.strip().casefold()
+    return (needle, fold(needle).casefold()) if needle else None
+
+
 @dataclass(frozen=True)
 class Catalog:
-    """Every live form (as entries, in stored order) and the deleted forms."""
+    """Every live form (as entries, in stored order) and the deleted forms.
+
+    ``token`` is the store's token of the reading the entries come from, when
+    they were read as columns (the next reading then asks only what changed
+    since). Such entries hold no search text (fifty thousand of them would
+    be a third of the app's memory): a filter asks the server through
+    ``search`` once per filter text (:meth:`needs_search`, :meth:`run_search`,
+    in a worker), and entries read since then match their own text.
+    """
 
     entries: tuple[Entry, ...] = ()
     deleted: tuple[Form, ...] = ()
     records: Records = field(default=NO_RECORDS, compare=False)
     rules: Rules = field(default=DEFAULT_RULES, compare=False)
+    token: Hashable | None = field(default=None, compare=False)
+    search: Search | None = field(default=None, compare=False, repr=False)
     _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     # select() per view, without a draft: a draft then costs two subtractions, not
     # a re-sum; and the years, under the key "years". The catalog never changes, so neither do they.
@@ -239,17 +219,76 @@ class Catalog:
         entries = []
         for form in forms:
             monitoring, evaluation = records.of(form.id)
-            old = known.get(_stamp(form, monitoring, evaluation))
+            old = known.get(_stamp(form.id, form.revision, form.updated_at, monitoring, evaluation))
             entries.append(Entry(form, monitoring, evaluation, rules) if old is None else old.with_form(form))
         return cls(tuple(entries), tuple(deleted), records, rules)
+
+    @classmethod
+    def of_listed(
+        cls,
+        rows: Iterable[Listed],
+        deleted: Iterable[Form] = (),
+        records: Records = NO_RECORDS,
+        rules: Rules = DEFAULT_RULES,
+        *,
+        forms: Mapping[str, Form] | None = None,
+        haystacks: Mapping[str, str] | None = None,
+        previous: Catalog | None = None,
+        token: Hashable | None = None,
+        search: Search | None = None,
+        carry_found: bool = False,
+    ) -> Catalog:
+        """Entries read as columns (``rows``, in stored order), put in the repository's order.
+
+        ``forms``: the forms read beside them (those with 监控 or 自评: scoring
+        needs the form). ``haystacks``: search texts read with them. An entry
+        of ``previous`` for the same stored revision (and records) is kept,
+        with what it computed. ``carry_found``: the filter's answers from the
+        server for ``previous`` still hold for every entry that holds no search
+        text of its own (the entries read since hold theirs).
+        """
+        forms = forms or {}
+        haystacks = haystacks or {}
+        entries = []
+        for row in rows:
+            monitoring, evaluation = records.of(row.id)
+            old = previous.get(row.id) if previous is not None else None
+            if old is not None and not old.same_as(row, monitoring, evaluation):
+                old = None
+            form = forms.get(row.id)
+            if old is not None and (form is None or old.form is form):
+                entries.append(old)
+                continue
+            entry = Entry(form, monitoring, evaluation, rules, listed=row, haystack=haystacks.get(row.id))
+            if old is not None:
+                entry._haystack = entry._haystack or old._haystack
+            entries.append(entry)
+        entries.sort(key=_newest_year_first)  # stable: as stored within a year
+        catalog = cls(tuple(entries), tuple(deleted), records, rules, token, search)
+        if carry_found and previous is not None:
+            catalog._carry_found(previous)
+        widths = previous._selections.get("widths") if previous is not None else None
+        if widths is not None:
+            # Measured again only for the entries that are new: another operator's save must not
+            # cost measuring fifty thousand names on the UI thread. (A column may stay a little
+            # wide after its widest form went: the next full reading measures afresh.)
+            kept = {id(entry) for entry in previous.entries}
+            fresh = [entry for entry in entries if id(entry) not in kept]
+            catalog._selections["widths"] = _widths(fresh, widths)  # type: ignore[arg-type]
+        return catalog
 
     def warm(self) -> None:
         """Compute every entry's findings, search text and 监控/自评 figures now (in a worker), not at a keystroke."""
         for entry in self.entries:
-            entry.totals
-            entry.haystack
-            entry.progress
-        self.text_widths()
+            if entry.listed is None:
+                # Checked once: from now on the entry answers as if read as columns.
+                entry.listed = listed(entry.form, entry._check())  # type: ignore[arg-type]
+            if entry.form is not None:
+                entry.haystack
+            if entry.has_records:
+                entry.progress
+        if "widths" not in self._selections:
+            self._selections["widths"] = _widths(self.entries)
         self._selections["warm"] = True
 
     #: Entries measured for :meth:`text_widths` before the reading worker has measured them all.
@@ -262,26 +301,31 @@ class Catalog:
         known = self._selections.get("widths")
         if known is not None:
             return dict(known)  # type: ignore[call-overload]
-        from perftui.text.width import width
-
         entries = self.entries if self._selections.get("warm") is not None or len(self.entries) <= self.SAMPLE \
             else self.entries[: self.SAMPLE]
-        widths = {
-            key: max((width(getattr(entry.form, key)) for entry in entries), default=0)
-            for key in ("name", "department", "unit")
-        }
+        widths = _widths(entries)
         if entries is self.entries:
             self._selections["widths"] = widths  # type: ignore[index]
         return dict(widths)
 
     @property
     def warmed(self) -> bool:
-        """Has every entry been checked? (Stops at the first that has not: cheap either way.)"""
+        """Has every entry been checked and its search text found, and the list's widths measured?"""
         if not self._selections.get("warm"):
-            if not all(entry._findings is not None for entry in self.entries):
+            if "widths" not in self._selections and len(self.entries) > self.SAMPLE:
+                return False  # measured by warm(), in the reading worker
+            served = self.search is not None
+            if not all(entry.checked and (entry._haystack is not None or served) for entry in self.entries):
                 return False
             self._selections["warm"] = True
         return True
+
+    def _checked(self) -> bool:
+        """Is every entry's status known? At once for entries read as a server's columns."""
+        known = self._selections.get("checked")
+        if known is None:
+            known = self._selections["checked"] = all(entry.checked for entry in self.entries)
+        return bool(known)
 
     # -- reading -----------------------------------------------------------
 
@@ -292,10 +336,26 @@ class Catalog:
         index = self._index.get(form_id)
         return None if index is None else self.entries[index]
 
+    def index_of(self, form_id: str) -> int:
+        return self._index[form_id]
+
+    def replaced(self, entries: list[Entry], records: Records, token: Hashable | None) -> Catalog:
+        """This catalog with ``entries`` (the same forms in the same order, some of them read again), as of ``token``.
+
+        What the list measured is kept, and measured again only for the entries that are new.
+        """
+        catalog = Catalog(tuple(entries), self.deleted, records, self.rules, token, self.search, dict(self._index))
+        catalog._carry_found(self)
+        widths = self._selections.get("widths")
+        if widths is not None:
+            fresh = [new for new, old in zip(entries, self.entries) if new is not old]
+            catalog._selections["widths"] = _widths(fresh, widths)  # type: ignore[arg-type]
+        return catalog
+
     def years(self) -> list[int]:
         years = self._selections.get("years")  # type: ignore[call-overload]
         if years is None:
-            years = sorted({e.form.year for e in self.entries if e.form.year is not None}, reverse=True)
+            years = sorted({e.year for e in self.entries if e.year is not None}, reverse=True)
             self._selections["years"] = years  # type: ignore[index]
         return list(years)
 
@@ -307,17 +367,13 @@ class Catalog:
             and self.deleted == other.deleted
         )
 
-    def last_saved_by(self, user: str) -> Form | None:
+    def last_saved_by(self, user: str) -> Entry | None:
         """The live form ``user`` (an OS user; over SSH recorded as user@address) saved last."""
-        mine = [
-            entry.form
-            for entry in self.entries
-            if entry.form.updated_at and entry.form.updated_by.split("@", 1)[0] == user
-        ]
-        return max(mine, key=lambda form: form.updated_at, default=None)
+        mine = [entry for entry in self.entries if entry.updated_at and entry.updated_by.split("@", 1)[0] == user]
+        return max(mine, key=lambda entry: entry.updated_at, default=None)
 
     def has_identity(self, identity: tuple) -> bool:
-        return any(entry.form.identity == identity for entry in self.entries)
+        return any(entry.identity == identity for entry in self.entries)
 
     def select(
         self, view: View, draft: tuple[Form | None, Form | None] | None = None, *, quick: bool = False
@@ -333,9 +389,12 @@ class Catalog:
         with the rows and the amounts but no incomplete forms (``checked`` is
         False), instead of checking ten thousand forms on the UI thread.
         """
+        if self.needs_search(view):
+            self.run_search(view)  # asked on this thread only when the caller did not ask first (in a worker)
         if not self.warmed:
             if quick and (draft is None or draft[1] is None):
-                return self._select(view, checked=False)
+                # The first paint: with the status where it is known already (a server's columns).
+                return self._select(view, checked=self._checked())
             self.warm()
         base = self._selections.get(view)
         if base is None:
@@ -346,35 +405,75 @@ class Catalog:
         totals = base.totals
         if original is not None:
             stored = self.get(original.id)
-            if stored is not None and view.shows(stored.form, stored.haystack):
+            if stored is not None and self._shows(view, stored):
                 totals -= stored.totals
         if view.shows(draft_form):
             totals += Totals.of(draft_form)
         return replace(base, totals=totals, draft=draft_form)
 
     def _select(self, view: View, checked: bool = True) -> Selection:
-        in_year = [e for e in self.entries if view.year is None or e.form.year == view.year]
-        needle = view.needle.strip().casefold()
-        if needle:
+        in_year = list(self.entries) if view.year is None else [e for e in self.entries if e.year == view.year]
+        needles = _needles(view)
+        if needles is None:
+            shown = in_year
+        elif self.search is None:
             # model.matches on the search text kept with each entry, inlined: this runs per keystroke.
-            folded = fold(needle).casefold()
+            needle, folded = needles
             shown = [e for e in in_year if needle in e.haystack or folded in e.haystack]
         else:
-            shown = in_year
+            shown = [e for e in in_year if self._matches(needles, e)]
         if view.sort:
             shown.sort(key=_sort_key(view.sort), reverse=view.descending)
         elif view.descending:
             shown.reverse()
         if not checked:
-            totals = Totals.sum(Totals.of(entry.form, False) for entry in shown)
-            return Selection(view, tuple(shown), totals, len(in_year), None, (), checked=False)
-        incomplete = tuple(entry for entry in shown if entry.errors)
-        return Selection(
-            view, tuple(shown), Totals.sum(entry.totals for entry in shown), len(in_year), None, incomplete,
-            progress=ProgressTotals.of((entry.progress for entry in shown), self.rules),
-        )
+            return Selection(view, tuple(shown), _quick_totals(shown), len(in_year), None, (), checked=False)
+        totals, incomplete, progress = _summary(shown, self.rules)
+        return Selection(view, tuple(shown), totals, len(in_year), None, incomplete, progress=progress)
+
+    # -- the filter on a server -------------------------------------------------
+
+    def needs_search(self, view: View) -> bool:
+        """Must the server be asked which forms ``view``'s filter text matches (not asked yet)?"""
+        needles = _needles(view)
+        return needles is not None and self.search is not None and ("found", needles[0]) not in self._selections
+
+    def run_search(self, view: View) -> None:
+        """Ask the server (in a worker): the ids its filter text matches are kept for :meth:`select`."""
+        needles = _needles(view)
+        if needles is None or self.search is None:
+            return
+        self._selections[("found", needles[0])] = frozenset(self.search(needles))
+
+    def _matches(self, needles: tuple[str, str], entry: Entry) -> bool:
+        if entry._haystack is not None or entry.form is not None:  # read since the server was asked
+            haystack = entry.haystack
+            return needles[0] in haystack or needles[1] in haystack
+        return entry.id in self._selections[("found", needles[0])]  # type: ignore[operator]
+
+    def _shows(self, view: View, entry: Entry) -> bool:
+        if view.year is not None and entry.year != view.year:
+            return False
+        needles = _needles(view)
+        if needles is None:
+            return True
+        if self.search is None:
+            return view.shows_entry(entry)
+        return self._matches(needles, entry)
+
+    def _carry_found(self, previous: Catalog) -> None:
+        for key, found in previous._selections.items():
+            if isinstance(key, tuple) and key[0] == "found":
+                self._selections[key] = found
 
     # -- changing (each returns a new catalog) ------------------------------
+
+    def _changed(self, entries: Iterable[Entry], deleted: tuple[Form, ...], records: Records | None = None) -> Catalog:
+        catalog = Catalog(
+            tuple(entries), deleted, self.records if records is None else records, self.rules, self.token, self.search
+        )
+        catalog._carry_found(self)
+        return catalog
 
     def with_form(self, form: Form) -> Catalog:
         """The catalog after ``form`` was stored (new, changed or restored)."""
@@ -384,20 +483,18 @@ class Catalog:
         index = self._index.get(form.id)
         if index is None:
             # Where the repository would list it: after the forms of its year.
-            position = next(
-                (n for n, e in enumerate(entries) if (e.form.year or 0) < (form.year or 0)), len(entries)
-            )
+            position = next((n for n, e in enumerate(entries) if (e.year or 0) < (form.year or 0)), len(entries))
             entries.insert(position, entry)
         else:
             entries[index] = entry
         deleted = tuple(f for f in self.deleted if f.id != form.id)
-        return Catalog(tuple(entries), deleted, self.records, self.rules)
+        return self._changed(entries, deleted)
 
     def without(self, form: Form) -> Catalog:
         """The catalog after ``form`` was deleted (it joins the deleted forms)."""
         entries = tuple(e for e in self.entries if e.id != form.id)
         deleted = (form, *(f for f in self.deleted if f.id != form.id))
-        return Catalog(entries, deleted, self.records, self.rules)
+        return self._changed(entries, deleted)
 
     def with_record(self, record: Monitoring | Evaluation) -> Catalog:
         """The catalog after a form's 监控 or 自评 was stored."""
@@ -405,12 +502,8 @@ class Catalog:
         index = self._index.get(record.form_id)
         entries = list(self.entries)
         if index is not None:
-            old = entries[index]
-            entry = Entry.of(old.form, records, self.rules)
-            entry._findings, entry._errors, entry._warnings = old._findings, old._errors, old._warnings
-            entry._totals, entry._haystack = old._totals, old._haystack
-            entries[index] = entry
-        return Catalog(tuple(entries), self.deleted, records, self.rules)
+            entries[index] = entries[index].with_records(records)
+        return self._changed(entries, self.deleted, records)
 
 
 def copy_for_year(form: Form, year: int, catalog: Catalog, suffix: str) -> Form:

@@ -111,7 +111,7 @@ COLUMN = {column.key: column for column in COLUMNS}
 def status_text(entry: Entry, short: bool) -> str:
     """The status in words (colour only repeats what the words say: NO_COLOR loses nothing)."""
     if not short:
-        return views.status_text(entry.findings)
+        return views.status_of_counts(entry.errors, entry.warnings)
     if entry.errors:
         return ngettext("{n}个错误", "{n}个错误", entry.errors).format(n=entry.errors)
     if entry.warnings:
@@ -121,14 +121,13 @@ def status_text(entry: Entry, short: bool) -> str:
 
 def row_cells(entry: Entry, widths: dict[str, int]) -> list[str]:
     """The text of each column for one form, cut to its column's width."""
-    form = entry.form
     return [
-        truncate(form.name, widths["name"]),
-        str(form.year or ""),
-        truncate(form.department, widths["department"]),
-        truncate(form.unit, widths["unit"]),
-        views.amount(form.annual_funding.fiscal),
-        str(len(form.indicators)),
+        truncate(entry.name, widths["name"]),
+        str(entry.year or ""),
+        truncate(entry.department, widths["department"]),
+        truncate(entry.unit, widths["unit"]),
+        views.amount(entry.fiscal),
+        str(entry.indicator_count),
         truncate(status_text(entry, widths["status"] == SHORT_STATUS), widths["status"]),
     ]
 
@@ -202,7 +201,7 @@ class FormTable(KeysInOrder, ScrollView, can_focus=True):
         """Move the cursor to ``form_id``'s row; False if it is not listed."""
         # A scan, not an index: it runs once per change of the list, and building
         # an index of ten thousand rows for it would cost more than the scan.
-        row = next((n for n, entry in enumerate(self._entries) if entry.form.id == form_id), None)
+        row = next((n for n, entry in enumerate(self._entries) if entry.id == form_id), None)
         if row is None:
             return False
         self._move(row)

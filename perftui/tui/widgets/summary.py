@@ -118,7 +118,7 @@ class SummaryPane(Static):
         room = max(1, (self.size.height or 24) - len(lines) - 2)
         for entry in incomplete[:room]:
             count = errors_text(entry.errors)
-            name = truncate(entry.form.name or _("（未命名）"), max(4, inner - width(count) - 3))
+            name = truncate(entry.name or _("（未命名）"), max(4, inner - width(count) - 3))
             lines.append(Text("• " + pad(name, inner - width(count) - 2) + count))
         if len(incomplete) > room:
             lines.append(Text(_("……另有{n}张").format(n=len(incomplete) - room)))
@@ -157,7 +157,7 @@ class SummaryPane(Static):
         if not incomplete:
             lines.append(Text(_("全部完整"), style="green"))
             return lines
-        names = "、".join(f"{entry.form.name or _('（未命名）')}（{errors_text(entry.errors)}）" for entry in incomplete)
+        names = "、".join(f"{entry.name or _('（未命名）')}（{errors_text(entry.errors)}）" for entry in incomplete)
         head = ngettext("不完整{n}张：", "不完整{n}张：", len(incomplete)).format(n=len(incomplete))
         tail = "  " + _("按 {key} 跳转").format(key=self.jump_key)
         line = Text(head, style="bold red")
