@@ -262,7 +262,7 @@ def _funded(doc: dict[str, Any]) -> Funded:
 class Listing(NamedTuple):
     """Every form as the app's list needs it (:meth:`Repository.listing`)."""
 
-    live: list[tuple[Listed, str]]  # each live form as listed, with its search text, in forms()' order
+    live: list[Listed]  # each live form as a list shows it, in forms()' order
     deleted: list[Form]
 
 
@@ -479,7 +479,8 @@ class Repository:
         """What a list needs of every form, for a long session on a file: no form kept.
 
         The app's list needs of each live form only what :class:`Listed` holds
-        and its search text; keeping every form besides (the texts of all their
+        (its search text is found after the first paint, from the snapshot);
+        keeping every form besides (the texts of all their
         goals and indicators) was most of the app's memory. Each stored version
         of a form is read, checked and described once, then let go; after
         another operator's save only the forms they changed are read again
@@ -491,7 +492,7 @@ class Repository:
             return self._listing[1]
         versions = getattr(snapshot, "versions", None)
         if versions is None:  # a server lists from its columns (listed()); this is for completeness
-            return Listing([(row, search_text(form)) for row, form in zip(self.listed(), self.forms())], self.deleted_forms())
+            return Listing(self.listed(), self.deleted_forms())
         built, known = {}, self._described
         live, deleted = [], []
         with storage.gc_paused():  # ten thousand records, no cycles among them
@@ -500,10 +501,10 @@ class Repository:
                 if old is None or old[0] is not version:
                     doc = storage.resolve(stored)
                     form = self._form(doc)
-                    old = (version, True, (listed(form), search_text(form))) if _is_live(doc) else (version, False, form)
+                    old = (version, True, listed(form)) if _is_live(doc) else (version, False, form)
                 built[ident] = old
                 (live if old[1] else deleted).append(old[2])
-        live.sort(key=lambda described: -(described[0].year or 0))  # sort_key's order, stable: as stored within a year
+        live.sort(key=lambda row: -(row.year or 0))  # sort_key's order, stable: as stored within a year
         deleted.sort(key=sort_key)
         self._described = built
         result = Listing(live, deleted)

@@ -285,8 +285,8 @@ class Catalog:
             if entry.listed is None:
                 # Checked once: from now on the entry answers as if read as columns.
                 entry.listed = listed(entry.form, entry._check())  # type: ignore[arg-type]
-            if entry.form is not None:
-                entry.haystack
+            if entry.form is not None or entry.loader is not None:
+                entry.haystack  # from a file, parsed again from the snapshot: after the first paint
             if entry.has_records:
                 entry.progress
         if "widths" not in self._selections:

@@ -127,13 +127,12 @@ class Database:
             exists = self.repository.token is not None
             snapshot = self.repository.store.read()
             monitorings, evaluations = self.tracking.stored()
-            rows = [row for row, _ in listing.live]
+            rows = listing.live
             records = self._records((row.id for row in rows), monitorings, evaluations)
             forms = self._forms_for_records(snapshot, rows, records, previous)
         with storage.gc_paused():  # ten thousand entries: many objects, no cycles
             catalog = Catalog.of_listed(
-                rows, listing.deleted, records, self.rules, forms=forms,
-                haystacks={row.id: haystack for row, haystack in listing.live}, previous=previous,
+                rows, listing.deleted, records, self.rules, forms=forms, previous=previous,
                 loader=functools.partial(self._live_form_in, snapshot),
             )
             if previous is not None:

@@ -218,15 +218,16 @@ class Entry:
 
     @property
     def has_haystack(self) -> bool:
-        return self._haystack is not None or self.form is not None
+        return self._haystack is not None or self.form is not None or self.loader is not None
 
     @property
     def haystack(self) -> str:
         """What the filter searches (model.search_text)."""
         if self._haystack is None:
-            if self.form is None:
+            form = self.at_hand()
+            if form is None:
                 raise LookupError("a form read as columns holds no search text: the server is asked (Catalog.run_search)")
-            self._haystack = search_text(self.form)
+            self._haystack = search_text(form)
         return self._haystack
 
     @property
