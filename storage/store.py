@@ -203,6 +203,13 @@ class JsonSnapshot:
         doc_id = self._indexes.of(table, found).get(id)
         return None if doc_id is None else _own(found[doc_id])
 
+    def some(self, table: str, ids: Iterable[str]) -> list[Doc]:
+        """The documents of ``table`` with these ids (those that exist), in storage order."""
+        found = self._tables.get(table, {})
+        index = self._indexes.of(table, found)
+        keys = {index[ident] for ident in ids if ident in index}
+        return [_own(doc) for key, doc in found.items() if key in keys] if keys else []
+
     def revisions(self, table: str) -> list[tuple[str, Any]]:
         """``(id, revision)`` of each document, in storage order, without parsing any."""
         return [(ident_of(doc), revision_of(doc)) for doc in self._tables.get(table, {}).values()]

@@ -259,6 +259,13 @@ def _funded(doc: dict[str, Any]) -> Funded:
     )
 
 
+class Listing(NamedTuple):
+    """Every form as the app's list needs it (:meth:`Repository.listing`)."""
+
+    live: list[Listed]  # each live form as a list shows it, in forms()' order
+    deleted: list[Form]
+
+
 def _identity(repository: Repository, doc: dict[str, Any]) -> tuple:
     """:attr:`Form.identity` of a stored form, read from the three fields it is made of.
 
@@ -282,6 +289,11 @@ class Repository:
         self.actor = actor or current_actor()
         self.backups = backups
         self._cache_token: Hashable | None = None
+        # The snapshot the last read (forms or listing) came from: see token.
+        self._seen_token: Hashable | None = None
+        # listing(): by form id, (the stored version described, live?, (Listed, search text) or the deleted Form).
+        self._described: dict[str, tuple[object, bool, Any]] = {}
+        self._listing: tuple[Hashable, Listing] | None = None
         self._cache: tuple[list[Form], list[Form]] = ([], [])
         # Each form of the last read by id: (the stored version it was built from, live?, form).
         self._built: dict[str, tuple[object, bool, Form]] = {}
@@ -368,6 +380,7 @@ class Repository:
             cache[0].sort(key=sort_key)
             cache[1].sort(key=sort_key)
             self._cache_token, self._cache = snapshot.token, cache
+            self._seen_token = snapshot.token
         return self._cache
 
     def _load_changes(self, snapshot: Any) -> tuple[list[Form], list[Form]] | None:
@@ -396,11 +409,11 @@ class Repository:
     @property
     def token(self) -> Hashable | None:
         """The snapshot the last read came from; see :meth:`changed`."""
-        return self._cache_token
+        return self._seen_token
 
     def changed(self) -> bool:
         """Has the database changed since the last read (one stat, no parsing)?"""
-        return self._cache_token is None or self.store.changed_since(self._cache_token)
+        return self._seen_token is None or self.store.changed_since(self._seen_token)
 
     def forms(self, year: int | None = None) -> list[Form]:
         """Live forms, newest year first, then by name."""
@@ -461,6 +474,43 @@ class Repository:
         rows = [Listed.of_row(row, texts) for row in snapshot.rows(FORMS, LISTED_COLUMNS, where)]
         rows.sort(key=lambda row: -(row.year or 0))  # sort_key's order, stable: as stored within a year
         return rows
+
+    def listing(self) -> Listing:
+        """What a list needs of every form, for a long session on a file: no form kept.
+
+        The app's list needs of each live form only what :class:`Listed` holds
+        (its search text is found after the first paint, from the snapshot);
+        keeping every form besides (the texts of all their
+        goals and indicators) was most of the app's memory. Each stored version
+        of a form is read, checked and described once, then let go; after
+        another operator's save only the forms they changed are read again
+        (the store keeps a version for every unchanged document). Deleted forms
+        are kept whole: the list of deleted forms shows them.
+        """
+        snapshot = self.store.read()
+        if self._listing is not None and self._listing[0] == snapshot.token:
+            return self._listing[1]
+        versions = getattr(snapshot, "versions", None)
+        if versions is None:  # a server lists from its columns (listed()); this is for completeness
+            return Listing(self.listed(), self.deleted_forms())
+        built, known = {}, self._described
+        live, deleted = [], []
+        with storage.gc_paused():  # ten thousand records, no cycles among them
+            for ident, version, stored in versions(FORMS):
+                old = known.get(ident)
+                if old is None or old[0] is not version:
+                    doc = storage.resolve(stored)
+                    form = self._form(doc)
+                    old = (version, True, listed(form)) if _is_live(doc) else (version, False, form)
+                built[ident] = old
+                (live if old[1] else deleted).append(old[2])
+        live.sort(key=lambda row: -(row.year or 0))  # sort_key's order, stable: as stored within a year
+        deleted.sort(key=sort_key)
+        self._described = built
+        result = Listing(live, deleted)
+        self._listing = (snapshot.token, result)
+        self._seen_token = snapshot.token
+        return result
 
     def deleted_forms(self) -> list[Form]:
         return list(self._load()[1])

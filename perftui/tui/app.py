@@ -395,8 +395,9 @@ class PerftuiApp(TypeAhead, App[int]):
         ``gone()`` (by default the list is read again, and shows it gone).
         """
         entry = self.catalog.get(form_id)
-        if entry is not None and entry.form is not None:
-            then(entry.form)
+        form = entry.at_hand() if entry is not None else None
+        if form is not None:
+            then(form)
             return
         database = self.database
         if database is None:
@@ -431,8 +432,9 @@ class PerftuiApp(TypeAhead, App[int]):
     def with_forms(self, form_ids: list[str], then: Callable[[list[Form]], None]) -> None:
         """``then(forms)`` with these stored forms, in this order: from the catalog, or read in a worker (see :meth:`with_form`)."""
         entries = [self.catalog.get(ident) for ident in form_ids]
-        if all(entry is not None and entry.form is not None for entry in entries):
-            then([entry.form for entry in entries])  # type: ignore[union-attr,misc]
+        at_hand = [entry.at_hand() if entry is not None else None for entry in entries]
+        if all(form is not None for form in at_hand):
+            then(at_hand)  # type: ignore[arg-type]
             return
         database = self.database
         if database is None:

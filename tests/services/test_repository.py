@@ -190,3 +190,29 @@ def test_after_another_save_the_unchanged_forms_are_not_built_again(db_location,
     after = {form.id: form for form in repo.forms()}
     assert after[changed.id].annual_goal == "新的" and after[changed.id] is not before[changed.id]
     assert all(after[ident] is before[ident] for ident in before if ident != changed.id)
+
+
+def test_listing_describes_each_stored_version_once_and_keeps_no_form(tmp_path, seed_forms, monkeypatch):
+    # A long session on a file (the app) lists from Listed records and search texts: each
+    # stored version of a form is read and described once; after another operator's
+    # save only the form they changed is read again.
+    from perftui.core.listing import listed
+
+    path = tmp_path / "forms.json"
+    Repository.open(path).import_forms(seed_forms)
+    repo = Repository.open(path)
+    repo.keep_records_only()
+    forms = Repository.open(path).forms()
+    built: list[str] = []
+    real = Repository._form
+    monkeypatch.setattr(Repository, "_form", lambda self, doc: built.append(doc["id"]) or real(self, doc))
+    first = repo.listing()
+    assert first.live == [listed(form) for form in forms]
+    assert len(built) == len(forms) and repo._cache == ([], [])  # described, not kept
+    other = Repository.open(path)
+    changed = other.save(forms[2].evolve(annual_goal="新的"))
+    built.clear()
+    again = repo.listing()
+    assert built == [changed.id]
+    assert [row.revision for row in again.live if row.id == changed.id] == [2]
+    assert repo.listing() is again  # nothing changed since: nothing read

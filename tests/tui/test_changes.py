@@ -165,13 +165,13 @@ async def test_editor_messages_update_list_and_summary(with_incomplete, make_app
     app = make_app(with_incomplete)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        entry = app.catalog.entries[0]  # 98.00
-        draft = entry.form.evolve(annual_funding=Funding(Decimal("198"), Decimal("198"), None))
-        app.post_message(DraftChanged(entry.form, draft))
+        stored = app.catalog.entries[0].at_hand()  # 98.00
+        draft = stored.evolve(annual_funding=Funding(Decimal("198"), Decimal("198"), None))
+        app.post_message(DraftChanged(stored, draft))
         await pilot.pause()
         text = summary_text(app)
         assert "未保存" in text and "3,237.56" in text
-        app.post_message(DraftChanged(entry.form, None))
+        app.post_message(DraftChanged(stored, None))
         await pilot.pause()
         assert "未保存" not in summary_text(app) and "3,137.56" in summary_text(app)
         fixed = INCOMPLETE.evolve(id=app.catalog.entries[-1].id, revision=2, annual_goal="有了目标")
@@ -199,11 +199,11 @@ async def test_a_saved_form_rewrites_its_row_in_place(with_incomplete, make_app)
         await started(pilot)
         await pilot.press("down", "down")
         here = app.home.table.current_id
-        entry = app.catalog.entries[0]
-        changed = entry.form.evolve(revision=entry.form.revision + 1, annual_funding=Funding(Decimal("1234.5"), Decimal("1234.5"), None))
+        stored = app.catalog.entries[0].at_hand()
+        changed = stored.evolve(revision=stored.revision + 1, annual_funding=Funding(Decimal("1234.5"), Decimal("1234.5"), None))
         app.post_message(FormSaved(changed))
         await pilot.pause()
         table = app.home.table
-        assert table.row_texts(table.listed_ids().index(entry.id))[4] == "1,234.50"
+        assert table.row_texts(table.listed_ids().index(stored.id))[4] == "1,234.50"
         assert table.current_id == here and table.row_count == 9
         assert "4,274.06" in summary_text(app)  # 3,137.56 - 98.00 + 1,234.50

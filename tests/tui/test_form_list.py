@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.synth import write_db
+from perftui.services.repository import Repository
 from perftui.tui.widgets.form_table import plan_widths
 
 from .helpers import started, wait_for
@@ -44,7 +45,7 @@ async def test_filtering_thousands_narrows_the_list(big_db, make_app):
         await started(pilot)
         await pilot.press("slash", *"00042")  # in one form's name (and in a few hex ids)
         await wait_for(pilot, lambda: app.home.table.row_count < FORMS, what="the filtered list")
-        names = [app.catalog.get(i).form.name for i in app.home.table.listed_ids()]
+        names = [app.catalog.get(i).name for i in app.home.table.listed_ids()]
         assert 1 <= len(names) < 20
         assert sum(name.endswith("（00042）") for name in names) == 1
 
@@ -76,3 +77,17 @@ def test_name_amount_and_status_first_the_other_columns_get_the_room_left():
     at_120 = plan_widths(120, seed)
     assert at_120["unit"] == 26 and at_120["name"] >= 34 and at_120["status"] == 18  # readable whole
     assert plan_widths(200, seed)["department"] == 26
+
+
+async def test_on_a_file_the_list_holds_no_forms_and_opens_them_from_memory(seeded_db, make_app):
+    # Ten thousand forms held whole were most of the app's memory: the entries hold what
+    # the list shows, and a form is parsed from the snapshot when it is opened.
+    app = make_app(seeded_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(pilot)
+        assert app.catalog.entries and all(entry.form is None for entry in app.catalog.entries)
+        stored = {form.id: form for form in Repository.open(seeded_db).forms()}
+        assert app.home.current_form == stored[app.home.table.current_id]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FormEditorScreen", what="the editor")
+        assert app.screen.original == stored[app.home.table.current_id]

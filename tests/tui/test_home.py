@@ -87,11 +87,11 @@ async def test_s_sorts_by_the_next_column_and_shift_s_reverses(with_incomplete, 
             await pilot.press("s")
         await pilot.pause()
         assert app.home.view.sort == "fiscal"
-        fiscal = [app.catalog.get(i).form.annual_funding.fiscal for i in app.home.table.listed_ids()]
+        fiscal = [app.catalog.get(i).fiscal for i in app.home.table.listed_ids()]
         assert fiscal == sorted(fiscal)
         await pilot.press("S")
         await pilot.pause()
-        fiscal = [app.catalog.get(i).form.annual_funding.fiscal for i in app.home.table.listed_ids()]
+        fiscal = [app.catalog.get(i).fiscal for i in app.home.table.listed_ids()]
         assert fiscal == sorted(fiscal, reverse=True)
         assert "▼" in app.home.table.header_text("fiscal")
 

@@ -213,7 +213,7 @@ class ProjectListScreen(Screen):
         """The cursor's form when it is at hand: always from a file; from a server, only once read
         (:meth:`with_current_form` reads it)."""
         entry = self.current_entry
-        return entry.form if entry else None
+        return entry.at_hand() if entry else None
 
     def with_current_form(self, then) -> None:
         """``then(form)`` with the cursor's form, read first if the list holds only its columns."""

@@ -237,6 +237,7 @@ class Catalog:
         token: Hashable | None = None,
         search: Search | None = None,
         carry_found: bool = False,
+        loader: Callable[[str], Form | None] | None = None,
     ) -> Catalog:
         """Entries read as columns (``rows``, in stored order), put in the repository's order.
 
@@ -257,9 +258,10 @@ class Catalog:
                 old = None
             form = forms.get(row.id)
             if old is not None and (form is None or old.form is form):
+                old.loader = loader  # the snapshot just read: the one read before may go
                 entries.append(old)
                 continue
-            entry = Entry(form, monitoring, evaluation, rules, listed=row, haystack=haystacks.get(row.id))
+            entry = Entry(form, monitoring, evaluation, rules, listed=row, haystack=haystacks.get(row.id), loader=loader)
             if old is not None:
                 entry._haystack = entry._haystack or old._haystack
             entries.append(entry)
@@ -283,8 +285,8 @@ class Catalog:
             if entry.listed is None:
                 # Checked once: from now on the entry answers as if read as columns.
                 entry.listed = listed(entry.form, entry._check())  # type: ignore[arg-type]
-            if entry.form is not None:
-                entry.haystack
+            if entry.form is not None or entry.loader is not None:
+                entry.haystack  # from a file, parsed again from the snapshot: after the first paint
             if entry.has_records:
                 entry.progress
         if "widths" not in self._selections:

@@ -11,6 +11,7 @@ No Textual here: the functions are tested directly.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -118,13 +119,22 @@ class Database:
         """
         if self.server:
             return self._read_server(previous)
+        # A file: every form is read, checked and described once per stored version and
+        # let go (Repository.listing), the entries hold only what the list shows; the
+        # forms with 监控 or 自评 are read again by id (scoring needs them).
         with self.lock:
-            forms = self.repository.forms()
-            deleted = self.repository.deleted_forms()
+            listing = self.repository.listing()
             exists = self.repository.token is not None
-            records = Records(self.tracking.monitorings(), self.tracking.evaluations())
-        with storage.gc_paused():  # findings and search text for every form: many objects, no cycles
-            catalog = Catalog.build(forms, deleted, previous, records, self.rules)
+            snapshot = self.repository.store.read()
+            monitorings, evaluations = self.tracking.stored()
+            rows = listing.live
+            records = self._records((row.id for row in rows), monitorings, evaluations)
+            forms = self._forms_for_records(snapshot, rows, records, previous)
+        with storage.gc_paused():  # ten thousand entries: many objects, no cycles
+            catalog = Catalog.of_listed(
+                rows, listing.deleted, records, self.rules, forms=forms, previous=previous,
+                loader=functools.partial(self._live_form_in, snapshot),
+            )
             if previous is not None:
                 catalog.warm()
         return Reading(catalog, exists)
@@ -265,6 +275,11 @@ class Database:
             finally:
                 snapshot.close()
 
+    def _live_form_in(self, snapshot, form_id: str) -> Form | None:
+        """The live form ``form_id`` as ``snapshot`` holds it (a file's snapshot: in memory, no disk)."""
+        doc = snapshot.get(FORMS, form_id)
+        return None if doc is None or doc.get("deleted_at") else self.repository._form(doc)
+
     def form(self, form_id: str) -> Form | None:
         """The live form ``form_id`` as stored now (None: gone or deleted), read alone."""
         with self.lock:
@@ -286,7 +301,8 @@ class Database:
                     snapshot.close()
                 found = {doc["id"]: self.repository._form(doc) for doc in docs if not doc.get("deleted_at")}
             else:
-                found = {form.id: form for form in self.repository.forms()}
+                docs = self.repository.store.read().some(FORMS, form_ids)
+                found = {doc["id"]: self.repository._form(doc) for doc in docs if not doc.get("deleted_at")}
         return [found[ident] for ident in form_ids if ident in found]
 
     # -- 监控 and 自评 -------------------------------------------------------------

@@ -7,7 +7,7 @@ it answers the same questions. No Textual here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -66,7 +66,7 @@ class Entry:
 
     __slots__ = (
         "form", "listed", "_findings", "_errors", "_warnings", "_haystack",
-        "monitoring", "evaluation", "rules", "_progress",
+        "monitoring", "evaluation", "rules", "_progress", "loader",
     )
 
     def __init__(
@@ -78,6 +78,7 @@ class Entry:
         *,
         listed: Listed | None = None,
         haystack: str | None = None,
+        loader: Callable[[str], Form | None] | None = None,
     ) -> None:
         if form is None and listed is None:
             raise ValueError("an entry needs its form or its listed columns")
@@ -91,6 +92,18 @@ class Entry:
         #: The form's 监控 and 自评, and how they are scored; their figures on first use.
         self.monitoring, self.evaluation, self.rules = monitoring, evaluation, rules
         self._progress: Progress | None = None
+        #: Reads the form of a listed entry from what the list was read from, in memory (a
+        #: file's snapshot keeps each form as its line): None when only a server has it.
+        self.loader = loader
+
+    def at_hand(self) -> Form | None:
+        """The form, when it needs no reading from disk or a server: held, or parsed from the list's snapshot.
+
+        Not kept: ten thousand entries holding their forms were most of the app's memory.
+        """
+        if self.form is not None or self.loader is None:
+            return self.form
+        return self.loader(self.id)
 
     @classmethod
     def of(cls, form: Form, records: Records = NO_RECORDS, rules: Rules = DEFAULT_RULES) -> Entry:
@@ -205,15 +218,16 @@ class Entry:
 
     @property
     def has_haystack(self) -> bool:
-        return self._haystack is not None or self.form is not None
+        return self._haystack is not None or self.form is not None or self.loader is not None
 
     @property
     def haystack(self) -> str:
         """What the filter searches (model.search_text)."""
         if self._haystack is None:
-            if self.form is None:
+            form = self.at_hand()
+            if form is None:
                 raise LookupError("a form read as columns holds no search text: the server is asked (Catalog.run_search)")
-            self._haystack = search_text(self.form)
+            self._haystack = search_text(form)
         return self._haystack
 
     @property
