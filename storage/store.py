@@ -27,7 +27,7 @@ from .errors import ReadOnlyError
 from .jsonstorage import MakeRoom, SafeJSONStorage, current_key
 from .lock import DEFAULT_TIMEOUT, FileLock, lock_path_for
 from .transaction import Indexes, JsonTransaction, check_table_name, copy_document
-from .unparsed import Unparsed, ident_of, resolve, revision_of, version_of
+from .unparsed import Unparsed, ident_of, resolve, version_of
 
 __all__ = [
     "Snapshot",
@@ -209,10 +209,6 @@ class JsonSnapshot:
         index = self._indexes.of(table, found)
         keys = {index[ident] for ident in ids if ident in index}
         return [_own(doc) for key, doc in found.items() if key in keys] if keys else []
-
-    def revisions(self, table: str) -> list[tuple[str, Any]]:
-        """``(id, revision)`` of each document, in storage order, without parsing any."""
-        return [(ident_of(doc), revision_of(doc)) for doc in self._tables.get(table, {}).values()]
 
     def versions(self, table: str) -> list[tuple[str, object, Any]]:
         """``(id, version, stored)`` of each document, in storage order, without parsing any.

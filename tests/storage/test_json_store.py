@@ -204,7 +204,9 @@ def test_a_released_store_keeps_documents_as_lines_and_writes_them_unchanged(sto
     assert len(before) == len(after) and changed == [n for n, line in enumerate(before) if b'"f1"' in line]
     snapshot = store.read()
     assert [doc["name"] for doc in snapshot.view("forms")] == ["项目0", "改了", "项目2", "项目3"]
-    assert snapshot.revisions("forms") == [("f0", 1), ("f1", 2), ("f2", 1), ("f3", 1)]
+    assert [(ident, stored.revision) for ident, _, stored in snapshot.versions("forms")] == [
+        ("f0", 1), ("f1", 2), ("f2", 1), ("f3", 1)
+    ]
     assert all(type(doc) is Unparsed for doc in store._storage._data["forms"].values())
     mine = snapshot.get("forms", "f0")
     mine["name"] = "only mine"
