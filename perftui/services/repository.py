@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import os
-import threading
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,7 +40,8 @@ from perftui.i18n import gettext as _
 from perftui.core.conflict import Conflict  # noqa: F401  (re-exported)
 from perftui.core.listing import COLUMNS as LISTED_COLUMNS
 from perftui.core.listing import Listed, listed
-from perftui.core.model import Form, clean_form, fields_changed, lookup, new_id, search_text, sort_key
+from perftui.services.import_matching import StoredForms
+from perftui.core.model import Form, clean_form, fields_changed, lookup, new_id, sort_key
 from perftui.core.stored_shape import form_doc_problem  # noqa: F401  (re-exported)
 from perftui.core.money import from_stored
 from perftui.core.totals import ZERO, Funded
@@ -50,104 +50,16 @@ from storage.backup import DEFAULT_KEEP, Backups
 if TYPE_CHECKING:
     from perftui.core.history_chain import Verdict
 
-FORMS = "forms"
-HISTORY = "history"
-#: The 监控 and 自评 records (:mod:`perftui.services.tracking`), one document each.
-MONITORINGS = "monitoring"
-EVALUATIONS = "evaluations"
-
-#: The version of the rules :func:`perftui.core.findings.check` applies, as the
-#: server's ``errors`` and ``warnings`` columns were computed with. A change to
-#: the rules that gives any form other counts bumps it (and ``SPEC.version``):
-#: a database whose counts are older is then refused until ``perftui db
-#: upgrade`` has counted again, rather than showing forms with a stale status.
-FINDINGS_VERSION = 1
-#: The version of :func:`perftui.core.model.search_text` the ``search`` column holds.
-SEARCH_VERSION = 1
-
-
-class _LastForm:
-    """The form of the document the store is writing, built once for its computed columns."""
-
-    def __init__(self) -> None:
-        self._doc: Any = None
-        self._form: Form | None = None
-        self._counts: tuple[int, int] = (0, 0)
-
-    def form(self, doc: Mapping[str, Any]) -> Form:
-        if doc is not self._doc:
-            try:
-                form = Form.from_doc(dict(doc))
-            except (KeyError, TypeError, ValueError, ArithmeticError) as error:
-                raise ValueError(form_doc_problem(dict(doc)) or f"form {doc.get('id')!r}: {error}") from None
-            from perftui.core import findings  # here: a lookup that writes nothing does not pay for it
-
-            self._doc, self._form, self._counts = doc, form, findings.counts(findings.check(form))
-        return self._form  # type: ignore[return-value]
-
-    def counts(self, doc: Mapping[str, Any]) -> tuple[int, int]:
-        self.form(doc)
-        return self._counts
-
-
-_last = _LastForm()
-_last_lock = threading.Lock()
-
-
-def _errors(doc: Mapping[str, Any]) -> int:
-    with _last_lock:
-        return _last.counts(doc)[0]
-
-
-def _warnings(doc: Mapping[str, Any]) -> int:
-    with _last_lock:
-        return _last.counts(doc)[1]
-
-
-def _search(doc: Mapping[str, Any]) -> str:
-    with _last_lock:
-        return search_text(_last.form(doc))
-
-
-#: What the store is told about perftui's tables. The columns are what a
-#: database server keeps beside each form so that totals, the list and an
-#: import's matching need not read whole forms (a JSON file ignores them).
-#: Changing them means a new ``version`` (and ``perftui db upgrade``).
-#: Version 2: the 监控 and 自评 records, in tables of their own.
-#: Version 3: the app's list from columns: each form's status (its findings
-#: counted when it is written), its search text, and who saved it when.
-SPEC = storage.StoreSpec(
-    app=APP,
-    version=3,
-    tables=(
-        storage.TableSpec(
-            FORMS,
-            revisioned=True,
-            columns=(
-                storage.Column("year", ("year",), "integer", index=True),
-                storage.Column("name", ("name",), "text"),
-                storage.Column("department", ("department",), "text"),
-                storage.Column("unit", ("unit",), "text"),
-                storage.Column("indicators", ("indicators",), "length"),
-                storage.Column("fiscal", ("funding", "annual", "fiscal"), "numeric"),
-                storage.Column("other", ("funding", "annual", "other"), "numeric"),
-                storage.Column("total", ("funding", "annual", "total"), "numeric"),
-                storage.Column("deleted", ("deleted_at",), "flag"),
-                storage.Column("updated_at", ("updated_at",), "text"),
-                storage.Column("updated_by", ("updated_by",), "text"),
-                storage.Column("errors", (), "integer", computed=storage.Computed("perftui.findings.errors", FINDINGS_VERSION, _errors)),
-                storage.Column("warnings", (), "integer", computed=storage.Computed("perftui.findings.warnings", FINDINGS_VERSION, _warnings)),
-                # Read by the app's filter only, never by a list or a sum: kept out of the columns' index.
-                storage.Column("search", (), "text", computed=storage.Computed("perftui.search_text", SEARCH_VERSION, _search), listed=False),
-            ),
-        ),
-        storage.TableSpec(HISTORY, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
-        # A form's 监控 and 自评 are found by its id (the same column as the history's).
-        storage.TableSpec(MONITORINGS, revisioned=True, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
-        storage.TableSpec(EVALUATIONS, revisioned=True, columns=(storage.Column("form_id", ("form_id",), "text", index=True),)),
-    ),
+from perftui.services.tables import (  # noqa: F401  (re-exported: callers know them from here)
+    EVALUATIONS,
+    FINDINGS_VERSION,
+    FORMS,
+    HISTORY,
+    MONITORINGS,
+    REVISIONED,
+    SEARCH_VERSION,
+    SPEC,
 )
-REVISIONED = SPEC.revisioned  # the tables whose documents carry revisions (storage knows no tables)
 # A write refused because the file was replaced underneath a broken lock is
 # run again from a fresh read; a few times is plenty, as each try re-locks.
 _STALE_TRIES = 3
@@ -264,21 +176,6 @@ class Listing(NamedTuple):
 
     live: list[Listed]  # each live form as a list shows it, in forms()' order
     deleted: list[Form]
-
-
-def _identity(repository: Repository, doc: dict[str, Any]) -> tuple:
-    """:attr:`Form.identity` of a stored form, read from the three fields it is made of.
-
-    Building every form of a file to match one import against was a third of
-    the import's time. Text a read would clean (control characters) and
-    fields of the wrong type go the long way: the form is built, and says
-    what is wrong with it as a damaged file.
-    """
-    year, name, unit = doc.get("year"), doc.get("name"), doc.get("unit")
-    if (year is None or type(year) is int) and type(name) is str and type(unit) is str \
-            and name.isprintable() and unit.isprintable():
-        return (year, " ".join(name.split()), " ".join(unit.split()))
-    return repository._form(doc).identity
 
 
 class Repository:
@@ -853,7 +750,7 @@ class Repository:
     def _import_forms(self, forms: list[Form], *, keep_ids: bool = False) -> ImportReport:
         report = ImportReport()
         with self._writing(IMPORTED) as tx:
-            known = _StoredForms(self, tx)
+            known = StoredForms(self, tx)
             for incoming in forms:
                 doc = known.by_id(incoming.id) if keep_ids else None
                 if doc is None:
@@ -904,50 +801,3 @@ class Repository:
             reverted, new_doc = self._replace(tx, target, current.revision)
             self._record(tx, REVERTED, current, reverted, new_doc)
             return reverted
-
-
-class _StoredForms:
-    """The stored forms an import matches against, by id and by identity (年度, 项目名称, 实施单位).
-
-    From a store that answers queries, only the columns of the identity are
-    read, and a form's document only when an incoming form matches it: an
-    import of one form into fifty thousand reads one form. Otherwise every
-    document is read, as from a file.
-    """
-
-    def __init__(self, repository: Repository, tx: storage.Transaction) -> None:
-        self._tx = tx
-        self._docs: dict[str, dict[str, Any]] = {}
-        self._identities: dict[tuple, str] = {}
-        self._ids: set[str] = set()
-        self._query = isinstance(tx, storage.Queryable)
-        if self._query:
-            for ident, _revision, year, name, unit in tx.rows(FORMS, ["year", "name", "unit"]):
-                key = (year, " ".join((name or "").split()), " ".join((unit or "").split()))
-                self._identities.setdefault(key, ident)
-                self._ids.add(ident)
-        else:
-            for doc in tx.view(FORMS):
-                self._identities.setdefault(_identity(repository, doc), doc["id"])
-                self._ids.add(doc["id"])
-                self._docs[doc["id"]] = doc
-
-    def has_id(self, ident: str) -> bool:
-        return ident in self._ids
-
-    def by_id(self, ident: str) -> dict[str, Any] | None:
-        if ident not in self._ids:
-            return None
-        doc = self._docs.get(ident)
-        if doc is None:
-            doc = self._docs[ident] = self._tx.get(FORMS, ident)
-        return doc
-
-    def by_identity(self, key: tuple) -> dict[str, Any] | None:
-        ident = self._identities.get(key)
-        return None if ident is None else self.by_id(ident)
-
-    def remember(self, saved: Form) -> None:
-        self._docs[saved.id] = saved.to_doc()
-        self._identities[saved.identity] = saved.id
-        self._ids.add(saved.id)
