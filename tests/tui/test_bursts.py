@@ -220,3 +220,31 @@ async def test_grid_cells_edited_with_editing_keys_in_a_burst(repo):
         saved = await stored_revision(pilot, repo, form.id, form.revision + 1)
     assert saved.indicators[0].value == "约7人"
     assert saved.indicators[1] == form.indicators[1]
+
+
+async def test_keys_typed_during_a_slow_save_apply_after_it(seeded_db, make_app, monkeypatch):
+    # Over SSH "save, close, quit" arrives in one packet: the keys after ctrl+s must wait for the
+    # save, not be refused while it runs ("正在保存，请稍候") and lost.
+    import threading
+
+    from perftui.tui.state.database import Database
+
+    slow, real = threading.Event(), Database.save
+
+    def save(self, *args, **kwargs):
+        slow.wait(1.0)  # a disk that takes its time
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "save", save)
+    app = make_app(seeded_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(pilot)
+        burst(app, "<enter>")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormEditorScreen), what="the editor")
+        before = Repository.open(seeded_db).get(app.screen.original.id)
+        burst(app, "<tab>", "<tab>", "<tab>", "<tab>", "<end>", "5", "<ctrl+s>", "<ctrl+w>", "<ctrl+q>")
+        await wait_for(pilot, lambda: not app.is_running or isinstance(app.screen, ProjectListScreen), what="leaving")
+        slow.set()
+    after = Repository.open(seeded_db).get(before.id)
+    assert after.revision == before.revision + 1
+    assert not app.is_running  # ctrl+q after the save quit the app

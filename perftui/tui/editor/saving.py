@@ -33,6 +33,7 @@ from perftui.core.model import Form
 from perftui.core.conflict import Conflict
 from perftui.tui import keys
 from perftui.tui.dialogs.conflict import OVERWRITE, RELOAD, ConflictScreen
+from perftui.tui.type_ahead import TypeAhead
 from perftui.tui.writes import run_write
 from perftui.tui.dialogs.choice import DISCARD, SAVE, ConfirmOverwriteScreen, UnsavedChangesScreen
 from perftui.services.unsaved import UnsavedEdits
@@ -73,6 +74,7 @@ class SavingScreen(Screen):
         self.pristine: Form | None = None
         self.last_saved: Form | None = None
         self.saving = False
+        self._holding_keys = False  # the app keeps the keys typed while a save runs (see _hold_keys)
         self._draft_posted: Form | None = None
         #: Run once after the next successful save (quitting after "save" was chosen).
         self._after_next_save: Callable[[], None] | None = None
@@ -283,6 +285,7 @@ class SavingScreen(Screen):
             return
         self.saving = True
         self.set_class(True, "-saving")
+        self._hold_keys()
         self._store(draft.form, leave=leave, force=force)
 
     def _store(self, form: Form, *, leave: bool, force: bool) -> None:
@@ -295,9 +298,24 @@ class SavingScreen(Screen):
             conflict=lambda conflict: self._conflict(conflict, leave),
         )
 
+    def _hold_keys(self) -> None:
+        """Keep the keys typed while the save runs for when it is done.
+
+        Over SSH "save, close, quit" can arrive in one packet: refused while the
+        save ran ("正在保存"), the keys after ctrl+s were lost. Held, they go on
+        once the save is answered, to whatever it left on screen.
+        """
+        if isinstance(self.app, TypeAhead) and not self._holding_keys:
+            self._holding_keys = True
+            self.app.hold_keys()
+
     def _done(self) -> None:
         self.saving = False
         self.set_class(False, "-saving")
+        if self._holding_keys:
+            # Sent on by messages: they arrive after what this save's answer does now.
+            self._holding_keys = False
+            self.app.release_keys()  # type: ignore[attr-defined]
 
     def _saved(self, saved: Form, leave: bool) -> None:
         self._done()
