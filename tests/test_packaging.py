@@ -53,3 +53,15 @@ def test_the_english_catalog_loads_from_the_installed_wheel(wheel, tmp_path):
     result = subprocess.run([sys.executable, "-I", "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Project name"
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    # Users run what the README says; CI must run the same, or it tests something else.
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split("# run the tests\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    ci = [line for line in (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+          if line.strip() and not line.startswith(("#", "set ", "cd "))]
+    assert ci == block
