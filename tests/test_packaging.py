@@ -57,11 +57,8 @@ def test_the_english_catalog_loads_from_the_installed_wheel(wheel, tmp_path):
 
 def test_ci_runs_exactly_the_readme_test_command():
     # Users run what the README says; CI must run the same, or it tests something else.
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    readme = (root / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("# run the tests\n", 1)[1].split("```", 1)[0].strip().splitlines()
-    ci = [line for line in (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    ci = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
           if line.strip() and not line.startswith(("#", "set ", "cd "))]
     assert ci == block
