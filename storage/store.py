@@ -26,7 +26,8 @@ from .atomic import BeforeReplace, ensure_folder, remove_stale_temp_files
 from .errors import ReadOnlyError
 from .jsonstorage import MakeRoom, SafeJSONStorage, current_key
 from .lock import DEFAULT_TIMEOUT, FileLock, lock_path_for
-from .transaction import Indexes, JsonTransaction, check_table_name, copy_document
+from .document import check_table_name, copy_document
+from .transaction import Indexes, JsonTransaction
 from .unparsed import Unparsed, ident_of, resolve, version_of
 
 __all__ = [

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 import psycopg.adapt
+from orjson import loads as _parse  # takes the driver's buffer as it is
 
-from .. import fileformat
+from ..document import check_id, check_table_name, copy_document
 
 if TYPE_CHECKING:
     from .store import PostgresStore
@@ -19,13 +20,6 @@ __all__ = ["Doc", "ENCODER", "copy_document", "check_table_name", "check_id", "c
 Doc = dict[str, Any]
 
 ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-try:  # the store's documents are parsed by the fastest parser at hand
-    from orjson import loads as _parse  # takes the driver's buffer as it is
-except ImportError:  # pragma: no cover - orjson is optional here
-
-    def _parse(data: Any) -> Any:
-        return json.loads(str(data, "utf-8"))
 
 
 class _JsonbLoader(psycopg.adapt.Loader):
@@ -37,29 +31,6 @@ class _JsonbLoader(psycopg.adapt.Loader):
 
     def load(self, data: Any) -> Any:
         return _parse(data)
-
-
-def copy_document(value: Any) -> Any:
-    """A JSON-shaped deep copy: what a snapshot keeps is handed out as the caller's own."""
-    if isinstance(value, dict):
-        return {key: copy_document(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [copy_document(item) for item in value]
-    return value
-
-
-def check_table_name(table: str) -> None:
-    if not isinstance(table, str) or not table:
-        raise ValueError(f"table name must be a non-empty string, not {table!r}")
-    if table == fileformat.META_TABLE:
-        raise ValueError(f"table {table!r} is reserved for the storage layer")
-
-
-def check_id(doc: Mapping[str, Any]) -> str:
-    ident = doc.get("id")
-    if not isinstance(ident, str) or not ident:
-        raise ValueError(f"a document needs a non-empty string 'id', got {ident!r}")
-    return ident
 
 
 def configure(conn: psycopg.Connection[Any]) -> None:
