@@ -294,21 +294,26 @@ def forms(selected: Sequence[Form], fmt: str, requested_width: int) -> str:
 
 def _form(form: Form, fmt: str, figure_width: int, requested_width: int) -> str:
     blocks = _blocks(form, fmt, figure_width, requested_width)
+    return figure(blocks, contents.title(), contents.year_line(form), fmt, figure_width)
+
+
+def figure(blocks: Sequence[Block], title: str, year: str, fmt: str, figure_width: int) -> str:
+    """One table's blocks under its heading (``title``, ``year`` line, the unit): a form, a 监控表, a 自评表."""
     if fmt not in boxes.BOX_FORMATS:
         drawn = [draw(block, fmt) for block in blocks]
-        return "\n".join(_heading(form, fmt, figure_width)) + "\n\n" + "\n\n".join(drawn)
+        return "\n".join(_heading(title, year, fmt, figure_width)) + "\n\n" + "\n\n".join(drawn)
     drawn = [draw(block, fmt, figure_width) for block in blocks]
     inner = figure_width - _overhead(fmt, 1)
-    heading = [pad(contents.title(), inner, "center")]
-    if form.year:
-        heading.append(pad(contents.year_line(form), inner, "center"))
+    heading = [pad(title, inner, "center")]
+    if year:
+        heading.append(pad(year, inner, "center"))
     heading.append(pad(contents.unit_line(), inner, "right"))
     title_box = draw(Block([], [["\n".join(heading)]], [LEFT], raw=True), fmt, figure_width)
     return boxes.join([title_box, *drawn], fmt)
 
 
-def _heading(form: Form, fmt: str, figure_width: int) -> list[str]:
-    title, year, unit = contents.title(), contents.year_line(form), contents.unit_line()
+def _heading(title: str, year: str, fmt: str, figure_width: int) -> list[str]:
+    unit = contents.unit_line()
     if fmt in ("github", "pipe"):
         return [f"## {title}{year}", "", unit]
     if fmt == "orgtbl":

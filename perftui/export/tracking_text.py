@@ -9,10 +9,9 @@ merged; long texts wrap by display width where the format allows.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
-from perftui.export import boxes, contents
+from perftui.export import contents
 from perftui.export import text as drawing
 from perftui.export.text import WRAPPING, Block, draw, fit, measure
 from perftui.export.tracking import (
@@ -29,7 +28,7 @@ from perftui.export.tracking import (
     year_line,
 )
 from perftui.text.tables import LEFT, RIGHT
-from perftui.text.width import pad, width, wrap
+from perftui.text.width import width, wrap
 
 
 def _goal_block(headers: list[str], texts: list[str], fmt: str, goal_width: int) -> Block:
@@ -107,34 +106,4 @@ def figures(items: Sequence[Filed], fmt: str, requested_width: int) -> str:
 
 def _figure(filed: Filed, fmt: str, figure_width: int, requested_width: int) -> str:
     blocks = _blocks(filed, fmt, figure_width, requested_width)
-    if fmt not in boxes.BOX_FORMATS:
-        drawn = [draw(block, fmt) for block in blocks]
-        return "\n".join(_heading(filed, fmt, figure_width)) + "\n\n" + "\n\n".join(drawn)
-    drawn = [draw(block, fmt, figure_width) for block in blocks]
-    inner = figure_width - drawing._overhead(fmt, 1)
-    heading = [pad(title(filed.kind), inner, "center")]
-    if year_line(filed):
-        heading.append(pad(year_line(filed), inner, "center"))
-    heading.append(pad(contents.unit_line(), inner, "right"))
-    title_box = draw(Block([], [["\n".join(heading)]], [LEFT], raw=True), fmt, figure_width)
-    return boxes.join([title_box, *drawn], fmt)
-
-
-def _heading(filed: Filed, fmt: str, figure_width: int) -> list[str]:
-    name, year, unit = title(filed.kind), year_line(filed), contents.unit_line()
-    if fmt in ("github", "pipe"):
-        return [f"## {name}{year}", "", unit]
-    if fmt == "orgtbl":
-        return [f"* {name}{year}", "", unit]
-    if fmt == "rst":
-        heading = f"{name}{year}"
-        return [heading, "=" * width(heading), "", unit]
-    if fmt == "html":
-        return [f"<h2>{html.escape(name + year)}</h2>", f"<p>{html.escape(unit)}</p>"]
-    if fmt == "tsv":
-        return [line for line in (name, year, unit) if line]
-    lines = [pad(name, figure_width, "center").rstrip()]
-    if year:
-        lines.append(pad(year, figure_width, "center").rstrip())
-    lines.append(pad(unit, figure_width, RIGHT))
-    return lines
+    return drawing.figure(blocks, title(filed.kind), year_line(filed), fmt, figure_width)
