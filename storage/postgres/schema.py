@@ -87,9 +87,11 @@ def _spec_version(described: dict[str, Any]) -> int:
     return version if type(version) is int else 0
 
 
-def check(conn: psycopg.Connection[Any], spec: StoreSpec, location: str) -> None:
-    """Raise unless the database is set up exactly for ``spec`` at this layout."""
-    names = Names(spec.app)
+def _not_newer(conn: psycopg.Connection[Any], names: Names, spec: StoreSpec, location: str) -> tuple[int, int, dict]:
+    """``(layout, version, description)`` of a database set up for ``spec``'s app by this or an older version.
+
+    Raises when it is not set up, is another app's, or a newer program set it up.
+    """
     found = _installed(conn, names)
     if found is None:
         raise NotInitializedError(location, spec.app)
@@ -101,6 +103,12 @@ def check(conn: psycopg.Connection[Any], spec: StoreSpec, location: str) -> None
         raise NewerSchemaError(location, layout, LAYOUT)
     if version > spec.version:
         raise NewerSchemaError(location, version, spec.version)
+    return layout, version, described
+
+
+def check(conn: psycopg.Connection[Any], spec: StoreSpec, location: str) -> None:
+    """Raise unless the database is set up exactly for ``spec`` at this layout."""
+    layout, version, described = _not_newer(conn, Names(spec.app), spec, location)
     if layout < LAYOUT or version < spec.version:
         raise NeedsUpgradeError(location, spec.app, version, spec.version)
     if described != spec.describe():
@@ -207,17 +215,7 @@ def upgrade(conn: psycopg.Connection[Any], spec: StoreSpec, location: str, *, ba
     names = Names(spec.app)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (names.lock_name,))
-        found = _installed(conn, names)
-        if found is None:
-            raise NotInitializedError(location, spec.app)
-        app, layout, described = found
-        if app != spec.app:
-            raise DamagedFileError(location, f"set up for {app!r}, not {spec.app!r}")
-        version = _spec_version(described)
-        if layout > LAYOUT:
-            raise NewerSchemaError(location, layout, LAYOUT)
-        if version > spec.version:
-            raise NewerSchemaError(location, version, spec.version)
+        layout, version, described = _not_newer(conn, names, spec, location)
         if described == spec.describe() and layout == LAYOUT:
             return SetUp(found=version, now=version)
         old_columns = {
