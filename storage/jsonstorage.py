@@ -24,7 +24,7 @@ import errno
 import os
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, BinaryIO
 
 from tinydb.storages import Storage
 
@@ -178,9 +178,9 @@ class SafeJSONStorage(Storage):
             # The key comes from the descriptor we read, not from a separate
             # stat of the path, which could describe a newer file.
             key = stat_key(os.fstat(fd))
-            with open(fd, "rb", closefd=False) as handle:
-                raw = handle.read()
-            data, image = self._parse(raw, previous)
+            # Read in large chunks: line by line through the default 8 KiB buffer is a system call per 8 KiB.
+            with open(fd, "rb", buffering=1 << 20, closefd=False) as handle:
+                data, image = self._parse(handle, previous)
         except OSError as error:
             os.close(fd)
             raise StorageReadError(self.path, error) from error
@@ -190,12 +190,17 @@ class SafeJSONStorage(Storage):
         self._adopt(data, image, key, fd)
         return key, self._data  # as adopted: released, if the store was told to
 
-    def _parse(self, raw: bytes, previous: lines.Image | None = None) -> tuple[Data, lines.Image | None]:
+    def _parse(self, handle: BinaryIO, previous: lines.Image | None = None) -> tuple[Data, lines.Image | None]:
+        """The file open as ``handle``: line by line (see :mod:`storage.lines`) when it is in our
+        layout, else read again from its start and parsed whole."""
         try:
             with gc_paused():
                 keep_lines = self.revisioned if self._carry is not None else None
-                parsed = lines.parse(raw, previous, keep_lines)
-                data, image, reused = parsed if parsed is not None else (fileformat.decode(raw), None, None)
+                parsed = lines.parse(handle, previous, keep_lines)
+                if parsed is None:
+                    handle.seek(0)
+                    parsed = (fileformat.decode(handle.read()), None, None)
+                data, image, reused = parsed
                 fileformat.check(data, self.app, self.revisioned, checked=reused)
         except fileformat.NewerSchema as problem:
             raise NewerSchemaError(self.path, problem.found, fileformat.SCHEMA) from problem

@@ -10,17 +10,18 @@ that is the very object of the image is unchanged, and so is a document that is
 the very object the image's table holds: its line is reused as it is.
 
 Reading builds the image for free: a file in the layout we write
-(:mod:`storage.fileformat`) is parsed line by line, each document by itself,
-which is even a little faster than parsing the whole text at once, and each
-line stays a slice of the bytes read. A file in any other layout (edited by
+(:mod:`storage.fileformat`) is read and parsed line by line, each document by
+itself, which is even a little faster than parsing the whole text at once,
+and each line is kept as it was read. A file in any other layout (edited by
 hand, pretty-printed) is parsed as a whole and simply has no image yet: its
 first save encodes everything.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -31,7 +32,7 @@ from .unparsed import Unparsed, ident_of, resolve, revision_of
 __all__ = ["Image", "Touched", "Reused", "parse", "encode"]
 
 Data = dict[str, dict[str, Any]]
-Line = bytes | memoryview
+Line = bytes
 # For each changed table: the table object it was copied from, and the keys changed since.
 Touched = dict[str, tuple[dict[str, Any], dict[str, None]]]
 # For each table: the keys whose documents a parse took over from the previous version.
@@ -53,9 +54,15 @@ class Image:
 
 
 def parse(
-    raw: bytes, previous: Image | None = None, keep_lines: Collection[str] | None = None
+    source: bytes | BinaryIO, previous: Image | None = None, keep_lines: Collection[str] | None = None
 ) -> tuple[Data, Image, Reused] | None:
-    """``raw`` parsed line by line, with its image; ``None`` unless it is exactly in our layout.
+    """``source`` parsed line by line, with its image; ``None`` unless it is exactly in our layout.
+
+    ``source``: the file's bytes, or the file itself (read from where it
+    stands), which is read a line at a time: the whole text is never in memory
+    at once, and after another operator's save each unchanged line is dropped
+    as soon as it is read (the version before holds the same bytes), so the
+    app never holds two copies of the file.
 
     Strict: any deviation (a space, a missing or extra comma, two documents on
     a line) gives ``None`` and the caller parses the whole text, which accepts
@@ -73,8 +80,9 @@ def parse(
     and then dropped, so the whole file is never in memory as Python objects;
     every key is then in the third value, as checked.
     """
+    lines = iter(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
     try:
-        return _parse(raw, previous, keep_lines)
+        return _parse(lines, previous, keep_lines)
     except (orjson.JSONDecodeError, _NotOurLayout):
         return None
 
@@ -83,31 +91,16 @@ class _NotOurLayout(Exception):
     pass
 
 
-def _lines(raw: bytes) -> Iterator[tuple[int, int]]:
-    start = 0
-    while True:
-        end = raw.find(b"\n", start)
-        if end < 0:
-            if start != len(raw):
-                raise _NotOurLayout  # the file must end with a newline
-            return
-        yield start, end
-        start = end + 1
-
-
-def _parse(raw: bytes, previous: Image | None, keep_lines: Collection[str] | None) -> tuple[Data, Image, Reused]:
-    view = memoryview(raw)
+def _parse(lines: Iterator[bytes], previous: Image | None, keep_lines: Collection[str] | None) -> tuple[Data, Image, Reused]:
     known_tables = previous.tables if previous is not None else {}
     reused: Reused = {}
-    lines = _lines(raw)
-    if next(lines, None) != (0, 1) or raw[0:1] != b"{":
+    if _next(lines) != b"{":
         raise _NotOurLayout
     data: Data = {}
     tables: dict[str, tuple[dict[str, Any], dict[str, Line]]] = {}
     more_tables = True
     while more_tables:
-        start, end = _next(lines)
-        line = raw[start:end]
+        line = _next(lines)
         if line.endswith(b":{},") or line.endswith(b":{}"):
             more_tables = line.endswith(b",")
             name = _table_name(line[: line.rindex(b":{}")])
@@ -124,46 +117,48 @@ def _parse(raw: bytes, previous: Image | None, keep_lines: Collection[str] | Non
         revisioned = unparsed and name in keep_lines  # type: ignore[operator]
         more_docs = True
         while more_docs:
-            start, end = _next(lines)
-            more_docs = raw[end - 1] == 0x2C  # ","
-            stop = end - 1 if more_docs else end
+            line = _next(lines)
+            more_docs = line.endswith(b",")
+            if more_docs:
+                line = line[:-1]
             # '"<digits>":{...}'
-            split = raw.find(b'":', start + 1, stop)
-            key = raw[start + 1 : split]
-            if raw[start] != 0x22 or split < 0 or not key.isdigit():
+            split = line.find(b'":', 1)
+            key = line[1:split]
+            if line[:1] != b'"' or split < 0 or not key.isdigit():
                 raise _NotOurLayout
             doc_id = key.decode("ascii")
             old = old_lines.get(doc_id)
-            line = encoded[doc_id] = view[start:stop]
-            if old is not None and len(old) == stop - start and raw.startswith(old, start):
+            if old is not None and old == line:
+                line = old  # the new copy is dropped at once: the file is not held twice
                 doc = old_table[doc_id]
                 if unparsed:  # the same document, now kept as its line in this file
                     version = doc.version if type(doc) is Unparsed else object()
-                    doc = Unparsed(ident_of(doc), revision_of(doc), line, split + 2 - start, version)
+                    doc = Unparsed(ident_of(doc), revision_of(doc), line, split + 2, version)
                 taken.add(doc_id)
             else:
-                doc = orjson.loads(view[split + 2 : stop])
+                doc = orjson.loads(memoryview(line)[split + 2 :])
                 if unparsed:
                     ident = fileformat.check_document(name, doc_id, doc, revisioned)
-                    doc = Unparsed(ident, doc.get("revision"), line, split + 2 - start, object())
+                    doc = Unparsed(ident, doc.get("revision"), line, split + 2, object())
                     taken.add(doc_id)
+            encoded[doc_id] = line
             table[doc_id] = doc
-        start, end = _next(lines)
-        closer = raw[start:end]
+        closer = _next(lines)
         if closer not in (b"}", b"},"):
             raise _NotOurLayout
         more_tables = closer == b"},"
         data[name], tables[name] = table, (table, encoded)
-    if raw[slice(*_next(lines))] != b"}" or next(lines, None) is not None:
+    if _next(lines) != b"}" or next(lines, None) is not None:
         raise _NotOurLayout
     return data, Image(tables), reused
 
 
-def _next(lines: Iterator[tuple[int, int]]) -> tuple[int, int]:
+def _next(lines: Iterator[bytes]) -> bytes:
+    """The next line without its newline; every line, the last too, must end with one."""
     found = next(lines, None)
-    if found is None:
+    if found is None or not found.endswith(b"\n"):
         raise _NotOurLayout
-    return found
+    return found[:-1]
 
 
 def _table_name(encoded: bytes) -> str:

@@ -4,7 +4,7 @@ An app that builds its own records from the documents once (and keeps those for
 the session) has no use for the store's parsed copies beside them, yet they are
 most of its memory: Python's dicts and strings for a JSON file take about five
 times the file. :meth:`storage.JsonFileStore.release` swaps them for these: the
-document's line (a slice of the file as read, which the next save writes again
+document's line (as read from the file, which the next save writes again
 as it is, see :mod:`storage.lines`) and what the store needs without parsing:
 the id (its index) and the revision (which versions a reader already holds).
 Whatever reads the document parses the line: a fresh dict, the reader's own.
@@ -22,7 +22,7 @@ __all__ = ["Unparsed", "resolve", "ident_of", "revision_of", "version_of"]
 class Unparsed:
     __slots__ = ("ident", "revision", "line", "start", "version")
 
-    def __init__(self, ident: str, revision: Any, line: bytes | memoryview, start: int, version: object) -> None:
+    def __init__(self, ident: str, revision: Any, line: bytes, start: int, version: object) -> None:
         self.ident = ident
         self.revision = revision
         self.line = line  # '"<key>":{...}', as in the file

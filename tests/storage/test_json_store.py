@@ -227,6 +227,25 @@ def test_a_released_store_reads_another_operators_save(store: JsonFileStore) -> 
     assert [doc["name"] for doc in other.read().view("forms")] == ["别人改的", "我改的"]
 
 
+def test_a_released_store_does_not_hold_the_file_twice_after_another_operators_save(store: JsonFileStore) -> None:
+    # The app's peak memory is when another operator saves: the new file is read
+    # line by line, and each unchanged line is the very bytes object read before
+    # (the one just read is dropped), so the old and new versions share them, and
+    # nothing holds the whole new text (a line is not a view into it).
+    seed(store, *({"id": f"f{n}", "name": "项目" * 50} for n in range(5)))
+    store.release()
+    store.read()
+    kept = {ident: doc.line for ident, doc in store._storage._data["forms"].items()}
+    other = JsonFileStore(store.path, **FORMAT)
+    with other.transaction() as tx:
+        tx.replace("forms", {"id": "f2", "name": "改了"}, 1)
+    store.read()
+    now = store._storage._data["forms"]
+    assert [ident for ident in now if now[ident].line is not kept[ident]] == [ident for ident in now if b'"f2"' in now[ident].line]
+    assert all(type(doc.line) is bytes for doc in now.values())
+    assert [doc["name"] for doc in store.read().view("forms")][2] == "改了"
+
+
 def test_a_released_store_still_refuses_a_damaged_document_when_it_reads(store: JsonFileStore) -> None:
     # Kept as lines, documents are still each checked as the file is read: damage is
     # found before anything builds on it, and a save never writes it back.

@@ -8,8 +8,10 @@ from textual.widgets import OptionList
 
 from perftui.config import Actor
 from perftui.core.history import HistoryEntry
-from perftui.core.model import Funding
+from perftui.core import monitoring
+from perftui.core.model import Form, Funding
 from perftui.services.repository import Repository
+from perftui.services.tracking import Tracking
 from perftui.tui.dialogs.confirm import ConfirmScreen
 from perftui.tui.screens.history import HistoryScreen, entry_texts
 from perftui.tui.screens.version import VersionScreen
@@ -163,9 +165,30 @@ def test_entry_texts_align_the_columns_and_name_a_form_renamed_since():
         HistoryEntry("2", "f", "新名", "save", "2024-05-02T10:00:00+08:00", "alice", "10.0.0.5", 2,
                      (("name", "旧名", "新名"),)),
     ]
-    first, second = (text.plain.splitlines()[0] for text in entry_texts(entries, "新名", 80))
+    entries.append(HistoryEntry("3", "m", "新名（监控）", "create", "2024-05-03T10:00:00+08:00", "bob", "", 1, ()))
+    first, second, third = (text.plain.splitlines()[0] for text in entry_texts(entries, Form(id="f", name="新名"), 80))
     assert "当时名为“旧名”" in first and "当时名为" not in second
-    assert first.index("导入") == second.index("保存")  # aligned by display width
+    assert first.index("导入") == second.index("保存") == third.index("新建")  # aligned by display width
+    assert third.endswith("新名（监控）") and "当时名为" not in third  # the record, named as stored
+
+
+async def test_the_forms_monitoring_is_in_its_history_but_only_the_form_has_versions(edited_db, make_app):
+    tracking = Tracking(Repository(Repository.open(edited_db).store, Actor("carol")))
+    form = tracking.repository.lookup(NAME)[0]
+    record = tracking.save(monitoring.for_form(form))
+    tracking.save(record.evolve(goal_progress="按计划推进"))
+    app = make_app(edited_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_history(pilot)
+        assert [e.action for e in screen.entries] == ["import", "save", "save", "create", "save"]
+        newest = option_text(screen, 4)
+        assert "carol" in newest and NAME + "（监控）" in newest and "按计划推进" in newest
+        await pilot.press("enter")  # on the 监控's change: no version of a form to show
+        await wait_for(pilot, lambda: "只适用于绩效目标表" in notifications(app), what="the refusal")
+        assert app.screen is screen
+        await pilot.press("up", "up", "enter")  # the form's own revision 3 still shows
+        await wait_for(pilot, lambda: isinstance(app.screen, VersionScreen) and app.screen.earlier, what="version")
+        assert app.screen.revision == 3
 
 
 async def test_a_change_by_someone_else_appears_in_the_open_history(edited_db, make_app):

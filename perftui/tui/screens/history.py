@@ -6,7 +6,9 @@ forwards, and revision numbers then count up down the screen. The cursor
 starts on the newest entry (at the bottom), where the question usually is.
 Enter on an entry shows the form as it was at that revision
 (:class:`~perftui.tui.screens.version.VersionScreen`), from where it can be
-brought back.
+brought back. The changes to the form's 监控 and 自评 are listed among them,
+each under its record's name: they are part of the project's story, but only
+the form itself has versions to show and bring back.
 
 The history is read in a worker, and read again when another operator's
 process writes the database while this screen is open.
@@ -35,22 +37,25 @@ from perftui.tui.screens.version import VersionScreen
 from perftui.tui.widgets.keys_footer import KeysFooter
 
 
-def entry_texts(entries: Sequence[HistoryEntry], form_name: str, line_width: int) -> list[Text]:
+def entry_texts(entries: Sequence[HistoryEntry], form: Form, line_width: int) -> list[Text]:
     """One block per entry: when, who, what, revision (aligned across entries), then its changes.
 
     The form's name is left out where it is the name in the title, and shown
-    where the form was called something else at the time.
+    where the form was called something else at the time. An entry about the
+    form's 监控 or 自评 (another id) names that record, as the history stored it.
     """
     headers = []
     for entry in entries:
         when, who, action, name, revision = history_lines.header_cells(entry)
-        headers.append([when, who, action, revision, "" if name == form_name else name])
+        headers.append([when, who, action, revision, "" if name == form.name and entry.form_id == form.id else name])
     widths = [max((width(cells[i]) for cells in headers), default=0) for i in range(4)]
     texts = []
     for entry, cells in zip(entries, headers):
         head = "  ".join(pad(cell, widths[i]) for i, cell in enumerate(cells[:4]))
         text = Text(head, style="bold")
-        if cells[4]:
+        if cells[4] and entry.form_id != form.id:
+            text.append("  " + cells[4], style="bold")
+        elif cells[4]:
             text.append("  " + _("（当时名为“{name}”）").format(name=cells[4]), style="bold")
         for line in history_lines.change_lines(entry, line_width=line_width):
             text.append("\n" + line)
@@ -127,7 +132,7 @@ class HistoryScreen(Screen):
         """(Re)build the list for the current width, the cursor on ``keep`` or on the newest entry."""
         options = self.options
         self._line_width = max(20, (options.size.width or self.app.size.width) - 4)
-        texts = entry_texts(self.entries, self.form.name, self._line_width)
+        texts = entry_texts(self.entries, self.form, self._line_width)
         options.clear_options()
         options.add_options(Option(text, id=entry.id) for text, entry in zip(texts, self.entries))
         if self.entries:
@@ -155,6 +160,9 @@ class HistoryScreen(Screen):
     def action_preview(self) -> None:
         entry = self.chosen
         if entry is None:
+            return
+        if entry.form_id != self.form.id:
+            self.app.notify(_("这一条是运行监控或绩效自评的修改，内容已列在上面；查看和回退只适用于绩效目标表本身。"))
             return
 
         def back(reverted: bool | None) -> None:

@@ -347,9 +347,13 @@ class Database:
     # -- history --------------------------------------------------------------
 
     def history(self, form_id: str) -> tuple[Form | None, list[HistoryEntry]]:
-        """The form as stored now (deleted or not; None if unknown) and its history, oldest first."""
+        """The form as stored now (deleted or not; None if unknown) and its history with its
+        监控's and 自评's, oldest first: a project's story, as ``perftui history NAME`` tells it."""
         with self.lock:
-            return self.repository.find(form_id), self.repository.history(form_id)
+            form = self.repository.find(form_id)
+            if form is None:
+                return None, self.repository.history(form_id)
+            return form, self.tracking.form_history(form)
 
     def version_at(self, form_id: str, revision: int) -> Form:
         with self.lock:
