@@ -6,7 +6,8 @@ Decimal, never a float). ``—``, ``/``, ``-`` and ``无`` mean blank. A cell wh
 amount is followed by words (``854万(高标准农田建设400万元,…)``) gives the
 leading amount and keeps the words as a note. A column caption where the
 figure would be (``金额(万元)``) gives no amount; so do other words (``参见附件1具体
-金额``), which are kept as the note; an amount in Chinese numerals is refused.
+金额``), which are kept as the note; an amount in Chinese numerals is refused, and so
+is one in scientific notation (``1.2E+03``, as a spreadsheet may show it).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _LEADING = re.compile(
     r"^\s*(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>亿元|亿|万元|万|元)?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
+_EXPONENT = re.compile(r"[eE][+-]?\d")
 _CURRENCY = re.compile(r"^\s*(?:¥|￥|RMB|人民币)\s*")  # ¥1,000,000.00
 #: What a column caption is made of (金额(万元), 资金(元), 单位:万元).
 _CAPTION = re.compile(r"金额|资金|万元|元|单位|[():\s]")
@@ -71,6 +73,9 @@ def read(text: str, unit: str = WAN) -> Reading:
         return Reading(None, note=" ".join(text.split()))
     written = match.group("unit")
     rest = match.group("rest").strip()
+    if not written and _EXPONENT.match(rest):
+        # 1e30, 1.2E+03 (a spreadsheet's scientific notation): not the leading figure and a note.
+        raise AmountError(_("金额不能写成科学计数法，请写出完整的数字：{text}").format(text=" ".join(text.split())))
     digits = match.group("number").replace(",", "")
     cell_unit = {"亿元": "亿元", "亿": "亿元", "万元": WAN, "万": WAN, "元": YUAN}.get(written or "", None)
     effective = cell_unit or unit
