@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from perftui.core.money import MAX_DECIMALS, AmountError, parse_amount
 from perftui.i18n import gettext as _
-from perftui.core.normalize import fold
+from perftui.core.normalize import fold, quoted
 
 WAN, YUAN = "万元", "元"
 
@@ -63,7 +63,7 @@ def read(text: str, unit: str = WAN) -> Reading:
     match = _LEADING.match(folded)
     if match is None or not match.group("number"):
         if folded.startswith(("-", "−")) and re.match(r"^[-−]\s*\d", folded):
-            raise AmountError(_("金额不能为负数：{text}").format(text=" ".join(text.split())))
+            raise AmountError(_("金额不能为负数：{text}").format(text=quoted(text)))
         if not _CAPTION.sub("", folded):
             return Reading(None, caption=True)  # 金额(万元): a column caption where the figure would be
         if _NUMERALS.fullmatch(folded.replace(" ", "")):
@@ -75,7 +75,7 @@ def read(text: str, unit: str = WAN) -> Reading:
     rest = match.group("rest").strip()
     if not written and _EXPONENT.match(rest):
         # 1e30, 1.2E+03 (a spreadsheet's scientific notation): not the leading figure and a note.
-        raise AmountError(_("金额不能写成科学计数法，请写出完整的数字：{text}").format(text=" ".join(text.split())))
+        raise AmountError(_("金额不能写成科学计数法，请写出完整的数字：{text}").format(text=quoted(text)))
     digits = match.group("number").replace(",", "")
     cell_unit = {"亿元": "亿元", "亿": "亿元", "万元": WAN, "万": WAN, "元": YUAN}.get(written or "", None)
     effective = cell_unit or unit
@@ -86,7 +86,7 @@ def read(text: str, unit: str = WAN) -> Reading:
         plain = _plain(converted)
         if len(plain.partition(".")[2]) > MAX_DECIMALS:
             raise AmountError(
-                _("金额换算成万元后超过六位小数（元只能精确到分）：{text}").format(text=" ".join(text.split()))
+                _("金额换算成万元后超过六位小数（元只能精确到分）：{text}").format(text=quoted(text))
             )
         amount = parse_amount(plain)
     return Reading(amount, note=rest, unit=cell_unit)
