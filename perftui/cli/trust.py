@@ -283,7 +283,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise CommandError(str(error), EXIT_USAGE) from None
     contents = describe_file(open_backups(path), backup)
     if not contents.usable:
-        raise CommandError(contents.problem)
+        raise CommandError(_("备份 {backup}：{problem}，未作任何修改。").format(backup=backup.name, problem=contents.problem))
     now = backup_contents_text(describe_file(open_backups(path), str(path))) if path.exists() else _("不存在")
     print(
         _("将用备份 {backup}（{contents}）替换数据库 {path}（现在：{now}）。现在的文件会先另存为备份。").format(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from perftui.core import money
 from perftui.i18n import gettext as _
 from perftui.core.model import FIELD_LABELS, Form, Funding, field_length_problem, fields_changed, new_id
-from perftui.core.normalize import clean_text, fold
+from perftui.core.normalize import clean_text, fold, quoted
 from perftui.core.taxonomy import LAYOUTS
 
 #: Fields holding plain text, as the model spells them.
@@ -70,7 +70,7 @@ def parse_year(text: str) -> int | None:
         return None
     match = _YEAR_TEXT.fullmatch(folded)
     if match is None:
-        raise YearError(_("年度应是四位数的年份，如 2024：{text}").format(text=text.strip()))
+        raise YearError(_("年度应是四位数的年份，如 2024：{text}").format(text=quoted(text)))
     year = int(match[1])
     if year not in YEARS:
         raise YearError(

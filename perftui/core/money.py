@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from perftui.i18n import gettext as _
-from perftui.core.normalize import fold
+from perftui.core.normalize import fold, quoted
 
 #: The largest amount accepted, in 万元 (one trillion yuan): anything above is a typo.
 MAX_AMOUNT = Decimal("100000000")
@@ -25,9 +25,6 @@ _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _UNIT_SUFFIX = re.compile(r"\s*万元?$")
 
 
-def _shown(text: str) -> str:
-    """The typed text as an error message quotes it: on one line, whatever was pasted."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 class AmountError(ValueError):
@@ -47,13 +44,13 @@ def parse_amount(text: str | None) -> Decimal | None:
     if not folded:
         return None
     if folded.startswith(("-", "−")):
-        raise AmountError(_("金额不能为负数：{text}").format(text=_shown(text)))
+        raise AmountError(_("金额不能为负数：{text}").format(text=quoted(text)))
     if _GROUPED.fullmatch(folded):
         folded = folded.replace(",", "")
     elif "," in folded:
-        raise AmountError(_("千位分隔符位置不对：{text}").format(text=_shown(text)))
+        raise AmountError(_("千位分隔符位置不对：{text}").format(text=quoted(text)))
     if not _PLAIN.fullmatch(folded):
-        raise AmountError(_("金额只能包含数字和小数点：{text}").format(text=_shown(text)))
+        raise AmountError(_("金额只能包含数字和小数点：{text}").format(text=quoted(text)))
     if folded.endswith("."):
         folded = folded[:-1]
     if folded.startswith("."):
@@ -61,13 +58,13 @@ def parse_amount(text: str | None) -> Decimal | None:
     try:
         amount = Decimal(folded)
     except InvalidOperation:  # pragma: no cover - the regexes admit only valid decimals
-        raise AmountError(_("无法识别的金额：{text}").format(text=_shown(text))) from None
+        raise AmountError(_("无法识别的金额：{text}").format(text=quoted(text))) from None
     if -amount.as_tuple().exponent > MAX_DECIMALS:
         raise AmountError(
-            _("金额最多保留六位小数（单位：万元，精确到分）：{text}").format(text=_shown(text))
+            _("金额最多保留六位小数（单位：万元，精确到分）：{text}").format(text=quoted(text))
         )
     if amount >= MAX_AMOUNT:
-        raise AmountError(_("金额过大（单位是万元）：{text}").format(text=_shown(text)))
+        raise AmountError(_("金额过大（单位是万元）：{text}").format(text=quoted(text)))
     return amount
 
 

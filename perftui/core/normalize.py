@@ -89,6 +89,17 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     return _UNSAFE.sub("", text)
 
 
+#: How much of what was typed or read a message quotes: enough to recognise it, never a screenful.
+QUOTED_LIMIT = 30
+
+
+def quoted(text: str, limit: int = QUOTED_LIMIT) -> str:
+    """``text`` as a one-line message quotes it: cleaned, on one line, and cut at ``limit``
+    characters with "…" (a 10,000-character paste must not fill the screen under a field)."""
+    text = " ".join(clean_text(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 _SUSPECT_IN_LINES = re.compile(f"[\\t\\r{_C0_BUT_BREAKS}{_OTHER_UNSAFE}\u2028\u2029]")
 
 

@@ -29,7 +29,7 @@ from perftui.core.execution import ROW_LABELS, ROWS, Spending
 from perftui.core.findings import Finding
 from perftui.core.model import Form
 from perftui.core.monitoring import CAUSE_LABELS, CAUSES, LIKELIHOOD_LABELS, LIKELIHOODS, Monitoring
-from perftui.core.normalize import fold
+from perftui.core.normalize import fold, quoted
 from perftui.core.scoring import DEFAULT_RULES, Rules, Scorecard
 from perftui.core.tracking import EVALUATION, MONITORING, doc_changes, label
 from perftui.core.tracking_findings import check_evaluation, check_monitoring
@@ -167,7 +167,7 @@ def parse_day(text: str, year: int | None) -> date | None:
             raise ValueError
         return date(int(match[1] or year or 0), int(match[2]), int(match[3]))
     except ValueError:
-        raise CellProblem(_("无法识别的日期：{text}（例如 2024-07-31 或 7月31日）").format(text=text.strip())) from None
+        raise CellProblem(_("无法识别的日期：{text}（例如 2024-07-31 或 7月31日）").format(text=quoted(text))) from None
 
 
 def _amount(text: str) -> Decimal | None:

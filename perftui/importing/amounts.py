@@ -6,7 +6,8 @@ Decimal, never a float). ``—``, ``/``, ``-`` and ``无`` mean blank. A cell wh
 amount is followed by words (``854万(高标准农田建设400万元,…)``) gives the
 leading amount and keeps the words as a note. A column caption where the
 figure would be (``金额(万元)``) gives no amount; so do other words (``参见附件1具体
-金额``), which are kept as the note; an amount in Chinese numerals is refused.
+金额``), which are kept as the note; an amount in Chinese numerals is refused, and so
+is one in scientific notation (``1.2E+03``, as a spreadsheet may show it).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from decimal import Decimal
 
 from perftui.core.money import MAX_DECIMALS, AmountError, parse_amount
 from perftui.i18n import gettext as _
-from perftui.core.normalize import fold
+from perftui.core.normalize import fold, quoted
 
 WAN, YUAN = "万元", "元"
 
@@ -26,6 +27,7 @@ _LEADING = re.compile(
     r"^\s*(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>亿元|亿|万元|万|元)?\s*(?P<rest>.*)$",
     re.DOTALL,
 )
+_EXPONENT = re.compile(r"[eE][+-]?\d")
 _CURRENCY = re.compile(r"^\s*(?:¥|￥|RMB|人民币)\s*")  # ¥1,000,000.00
 #: What a column caption is made of (金额(万元), 资金(元), 单位:万元).
 _CAPTION = re.compile(r"金额|资金|万元|元|单位|[():\s]")
@@ -61,7 +63,7 @@ def read(text: str, unit: str = WAN) -> Reading:
     match = _LEADING.match(folded)
     if match is None or not match.group("number"):
         if folded.startswith(("-", "−")) and re.match(r"^[-−]\s*\d", folded):
-            raise AmountError(_("金额不能为负数：{text}").format(text=" ".join(text.split())))
+            raise AmountError(_("金额不能为负数：{text}").format(text=quoted(text)))
         if not _CAPTION.sub("", folded):
             return Reading(None, caption=True)  # 金额(万元): a column caption where the figure would be
         if _NUMERALS.fullmatch(folded.replace(" ", "")):
@@ -71,6 +73,9 @@ def read(text: str, unit: str = WAN) -> Reading:
         return Reading(None, note=" ".join(text.split()))
     written = match.group("unit")
     rest = match.group("rest").strip()
+    if not written and _EXPONENT.match(rest):
+        # 1e30, 1.2E+03 (a spreadsheet's scientific notation): not the leading figure and a note.
+        raise AmountError(_("金额不能写成科学计数法，请写出完整的数字：{text}").format(text=quoted(text)))
     digits = match.group("number").replace(",", "")
     cell_unit = {"亿元": "亿元", "亿": "亿元", "万元": WAN, "万": WAN, "元": YUAN}.get(written or "", None)
     effective = cell_unit or unit
@@ -81,7 +86,7 @@ def read(text: str, unit: str = WAN) -> Reading:
         plain = _plain(converted)
         if len(plain.partition(".")[2]) > MAX_DECIMALS:
             raise AmountError(
-                _("金额换算成万元后超过六位小数（元只能精确到分）：{text}").format(text=" ".join(text.split()))
+                _("金额换算成万元后超过六位小数（元只能精确到分）：{text}").format(text=quoted(text))
             )
         amount = parse_amount(plain)
     return Reading(amount, note=rest, unit=cell_unit)

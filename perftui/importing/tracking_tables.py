@@ -37,7 +37,7 @@ from perftui.core.evaluation import Evaluation, EvaluationRow, PointsError, pars
 from perftui.core.execution import CARRIED, FISCAL, OTHER, TOTAL, Execution, Spending
 from perftui.core.model import Form, Funding, Indicator
 from perftui.core.monitoring import CAUSES, LIKELIHOODS, Monitoring, MonitoringRow, clean_causes
-from perftui.core.normalize import fold
+from perftui.core.normalize import fold, quoted
 from perftui.core.tracking import EVALUATION, MONITORING
 from perftui.i18n import gettext as _
 from perftui.importing.text import FormatError
@@ -349,7 +349,7 @@ def _amount(text: str, factor: Decimal, source: str, line: int) -> Decimal | Non
         if not value.is_finite() or value < 0:
             raise ArithmeticError
     except (money.AmountError, ArithmeticError) as error:
-        raise FormatError(source, line, str(error) if isinstance(error, money.AmountError) else _("无法识别的金额：{text}").format(text=text)) from None
+        raise FormatError(source, line, str(error) if isinstance(error, money.AmountError) else _("无法识别的金额：{text}").format(text=quoted(text))) from None
     wan = value * factor
     # Exactly the yuan written, in 万元, without trailing zeros past two decimals.
     places = max(2, -wan.normalize().as_tuple().exponent)

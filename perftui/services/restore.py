@@ -95,12 +95,17 @@ def describe_file(backups: Backups, file: Backup | str) -> Contents:
 
     A :class:`Backup` is also checked against what was recorded when it was taken.
     """
-    from perftui.text.errors import describe
+    from perftui.text.errors import damage_text, describe
 
     path = file.path if isinstance(file, Backup) else file
     try:
         data = backups.read(file)
         return contents_of(data, path)
+    except storage.NewerSchemaError as error:
+        return Contents(problem=describe(error))
+    except storage.DamagedFileError as error:
+        # Said beside the file in the list of backups: not "see perftui backups", which this is.
+        return Contents(problem=_("已损坏（{reason}）").format(reason=damage_text(error.reason)))
     except storage.StorageError as error:
         return Contents(problem=describe(error))
 

@@ -7,11 +7,12 @@ perftui's catalogs); the CLI and the TUI show them through :func:`describe`.
 from __future__ import annotations
 
 import errno as _errno
+import re
 
 import storage
 from perftui.core.conflict import Conflict
 from perftui.core.history import HistoryError
-from perftui.i18n import gettext as _
+from perftui.i18n import N_, gettext as _
 
 
 def describe(error: BaseException) -> str:
@@ -35,7 +36,7 @@ def describe(error: BaseException) -> str:
         ).format(path=error.path, found=error.found, supported=error.supported)
     if isinstance(error, storage.DamagedFileError):
         return _("数据库文件 {path} 已损坏（{reason}），未作任何修改。可用 perftui backups 查看并恢复备份。").format(
-            path=error.path, reason=error.reason
+            path=error.path, reason=damage_text(error.reason)
         )
     if isinstance(error, storage.LockTimeoutError):
         holder = error.holder
@@ -58,6 +59,8 @@ def describe(error: BaseException) -> str:
     if isinstance(error, storage.ReadOnlyError):
         return _("只读模式，未保存任何修改（{path}）。").format(path=error.path)
     if isinstance(error, storage.StorageWriteError):
+        if error.errno == _errno.ENOENT:  # nothing was there to keep unchanged
+            return _("无法写入 {path}：所在目录不存在（不会自动创建），未写入任何内容。").format(path=error.path)
         if error.errno in (_errno.EROFS, _errno.EACCES, _errno.EPERM):
             reason = _("没有写入权限")
         else:
@@ -67,6 +70,36 @@ def describe(error: BaseException) -> str:
         # str() of a decimal error is "[<class 'decimal.InvalidOperation'>]": say what it means.
         return _("有金额无法计算，可能是数据库中的金额已损坏；可用 perftui backups 查看并恢复备份。")
     return " ".join(str(error).split())
+
+
+#: What the storage layer says of a damaged file (English: it knows no catalogs), as the
+#: operator reads it: (pattern, message with the pattern's named groups). The usual kinds of
+#: damage (a write cut short, an empty file, another program's file, text that is not JSON)
+#: are named; a detail of the inner structure is kept as it is, after "数据结构不符".
+_DAMAGE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), message)
+    for pattern, message in (
+        (r"the file is cut short, as if a write was interrupted", N_("文件不完整，像是写入时被中断")),
+        (r"the file is empty", N_("文件是空的")),
+        (r"not UTF-8 text at byte (?P<at>\d+)", N_("从第 {at} 字节起不是 UTF-8 文本")),
+        (r"not (?:valid JSON|a usable JSON file): .* at line (?P<line>\d+) column (?P<column>\d+)",
+         N_("不是有效的 JSON（第 {line} 行第 {column} 列）")),
+        (r"not valid JSON: nested too deeply", N_("不是有效的 JSON：嵌套过深")),
+        (r"not valid JSON\b.*", N_("不是有效的 JSON")),
+        (r"not a \S+ database\b.*|set up for .*", N_("不是 perftui 的数据库")),
+        (r"its content is not what was backed up \(checksum differs\)", N_("内容与备份时不符（校验和不同）")),
+        (r"unknown schema (?P<schema>.+)", N_("未知的格式版本 {schema}")),
+    )
+)
+
+
+def damage_text(reason: str) -> str:
+    """What is wrong with a damaged file, in the operator's language (see :data:`_DAMAGE`)."""
+    for pattern, message in _DAMAGE:
+        match = pattern.fullmatch(reason)
+        if match is not None:
+            return _(message).format(**match.groupdict())
+    return _("数据结构不符：{detail}").format(detail=reason)
 
 
 def describe_warning(error: BaseException) -> str:
@@ -126,7 +159,7 @@ def _describe_server(error: BaseException) -> str | None:
         )
     if isinstance(error, storage.DamagedFileError):
         return _("数据库 {path} 中的数据已损坏（{reason}），未作任何修改。请管理员用 pg_dump 的备份恢复。").format(
-            path=path, reason=error.reason
+            path=path, reason=damage_text(error.reason)
         )
     if isinstance(error, storage.LockTimeoutError):
         return _("等了 {timeout:g} 秒仍无法写入 {path}：另一个 perftui 正在保存。请稍后再试。").format(

@@ -688,7 +688,13 @@ class PerftuiApp(TypeAhead, App[int]):
 
         self._asking_to_quit = True
         self.push_screen(
-            UnsavedChangesScreen(top.form_name, _("保存后退出、放弃修改后退出，还是留下继续编辑？")), answered
+            UnsavedChangesScreen(
+                top.form_name,
+                _("只读模式不能保存：放弃修改后退出，还是留下继续编辑？") if self.read_only
+                else _("保存后退出、放弃修改后退出，还是留下继续编辑？"),
+                can_save=not self.read_only,
+            ),
+            answered,
         )
 
     def _quit_now(self) -> None:

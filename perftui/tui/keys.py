@@ -168,6 +168,8 @@ KEYS: tuple[Key, ...] = (
     Key("import.run", "ctrl+s", "run_import", N_("导入"), IMPORT, priority=True, writes=True),
     Key("import.cancel", "ctrl+w", "cancel", N_("取消"), IMPORT, priority=True),
     Key("import.escape", "escape", "cancel", N_("取消"), IMPORT, show=False, palette=False),
+    # Not priority: in the folder and year boxes backspace deletes a character.
+    Key("import.parent", "backspace", "parent_folder", N_("上一级文件夹"), IMPORT),
     # ctrl+s / ctrl+w / Esc also work while typing in a dialog's box (priority);
     # y / n only where there is nothing to type.
     Key("modal.ok", "ctrl+s", "confirm", N_("确定"), MODAL, palette=False, priority=True),

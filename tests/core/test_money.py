@@ -124,3 +124,13 @@ def test_an_amount_is_shown_with_the_decimals_it_was_written_with():
     assert format_amount(Decimal("80.00")) == "80.00"
     assert format_amount(Decimal("98")) == "98.00"
     assert format_amount(Decimal("80.00") + Decimal("153.5184")) == "233.5184"
+
+
+def test_a_refused_amount_is_quoted_on_one_short_line():
+    from perftui.core.normalize import QUOTED_LIMIT
+
+    with pytest.raises(AmountError) as refused:
+        parse_amount("9" * 10_000 + "x\x1b[2J\n")
+    message = str(refused.value)
+    assert "\x1b" not in message and "\n" not in message
+    assert message.endswith("…") and message.count("9") == QUOTED_LIMIT - 1

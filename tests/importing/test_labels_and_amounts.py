@@ -218,6 +218,9 @@ def test_amount_cells(cell, unit, amount, note):
         ("0.001", amounts.YUAN, "精确到分"),
         ("-5", amounts.WAN, "负数"),
         ("二百六十二", amounts.WAN, "只能包含数字"),
+        ("1e30", amounts.WAN, "科学计数法"),  # not 1.00 and a note "e30"
+        ("1.2E+03", amounts.YUAN, "科学计数法"),
+        ("５Ｅ－２", amounts.WAN, "科学计数法"),
     ],
 )
 def test_amounts_that_cannot_be_are_refused(cell, unit, says):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -50,6 +51,14 @@ DAMAGE = {
     "amount of 26 digits": lambda p: _rewrite(p, lambda d: _first_form(d)["funding"]["annual"].update(total="9" * 26)),
 }
 
+# The usual damage, named in the operator's language (the storage layer's reasons are English).
+SAID_IN_CHINESE = {
+    "truncated": "文件不完整",
+    "empty": "文件是空的",
+    "not JSON": "不是有效的 JSON",
+    "another program's JSON": "不是 perftui 的数据库",
+}
+
 # Every command that reads the database, with arguments that would otherwise work.
 COMMANDS = [
     ["list"],
@@ -78,6 +87,8 @@ def test_every_command_says_so_in_one_line_and_nothing_is_overwritten(capsys, db
         lines = err.strip().splitlines()
         assert code == 3, (command, out, err)
         assert len(lines) == 1 and str(db_path) in lines[0] and "perftui backups" in lines[0], (command, err)
+        if damage in SAID_IN_CHINESE:  # what an operator meets: no English inside the Chinese line
+            assert SAID_IN_CHINESE[damage] in lines[0] and not re.search(r"[a-z]{3,} [a-z]{3,}", lines[0].replace("perftui backups", "")), lines[0]
         assert "Traceback" not in err
     assert db_path.read_bytes() == before
     assert [b.name for b in open_backups(db_path).list()] == backups_before
@@ -113,11 +124,12 @@ def test_from_a_fresh_state_truncate_then_total_backups_restore_with_real_proces
     total = perftui_process("--db", db, "total")
     assert total.returncode == 3 and total.stdout == ""
     (line,) = total.stderr.strip().splitlines()
-    assert str(db) in line and "已损坏" in line and "perftui backups" in line
+    assert str(db) in line and "已损坏（文件不完整，像是写入时被中断）" in line and "perftui backups" in line
 
     listing = perftui_process("--db", db, "backups")
     assert listing.returncode == 0, listing.stderr
-    assert "已损坏" in listing.stdout.splitlines()[0]
+    first = listing.stdout.splitlines()[0]
+    assert "已损坏（文件不完整" in first and "perftui backups" not in first  # not "see what you are reading"
     row = next(line for line in listing.stdout.splitlines() if line.split()[:1] == ["1"])
     assert row.split()[4:6] == ["8", "3,127.56"]
 

@@ -310,12 +310,16 @@ async def test_read_only_the_editor_and_the_grid_refuse_to_save_in_one_line(seed
         await wait_for(pilot, lambda: notifications(app).count("只读模式") == 1, what="the refusal")
         assert "“保存”" in notifications(app)
         assert isinstance(app.screen, FormEditorScreen) and field(app, "unit").value == "新单位"
-        await pilot.press("ctrl+w", "s")  # leave: "save" is refused too, the edits stay
-        await wait_for(pilot, lambda: notifications(app).count("只读模式") == 2, what="the second refusal")
-        assert isinstance(app.screen, FormEditorScreen)
+        await pilot.press("ctrl+w", "s")  # leave: no "save" is offered, so s answers nothing
+        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedChangesScreen), what="the question")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedChangesScreen) and notifications(app).count("只读模式") == 1
+        await pilot.press("c")  # stay: the edits stay
+        await wait_for(pilot, lambda: isinstance(app.screen, FormEditorScreen), what="back in the editor")
+        assert field(app, "unit").value == "新单位"
         await pilot.press("ctrl+w", "d")
         await pilot.press("f2", "d", "ctrl+s")  # the grid on its own
-        await wait_for(pilot, lambda: notifications(app).count("只读模式") == 3, what="the grid's refusal")
+        await wait_for(pilot, lambda: notifications(app).count("只读模式") == 2, what="the grid's refusal")
         assert isinstance(app.screen, IndicatorGridScreen)
         offered = {key.id for key in app.actions_here(app.screen)}
         assert "grid.add" in offered and "grid.save" not in offered

@@ -344,3 +344,28 @@ async def test_at_80x24_every_field_can_be_reached_and_is_scrolled_into_view(rep
         assert app.focused.name == "goals.annual"
         region = app.focused.region
         assert region.height > 0 and 0 <= region.y and region.bottom <= 24 - 2
+
+
+async def test_a_huge_paste_keeps_the_title_and_the_message_to_a_line_at_80_columns(repo):
+    from textual import events
+
+    form = labour(repo)
+    app = EditorHost(lambda: FormEditorScreen(repo, form))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        field(app, "name").focus()
+        await pilot.press("ctrl+u")
+        app.post_message(events.Paste("长" * 10_000))
+        field_year = field(app, "year")
+        await pilot.pause()
+        field_year.focus()
+        await pilot.press("ctrl+u")
+        app.post_message(events.Paste("年" * 10_000))
+        await settle(pilot)
+        title = app.screen.query_one("#editor-title")
+        assert title.size.height <= 2 and "长" * 14 + "…" in str(title.content)  # it was 140 rows
+        assert "四位数" in message(app, "year") and len(message(app, "year")) < 80
+        assert app.screen.query_one("#msg-year").size.height <= 3  # it was 18 rows
+        await pilot.press("ctrl+s")  # refused in one line, nothing saved
+        await settle(pilot)
+        assert repo.get(form.id).revision == form.revision

@@ -73,6 +73,33 @@ async def test_a_year_typed_in_the_box_lets_a_yearless_file_in(seeded_db, make_a
     assert form.year == 2020
 
 
+async def test_files_elsewhere_are_reached_by_backspace_or_by_typing_their_folder(seeded_db, make_app, tmp_path, monkeypatch):
+    folder = folder_with_files(tmp_path)
+    started_in = tmp_path / "工作" / "子目录"
+    started_in.mkdir(parents=True)
+    monkeypatch.chdir(started_in)
+    app = make_app(seeded_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("I")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen), what="the import screen")
+        screen = app.screen
+        tree = screen.query_one("#import-tree")
+        await pilot.press("backspace", "backspace")  # up twice: tmp_path, where 来件 is
+        await wait_for(pilot, lambda: screen.folder == tmp_path, what="two folders up")
+        assert str(tree.path) == str(tmp_path)
+        # A folder typed in the box, then keys for the tree in the same burst.
+        await pilot.press("shift+tab", "ctrl+u", *str(folder), "enter", "down", "down")
+        await wait_for(pilot, lambda: "社区养老服务补助" in preview_text(screen), what="the Word file's preview")
+        assert screen.folder == folder
+        await pilot.press("shift+tab", "ctrl+u", *"没有的地方", "enter")
+        await wait_for(pilot, lambda: "没有这个文件夹或文件" in str(screen.query_one("#import-status").render()), what="one line")
+        assert screen.folder == folder
+        # A file typed: its folder shown, the file previewed.
+        await pilot.press("ctrl+u", *str(folder / "b-养老.docx"), "enter")
+        await wait_for(pilot, lambda: screen._wanted == folder / "b-养老.docx", what="the typed file")
+
+
 async def test_nothing_is_imported_when_cancelled_or_nothing_is_chosen(seeded_db, make_app, tmp_path, monkeypatch):
     monkeypatch.chdir(folder_with_files(tmp_path))
     app = make_app(seeded_db)
@@ -99,5 +126,5 @@ async def test_read_only_refuses_the_import_screen(seeded_db, make_app):
 
 def test_the_import_keys_are_in_the_help():
     text = help_text({}).plain
-    for key_id in ("list.import", "import.run", "import.cancel", "import.escape"):
+    for key_id in ("list.import", "import.run", "import.cancel", "import.escape", "import.parent"):
         assert key_id in text

@@ -136,3 +136,28 @@ async def test_the_monitoring_screens_save_key_is_out_of_the_footer_but_answers(
         await wait_for(pilot, lambda: refusals(app) == 1, what="the refusal")
         assert isinstance(app.screen, MonitoringScreen)
     assert with_deleted.read_bytes() == before
+
+
+async def test_leaving_unsaved_edits_offers_no_save(with_deleted, make_app):
+    from textual.widgets import Button
+
+    from perftui.tui.dialogs.choice import UnsavedChangesScreen
+    from perftui.tui.editor.form_editor import FormEditorScreen
+
+    before = with_deleted.read_bytes()
+    app = make_app(with_deleted, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormEditorScreen), what="the editor")
+        await pilot.press("tab", "x", "ctrl+w")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedChangesScreen), what="the question")
+        dialog = app.screen
+        assert [str(b.id) for b in dialog.query(Button)] == ["choice-discard", "choice-stay"]
+        assert "只读模式不能保存" in str(dialog.query_one("#dialog-text").render())
+        await pilot.press("s")  # the save key answers nothing here
+        await pilot.pause()
+        assert app.screen is dialog
+        await pilot.press("d")
+        await wait_for(pilot, lambda: app.screen is app.home, what="back in the list")
+    assert with_deleted.read_bytes() == before

@@ -191,6 +191,22 @@ async def test_bad_input_is_one_line_and_changes_nothing(seeded_db, make_app):
         assert "分值合计 100.00" in detail(screen)
 
 
+async def test_ctrl_w_drops_a_cell_that_cannot_be_kept_so_esc_is_not_the_only_way(seeded_db, make_app):
+    app = make_app(seeded_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await open_labour_list(pilot)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, EvaluationScreen), what="自评 screen")
+        screen = app.screen
+        before = screen.record
+        burst(app, "tab", "tab", "tab", "tab", "right", "enter", "abc", "ctrl+w")  # 分值 of row 1
+        await wait_for(pilot, lambda: "已放弃" in notifications(app), what="the cell dropped")
+        assert screen.rows_table.editing is None and app.screen is screen and screen.record == before
+        burst(app, "ctrl+w")  # nothing changed: leaves without asking
+        await wait_for(pilot, lambda: app.screen is app.home, what="back in the list")
+
+
 async def test_the_target_columns_are_the_forms(seeded_db, make_app):
     app = make_app(seeded_db)
     async with app.run_test(size=SIZE) as pilot:

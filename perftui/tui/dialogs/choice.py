@@ -69,12 +69,21 @@ class UnsavedChangesScreen(ChoiceDialog):
     )
     ESCAPE = STAY
 
-    def __init__(self, name: str, question: str | None = None) -> None:
-        """``question``: what saving or discarding leads to (leaving the editor unless it says otherwise)."""
+    def __init__(self, name: str, question: str | None = None, *, can_save: bool = True) -> None:
+        """``question``: what saving or discarding leads to (leaving the editor unless it says otherwise).
+        ``can_save``: False in read-only mode, where saving is no answer: not offered, its key unbound."""
+        if not can_save:
+            self.CHOICES = tuple(choice for choice in self.CHOICES if choice[1] != SAVE)
+            question = question or _("只读模式不能保存：放弃修改后离开，还是留下继续编辑？")
         super().__init__(
             _("“{name}”有未保存的修改").format(name=name or _("新表")),
             question or _("保存后离开、放弃修改后离开，还是留下继续编辑？"),
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and parameters and not any(choice[1] == parameters[0] for choice in self.CHOICES):
+            return False
+        return True
 
 
 class ConfirmOverwriteScreen(ChoiceDialog):

@@ -61,7 +61,12 @@ class ImportableTree(DirectoryTree):
 
 
 class ImportScreen(ModalScreen["ImportDone | None"]):
-    """↑↓ choose a file (its preview follows), ctrl+s imports it after a question; ctrl+w or Esc closes."""
+    """↑↓ choose a file (its preview follows), ctrl+s imports it after a question; ctrl+w or Esc closes.
+
+    The tree starts in the folder the app was started in; backspace on it goes up a folder,
+    and a folder or file typed in the box above it (Enter) goes there: units' files are
+    seldom where perftui was started.
+    """
 
     DEFAULT_CSS = stylesheet(__file__)
     KEY_SCOPES = (keys.IMPORT,)
@@ -83,6 +88,10 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
             with Horizontal(id="import-panes"):
                 # Tab goes from the tree to the year box, then to the preview (↑↓ scroll it).
                 with Vertical(id="import-left"):
+                    yield TextField(
+                        str(self.folder), id="import-folder", placeholder=_("文件夹或文件，回车前往"), compact=True,
+                        submit=self.go_to_typed,
+                    )
                     yield ImportableTree(self.folder, id="import-tree")
                     with Horizontal(classes="row"):
                         yield Label(_("文件中没有年度时用"), classes="field")
@@ -108,6 +117,44 @@ class ImportScreen(ModalScreen["ImportDone | None"]):
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
         self.preview(Path(event.path))
+
+    # -- where ------------------------------------------------------------------------------
+
+    @property
+    def tree(self) -> ImportableTree:
+        return self.query_one("#import-tree", ImportableTree)
+
+    def go_to(self, folder: Path) -> None:
+        """Show ``folder`` in the tree (and its path in the box), the cursor on its first entry."""
+        self.folder = folder
+        self.tree.path = folder
+        self.query_one("#import-folder", Input).value = str(folder)
+        self.tree.focus()
+
+    def action_parent_folder(self) -> None:
+        if self.folder.parent != self.folder:
+            self.go_to(self.folder.parent)
+
+    def go_to_typed(self) -> None:
+        """Enter in the folder box: at once, so keys typed after it reach the tree."""
+        typed = self.query_one("#import-folder", Input).value.strip()
+        target = Path(typed).expanduser() if typed else self.folder
+        if not target.is_absolute():
+            target = self.folder / target
+        try:
+            target = target.resolve()
+            found = target.is_dir() or target.is_file()
+        except (OSError, RuntimeError):
+            found = False
+        if not found:
+            self.query_one("#import-status", Static).update(_("没有这个文件夹或文件：{path}").format(path=typed))
+            return
+        self.query_one("#import-status", Static).update("")
+        if target.is_file():
+            self.go_to(target.parent)
+            self.preview(target)
+        else:
+            self.go_to(target)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "import-year" and self._wanted is not None:

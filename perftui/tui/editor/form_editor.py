@@ -44,9 +44,12 @@ from perftui.tui.widgets.summary import TotalsLine
 from perftui.tui.widgets.text_fields import TextBox, TextField
 from perftui.tui.widgets.keys_footer import KeysFooter
 from perftui.text.views import amount, status_text
+from perftui.text.width import truncate
 
 #: Seconds of quiet typing before the findings are re-checked.
 DEBOUNCE = 0.15
+#: Display columns of the form's name in the title line (the rest says what state the form is in).
+TITLE_NAME_WIDTH = 30
 #: Below this width the paired fields of the paper form stack.
 NARROW = 100
 
@@ -444,7 +447,8 @@ class FormEditorScreen(SavingScreen):
             title = _("编辑绩效目标表")
         parts = [title]
         if draft.form.name:
-            parts.append(draft.form.name)
+            # Cut: the title is one line of an 80-column screen, whatever was pasted into the name.
+            parts.append(truncate(" ".join(draft.form.name.split()), TITLE_NAME_WIDTH))
         if bool(draft.problems) or self.differs(draft.form):
             parts.append(_("未保存"))
         if self.repository.read_only:

@@ -387,7 +387,7 @@ class SavingScreen(Screen):
             elif answer == DISCARD:
                 self.leave()
 
-        self.app.push_screen(UnsavedChangesScreen(self.form_name), answered)
+        self.app.push_screen(UnsavedChangesScreen(self.form_name, can_save=not getattr(self.app, "read_only", False)), answered)
 
     def leave(self) -> None:
         self.withdraw_draft()

@@ -198,13 +198,19 @@ class RecordScreen(SavingScreen):
     def action_leave(self) -> None:
         """Esc, or ctrl+w (a priority key, so a text field cannot take it as "delete word"):
         leave once the keys typed before it have arrived, keeping a cell typed into but not
-        yet entered (Esc in a cell being typed into drops it, and never gets here)."""
+        yet entered (Esc in a cell being typed into drops it, and never gets here).
+
+        A cell whose text cannot be kept is dropped instead, and the screen stays: ctrl+w
+        is then what Esc is, so Esc is never the only way out of a cell (a second ctrl+w leaves).
+        """
         (self.focused or self).call_later(self._leave_now)
 
     def _leave_now(self) -> None:
         for table in (self.funding, self.rows_table):
             if table.editing is not None and not table.commit_edit():
-                return  # said why in one line; the cell stays open
+                table.cancel_edit()  # commit_edit said why in one line
+                self.notify(_("这一格的输入不能保留，已放弃；再按 {close} 返回。").format(close=keys.shown(self.app, "track.close")))
+                return
         super().action_leave()
 
     def action_next_field(self) -> None:
