@@ -1,6 +1,6 @@
 """The speed benchmark's PostgreSQL column: the same operations on the same synthetic forms, file and server.
 
-    .venv/bin/python -m benchmarks.postgres [--sizes 10000,50000,200000] [--runs 3] [--keep DIR]
+    .venv/bin/python -m benchmarks.postgres [--sizes 10000,50000,200000] [--runs 3] [--keep DIR] [--source]
 
 For each size, one synthetic database (benchmarks/synth.py) as a JSON file and,
 copied over as ``perftui db migrate`` copies it, in a PostgreSQL database on a
@@ -11,6 +11,11 @@ import; and on the server the app as an operator starts it, on a
 pseudo-terminal (benchmarks/screen.py): launch to the first painted list,
 another operator's save until its figure is on screen, the app's peak memory.
 At the end each goal of the PostgreSQL issue is printed with met / NOT met.
+
+The commands and the app run as an operator has them, as in the speed
+benchmark (benchmarks/install.py): perftui built into a wheel and installed
+(bytecode compiled) in a temporary venv; ``--source`` runs the source tree
+instead (every process then compiles what it imports: tens of milliseconds).
 
 At 200,000 forms there is no JSON file (it would be 400 MB, and every command
 on it tens of seconds): the forms go straight into the server in batches
@@ -38,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import screen  # noqa: E402
+from benchmarks import install, screen  # noqa: E402
 from benchmarks.measure import Command, side_by_side  # noqa: E402
 from benchmarks.synth import synthetic_forms, write_db  # noqa: E402
 
@@ -114,12 +119,17 @@ def load_server(url: str, json_db: Path | None, size: int) -> tuple[float, Decim
             tx.insert_many("forms", [form.to_doc() for form in chunk])
             tx.insert_many("history", [history_doc(start + n, form) for n, form in enumerate(chunk)])
             total += sum((form.annual_funding.fiscal or 0 for form in chunk), Decimal(0))
+    target.refresh_statistics()  # as copy_documents (db migrate) ends
     target.close()
     return time.perf_counter() - started, total
 
 
+#: perftui as the operator runs it (set by main(): the installed wheel, or the source tree).
+APP: install.Installed = install.from_source()
+
+
 def perftui(db: str, *command: str) -> list[str]:
-    return [sys.executable, "-m", "perftui", "--db", db, *command]
+    return [*APP.perftui, "--db", db, *command]
 
 
 def script_ms(code: str, *args: str) -> float:
@@ -136,7 +146,7 @@ def import_seed_server(server, template: str, runs: int) -> float:
         name = server.create_database("import", template=template)
         try:
             start = time.perf_counter()
-            subprocess.run(perftui(server.url(name), "import", str(SEED)), capture_output=True, check=True)
+            subprocess.run(perftui(server.url(name), "import", str(SEED)), capture_output=True, check=True, env=APP.env)
             times.append((time.perf_counter() - start) * 1000)
         finally:
             server.drop_database(name)
@@ -145,7 +155,7 @@ def import_seed_server(server, template: str, runs: int) -> float:
 
 def app_session(url: str, total: Decimal, saves: int) -> screen.Session:
     """The app on ``url`` on a pseudo-terminal: its first painted list, then ``saves`` saves by another process."""
-    env = dict(os.environ, TERM="xterm-256color")
+    env = dict(APP.env, TERM="xterm-256color")
     term = screen.Terminal(perftui(url), env)
     session = screen.Session()
     try:
@@ -176,7 +186,7 @@ def rows_for(size: int, json_db: Path | None, server, runs: int) -> list[list[ob
     commands = [Command(f"{name} @pg", perftui(url, *argv)) for name, argv in names]
     if json_db is not None:
         commands += [Command(f"{name} @file", perftui(str(json_db), *argv)) for name, argv in names]
-    timings = side_by_side(commands, dict(os.environ), runs)
+    timings = side_by_side(commands, APP.env, runs)
     for name, _argv in names:
         pg = timings[f"{name} @pg"]
         file = timings.get(f"{name} @file")
@@ -228,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,50000,200000", help="comma-separated; above 100,000 no JSON file")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the generated JSON files here, and use them again")
+    parser.add_argument("--source", action="store_true", help="the source tree instead of an installed wheel")
     args = parser.parse_args(argv)
     from tests.pgserver import PostgresServer, unavailable_reason
 
@@ -235,10 +246,13 @@ def main(argv: list[str] | None = None) -> int:
     if reason:
         print(f"benchmarks.postgres: {reason}", file=sys.stderr)
         return 1
+    global APP
     server = PostgresServer(durable=True).start()
     rows: list[list[object]] = []
     try:
         with tempfile.TemporaryDirectory(prefix="perftui-bench-") as scratch:
+            APP = install.from_source() if args.source else install.from_wheel(Path(scratch))
+            print(f"# perftui: {APP.how}", file=sys.stderr, flush=True)
             folder = args.keep or Path(scratch)
             folder.mkdir(parents=True, exist_ok=True)
             for size in (int(s) for s in args.sizes.split(",")):
