@@ -99,6 +99,9 @@ def copy_documents(source, target, *, tables: Iterable[str] | None = None) -> Co
                 counts.copied += 1
         if differing:
             raise DiffersError(location, differing)
+    refresh = getattr(target, "refresh_statistics", None)
+    if refresh is not None and report.copied:
+        refresh()  # a server plans its queries on the copied rows at once (see PostgresStore)
     return report
 
 

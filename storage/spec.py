@@ -299,8 +299,17 @@ class Queryable(Protocol):
         """The matching documents, in storage order."""
         ...
 
-    def rows(self, table: str, columns: Sequence[str], where: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        """``(id, revision, *columns)`` of each matching document, in storage order."""
+    def rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        where: Mapping[str, Any] | None = None,
+        *,
+        newest_first: str | None = None,
+        limit: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """``(id, revision, *columns)`` of each matching document, in storage order
+        (``newest_first``: by that column first, highest first; at most ``limit`` rows)."""
         ...
 
     def sums(

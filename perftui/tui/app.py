@@ -79,6 +79,10 @@ from storage.backup import Backup
 
 #: How often the watcher asks whether another process wrote the file (seconds).
 POLL_INTERVAL = 0.5
+#: From a server, the first paint shows this many rows (more than a tall terminal's list shows)
+#: before the whole list is read; and the rest is read once that is painted, or after this long.
+PREVIEW_ROWS = 100
+PREVIEW_PAINT_WAIT = 1.0
 
 
 class PerftuiApp(TypeAhead, App[int]):
@@ -130,6 +134,7 @@ class PerftuiApp(TypeAhead, App[int]):
         self._had_file = False
         self._warned_permissions = False
         self._stop = threading.Event()
+        self._holding_for_load = False
         self.watcher: Watcher | None = None
         #: The operator's keys by id (``[keys]`` in the config), as given to :meth:`set_keymap`.
         self.keymap: dict[str, str] = {}
@@ -170,8 +175,22 @@ class PerftuiApp(TypeAhead, App[int]):
         self.recovery.stop()
 
     def load(self) -> None:
-        """Open and read the database in a worker; the home screen shows it when done."""
+        """Open and read the database in a worker; the home screen shows it when done.
+
+        Until the list is there (or cannot be), the keys typed wait: they are
+        for the list, and go to it in order once it is whole (see
+        :mod:`perftui.tui.type_ahead`; a load that takes longer than its
+        LONGEST_HOLD lets them on, so ctrl+q is never held for long).
+        """
+        if not self._holding_for_load:
+            self._holding_for_load = True
+            self.hold_keys()
         self.run_worker(self._load, thread=True, group="load", exclusive=True, exit_on_error=False)
+
+    def _release_keys_held_for_load(self) -> None:
+        if self._holding_for_load:
+            self._holding_for_load = False
+            self.release_keys()
 
     def _load(self) -> None:
         try:
@@ -189,12 +208,33 @@ class PerftuiApp(TypeAhead, App[int]):
             database.repository.on_warning = lambda warning: self._from_thread(warn, describe_warning(warning))
             database.rules = self.rules
             database.prepare()
+            if not self.loaded:
+                self._preview(database, PREVIEW_ROWS)
             reading = database.read()
         except Exception as error:  # storage errors, and anything a damaged form could raise
             self._from_thread(self._fatal, self._describe(error))
             return
         kept = [] if self.loaded or self.read_only else unsaved.found(self.db_path)
         self._from_thread(self._loaded, database, reading, permission_warning(self.db_path), kept)
+
+    def _preview(self, database: Database, rows: int) -> None:
+        """From a server: paint the list's first rows and the totals before the whole list is read.
+
+        The rest is read once that screen is on the terminal (or after a
+        second at most), so reading it does not slow the first paint down.
+        """
+        preview = database.preview(rows)
+        if preview is None:
+            return
+        painted = threading.Event()
+
+        def show() -> None:
+            if not self.loaded:
+                self.home.show_preview(preview)
+            self.call_after_refresh(painted.set)
+
+        self._from_thread(show)
+        painted.wait(PREVIEW_PAINT_WAIT)
 
     def _warm(self, catalog: Catalog) -> None:
         """Once the list is painted: check every form in a worker, then show the summary's incomplete forms."""
@@ -211,6 +251,7 @@ class PerftuiApp(TypeAhead, App[int]):
     ) -> None:
         self.database = database
         self.loaded = True
+        self.home.show_preview(None)
         # A server may allow this account to read only: then the app is read-only too.
         self.read_only = self.read_only or database.read_only
         if warning and not self._warned_permissions:
@@ -221,6 +262,7 @@ class PerftuiApp(TypeAhead, App[int]):
             self.call_after_refresh(self._warm, reading.catalog)
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
+        self._release_keys_held_for_load()  # after the list is whole: the keys typed meanwhile are its
         self._start_watching(database)
         if not reading.exists and not self.demo:
             self._ask_to_create(list(kept))
@@ -255,10 +297,13 @@ class PerftuiApp(TypeAhead, App[int]):
 
     def _fatal(self, message: str) -> None:
         """The database cannot be used at all: say why instead of crashing."""
+        if not self.loaded:
+            self.home.show_preview(None)  # what it showed early is not the database now
         if isinstance(self.screen, ErrorScreen):
             self.screen.show(message)
         else:
             self.push_screen(ErrorScreen(message))
+        self._release_keys_held_for_load()
 
     def retry(self) -> None:
         self.load()

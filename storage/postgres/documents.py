@@ -74,12 +74,37 @@ class Queries:
         sql = f"SELECT doc FROM {self._store.names.documents} WHERE {clause} ORDER BY seq"
         return [doc for (doc,) in self._run(sql, params)]
 
-    def rows(self, table: str, columns: Sequence[str], where: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        """``(id, revision, *columns)`` of each matching document, in storage order; no documents read."""
+    def rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        where: Mapping[str, Any] | None = None,
+        *,
+        newest_first: str | None = None,
+        limit: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """``(id, revision, *columns)`` of each matching document, in storage order; no documents read.
+
+        ``newest_first``: a numeric column to order by first, highest first
+        (no value counting as 0), then in storage order; ``limit``: at most
+        that many rows. Together, the first screen of a long list, read
+        before the rest of it.
+        """
         names = self._columns(table, columns)
         clause, params = self._where(table, where)
         wanted = "".join(f', "{name}"' for name in names)
-        sql = f"SELECT id, revision{wanted} FROM {self._store.names.documents} WHERE {clause} ORDER BY seq"
+        order = "seq"
+        if newest_first is not None:
+            (first,) = self._columns(table, [newest_first])
+            kind = next(column.type for column in self._store.spec.columns(table) if column.name == first)
+            if kind not in ("integer", "numeric", "length"):
+                raise ValueError(f"{first!r} is a {kind} column: newest_first orders by a number")
+            order = f'coalesce("{first}", 0) DESC, seq'
+        sql = f"SELECT id, revision{wanted} FROM {self._store.names.documents} WHERE {clause} ORDER BY {order}"
+        if limit is not None:
+            if type(limit) is not int or limit < 0:
+                raise ValueError(f"limit must be a whole number >= 0, not {limit!r}")
+            sql += f" LIMIT {limit}"
         return self._run(sql, params)
 
     def containing(

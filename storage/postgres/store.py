@@ -241,6 +241,27 @@ class PostgresStore:
                 raise OutcomeUnknownError(self.location, str(error)) from None
             raise translate(error, self.location) from None
 
+    def refresh_statistics(self) -> None:
+        """After a bulk load: the server's statistics and visibility map brought up to date now.
+
+        Until autovacuum comes round (a minute or more after tens of thousands
+        of rows arrive), the planner takes the tables for empty: a total then
+        sorts every row on disk instead of summing them from the columns' index
+        (50,000 forms: 0.1 s instead of 0.025 s). ``VACUUM`` cannot run inside
+        a transaction, so this is its own statement, after the copy committed;
+        an account that does not own the tables is skipped by the server (a
+        warning, not an error).
+        """
+        if self.read_only:
+            return
+        conn = self._pool.connect()
+        try:
+            conn.execute(f"VACUUM (ANALYZE) {self.names.documents}, {self.names.removed}")
+        except psycopg.Error as error:
+            raise translate(error, self.location) from None
+        finally:
+            conn.close()
+
     def close(self) -> None:
         with self._listen_mutex:
             self._drop_listener()

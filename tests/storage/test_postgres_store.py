@@ -78,6 +78,44 @@ def test_sums_are_exact_and_grouped_in_the_order_groups_first_appear(url: str) -
     assert [doc["id"] for doc in snapshot.select("forms", {"unit": "二中", "deleted": False})] == ["a", "c", "d"]
 
 
+def test_the_first_rows_of_a_list_newest_first_then_as_stored(url: str) -> None:
+    """What a long list's first screen is read from: by year, newest first (none counting as 0), then as stored."""
+    store = PostgresStore(url, SPEC)
+    with store.transaction() as tx:
+        for ident, year in (("a", 2023), ("b", 2024), ("c", None), ("d", 2024), ("e", 2023)):
+            tx.insert("forms", form(ident, year, "二中", "1.00"))
+        tx.insert("forms", form("f", 2025, "二中", "1.00", deleted_at="2024-05-01"))
+    snapshot = store.read()
+    newest = snapshot.rows("forms", ["year"], {"deleted": False}, newest_first="year")
+    assert [row[0] for row in newest] == ["b", "d", "a", "e", "c"]
+    assert snapshot.rows("forms", ["year"], {"deleted": False}, newest_first="year", limit=3) == newest[:3]
+    assert [row[0] for row in snapshot.rows("forms", [], limit=2)] == ["a", "b"]  # storage order, cut short
+    with pytest.raises(ValueError, match="number"):
+        snapshot.rows("forms", ["unit"], newest_first="unit")
+    with pytest.raises(ValueError, match="limit"):
+        snapshot.rows("forms", [], limit=-1)
+
+
+def test_a_copy_leaves_the_server_planning_on_the_copied_rows(url: str, tmp_path) -> None:
+    """After a bulk copy the server's statistics count the copied rows at once, not when autovacuum
+    comes round: the sums then come from the columns' index instead of a sort of every row on disk."""
+    from storage.migrate import copy_documents
+
+    def planned_on() -> float:
+        with admin(url) as conn:
+            return conn.execute("SELECT reltuples FROM pg_class WHERE oid = 'ledger.documents'::regclass").fetchone()[0]
+
+    assert planned_on() <= 0  # as set up: the server knows nothing of the rows yet
+    source = open_store(tmp_path / "forms.json", SPEC)
+    with source.transaction() as tx:
+        for n in range(300):
+            tx.insert("forms", form(f"f{n}", 2024, "二中", "1.00"))
+    target = PostgresStore(url, SPEC)
+    assert copy_documents(source, target, tables=["forms"]).copied == 300
+    target.close()
+    assert planned_on() == 300
+
+
 def test_columns_follow_saves_and_removals(url: str) -> None:
     store = PostgresStore(url, SPEC)
     with store.transaction() as tx:

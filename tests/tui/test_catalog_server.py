@@ -80,6 +80,27 @@ def test_entries_from_the_servers_columns_equal_entries_from_the_forms(both):
     assert any(e.errors for e in from_server.entries) and any(e.warnings for e in from_server.entries)
 
 
+def test_the_first_screen_from_the_server_is_the_lists_first_rows_and_its_totals(both):
+    """What the app paints before the whole list is read: the rows the list starts with and the totals of all of it."""
+    server = Database(both[1])
+    preview = server.preview(5)
+    whole = Database(both[0]).read().catalog  # from the file: the same answers
+    full = whole.select(View())
+    assert [e.id for e in preview.selection.entries] == [e.id for e in full.entries[:5]]
+    assert [e.as_listed() for e in preview.selection.entries] == [e.as_listed() for e in full.entries[:5]]
+    totals = preview.selection.totals
+    assert (totals.forms, totals.indicators, totals.fiscal, totals.other, totals.total) == (
+        full.totals.forms, full.totals.indicators, full.totals.fiscal, full.totals.other, full.totals.total
+    )
+    assert preview.selection.shown == len(full.entries) > 5 and not preview.selection.checked
+    assert preview.years == whole.years()
+    assert Database(both[0]).preview(5) is None  # a file is read whole anyway
+
+
+def test_an_empty_server_database_has_no_first_screen(pg_db):
+    assert Database(pg_db).preview(5) is None
+
+
 def test_filter_sort_and_totals_are_the_same_on_both_backends(both):
     (_, from_file), (_, from_server) = warm(both[0]), warm(both[1])
     for needle in NEEDLES:

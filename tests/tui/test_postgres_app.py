@@ -124,3 +124,42 @@ async def test_the_filter_asks_the_server_and_shows_what_the_file_would(seeded_p
         await wait_for(pilot, lambda: 0 < app.home.table.row_count < 8, what="the folded filter")
         await pilot.press("ctrl+u")
         await wait_for(pilot, lambda: app.home.table.row_count == 8, what="the whole list")
+
+
+async def test_the_first_screen_comes_before_the_whole_list_and_keys_typed_meanwhile_reach_the_whole_list(
+    seeded_pg, make_app, monkeypatch
+):
+    """From a server the app paints the list's first rows and the totals of every form, then reads the rest;
+    keys typed before the whole list is there wait for it (End goes to its real end, Enter opens that form)."""
+    import threading
+
+    from textual import events
+
+    import perftui.tui.app as app_module
+    from perftui.tui.editor.form_editor import FormEditorScreen
+    from perftui.tui.state.catalog import View
+    from perftui.tui.state.database import Database
+
+    monkeypatch.setattr(app_module, "PREVIEW_ROWS", 3)  # 3 of the 8 forms come first
+    go_on = threading.Event()
+    whole_read = Database.read
+
+    def read_when_told(self, previous=None):  # the whole list, held back until the test says so
+        assert go_on.wait(30), "the test never let the whole list be read"
+        return whole_read(self, previous)
+
+    monkeypatch.setattr(Database, "read", read_when_told)
+    app = make_app(seeded_pg)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.home.table.row_count == 3, what="the first rows")
+        assert not app.loaded  # the whole list is not read yet
+        assert "3,127.56" in summary_text(app) and "8张表" in summary_text(app)  # the server's totals of all 8
+        for key in ("end", "enter"):  # one burst, no pauses
+            app.post_message(events.Key(key, None))
+        await pilot.pause()
+        assert app.keys_pending and app.home.table.row_count == 3 and not isinstance(app.screen, FormEditorScreen)
+        go_on.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, FormEditorScreen), what="the editor")
+        last = app.catalog.select(View()).entries[-1]
+        assert app.loaded and len(app.catalog) == 8
+        assert app.screen.original.id == last.id  # the whole list's last form, not the first screen's

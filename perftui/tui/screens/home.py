@@ -10,6 +10,7 @@ the totals are always those of the rows on screen.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,6 +30,9 @@ from perftui.tui.widgets.form_table import FormTable
 from perftui.tui.widgets.summary import SummaryPane
 from perftui.tui.widgets.text_fields import TextField
 from perftui.tui.widgets.keys_footer import KeysFooter
+
+if TYPE_CHECKING:
+    from perftui.tui.state.database import Preview
 
 
 #: The actions of this screen's write keys (read-only mode refuses them).
@@ -69,6 +73,7 @@ class ProjectListScreen(Screen):
         super().__init__(id="home")
         self.view = View()
         self._focus_id: str | None = None  # the form to select when the list is next drawn
+        self._preview: Preview | None = None  # the first screen from a server, until the whole list is read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,10 +117,15 @@ class ProjectListScreen(Screen):
         if app.loaded and app.catalog.needs_search(self.view):
             self._search(app.catalog, self.view)  # drawn when the server has answered
             return
-        years = app.catalog.years()
-        if self.view.year is not None and self.view.year not in years:
-            self.view = replace(self.view, year=None)
-        selection = app.catalog.select(self.view, app.draft, quick=True)
+        preview = None if app.loaded else self._preview
+        if preview is not None:
+            years, selection = preview.years, preview.selection
+            self.table.show(selection, preview.widths)
+        else:
+            years = app.catalog.years()
+            if self.view.year is not None and self.view.year not in years:
+                self.view = replace(self.view, year=None)
+            selection = app.catalog.select(self.view, app.draft, quick=True)
         if app.loaded:
             self.table.show(selection, app.catalog.text_widths())
             if self._focus_id is not None:
@@ -130,6 +140,12 @@ class ProjectListScreen(Screen):
         problem.display = bool(app.problem)
         app.update_title()
         self.refresh_bindings()
+
+    def show_preview(self, preview: Preview | None) -> None:
+        """Show the first screen of the list (from a server) until the whole list is read; None: no more."""
+        self._preview = preview
+        if preview is not None:
+            self.data_changed()
 
     def _search(self, catalog, view: View) -> None:
         """A list read as a server's columns: ask the server which forms the filter text matches (in a worker), then draw."""

@@ -77,6 +77,12 @@ class Selection:
     incomplete: tuple[Entry, ...] = ()  # the shown entries with errors, in order
     checked: bool = True  # False: a quick selection before the forms were checked (no incomplete yet)
     progress: ProgressTotals = ProgressTotals()  # the shown forms' 监控 and 自评 at a glance
+    count: int | None = None  # how many forms it shows, when ``entries`` holds only the first of them (a preview)
+
+    @property
+    def shown(self) -> int:
+        """How many forms the view shows (``entries`` may be only the first of them)."""
+        return len(self.entries) if self.count is None else self.count
 
 
 def _sort_key(column: str):

@@ -29,7 +29,8 @@ from perftui.core.listing import COLUMNS as LISTED_COLUMNS
 from perftui.core.listing import Listed
 from perftui.services.repository import FORMS, Repository
 from perftui.services.tracking import Tracking
-from perftui.tui.state.catalog import Catalog, Entry, Records
+from perftui.core.totals import Totals
+from perftui.tui.state.catalog import Catalog, Entry, Records, Selection, View
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,21 @@ class Reading:
 
     catalog: Catalog
     exists: bool  # False: there is no file (a new database, or it was removed); a server database always exists
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first screen of the list from a server, before the whole list is read.
+
+    ``selection``: the first rows of the list in its own order (all years,
+    no filter, no sort) with the server's totals over every live form, as
+    not yet checked (the summary says the status is still coming);
+    ``years``: every year that has forms; ``widths``: the rows' text widths.
+    """
+
+    selection: Selection
+    years: list[int]
+    widths: dict[str, int]
 
 
 class Database:
@@ -140,6 +156,32 @@ class Database:
         return Reading(catalog, exists)
 
     # -- on a database server: the list from columns ------------------------------
+
+    def preview(self, rows: int) -> Preview | None:
+        """On a server: the list's first ``rows`` rows and the totals of all forms, in two small queries.
+
+        What the app paints first, while :meth:`read` reads the rest (fifty
+        thousand rows take most of a second). None from a file (it is read
+        whole anyway) or an empty database (there is nothing to show early).
+        """
+        if not self.server:
+            return None
+        with self.lock:
+            snapshot = self.repository.store.read()
+            try:
+                where = {"deleted": False}
+                groups = snapshot.sums(FORMS, ["year"], ["indicators", "fiscal", "other", "total"], where)
+                first = snapshot.rows(FORMS, LISTED_COLUMNS, where, newest_first="year", limit=rows)
+            finally:
+                snapshot.close()
+        if not first:
+            return None
+        totals = Totals.sum(Totals(count, indicators, fiscal, other, total) for _year, count, indicators, fiscal, other, total in groups)
+        texts: dict[str, str] = {}
+        entries = tuple(Entry(rules=self.rules, listed=Listed.of_row(row, texts)) for row in first)
+        selection = Selection(View(), entries, totals, totals.forms, checked=False, count=totals.forms)
+        years = sorted((year for year, *_sums in groups if year is not None), reverse=True)
+        return Preview(selection, years, Catalog(entries).text_widths())
 
     def _read_server(self, previous: Catalog | None) -> Reading:
         """The catalog from the server's columns: no form read but those with 监控 or 自评 (scoring needs them).

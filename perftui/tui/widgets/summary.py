@@ -35,7 +35,7 @@ def scope_text(selection: Selection) -> str:
     """Which forms the totals cover: the year and, when filtering, the filter."""
     view = selection.view
     year = _("全部年度") if view.year is None else _("{year}年度").format(year=view.year)
-    shown = len(selection.entries)
+    shown = selection.shown
     if view.needle.strip():
         return _("{year} · 筛选“{needle}”：{shown}/{all}张表").format(
             year=year, needle=view.needle.strip(), shown=shown, all=selection.all_forms
