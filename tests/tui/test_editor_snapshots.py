@@ -8,6 +8,7 @@ from perftui.services.repository import Repository
 from perftui.tui.dialogs.conflict import ConflictScreen
 from perftui.tui.editor.form_editor import FormEditorScreen
 from tests.tui.editor_host import EditorHost
+from tests.tui.helpers import wait_for
 
 
 @pytest.fixture
@@ -33,7 +34,9 @@ def test_editor_with_a_bad_amount_and_a_mismatch(snap_compare, db_path, labour):
         pilot.app.screen.query_one("#field-funding-period-other").focus()
         await pilot.pause()
         pilot.app.send_keys("9a8")
-        await pilot.pause(0.3)
+        # The findings are checked after a pause in typing: wait for them, not for a fixed time.
+        await wait_for(pilot, lambda: "1个错误" in str(pilot.app.screen.query_one("#editor-status").content), what="the check")
+        await pilot.pause()
 
     app = EditorHost(lambda: FormEditorScreen(repo, labour))
     assert snap_compare(app, terminal_size=(80, 24), run_before=type_bad_amounts)
