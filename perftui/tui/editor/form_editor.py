@@ -397,6 +397,8 @@ class FormEditorScreen(SavingScreen):
             self._timer.stop()
             self._timer = None
         draft = self.current_draft()
+        if self.gone:  # a field's blur as the editor is taken down: nothing left to show
+            return draft
         self._found = [f for f in _findings.check(draft.form) if f.field not in draft.problems]
         for key, message in self._messages.items():
             if key == "indicators":

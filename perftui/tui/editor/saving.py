@@ -74,6 +74,9 @@ class SavingScreen(Screen):
         self.pristine: Form | None = None
         self.last_saved: Form | None = None
         self.saving = False
+        #: Left (dismissed): what its fields still do as they are taken down (a blur re-checks
+        #: the draft) must neither show anything nor keep the edits again.
+        self.gone = False
         self._holding_keys = False  # the app keeps the keys typed while a save runs (see _hold_keys)
         self._draft_posted: Form | None = None
         #: Run once after the next successful save (quitting after "save" was chosen).
@@ -182,7 +185,7 @@ class SavingScreen(Screen):
         """Hand the unsaved edits to the app's keeper (written off the UI thread), or say there are none."""
         keeper = getattr(self.app, "unsaved", None)
         form_id = self.unsaved_id()
-        if keeper is None or form_id is None:
+        if keeper is None or form_id is None or self.gone:
             return
         edits = self.unsaved_edits()
         if edits is not None:
@@ -327,6 +330,7 @@ class SavingScreen(Screen):
         self.keep_unsaved()  # nothing left unsaved: the recovery file goes
         self.notify(self.saved_notice(saved))
         if leave:
+            self.gone = True
             self.dismiss(saved)
         self._run_after_save()
 
@@ -390,6 +394,7 @@ class SavingScreen(Screen):
         self.app.push_screen(UnsavedChangesScreen(self.form_name, can_save=not getattr(self.app, "read_only", False)), answered)
 
     def leave(self) -> None:
+        self.gone = True
         self.withdraw_draft()
         if self.saves_itself:
             self.forget_unsaved()
