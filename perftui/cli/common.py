@@ -127,6 +127,9 @@ def open_repository(args: argparse.Namespace, *, create: bool = False):
         read_only=not writable,
         backups_keep=settings.backups_keep if backed_up else None,
         backups_max_bytes=settings.backups_max_bytes,
+        # A lookup reads once and writes nothing: the store checks each form as it reads the
+        # file and builds only what the command looks at (storage.JsonFileStore's lazy).
+        lazy=is_lookup(args) and not args.demo,
     )
     # A change committed without its backup succeeded: said after the output, and exit 0.
     repository.on_warning = lambda warning: note_warning(args, _describe_warning(warning))
