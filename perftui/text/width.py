@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from wcwidth import wcwidth
-
 
 @lru_cache(maxsize=65536)
 def _char_width(char: str) -> int:
+    # Imported on first use (then cached per character): a command that measures no
+    # Chinese (check, to a pipe) does not load wcwidth's tables.
+    from wcwidth import wcwidth
+
     w = wcwidth(char)
     return 0 if w < 0 else w  # control characters take no column
 
