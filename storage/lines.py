@@ -92,8 +92,11 @@ def parse(
     what is wrong as it always did. orjson is not loaded for such a read
     (the ``_meta`` line is decoded with msgspec too): a total never needs it.
     """
-    lines = iter(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
     try:
+        if lazy is not None and keep_lines is not None:
+            # Read once and let go (a lookup's): the whole text at once, each line a view of it.
+            return _parse_lazy(source if isinstance(source, (bytes, bytearray)) else source.read(), keep_lines, lazy)
+        lines = iter(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
         return _parse(lines, previous, keep_lines, lazy)
     except _NotOurLayout:
         return None
@@ -210,6 +213,79 @@ def _parse(
         more_tables = closer == b"},"
         data[name], tables[name] = table, (table, encoded)
     if _next(lines) != b"}" or next(lines, None) is not None:
+        raise _NotOurLayout
+    return data, Image(tables), reused
+
+
+def _parse_lazy(raw: bytes, keep_lines: Collection[str], source: str) -> tuple[Data, Image, Reused]:
+    """:func:`_parse` for a lazy read: every document kept as its line, a view of ``raw``, and only checked.
+
+    Written out over positions in ``raw`` rather than a line at a time from
+    the file: ten thousand forms are twenty thousand lines, and a line's
+    copy and the calls around it were a good part of a total's time. A
+    lookup holds the text it read until it ends; the app never reads this way.
+    """
+    import msgspec
+
+    view, find = memoryview(raw), raw.find
+    if not raw.startswith(b"{\n"):
+        raise _NotOurLayout
+    pos = 2
+    data: Data = {}
+    tables: dict[str, tuple[dict[str, Any], dict[str, Line]]] = {}
+    reused: Reused = {}
+    more_tables = True
+    while more_tables:
+        end = find(b"\n", pos)
+        if end < 0:
+            raise _NotOurLayout
+        line, pos = raw[pos:end], end + 1
+        if line.endswith(b":{},") or line.endswith(b":{}"):
+            more_tables = line.endswith(b",")
+            name = _table_name(line[: line.rindex(b":{}")], msgspec.json.decode)
+            data[name], tables[name] = {}, ({}, {})
+            continue
+        if not line.endswith(b":{"):
+            raise _NotOurLayout
+        name = _table_name(line[:-2], msgspec.json.decode)
+        revisioned = name in keep_lines
+        meta = name == fileformat.META_TABLE
+        check = msgspec.json.decode if meta else _checks()[revisioned].decode
+        table: dict[str, Any] = {}
+        encoded: dict[str, Line] = {}
+        more_docs = True
+        while more_docs:
+            end = find(b"\n", pos)
+            if end < 0:
+                raise _NotOurLayout
+            start, pos = pos, end + 1
+            more_docs = raw[end - 1] == 0x2C  # ","
+            stop = end - 1 if more_docs else end
+            # '"<digits>":{...}'
+            split = find(b'":', start + 1, stop)
+            key = raw[start + 1 : split]
+            if raw[start] != 0x22 or split < 0 or not key.isdigit():
+                raise _NotOurLayout
+            doc_id = key.decode("ascii")
+            line = encoded[doc_id] = view[start:stop]  # type: ignore[assignment]
+            if meta:  # checked as a whole by fileformat.check
+                table[doc_id] = check(view[split + 2 : stop])
+                continue
+            try:
+                checked = check(view[split + 2 : stop])
+                table[doc_id] = Unparsed(checked.id, checked.revision, line, split + 2 - start, object(), source)
+            except msgspec.DecodeError:  # parsed and checked in full, to say what is wrong
+                doc = _orjson_loads()(view[split + 2 : stop])
+                ident = fileformat.check_document(name, doc_id, doc, revisioned)
+                table[doc_id] = Unparsed(ident, doc.get("revision"), line, split + 2 - start, object(), source)
+        end = find(b"\n", pos)
+        closer, pos = raw[pos:end], end + 1
+        if end < 0 or closer not in (b"}", b"},"):
+            raise _NotOurLayout
+        more_tables = closer == b"},"
+        data[name], tables[name] = table, (table, encoded)
+        reused[name] = set() if meta else set(table)
+    if raw[pos:] != b"}\n":
         raise _NotOurLayout
     return data, Image(tables), reused
 

@@ -114,3 +114,14 @@ def test_a_lazy_store_writes_nothing(db_path: Path) -> None:
             tx.insert("forms", {"id": "f2"})
     assert db_path.read_bytes() == content
 
+
+
+def test_a_file_in_another_layout_is_read_whole_by_a_lazy_read_too(db_path: Path) -> None:
+    import json
+
+    db_path.parent.mkdir(parents=True)
+    data = {"_meta": META, "forms": {"1": {"id": "f1", "revision": 1, "title": "甲"}}, "history": {}}
+    db_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")  # edited by hand
+    snapshot = JsonFileStore(db_path, lazy=True, **FORMAT).read()
+    assert snapshot.documents("forms") == [{"id": "f1", "revision": 1, "title": "甲"}]
+    assert [fit for _, fit in snapshot.project("forms", Named)] == [None]  # parsed already: read as it is
