@@ -58,7 +58,7 @@ class Unparsed:
         except orjson.JSONDecodeError as error:
             if self.source is None:  # parsed whole when read: cannot happen
                 raise
-            raise DamagedFileError(self.source, f"document {self.ident!r} is not usable JSON: {error.msg}") from None
+            raise DamagedFileError(self.source, f"not valid JSON in document {self.ident!r}: {error.msg}") from None
         return parsed
 
     def decode(self, kind: type) -> Any:

@@ -90,3 +90,15 @@ def test_a_lookup_read_changes_nothing(stored):
     with pytest.raises(RuntimeError):
         writable.save(writable.forms()[0].evolve(annual_goal="改"))
     assert stored.read_bytes() == before
+
+
+def test_a_form_whose_line_is_not_usable_json_is_said_to_be_damaged_when_shown(stored):
+    from perftui.text.errors import damage_text
+
+    rewrite(stored, lambda docs: docs[2].update(goals={"period": "x", "annual": 0}))
+    stored.write_bytes(stored.read_bytes().replace(b'"annual":0}', b'"annual":1e999}'))  # beyond a double
+    _full, lazy = both(stored)
+    assert lazy.funded()  # a total reads no goal
+    with pytest.raises(storage.DamagedFileError) as caught:
+        lazy.forms()
+    assert damage_text(caught.value.reason) == damage_text("not valid JSON")  # said as any file that is not JSON

@@ -94,6 +94,7 @@ def test_a_line_checked_but_not_usable_is_one_line_of_damage_when_it_is_read(db_
         snapshot.documents("forms")
     message = str(caught.value)
     assert str(db_path) in message and "f1" in message and "\n" not in message
+    assert caught.value.reason.startswith("not valid JSON")  # the words of any file that is not JSON
     assert db_path.read_bytes() == content
 
 
