@@ -126,14 +126,18 @@ class ConfigError(ValueError):
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    import tomllib
-
     path = path or config_path()
     try:
-        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Settings()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        return Settings()  # most operators have none: every command reads this, tomllib is for when there is one
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    import tomllib
+
+    try:
+        raw: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: {error}") from None
     keys = raw.get("keys", {})
     backups = raw.get("backups", {})

@@ -29,7 +29,9 @@ Documents are encoded and decoded with orjson (about 5x faster than the
 standard library here). Its limits become the format's: JSON nested deeper
 than 1,024 levels and integers outside 64 bits are refused when writing, and
 reported as damage when reading. The line layout is what makes saves cheap:
-see :mod:`storage.lines`.
+see :mod:`storage.lines`. orjson is imported where it is first used: a
+lookup's read (:mod:`storage.lines`' lazy) checks and decodes lines with
+msgspec, and a total never loads orjson at all.
 """
 
 from __future__ import annotations
@@ -38,8 +40,6 @@ import json
 import math
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
-
-import orjson
 
 from .unparsed import ident_of, resolve
 
@@ -95,6 +95,8 @@ def dumps(value: Any) -> bytes:
     The check walks the value only when orjson's own output does not read back
     equal to it, which for a JSON-clean document never happens.
     """
+    import orjson
+
     try:
         raw = orjson.dumps(value)
     except orjson.JSONEncodeError as error:
@@ -126,6 +128,8 @@ def normalize(document: Mapping[str, Any]) -> dict[str, Any]:
     """
     if not isinstance(document, Mapping):
         raise TypeError(f"a document must be a mapping, not {type(document).__name__}")
+    import orjson
+
     result: dict[str, Any] = orjson.loads(dumps(dict(document)))
     return result
 
@@ -151,6 +155,8 @@ def decode(raw: bytes) -> Any:
         # We never create an empty file (the first write brings the content
         # with it), so an empty file means something else truncated it.
         raise FormatProblem("the file is empty")
+    import orjson
+
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as error:

@@ -105,6 +105,7 @@ class SafeJSONStorage(Storage):
         before_replace: BeforeReplace | None = None,
         make_room: MakeRoom | None = None,
         read_only: bool = False,
+        lazy: bool = False,
     ) -> None:
         super().__init__()
         if not isinstance(app, str) or not app:
@@ -127,6 +128,9 @@ class SafeJSONStorage(Storage):
         # Set by release(): keep documents as their lines (storage.unparsed), and
         # what to tell when a table object is swapped for its released twin.
         self._carry: Callable[[str, dict[str, Any], dict[str, Any]], None] | None = None
+        # A lookup's: documents kept as their lines from the first read, only checked as
+        # they are read (lines.parse's lazy); nothing is written from such a read.
+        self._lazy = lazy
 
     # -- reading -----------------------------------------------------------
 
@@ -195,8 +199,8 @@ class SafeJSONStorage(Storage):
         layout, else read again from its start and parsed whole."""
         try:
             with gc_paused():
-                keep_lines = self.revisioned if self._carry is not None else None
-                parsed = lines.parse(handle, previous, keep_lines)
+                keep_lines = self.revisioned if self._carry is not None or self._lazy else None
+                parsed = lines.parse(handle, previous, keep_lines, self.path if self._lazy else None)
                 if parsed is None:
                     handle.seek(0)
                     parsed = (fileformat.decode(handle.read()), None, None)
@@ -261,6 +265,8 @@ class SafeJSONStorage(Storage):
             try:
                 if self.read_only:
                     raise ReadOnlyError(self.path)
+                if self._lazy:
+                    raise RuntimeError(f"{self.path}: a lazy read (a lookup's) is not written from")
                 data[fileformat.META_TABLE] = fileformat.meta_table(self.app)
                 try:
                     with gc_paused():

@@ -20,10 +20,10 @@ first save encodes everything.
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Collection, Iterator
-from typing import Any, BinaryIO
-
-import orjson
+from functools import lru_cache
+from typing import Annotated, Any, BinaryIO
 
 from . import fileformat
 from .fileformat import FormatProblem
@@ -54,7 +54,10 @@ class Image:
 
 
 def parse(
-    source: bytes | BinaryIO, previous: Image | None = None, keep_lines: Collection[str] | None = None
+    source: bytes | BinaryIO,
+    previous: Image | None = None,
+    keep_lines: Collection[str] | None = None,
+    lazy: str | None = None,
 ) -> tuple[Data, Image, Reused] | None:
     """``source`` parsed line by line, with its image; ``None`` unless it is exactly in our layout.
 
@@ -79,19 +82,70 @@ def parse(
     each checked as it is parsed (``keep_lines`` names the revisioned tables)
     and then dropped, so the whole file is never in memory as Python objects;
     every key is then in the third value, as checked.
+
+    ``lazy`` (with ``keep_lines``; the file's path): each line is checked
+    without being parsed into Python objects: its id and revision decoded
+    into a two-field type (:mod:`msgspec`, which skips the rest of the line,
+    still checking it is JSON). For a process that reads once and looks at a
+    few fields of each document (see :func:`storage.unparsed.project`).
+    Whatever fails that check is parsed and checked as above, which says
+    what is wrong as it always did. orjson is not loaded for such a read
+    (the ``_meta`` line is decoded with msgspec too): a total never needs it.
     """
-    lines = iter(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
     try:
-        return _parse(lines, previous, keep_lines)
-    except (orjson.JSONDecodeError, _NotOurLayout):
+        if lazy is not None and keep_lines is not None:
+            # Read once and let go (a lookup's): the whole text at once, each line a view of it.
+            return _parse_lazy(source if isinstance(source, (bytes, bytearray)) else source.read(), keep_lines, lazy)
+        lines = iter(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
+        return _parse(lines, previous, keep_lines, lazy)
+    except _NotOurLayout:
         return None
+    except ValueError as error:
+        if _is_json_error(error):
+            return None  # parsed whole by the caller, which says what is wrong
+        raise
+
+
+def _is_json_error(error: ValueError) -> bool:
+    """Is ``error`` orjson's or msgspec's "not JSON" (without loading either to ask)?"""
+    orjson, msgspec = sys.modules.get("orjson"), sys.modules.get("msgspec")
+    return (orjson is not None and isinstance(error, orjson.JSONDecodeError)) or (
+        msgspec is not None and isinstance(error, msgspec.DecodeError)
+    )
+
+
+@lru_cache(maxsize=None)
+def _checks() -> dict[bool, Any]:
+    """msgspec decoders of what storage requires of every document (fileformat.check_document), and
+    nothing else, for unrevisioned and revisioned tables. Made (and msgspec loaded) by the first lazy read."""
+    import msgspec
+
+    ident = ("id", Annotated[str, msgspec.Meta(min_length=1)])
+    # (defstruct: this module's annotations are strings, which msgspec would look up at module level)
+    document = msgspec.defstruct("Document", [ident, ("revision", Any, None)])  # revision kept as it is
+    revisioned = msgspec.defstruct("Revisioned", [ident, ("revision", Annotated[int, msgspec.Meta(ge=1)])])
+    return {False: msgspec.json.Decoder(document), True: msgspec.json.Decoder(revisioned)}
+
+
+def _orjson_loads() -> Any:
+    import orjson
+
+    return orjson.loads
 
 
 class _NotOurLayout(Exception):
     pass
 
 
-def _parse(lines: Iterator[bytes], previous: Image | None, keep_lines: Collection[str] | None) -> tuple[Data, Image, Reused]:
+def _parse(
+    lines: Iterator[bytes], previous: Image | None, keep_lines: Collection[str] | None, lazy: str | None = None
+) -> tuple[Data, Image, Reused]:
+    if lazy is None:
+        loads, not_json = _orjson_loads(), ()
+    else:
+        import msgspec
+
+        loads, not_json = msgspec.json.decode, msgspec.DecodeError
     known_tables = previous.tables if previous is not None else {}
     reused: Reused = {}
     if _next(lines) != b"{":
@@ -103,18 +157,19 @@ def _parse(lines: Iterator[bytes], previous: Image | None, keep_lines: Collectio
         line = _next(lines)
         if line.endswith(b":{},") or line.endswith(b":{}"):
             more_tables = line.endswith(b",")
-            name = _table_name(line[: line.rindex(b":{}")])
+            name = _table_name(line[: line.rindex(b":{}")], loads)
             data[name], tables[name] = {}, ({}, {})
             continue
         if not line.endswith(b":{"):
             raise _NotOurLayout
-        name = _table_name(line[:-2])
+        name = _table_name(line[:-2], loads)
         table: dict[str, Any] = {}
         encoded: dict[str, Line] = {}
         old_table, old_lines = known_tables.get(name, ({}, {}))
         taken = reused[name] = set()
         unparsed = keep_lines is not None and name != fileformat.META_TABLE
         revisioned = unparsed and name in keep_lines  # type: ignore[operator]
+        light = _checks()[revisioned].decode if unparsed and lazy is not None else None
         more_docs = True
         while more_docs:
             line = _next(lines)
@@ -135,8 +190,17 @@ def _parse(lines: Iterator[bytes], previous: Image | None, keep_lines: Collectio
                     version = doc.version if type(doc) is Unparsed else object()
                     doc = Unparsed(ident_of(doc), revision_of(doc), line, split + 2, version)
                 taken.add(doc_id)
+            elif light is not None:
+                try:
+                    checked = light(memoryview(line)[split + 2 :])
+                    doc = Unparsed(checked.id, checked.revision, line, split + 2, object(), lazy)
+                except not_json:  # parsed and checked in full, to say what is wrong
+                    doc = _orjson_loads()(memoryview(line)[split + 2 :])
+                    ident = fileformat.check_document(name, doc_id, doc, revisioned)
+                    doc = Unparsed(ident, doc.get("revision"), line, split + 2, object(), lazy)
+                taken.add(doc_id)
             else:
-                doc = orjson.loads(memoryview(line)[split + 2 :])
+                doc = loads(memoryview(line)[split + 2 :])
                 if unparsed:
                     ident = fileformat.check_document(name, doc_id, doc, revisioned)
                     doc = Unparsed(ident, doc.get("revision"), line, split + 2, object())
@@ -153,6 +217,79 @@ def _parse(lines: Iterator[bytes], previous: Image | None, keep_lines: Collectio
     return data, Image(tables), reused
 
 
+def _parse_lazy(raw: bytes, keep_lines: Collection[str], source: str) -> tuple[Data, Image, Reused]:
+    """:func:`_parse` for a lazy read: every document kept as its line, a view of ``raw``, and only checked.
+
+    Written out over positions in ``raw`` rather than a line at a time from
+    the file: ten thousand forms are twenty thousand lines, and a line's
+    copy and the calls around it were a good part of a total's time. A
+    lookup holds the text it read until it ends; the app never reads this way.
+    """
+    import msgspec
+
+    view, find = memoryview(raw), raw.find
+    if not raw.startswith(b"{\n"):
+        raise _NotOurLayout
+    pos = 2
+    data: Data = {}
+    tables: dict[str, tuple[dict[str, Any], dict[str, Line]]] = {}
+    reused: Reused = {}
+    more_tables = True
+    while more_tables:
+        end = find(b"\n", pos)
+        if end < 0:
+            raise _NotOurLayout
+        line, pos = raw[pos:end], end + 1
+        if line.endswith(b":{},") or line.endswith(b":{}"):
+            more_tables = line.endswith(b",")
+            name = _table_name(line[: line.rindex(b":{}")], msgspec.json.decode)
+            data[name], tables[name] = {}, ({}, {})
+            continue
+        if not line.endswith(b":{"):
+            raise _NotOurLayout
+        name = _table_name(line[:-2], msgspec.json.decode)
+        revisioned = name in keep_lines
+        meta = name == fileformat.META_TABLE
+        check = msgspec.json.decode if meta else _checks()[revisioned].decode
+        table: dict[str, Any] = {}
+        encoded: dict[str, Line] = {}
+        more_docs = True
+        while more_docs:
+            end = find(b"\n", pos)
+            if end < 0:
+                raise _NotOurLayout
+            start, pos = pos, end + 1
+            more_docs = raw[end - 1] == 0x2C  # ","
+            stop = end - 1 if more_docs else end
+            # '"<digits>":{...}'
+            split = find(b'":', start + 1, stop)
+            key = raw[start + 1 : split]
+            if raw[start] != 0x22 or split < 0 or not key.isdigit():
+                raise _NotOurLayout
+            doc_id = key.decode("ascii")
+            line = encoded[doc_id] = view[start:stop]  # type: ignore[assignment]
+            if meta:  # checked as a whole by fileformat.check
+                table[doc_id] = check(view[split + 2 : stop])
+                continue
+            try:
+                checked = check(view[split + 2 : stop])
+                table[doc_id] = Unparsed(checked.id, checked.revision, line, split + 2 - start, object(), source)
+            except msgspec.DecodeError:  # parsed and checked in full, to say what is wrong
+                doc = _orjson_loads()(view[split + 2 : stop])
+                ident = fileformat.check_document(name, doc_id, doc, revisioned)
+                table[doc_id] = Unparsed(ident, doc.get("revision"), line, split + 2 - start, object(), source)
+        end = find(b"\n", pos)
+        closer, pos = raw[pos:end], end + 1
+        if end < 0 or closer not in (b"}", b"},"):
+            raise _NotOurLayout
+        more_tables = closer == b"},"
+        data[name], tables[name] = table, (table, encoded)
+        reused[name] = set() if meta else set(table)
+    if raw[pos:] != b"}\n":
+        raise _NotOurLayout
+    return data, Image(tables), reused
+
+
 def _next(lines: Iterator[bytes]) -> bytes:
     """The next line without its newline; every line, the last too, must end with one."""
     found = next(lines, None)
@@ -161,10 +298,13 @@ def _next(lines: Iterator[bytes]) -> bytes:
     return found[:-1]
 
 
-def _table_name(encoded: bytes) -> str:
+def _table_name(encoded: bytes, loads: Any) -> str:
     if not encoded.startswith(b'"'):
         raise _NotOurLayout
-    name = orjson.loads(encoded)
+    try:
+        name = loads(encoded)
+    except ValueError:  # not JSON text
+        raise _NotOurLayout from None
     if not isinstance(name, str):
         raise _NotOurLayout
     return name

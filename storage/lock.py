@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
-import orjson
 
 from .errors import LockTimeoutError, StorageWriteError
 from .permissions import new_file_mode
@@ -76,10 +75,14 @@ class LockHolder:
         return cls(os.getpid(), _user_name(), socket.gethostname(), datetime.now().astimezone().isoformat(timespec="seconds"))
 
     def encode(self) -> bytes:
+        import orjson  # here: a lookup takes no lock, and need not load orjson for it
+
         return orjson.dumps({"pid": self.pid, "user": self.user, "host": self.host, "since": self.since}) + b"\n"
 
     @classmethod
     def decode(cls, raw: bytes) -> LockHolder | None:
+        import orjson
+
         try:
             record = orjson.loads(raw)
             holder = cls(int(record["pid"]), str(record["user"]), str(record["host"]), str(record["since"]))

@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import orjson
 
 from .atomic import atomic_write
 from .permissions import new_file_mode
@@ -53,6 +52,8 @@ def file_digest(path: str) -> tuple[int, str]:
 
 def read_manifest(folder: str) -> dict[str, Entry] | None:
     """The manifest's entries by name; ``None`` when there is none (or it cannot be read as one)."""
+    import orjson  # here: a lookup opens no backups, and need not load orjson for them
+
     try:
         with open(os.path.join(folder, MANIFEST), "rb") as handle:
             record = orjson.loads(handle.read())
@@ -67,6 +68,8 @@ def read_manifest(folder: str) -> dict[str, Entry] | None:
 
 def write_manifest(folder: str, entries: dict[str, Entry]) -> None:
     """Replace the manifest (raises :class:`storage.errors.StorageWriteError`)."""
+    import orjson
+
     items = sorted(entries.values(), key=lambda e: e.name)
     body = b",\n".join(orjson.dumps({"name": e.name, "size": e.size, "sha256": e.sha256}) for e in items)
     data = b'{"backups":[\n' + body + b"\n]}\n" if items else b'{"backups":[]}\n'

@@ -28,7 +28,7 @@ from .jsonstorage import MakeRoom, SafeJSONStorage, current_key
 from .lock import DEFAULT_TIMEOUT, FileLock, lock_path_for
 from .document import check_table_name, copy_document
 from .transaction import Indexes, JsonTransaction
-from .unparsed import Unparsed, ident_of, resolve, version_of
+from .unparsed import Unparsed, decoder, ident_of, resolve, version_of
 
 __all__ = [
     "Snapshot",
@@ -211,6 +211,30 @@ class JsonSnapshot:
         keys = {index[ident] for ident in ids if ident in index}
         return [_own(doc) for key, doc in found.items() if key in keys] if keys else []
 
+    def project(self, table: str, kind: type) -> Iterator[tuple[Any, Any]]:
+        """``(stored, document as kind)`` for each document of ``table``, in storage order.
+
+        ``kind`` is a :class:`msgspec.Struct` type declaring the fields a reader
+        needs: a document kept as its line (a lazy read's, see
+        :func:`storage.unparsed.project`) is decoded straight into it, the rest
+        of the line skipped. ``(stored, None)`` says "read it whole"
+        (:func:`storage.resolve`): the document does not fit ``kind`` (the
+        caller, which knows what its fields mean, says what is wrong), or it
+        is parsed already (a full read's), which is read as it is.
+        """
+        found = self._tables.get(table, {}).values()
+        decode = None
+        for doc in found:
+            if type(doc) is not Unparsed:
+                yield doc, None
+                continue
+            if decode is None:
+                decode = decoder(kind).decode  # (once: this runs for every form of a total)
+            try:
+                yield doc, decode(doc.line[doc.start :])
+            except ValueError:  # msgspec's ValidationError and DecodeError
+                yield doc, None
+
     def versions(self, table: str) -> list[tuple[str, object, Any]]:
         """``(id, version, stored)`` of each document, in storage order, without parsing any.
 
@@ -241,7 +265,10 @@ class JsonFileStore:
     :mod:`storage.permissions`); ``before_replace`` is passed to
     :func:`storage.atomic.atomic_write` (the hook for backups), and
     ``make_room(bytes)`` is asked to free space when a write would not fit
-    (see :class:`storage.backup.Backups`).
+    (see :class:`storage.backup.Backups`). ``lazy``: for a process that reads
+    and prints (a lookup), never writes: documents are kept as their lines,
+    checked but not parsed as the file is read, and parsed (or projected,
+    :meth:`JsonSnapshot.project`) when looked at (see :mod:`storage.unparsed`).
 
     ``path`` is resolved once, here: through a symbolic link, the real file
     is read, replaced and locked, so every name for it shares one database.
@@ -261,6 +288,7 @@ class JsonFileStore:
         revisioned: Iterable[str] = (),
         before_replace: BeforeReplace | None = None,
         make_room: MakeRoom | None = None,
+        lazy: bool = False,
     ) -> None:
         self.path = os.path.realpath(os.fspath(path))
         self.app = app
@@ -268,6 +296,7 @@ class JsonFileStore:
         self.lock_timeout = lock_timeout
         self.file_mode = file_mode
         self.revisioned = frozenset(revisioned)
+        self.lazy = lazy
         for table in self.revisioned:
             check_table_name(table)
         self._storage = SafeJSONStorage(
@@ -278,6 +307,7 @@ class JsonFileStore:
             before_replace=before_replace,
             make_room=make_room,
             read_only=read_only,
+            lazy=lazy,
         )
         self._indexes = Indexes()
         self._local = threading.local()
@@ -298,6 +328,8 @@ class JsonFileStore:
         # transaction() itself, before any lock file or folder is created.
         if self.read_only:
             raise ReadOnlyError(self.path)
+        if self.lazy:
+            raise RuntimeError(f"{self.path}: opened for a lookup (lazy), not for changes")
         return self._transaction()
 
     @contextmanager

@@ -18,6 +18,12 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 LOOKUPS = frozenset({"list", "show", "total", "check", "progress", "export", "history", "deleted", "verify"})
 
 
+#: Lookups that read a few fields of every form (total) or a few forms (show): their file is read
+#: lazily (storage.JsonFileStore's lazy), each form checked and decoded only where it is read.
+#: The others build every form whole anyway: a full read (orjson alone) costs them less.
+READ_LAZILY = frozenset({"total", "show"})
+
+
 def is_lookup(args: argparse.Namespace) -> bool:
     return getattr(args, "command", None) in LOOKUPS and getattr(args, "output", None) is None
 
@@ -127,6 +133,9 @@ def open_repository(args: argparse.Namespace, *, create: bool = False):
         read_only=not writable,
         backups_keep=settings.backups_keep if backed_up else None,
         backups_max_bytes=settings.backups_max_bytes,
+        # A lookup reads once and writes nothing: the store checks each form as it reads the
+        # file and builds only what the command looks at (storage.JsonFileStore's lazy).
+        lazy=is_lookup(args) and args.command in READ_LAZILY and not args.demo,
     )
     # A change committed without its backup succeeded: said after the output, and exit 0.
     repository.on_warning = lambda warning: note_warning(args, _describe_warning(warning))

@@ -124,19 +124,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_OK
     incomplete = with_findings = 0
     width = output_width(args)
+    lines = []  # printed at once: a print a line (through EscapedStream) was a tenth of a check
     for form in forms:
         found = findings.check(form)
         if not found:
             continue
         with_findings += 1
         incomplete += not findings.is_complete(found)
-        print(fitted(f"{form.name}  [{form.year or ''}, {form.id}]  {views.status_text(found)}", width))
-        print("\n".join(fitted(line, width) for line in views.finding_lines(found)))
-    print(
+        lines.append(fitted(f"{form.name}  [{form.year or ''}, {form.id}]  {views.status_text(found)}", width))
+        lines.append("\n".join(fitted(line, width) for line in views.finding_lines(found)))
+    lines.append(
         _("共 {forms} 张表：{incomplete} 张不完整，{flagged} 张有检查结果").format(
             forms=len(forms), incomplete=incomplete, flagged=with_findings
         )
     )
+    print("\n".join(lines))
     _records, records_incomplete, records_flagged = tracking.check_records(repository, forms)
     incomplete += records_incomplete
     with_findings += records_flagged

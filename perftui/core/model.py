@@ -50,6 +50,8 @@ class Funding:
     def from_doc(cls, doc: dict[str, str] | None) -> Funding:
         """Raises ValueError/TypeError/ArithmeticError for a document that is not funding."""
         doc = doc or {}
+        if type(doc) is not dict:  # a damaged file, said as such (not an AttributeError below)
+            raise TypeError("funding is an object")
         return cls(
             money.from_stored(doc.get("total")),
             money.from_stored(doc.get("fiscal")),

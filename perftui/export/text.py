@@ -82,7 +82,7 @@ def draw(block: Block, fmt: str, min_width: int = 0) -> str:
     if not headers and fmt in NEEDS_HEADERS and rows:
         headers, rows = rows[0], rows[1:]
     text = _tabulate(headers, rows, block.aligns, fmt)
-    short = min_width - measure(text)
+    short = min_width - measure(text) if min_width > 0 else 0  # (measuring ten thousand lines for nothing)
     target = headers if headers else (rows[0] if rows else None)
     if short > 0 and target is not None:
         columns = block.stretch

@@ -220,6 +220,7 @@ class Repository:
         up by its administrator (pg_dump), not by perftui.
         """
         if storage.is_server_url(path):
+            store_options.pop("lazy", None)  # a server sends what a lookup asks for anyway
             return cls(storage.open_store(str(path), SPEC, read_only=read_only, **store_options))
         backups = None
         if backups_keep and not read_only:
@@ -330,8 +331,32 @@ class Repository:
         if isinstance(snapshot, storage.Queryable):
             return self._funded_by_query(snapshot, year)
         rows = []
+        project = getattr(snapshot, "project", None)
         with storage.gc_paused():
-            for doc in snapshot.view(FORMS):
+            if project is None:
+                pairs: Iterable[tuple[Any, Any]] = ((doc, None) for doc in snapshot.view(FORMS))
+            else:  # only the fields a total reads are decoded (see perftui.services.projections)
+                from perftui.services.projections import FundedDoc
+
+                pairs = project(FORMS, FundedDoc)
+            for stored, fit in pairs:
+                if fit is not None:
+                    if fit.deleted_at or (year is not None and fit.year != year):
+                        continue
+                    annual = fit.funding.annual
+                    try:
+                        row = Funded(
+                            fit.year, fit.department, fit.unit, len(fit.indicators),
+                            (from_stored(annual.fiscal) or ZERO) if annual else ZERO,
+                            (from_stored(annual.other) or ZERO) if annual else ZERO,
+                            (from_stored(annual.total) or ZERO) if annual else ZERO,
+                        )
+                    except (TypeError, ValueError, ArithmeticError):
+                        self._form(storage.resolve(stored))  # says what is wrong, as a damaged file
+                        raise
+                    rows.append(row)
+                    continue
+                doc = storage.resolve(stored)
                 if not _is_live(doc) or (year is not None and doc.get("year") != year):
                     continue
                 try:
@@ -446,14 +471,26 @@ class Repository:
             deleted.sort(key=_Named.order)
             found = lookup(live + deleted if include_deleted else live, query)
             return [self._form(snapshot.get(FORMS, named.id)) for named in found]
-        for doc in snapshot.view(FORMS):
+        project = getattr(snapshot, "project", None)
+        if project is None:
+            pairs: Iterable[tuple[Any, Any]] = ((doc, None) for doc in snapshot.view(FORMS))
+        else:  # only the id, name, year and deletion are decoded (see perftui.services.projections)
+            from perftui.services.projections import NamedDoc
+
+            pairs = project(FORMS, NamedDoc)
+        for stored, fit in pairs:
+            if fit is not None:
+                (deleted if fit.deleted_at else live).append(_Named(fit.id, fit.name, -(fit.year or 0), stored))
+                continue
+            doc = storage.resolve(stored)
             ident, name, year = doc.get("id"), doc.get("name"), doc.get("year")
             if type(ident) is not str or type(name) is not str or (year is not None and type(year) is not int):
                 self._load()  # raises DamagedFileError, naming the form
-            (live if _is_live(doc) else deleted).append(_Named(ident, name, -(year or 0), doc))
+            (live if _is_live(doc) else deleted).append(_Named(ident, name, -(year or 0), stored))
         live.sort(key=_Named.order)
         deleted.sort(key=_Named.order)
-        return [self._form(found.doc) for found in lookup(live + deleted if include_deleted else live, query)]
+        found = lookup(live + deleted if include_deleted else live, query)
+        return [self._form(storage.resolve(named.doc)) for named in found]
 
     def _form(self, doc: dict[str, Any]) -> Form:
         try:

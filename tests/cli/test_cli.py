@@ -205,3 +205,18 @@ def test_console_script_runs_as_a_process(seeded):
         [sys.executable, "-m", "perftui", "--db", str(seeded), "total"], capture_output=True, text=True
     )
     assert result.returncode == 0 and "3,127.56" in result.stdout and result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "argv, lazy",
+    [(["total"], True), (["show", "劳务"], True), (["list"], False), (["check"], False), (["import", "SEED"], False)],
+)
+def test_lookups_read_lazily_and_changes_do_not(capsys, seeded, seed_path, monkeypatch, argv, lazy):
+    from perftui.services.repository import Repository
+
+    opened = []
+    real = Repository.open.__func__
+    monkeypatch.setattr(Repository, "open", classmethod(lambda cls, *a, **k: opened.append(real(cls, *a, **k)) or opened[-1]))
+    code, _out, _err = run(capsys, "--db", seeded, *[seed_path if a == "SEED" else a for a in argv])
+    assert code in (EXIT_OK, EXIT_FINDINGS)
+    assert opened and opened[0].store.lazy is lazy

@@ -30,3 +30,16 @@ def test_wrap_never_starts_a_line_with_closing_punctuation():
 def test_wrapped_lines_fit(text, limit):
     for line in wrap(text, limit):
         assert width(line) <= limit
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x9FFF), max_size=40))
+def test_width_is_the_sum_of_each_characters_columns(text):
+    # width() takes shortcuts (printable ASCII is its length): each must agree with measuring
+    # character by character, control characters taking no column.
+    from wcwidth import wcwidth
+
+    assert width(text) == sum(max(0, wcwidth(char)) for char in text)
+
+
+def test_control_characters_take_no_column():
+    assert width("ab\x1bc\x7f") == 3 and width("表\x07") == 2
