@@ -227,6 +227,8 @@ def _break_place(problem) -> str:
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
+    import shlex
+
     from perftui.text import views
     from perftui.text.views import backup_contents_text
     from perftui.services.restore import describe_file, list_backups, reason_label
@@ -263,7 +265,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
     for info in infos:
         if not info.contents.usable:
             print(f"  {info.number}: {info.contents.problem}")
-    print(_("用 perftui restore 序号或文件名 恢复其中一个。"))
+    print(_("用 {restore} 序号或文件名 恢复其中一个。").format(restore=f"perftui --db {shlex.quote(str(path))} restore"))
     return EXIT_OK
 
 

@@ -32,11 +32,11 @@ def describe(error: BaseException) -> str:
     if isinstance(error, storage.NewerSchemaError):
         return _(
             "数据库文件 {path} 由更新版本的 perftui 写入（格式 {found}，本版本只认 {supported}），未作任何修改。"
-            "请升级 perftui，或用 perftui backups 恢复旧副本。"
-        ).format(path=error.path, found=error.found, supported=error.supported)
+            "请升级 perftui，或用 {backups} 恢复旧副本。"
+        ).format(path=error.path, found=error.found, supported=error.supported, backups=backups_command(error.path))
     if isinstance(error, storage.DamagedFileError):
-        return _("数据库文件 {path} 已损坏（{reason}），未作任何修改。可用 perftui backups 查看并恢复备份。").format(
-            path=error.path, reason=damage_text(error.reason)
+        return _("数据库文件 {path} 已损坏（{reason}），未作任何修改。可用 {backups} 查看并恢复备份。").format(
+            path=error.path, reason=damage_text(error.reason), backups=backups_command(error.path)
         )
     if isinstance(error, storage.LockTimeoutError):
         holder = error.holder
@@ -100,6 +100,14 @@ def damage_text(reason: str) -> str:
         if match is not None:
             return _(message).format(**match.groupdict())
     return _("数据结构不符：{detail}").format(detail=reason)
+
+
+def backups_command(path: str) -> str:
+    """The command that lists this database's backups, ready to paste: with its ``--db``, so that
+    someone working on another database than the default is not sent to the default one's."""
+    import shlex
+
+    return f"perftui --db {shlex.quote(str(path))} backups"
 
 
 def describe_warning(error: BaseException) -> str:

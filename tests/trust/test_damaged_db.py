@@ -86,9 +86,10 @@ def test_every_command_says_so_in_one_line_and_nothing_is_overwritten(capsys, db
         code, out, err = run_cli(capsys, "--db", db_path, *argv)
         lines = err.strip().splitlines()
         assert code == 3, (command, out, err)
-        assert len(lines) == 1 and str(db_path) in lines[0] and "perftui backups" in lines[0], (command, err)
+        # The way out names this database: not the default one's backups.
+        assert len(lines) == 1 and str(db_path) in lines[0] and f"perftui --db {db_path} backups" in lines[0], (command, err)
         if damage in SAID_IN_CHINESE:  # what an operator meets: no English inside the Chinese line
-            assert SAID_IN_CHINESE[damage] in lines[0] and not re.search(r"[a-z]{3,} [a-z]{3,}", lines[0].replace("perftui backups", "")), lines[0]
+            assert SAID_IN_CHINESE[damage] in lines[0] and not re.search(r"[a-z]{3,} [a-z]{3,}", lines[0].replace(f"perftui --db {db_path} backups", "")), lines[0]
         assert "Traceback" not in err
     assert db_path.read_bytes() == before
     assert [b.name for b in open_backups(db_path).list()] == backups_before
@@ -124,12 +125,13 @@ def test_from_a_fresh_state_truncate_then_total_backups_restore_with_real_proces
     total = perftui_process("--db", db, "total")
     assert total.returncode == 3 and total.stdout == ""
     (line,) = total.stderr.strip().splitlines()
-    assert str(db) in line and "已损坏（文件不完整，像是写入时被中断）" in line and "perftui backups" in line
+    assert str(db) in line and "已损坏（文件不完整，像是写入时被中断）" in line and f"perftui --db {db} backups" in line
 
     listing = perftui_process("--db", db, "backups")
     assert listing.returncode == 0, listing.stderr
     first = listing.stdout.splitlines()[0]
-    assert "已损坏（文件不完整" in first and "perftui backups" not in first  # not "see what you are reading"
+    assert "已损坏（文件不完整" in first and "backups" not in first  # not "see what you are reading"
+    assert f"perftui --db {db} restore" in listing.stdout  # how to restore one, for this database
     row = next(line for line in listing.stdout.splitlines() if line.split()[:1] == ["1"])
     assert row.split()[4:6] == ["8", "3,127.56"]
 

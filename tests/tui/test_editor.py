@@ -12,6 +12,7 @@ from perftui.services.repository import COPIED, Repository
 from perftui.core.totals import totals
 from perftui.tui.editor.form_editor import DEBOUNCE, FormEditorScreen
 from tests.tui.editor_host import EditorHost
+from tests.tui.helpers import wait_for
 from perftui.tui.dialogs.choice import UnsavedChangesScreen
 from perftui.tui.editor.indicator_grid import IndicatorGridScreen
 from perftui.tui.events import DraftChanged, FormSaved
@@ -369,3 +370,8 @@ async def test_a_huge_paste_keeps_the_title_and_the_message_to_a_line_at_80_colu
         await pilot.press("ctrl+s")  # refused in one line, nothing saved
         await settle(pilot)
         assert repo.get(form.id).revision == form.revision
+        await pilot.press("ctrl+w")  # the question names the form in a line, its answers on screen
+        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedChangesScreen), what="the question")
+        await pilot.pause()
+        assert app.screen.query_one("#dialog-title").size.height == 1
+        assert app.screen.query_one("#choice-stay").region.bottom <= 24

@@ -68,7 +68,7 @@ async def test_a_damaged_database_offers_its_backups_and_restores_one(db_path, s
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert isinstance(app.screen, ErrorScreen)
-        assert "perftui backups" in str(app.screen.query_one("#error-message").render())
+        assert "backups" in str(app.screen.query_one("#error-message").render())
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, BackupsScreen) and app.screen.infos, what="backups")
         options = app.screen.query_one(OptionList)

@@ -18,6 +18,7 @@ from textual.widgets import Button, Static
 from perftui.tui.styles import stylesheet
 from perftui.i18n import N_, gettext as _
 from perftui.tui import keys
+from perftui.text.width import truncate
 
 SAVE, DISCARD, STAY = "save", "discard", "stay"
 
@@ -76,7 +77,8 @@ class UnsavedChangesScreen(ChoiceDialog):
             self.CHOICES = tuple(choice for choice in self.CHOICES if choice[1] != SAVE)
             question = question or _("只读模式不能保存：放弃修改后离开，还是留下继续编辑？")
         super().__init__(
-            _("“{name}”有未保存的修改").format(name=name or _("新表")),
+            # Cut: a name typed in the editor may be any length (it is refused when saved).
+            _("“{name}”有未保存的修改").format(name=truncate(" ".join(name.split()), 40) if name else _("新表")),
             question or _("保存后离开、放弃修改后离开，还是留下继续编辑？"),
         )
 
