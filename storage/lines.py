@@ -32,7 +32,7 @@ from .unparsed import Unparsed, ident_of, resolve, revision_of
 __all__ = ["Image", "Touched", "Reused", "parse", "encode"]
 
 Data = dict[str, dict[str, Any]]
-Line = bytes
+Line = bytes | memoryview  # a line read from the file, or (a lookup's lazy read) a view of the text read
 # For each changed table: the table object it was copied from, and the keys changed since.
 Touched = dict[str, tuple[dict[str, Any], dict[str, None]]]
 # For each table: the keys whose documents a parse took over from the previous version.
@@ -97,7 +97,7 @@ def parse(
             # Read once and let go (a lookup's): the whole text at once, each line a view of it.
             return _parse_lazy(source if isinstance(source, (bytes, bytearray)) else source.read(), keep_lines, lazy)
         lines = iter(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
-        return _parse(lines, previous, keep_lines, lazy)
+        return _parse(lines, previous, keep_lines)
     except _NotOurLayout:
         return None
     except ValueError as error:
@@ -137,15 +137,8 @@ class _NotOurLayout(Exception):
     pass
 
 
-def _parse(
-    lines: Iterator[bytes], previous: Image | None, keep_lines: Collection[str] | None, lazy: str | None = None
-) -> tuple[Data, Image, Reused]:
-    if lazy is None:
-        loads, not_json = _orjson_loads(), ()
-    else:
-        import msgspec
-
-        loads, not_json = msgspec.json.decode, msgspec.DecodeError
+def _parse(lines: Iterator[bytes], previous: Image | None, keep_lines: Collection[str] | None) -> tuple[Data, Image, Reused]:
+    loads = _orjson_loads()
     known_tables = previous.tables if previous is not None else {}
     reused: Reused = {}
     if _next(lines) != b"{":
@@ -169,7 +162,6 @@ def _parse(
         taken = reused[name] = set()
         unparsed = keep_lines is not None and name != fileformat.META_TABLE
         revisioned = unparsed and name in keep_lines  # type: ignore[operator]
-        light = _checks()[revisioned].decode if unparsed and lazy is not None else None
         more_docs = True
         while more_docs:
             line = _next(lines)
@@ -189,15 +181,6 @@ def _parse(
                 if unparsed:  # the same document, now kept as its line in this file
                     version = doc.version if type(doc) is Unparsed else object()
                     doc = Unparsed(ident_of(doc), revision_of(doc), line, split + 2, version)
-                taken.add(doc_id)
-            elif light is not None:
-                try:
-                    checked = light(memoryview(line)[split + 2 :])
-                    doc = Unparsed(checked.id, checked.revision, line, split + 2, object(), lazy)
-                except not_json:  # parsed and checked in full, to say what is wrong
-                    doc = _orjson_loads()(memoryview(line)[split + 2 :])
-                    ident = fileformat.check_document(name, doc_id, doc, revisioned)
-                    doc = Unparsed(ident, doc.get("revision"), line, split + 2, object(), lazy)
                 taken.add(doc_id)
             else:
                 doc = loads(memoryview(line)[split + 2 :])
