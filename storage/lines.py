@@ -87,7 +87,7 @@ def parse(
     without being parsed into Python objects: its id and revision decoded
     into a two-field type (:mod:`msgspec`, which skips the rest of the line,
     still checking it is JSON). For a process that reads once and looks at a
-    few fields of each document (see :func:`storage.unparsed.project`).
+    few fields of each document (see :meth:`storage.store.JsonSnapshot.project`).
     Whatever fails that check is parsed and checked as above, which says
     what is wrong as it always did. orjson is not loaded for such a read
     (the ``_meta`` line is decoded with msgspec too): a total never needs it.

@@ -216,7 +216,7 @@ class JsonSnapshot:
 
         ``kind`` is a :class:`msgspec.Struct` type declaring the fields a reader
         needs: a document kept as its line (a lazy read's, see
-        :func:`storage.unparsed.project`) is decoded straight into it, the rest
+        :meth:`storage.store.JsonSnapshot.project`) is decoded straight into it, the rest
         of the line skipped. ``(stored, None)`` says "read it whole"
         (:func:`storage.resolve`): the document does not fit ``kind`` (the
         caller, which knows what its fields mean, says what is wrong), or it

@@ -12,7 +12,7 @@ Whatever reads the document parses the line: a fresh dict, the reader's own.
 A lookup (a process that reads once, prints and ends) keeps them too, from the
 first read (``JsonFileStore(lazy=True)``): each line is only checked as it is
 read (:mod:`storage.lines`), and what the lookup reads of a document is
-decoded from its line straight into the caller's type (:func:`project`),
+decoded from its line straight into the caller's type (:meth:`storage.store.JsonSnapshot.project`),
 which costs a fraction of building every dict and string of the file. A line
 that passed that check but does not parse whole (a number beyond a double in
 a field nobody checked) is then a damaged file, said as such (``source``).
@@ -25,7 +25,7 @@ from typing import Any
 
 from .errors import DamagedFileError
 
-__all__ = ["Unparsed", "resolve", "project", "ident_of", "revision_of", "version_of"]
+__all__ = ["Unparsed", "resolve", "decoder", "ident_of", "revision_of", "version_of"]
 
 
 class Unparsed:
@@ -61,25 +61,10 @@ class Unparsed:
             raise DamagedFileError(self.source, f"not valid JSON in document {self.ident!r}: {error.msg}") from None
         return parsed
 
-    def decode(self, kind: type) -> Any:
-        """The document as ``kind`` (a :class:`msgspec.Struct` type): only its fields are built."""
-        return decoder(kind).decode(self.line[self.start :])
-
 
 def resolve(doc: Any) -> Any:
     """The document itself: parsed from its line if it is kept as one."""
     return doc.parse() if type(doc) is Unparsed else doc
-
-
-def project(doc: Any, kind: type) -> Any:
-    """A document kept as its line, decoded as ``kind``: a :class:`msgspec.Struct` type naming the
-    fields a reader needs; the rest of the line is skipped (still checked to be JSON), not built.
-
-    Raises :class:`msgspec.ValidationError` (a ``ValueError``) when a field is
-    missing or of another type; the caller, which knows what the fields mean,
-    says what is wrong.
-    """
-    return doc.decode(kind)
 
 
 @lru_cache(maxsize=None)
