@@ -23,6 +23,13 @@ def folder_with_files(tmp_path):
     return folder
 
 
+async def open_import(pilot) -> None:
+    """From the app's start: shift+i on the list."""
+    await started(pilot)
+    await pilot.press("I")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ImportScreen), what="the import screen")
+
+
 def preview_text(screen) -> str:
     return str(screen.query_one("#import-preview").render())
 
@@ -31,9 +38,7 @@ async def test_shift_i_previews_a_file_and_imports_it_after_a_question(seeded_db
     monkeypatch.chdir(folder_with_files(tmp_path))
     app = make_app(seeded_db)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await pilot.press("I")
-        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen), what="the import screen")
+        await open_import(pilot)
         screen = app.screen
         tree = screen.query_one("#import-tree")
         await wait_for(pilot, lambda: len(tree.root.children) == 2, what="the folder's files")
@@ -80,9 +85,7 @@ async def test_files_elsewhere_are_reached_by_backspace_or_by_typing_their_folde
     monkeypatch.chdir(started_in)
     app = make_app(seeded_db)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await pilot.press("I")
-        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen), what="the import screen")
+        await open_import(pilot)
         screen = app.screen
         tree = screen.query_one("#import-tree")
         await pilot.press("backspace", "backspace")  # up twice: tmp_path, where 来件 is
@@ -95,18 +98,19 @@ async def test_files_elsewhere_are_reached_by_backspace_or_by_typing_their_folde
         await pilot.press("shift+tab", "ctrl+u", *"没有的地方", "enter")
         await wait_for(pilot, lambda: "没有这个文件夹或文件" in str(screen.query_one("#import-status").render()), what="one line")
         assert screen.folder == folder
-        # A file typed: its folder shown, the file previewed.
-        await pilot.press("ctrl+u", *str(folder / "b-养老.docx"), "enter")
-        await wait_for(pilot, lambda: screen._wanted == folder / "b-养老.docx", what="the typed file")
+        # A file typed, from another folder: its folder shown, the file previewed.
+        await pilot.press("tab", "backspace")
+        await wait_for(pilot, lambda: screen.folder == tmp_path, what="a folder up")
+        await pilot.press("shift+tab", "ctrl+u", *str(folder / "a-无年度.txt"), "enter")
+        await wait_for(pilot, lambda: "没有年度" in preview_text(screen), what="the typed file's preview")
+        assert screen.folder == folder
 
 
 async def test_nothing_is_imported_when_cancelled_or_nothing_is_chosen(seeded_db, make_app, tmp_path, monkeypatch):
     monkeypatch.chdir(folder_with_files(tmp_path))
     app = make_app(seeded_db)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await pilot.press("I")
-        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen), what="the import screen")
+        await open_import(pilot)
         await pilot.press("ctrl+s")  # nothing chosen yet
         await pilot.pause()
         assert "请先选择" in str(app.screen.query_one("#import-status").render())

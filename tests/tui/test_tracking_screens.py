@@ -68,6 +68,15 @@ async def open_labour_list(pilot) -> None:
     await pilot.pause()
 
 
+async def open_labour_evaluation(pilot) -> None:
+    """From the app's start: the list filtered to 劳务派遣, then its form's 自评 (v)."""
+    app = pilot.app
+    await started(pilot)
+    await open_labour_list(pilot)
+    await pilot.press("v")
+    await wait_for(pilot, lambda: isinstance(app.screen, EvaluationScreen), what="自评 screen")
+
+
 #: The worked example, as typed: 全年执行数 95 in the funding table, then Tab past the three
 #: fields to the indicator rows, 实际完成值 row by row (本科及以上学历比例 at 90%).
 WORKED_EXAMPLE = (
@@ -85,10 +94,7 @@ WORKED_EXAMPLE = (
 async def test_the_worked_example_typed_in_scores_on_screen_and_saves(seeded_db, make_app):
     app = make_app(seeded_db)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_labour_list(pilot)
-        await pilot.press("v")
-        await wait_for(pilot, lambda: isinstance(app.screen, EvaluationScreen), what="自评 screen")
+        await open_labour_evaluation(pilot)
         screen = app.screen
         assert "绩效自评 · 研究院劳务派遣人员经费 · 2024年度 · 新建" in str(screen.query_one("#track-title").content)
         burst(app, *WORKED_EXAMPLE)
@@ -168,10 +174,7 @@ async def test_a_new_form_has_no_record_until_it_is_saved(seeded_db, make_app):
 async def test_bad_input_is_one_line_and_changes_nothing(seeded_db, make_app):
     app = make_app(seeded_db)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_labour_list(pilot)
-        await pilot.press("v")
-        await wait_for(pilot, lambda: isinstance(app.screen, EvaluationScreen), what="自评 screen")
+        await open_labour_evaluation(pilot)
         screen = app.screen
         before = screen.record
         burst(app, "tab", "tab", "tab", "tab", "right", "enter", "abc", "enter")  # 分值 of row 1
@@ -194,10 +197,7 @@ async def test_bad_input_is_one_line_and_changes_nothing(seeded_db, make_app):
 async def test_ctrl_w_drops_a_cell_that_cannot_be_kept_so_esc_is_not_the_only_way(seeded_db, make_app):
     app = make_app(seeded_db)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_labour_list(pilot)
-        await pilot.press("v")
-        await wait_for(pilot, lambda: isinstance(app.screen, EvaluationScreen), what="自评 screen")
+        await open_labour_evaluation(pilot)
         screen = app.screen
         before = screen.record
         burst(app, "tab", "tab", "tab", "tab", "right", "enter", "abc", "ctrl+w")  # 分值 of row 1
@@ -224,10 +224,7 @@ async def test_the_target_columns_are_the_forms(seeded_db, make_app):
 async def test_leaving_with_unsaved_changes_asks(seeded_db, make_app):
     app = make_app(seeded_db)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_labour_list(pilot)
-        await pilot.press("v")
-        await wait_for(pilot, lambda: isinstance(app.screen, EvaluationScreen), what="自评 screen")
+        await open_labour_evaluation(pilot)
         burst(app, "right", "right", "enter", "95", "enter", "ctrl+w")
         await wait_for(pilot, lambda: isinstance(app.screen, UnsavedChangesScreen), what="the question")
         await pilot.press("c")  # stay
@@ -282,10 +279,7 @@ def evaluated(seeded_db):
 async def test_a_record_saved_meanwhile_by_another_process(evaluated, make_app):
     app = make_app(evaluated)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_labour_list(pilot)
-        await pilot.press("v")
-        await wait_for(pilot, lambda: isinstance(app.screen, EvaluationScreen), what="自评 screen")
+        await open_labour_evaluation(pilot)
         screen = app.screen
         burst(app, "right", "right", "enter", "95", "enter")
         await pilot.pause()
@@ -310,10 +304,7 @@ async def test_a_record_saved_meanwhile_by_another_process(evaluated, make_app):
 async def test_reload_theirs(evaluated, make_app):
     app = make_app(evaluated)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_labour_list(pilot)
-        await pilot.press("v")
-        await wait_for(pilot, lambda: isinstance(app.screen, EvaluationScreen), what="自评 screen")
+        await open_labour_evaluation(pilot)
         screen = app.screen
         burst(app, "right", "right", "enter", "95", "enter")
         await pilot.pause()
@@ -329,10 +320,7 @@ async def test_reload_theirs(evaluated, make_app):
 async def test_read_only_shows_but_does_not_save(evaluated, make_app):
     app = make_app(evaluated, read_only=True)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
-        await open_labour_list(pilot)
-        await pilot.press("v")
-        await wait_for(pilot, lambda: isinstance(app.screen, EvaluationScreen), what="自评 screen")
+        await open_labour_evaluation(pilot)
         assert "只读，不能保存" in str(app.screen.query_one("#track-title").content)
         burst(app, "right", "right", "enter", "95", "enter", "ctrl+s")
         await wait_for(pilot, lambda: "只读模式" in notifications(app), what="the refusal")
